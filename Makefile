@@ -1,0 +1,35 @@
+# Apiary: `make demo` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip
+# Without a GPU, install the CPU build of torch first: a loose torch requirement would otherwise pull
+# several GB of CUDA packages. Elsewhere pass TORCH_INDEX=https://download.pytorch.org/whl/cpu.
+TORCH_VERSION ?= 2.13.0
+TORCH_INDEX ?=
+HAS_GPU := $(shell command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/null 2>&1 && echo yes)
+
+.PHONY: setup demo test lint clean
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+ifneq ($(HAS_GPU),yes)
+	$(PY) -c "import torch" 2>/dev/null || $(PIP) install -q "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+endif
+	$(PIP) install -q -e '.[dev]'
+	touch $@
+
+demo: setup
+	$(PY) -m apiary.demo
+
+test: setup
+	$(PY) -m pytest -q
+
+lint: setup
+	$(PY) -m ruff check server training tests benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,143 @@
+"""The one model of an API that every part of Apiary shares.
+
+An `ApiEntry` is what the documentation of a library says about one public API: its name, where a
+user imports it from, its signature as written, its description and examples. Every ingester
+(Python sources, API doc files, documentation folders) produces these; the retriever, the
+generators and the server consume them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+
+class ApiKind(str, Enum):
+    MODULE = "module"
+    CLASS = "class"
+    FUNCTION = "function"
+    METHOD = "method"
+    PROPERTY = "property"
+    ATTRIBUTE = "attribute"
+    #: Another name the docs declare for an API (e.g. "functional name: ``cycle``" on a class).
+    ALIAS = "alias"
+    #: A public name the library re-exports from a package we did not index; no docs of its own.
+    EXTERNAL = "external"
+
+
+@dataclass(frozen=True)
+class Param:
+    """One parameter as written in the signature."""
+
+    name: str
+    #: "positional_only", "positional_or_keyword", "var_positional", "keyword_only", "var_keyword"
+    kind: str = "positional_or_keyword"
+    annotation: str | None = None
+    default: str | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is None and self.kind in ("positional_only", "positional_or_keyword", "keyword_only")
+
+
+@dataclass(frozen=True)
+class ApiEntry:
+    """One public API of one library, as its own documentation describes it."""
+
+    #: The name a user writes: ``read_table``, ``Table``, ``filter`` (for ``Table.filter``), ``cycle``.
+    name: str
+    #: Where it is defined: ``honeycomb.table.Table.filter``.
+    qualname: str
+    #: The import path a user writes, following re-exports: ``honeycomb.Table.filter``.
+    import_path: str
+    kind: ApiKind
+    library: str
+    #: Parameters and return as written, without ``self``/``cls``: ``(predicate, *, limit=None) -> Table``.
+    signature: str = ""
+    params: tuple[Param, ...] = ()
+    returns: str | None = None
+    #: The whole docstring, dedented.
+    doc: str = ""
+    #: Its first sentence: the paper's API description.
+    description: str = ""
+    examples: tuple[str, ...] = ()
+    #: For methods and properties: the ``import_path`` of the class they belong to.
+    owner: str | None = None
+    #: For classes: the import paths of their base classes that we could resolve (else as written).
+    bases: tuple[str, ...] = ()
+    #: For aliases: the ``import_path`` of the API they name.
+    alias_of: str | None = None
+    #: Where the docs were read from: ``path/to/file.pyi:42`` or a doc file and line.
+    source: str = ""
+
+    @property
+    def api_info(self) -> str:
+        """The retrieval/prompt text form of the paper: ``name(signature): description``."""
+        return format_api_info(self.name, self.signature, self.description)
+
+    @property
+    def owner_name(self) -> str | None:
+        return self.owner.rsplit(".", 1)[-1] if self.owner else None
+
+    def to_json(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["kind"] = self.kind.value
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ApiEntry:
+        known = {f.name for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["kind"] = ApiKind(values["kind"])
+        values["params"] = tuple(Param(**p) for p in values.get("params", ()))
+        for key in ("examples", "bases"):
+            values[key] = tuple(values.get(key, ()))
+        return cls(**values)
+
+
+def format_api_info(name: str, signature: str, description: str) -> str:
+    """``name(signature): description``; a signature is always shown in parentheses."""
+    head = name + (signature if signature.startswith("(") else f"({signature})")
+    return f"{head}: {description}" if description else head
+
+
+def entries_fingerprint(entries: Iterable[ApiEntry]) -> str:
+    """A stable hash of a set of entries (order-independent)."""
+    digests = sorted(
+        hashlib.sha256(json.dumps(e.to_json(), sort_keys=True).encode()).hexdigest() for e in entries
+    )
+    return hashlib.sha256("".join(digests).encode()).hexdigest()
+
+
+def signature_text(params: Iterable[Param], returns: str | None = None) -> str:
+    """Render parameters back to ``(a, b=1, *args, c, **kw) -> R``."""
+    parts: list[str] = []
+    params = list(params)
+    seen_kw_only_marker = False
+    for i, p in enumerate(params):
+        if p.kind == "keyword_only" and not seen_kw_only_marker:
+            if not any(q.kind == "var_positional" for q in params[:i]):
+                parts.append("*")
+            seen_kw_only_marker = True
+        text = {"var_positional": "*", "var_keyword": "**"}.get(p.kind, "") + p.name
+        if p.annotation:
+            text += f": {p.annotation}"
+        if p.default is not None:
+            text += f" = {p.default}" if p.annotation else f"={p.default}"
+        parts.append(text)
+        is_last_positional_only = p.kind == "positional_only" and (
+            i + 1 == len(params) or params[i + 1].kind != "positional_only"
+        )
+        if is_last_positional_only:
+            parts.append("/")
+    rendered = f"({', '.join(parts)})"
+    return f"{rendered} -> {returns}" if returns else rendered
+
+
+__all__ = ["ApiEntry", "ApiKind", "Param", "entries_fingerprint", "format_api_info", "signature_text"]
+
