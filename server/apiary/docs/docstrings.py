@@ -10,15 +10,14 @@ import inspect
 import re
 import textwrap
 
-# "(functional name: ``cycle``)", "Alias: ``foo``", "Also available as ``t.bar``" ...
+# "(functional name: ``cycle``)", "Aliases: ``foo``": names the docs declare users call an API by.
+# ("also available as ``pkg.mean``" names another *location* of the same name, not another name.)
 _ALIAS_PATTERNS = (
     re.compile(r"functional\s+(?:name|form)\s*[:=]?\s*``?([A-Za-z_][\w.]*)``?", re.IGNORECASE),
-    re.compile(r"\b(?:also\s+available\s+as|also\s+known\s+as|alias(?:ed)?\s+(?:as|to)?)\s*[:=]?\s*``?([A-Za-z_][\w.]*)``?", re.IGNORECASE),
+    re.compile(r"(?:^|\(|\s)alias(?:es)?\s*:\s*``?([A-Za-z_][\w.]*)``?", re.IGNORECASE | re.MULTILINE),
 )
 # A parenthetical that only declares an alias adds nothing to a description once the alias is indexed.
-_ALIAS_PARENTHETICAL = re.compile(
-    r"\s*\((?:functional\s+(?:name|form)|also\s+available\s+as|also\s+known\s+as|alias)[^()]*\)", re.IGNORECASE
-)
+_ALIAS_PARENTHETICAL = re.compile(r"\s*\((?:functional\s+(?:name|form)|alias(?:es)?)\s*:[^()]*\)", re.IGNORECASE)
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.", "resp.", "incl.", "no.", "fig.", "eq.")
 _SECTION_HEADER = re.compile(
     r"^\s*(Args|Arguments|Parameters|Params|Returns?|Yields?|Raises|Examples?|Notes?|See Also|Attributes|"

@@ -101,8 +101,8 @@ class ApiEntry:
 
 
 def format_api_info(name: str, signature: str, description: str) -> str:
-    """``name(signature): description``; a signature is always shown in parentheses."""
-    head = name + (signature if signature.startswith("(") else f"({signature})")
+    """``name(signature): description``; APIs without a signature (modules, properties) show none."""
+    head = name + (signature if not signature or signature.startswith("(") else f"({signature})")
     return f"{head}: {description}" if description else head
 
 

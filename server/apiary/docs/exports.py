@@ -1,0 +1,291 @@
+"""Which definitions of a package are public, and the import path a user would write for each.
+
+Follows re-exports through ``__init__`` modules and ``__all__`` (``from ._core import _Fast as Fast``
+makes ``pkg.Fast`` public even though ``_core`` is private), picks the shortest public path as the
+canonical one, and turns definitions into `ApiEntry` values. Pure: works on `ModuleDoc`s only.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from apiary.docs.docstrings import declared_aliases, extract_examples, first_sentence
+from apiary.docs.entry import ApiEntry, ApiKind, signature_text
+from apiary.docs.python_module import Definition, ModuleDoc
+
+_MAX_HOPS = 12
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a public name resolves to."""
+
+    kind: str  # "definition" | "module" | "external"
+    module: str  # defining module, or the module itself, or the external dotted path
+    local_name: str = ""
+
+
+class ExportResolver:
+    def __init__(self, modules: dict[str, ModuleDoc]):
+        self.modules = modules
+
+    def resolve(self, module: str, name: str, hops: int = 0) -> Target | None:
+        """Resolve ``module.name`` through imports to where it is defined."""
+        doc = self.modules.get(module)
+        if doc is None or hops > _MAX_HOPS:
+            return None
+        if name in doc.definitions:
+            return Target("definition", module, name)
+        if name in doc.imports:
+            return self.resolve_dotted(doc.imports[name], hops + 1)
+        if f"{module}.{name}" in self.modules:
+            return Target("module", f"{module}.{name}")
+        for source in self._wildcard_sources(doc):
+            found = self.resolve(source, name, hops + 1)
+            if found is not None:
+                return found
+        return None
+
+    def resolve_dotted(self, dotted: str, hops: int = 0) -> Target | None:
+        if dotted in self.modules:
+            return Target("module", dotted)
+        module, _, attribute = dotted.rpartition(".")
+        if module in self.modules:
+            return self.resolve(module, attribute, hops)
+        outer = module
+        while outer and outer not in self.modules:  # a method path such as pkg.mod.Class.method
+            outer = outer.rpartition(".")[0]
+        if outer:
+            local = dotted[len(outer) + 1 :]
+            head = local.split(".")[0]
+            target = self.resolve(outer, head, hops)
+            if target and target.kind == "definition":
+                full = target.local_name + local[len(head) :]
+                if full in self.modules[target.module].definitions:
+                    return Target("definition", target.module, full)
+            return None
+        return Target("external", dotted)
+
+    def exported_names(self, module: str) -> list[str]:
+        doc = self.modules[module]
+        if doc.all_names is not None:
+            return list(dict.fromkeys(doc.all_names))
+        names = [n for n in doc.definitions if "." not in n and not n.startswith("_")]
+        if doc.is_package or doc.is_stub:
+            names.extend(self._implicit_reexports(module, doc))
+        for source in self._wildcard_sources(doc):
+            names.extend(self.exported_names(source))
+        return list(dict.fromkeys(names))
+
+    def _implicit_reexports(self, module: str, doc: ModuleDoc) -> list[str]:
+        """Without ``__all__``: a stub re-exports only ``import x as x`` names (PEP 484); a package's
+        ``__init__`` re-exports what it imports from its own library."""
+        if doc.is_stub:
+            return sorted(doc.explicit_reexports)
+        top = module.split(".")[0]
+        return [
+            local for local, target in doc.imports.items()
+            if not local.startswith("_") and target.split(".")[0] == top and local not in doc.module_imports
+        ]
+
+    def _wildcard_sources(self, doc: ModuleDoc) -> list[str]:
+        return [m for m in doc.wildcards if m in self.modules]
+
+
+def public_paths(modules: dict[str, ModuleDoc]) -> dict[tuple[str, str], list[str]]:
+    """Every public dotted path of every definition and module: (module, local_name) -> paths."""
+    resolver = ExportResolver(modules)
+    paths: dict[tuple[str, str], list[str]] = {}
+    for module in modules:
+        if not is_public_module(module):
+            continue
+        paths.setdefault((module, ""), []).append(module)
+        for name in resolver.exported_names(module):
+            target = resolver.resolve(module, name)
+            if target is None:
+                continue
+            key = (target.module, target.local_name) if target.kind != "external" else ("<external>", target.module)
+            paths.setdefault(key, []).append(f"{module}.{name}")
+    return paths
+
+
+def is_public_module(module: str) -> bool:
+    return not any(part.startswith("_") and part != "__init__" for part in module.split("."))
+
+
+def canonical(paths: list[str]) -> str:
+    """The path a user would write: fewest dots, then shortest."""
+    return min(paths, key=lambda p: (p.count("."), len(p), p))
+
+
+def build_entries(modules: dict[str, ModuleDoc], library: str) -> list[ApiEntry]:
+    """All public APIs of the package as entries, methods under their class's public path."""
+    paths = public_paths(modules)
+    entries: list[ApiEntry] = []
+    class_paths: dict[tuple[str, str], str] = {}
+    for (module, local), candidates in paths.items():
+        path = canonical(candidates)
+        if module == "<external>":
+            entries.append(_external_entry(path, local, library))
+        elif local == "":
+            entries.append(_module_entry(modules[module], path, library))
+        elif local in modules[module].definitions:
+            definition = modules[module].definitions[local]
+            if definition.kind == ApiKind.CLASS:
+                class_paths[(module, local)] = path
+            entries.append(_definition_entry(modules[module], definition, path, library, owner=None))
+    entries.extend(_members(modules, class_paths, library))
+    resolve_bases = _base_resolver(modules, class_paths)
+    entries = [_with_resolved_bases(e, resolve_bases) for e in entries]
+    entries.extend(_aliases([e for e in entries if e.kind != ApiKind.MODULE]))
+    return _distinct_import_paths(entries)
+
+
+def _members(modules: dict[str, ModuleDoc], class_paths: dict[tuple[str, str], str], library: str) -> list[ApiEntry]:
+    members: list[ApiEntry] = []
+    for (module, class_local), class_path in class_paths.items():
+        for local, definition in modules[module].definitions.items():
+            if definition.parent != class_local:
+                continue
+            path = f"{class_path}.{local.rsplit('.', 1)[-1]}"
+            if definition.kind == ApiKind.CLASS:
+                class_paths_nested = {(module, local): path}
+                members.append(_definition_entry(modules[module], definition, path, library, owner=class_path))
+                members.extend(_members(modules, class_paths_nested, library))
+            else:
+                members.append(_definition_entry(modules[module], definition, path, library, owner=class_path))
+    return members
+
+
+def _definition_entry(doc: ModuleDoc, d: Definition, path: str, library: str, owner: str | None) -> ApiEntry:
+    signature = signature_text(d.params, d.returns) if d.has_signature else ""
+    if d.kind == ApiKind.PROPERTY:
+        signature = ""
+    return ApiEntry(
+        name=path.rsplit(".", 1)[-1],
+        qualname=f"{doc.module}.{d.local_name}",
+        import_path=path,
+        kind=d.kind,
+        library=library,
+        signature=signature,
+        params=d.params,
+        returns=d.returns,
+        doc=d.doc,
+        description=first_sentence(d.doc),
+        examples=tuple(extract_examples(d.doc)),
+        owner=owner,
+        bases=d.bases,
+        source=f"{doc.path}:{d.line}",
+    )
+
+
+def _module_entry(doc: ModuleDoc, path: str, library: str) -> ApiEntry:
+    return ApiEntry(
+        name=path.rsplit(".", 1)[-1],
+        qualname=doc.module,
+        import_path=path,
+        kind=ApiKind.MODULE,
+        library=library,
+        doc=doc.doc,
+        description=first_sentence(doc.doc),
+        examples=tuple(extract_examples(doc.doc)),
+        source=f"{doc.path}:1",
+    )
+
+
+def _external_entry(path: str, target: str, library: str) -> ApiEntry:
+    return ApiEntry(
+        name=path.rsplit(".", 1)[-1],
+        qualname=target,
+        import_path=path,
+        kind=ApiKind.EXTERNAL,
+        library=library,
+        source=f"re-exported from {target}",
+    )
+
+
+def _base_resolver(modules: dict[str, ModuleDoc], class_paths: dict[tuple[str, str], str]):
+    resolver = ExportResolver(modules)
+
+    def resolve(base: str, module: str) -> str:
+        target = resolver.resolve_dotted(base) if "." in base else resolver.resolve(module, base)
+        if target is not None and target.kind == "definition":
+            return class_paths.get((target.module, target.local_name), base)
+        return base
+
+    return resolve
+
+
+def _with_resolved_bases(entry: ApiEntry, resolve) -> ApiEntry:
+    if not entry.bases:
+        return entry
+    module = entry.qualname.rsplit(".", 1)[0]
+    bases = tuple(resolve(b, module) for b in entry.bases)
+    return entry if bases == entry.bases else _replace(entry, bases=bases)
+
+
+def _aliases(entries: list[ApiEntry]) -> list[ApiEntry]:
+    """Entries for the other names a docstring declares ("functional name: ``cycle``").
+
+    A declared name is usually how users call a class as a method on its first argument (torchdata's
+    ``dp.cycle(2)`` for ``Cycler(dp, 2)``), so the alias takes the class's parameters minus the
+    first, and belongs to the type of that first argument (else the class's first base).
+    """
+    by_path = {e.import_path: e for e in entries}
+    aliases: list[ApiEntry] = []
+    for entry in entries:
+        for alias in declared_aliases(entry.doc):
+            if alias == entry.name:
+                continue
+            params = entry.params[1:] if entry.kind == ApiKind.CLASS else entry.params
+            first = entry.params[0] if entry.params else None
+            owner = _owner_of_functional_form(entry, first, by_path)
+            aliases.append(
+                _replace(
+                    entry,
+                    name=alias,
+                    import_path=f"{owner}.{alias}" if owner else alias,
+                    kind=ApiKind.ALIAS,
+                    params=params,
+                    signature=signature_text(params, entry.returns),
+                    owner=owner,
+                    alias_of=entry.import_path,
+                    bases=(),
+                )
+            )
+    return aliases
+
+
+def _owner_of_functional_form(entry: ApiEntry, first, by_path: dict[str, ApiEntry]) -> str | None:
+    if first is not None and first.annotation:
+        annotated = first.annotation.split("[", 1)[0]
+        for candidate in by_path.values():
+            if candidate.kind == ApiKind.CLASS and (candidate.name == annotated or candidate.import_path == annotated):
+                return candidate.import_path
+    return entry.bases[0] if entry.bases else None
+
+
+def _distinct_import_paths(entries: list[ApiEntry]) -> list[ApiEntry]:
+    """One entry per import path; where an alias collides with a documented method, keep the method
+    but give it the alias's docs if it has none."""
+    chosen: dict[str, ApiEntry] = {}
+    for entry in entries:
+        existing = chosen.get(entry.import_path)
+        if existing is None:
+            chosen[entry.import_path] = entry
+        elif existing.kind == ApiKind.ALIAS and entry.kind != ApiKind.ALIAS:
+            chosen[entry.import_path] = _fill_docs(entry, existing)
+        elif entry.kind == ApiKind.ALIAS and existing.kind != ApiKind.ALIAS:
+            chosen[entry.import_path] = _fill_docs(existing, entry)
+    return list(chosen.values())
+
+
+def _fill_docs(entry: ApiEntry, donor: ApiEntry) -> ApiEntry:
+    if entry.doc:
+        return entry
+    return _replace(entry, doc=donor.doc, description=donor.description, examples=donor.examples)
+
+
+def _replace(entry: ApiEntry, **changes) -> ApiEntry:
+    return dataclasses.replace(entry, **changes)

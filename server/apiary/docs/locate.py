@@ -1,0 +1,195 @@
+"""Find a library's documentation from what the user names: a source tree, an installed module, a
+wheel or sdist, an API doc file (JSON Lines) or a documentation folder.
+
+Installed packages are found on the configured interpreter's ``sys.path`` and versioned from their
+``.dist-info`` metadata; nothing of the library is imported. Archives are unpacked (Python sources
+and stubs only, path traversal refused) into the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+import subprocess
+import sys
+import tarfile
+import zipfile
+from dataclasses import dataclass
+from email.parser import HeaderParser
+from importlib import metadata
+from pathlib import Path
+
+from apiary.docs.python_package import find_layout
+from apiary.docs.report import IngestError
+
+log = logging.getLogger(__name__)
+
+_ARCHIVE_MEMBER = re.compile(r".*\.(py|pyi)$|.*(METADATA|PKG-INFO|top_level\.txt)$")
+_DOC_SUFFIXES = (".rst", ".md", ".html", ".htm", ".txt")
+
+
+@dataclass(frozen=True)
+class LibrarySource:
+    """A library as Apiary reads it."""
+
+    name: str
+    version: str
+    #: "tree" | "module" | "wheel" | "sdist" | "apidoc" | "docfolder"
+    kind: str
+    #: What the user gave (a module name, or a path made absolute): enough to locate it again.
+    spec: str
+    #: The directory (or file) the ingester reads.
+    root: Path
+
+    @property
+    def identity(self) -> str:
+        """Stable across runs and versions: which library, from where."""
+        return f"{self.kind}:{self.root if self.kind == 'module' else self.spec}"
+
+
+def locate(spec: str, name: str | None = None, python: str | None = None, unpack_dir: Path | None = None) -> LibrarySource:
+    """Resolve ``spec`` (path, module name, archive, doc file or folder) to a `LibrarySource`."""
+    path = Path(spec).expanduser()
+    if path.exists():
+        return _from_path(path.resolve(), name, unpack_dir)
+    if re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_]\w*)*", spec):
+        return _from_module(spec, name, python)
+    raise IngestError(f"'{spec}' is neither an existing path nor an importable module name")
+
+
+def _from_path(path: Path, name: str | None, unpack_dir: Path | None) -> LibrarySource:
+    if path.is_file():
+        if path.suffix == ".whl":
+            return _unpack(path, "wheel", name, unpack_dir)
+        if path.name.endswith((".tar.gz", ".tgz", ".zip")):
+            return _unpack(path, "sdist", name, unpack_dir)
+        if path.suffix in (".jsonl", ".json", ".ndjson"):
+            return LibrarySource(name or path.stem, "0", "apidoc", str(path), path)
+        if path.suffix in (".py", ".pyi"):
+            return LibrarySource(name or path.stem, _static_version(path.parent, path.stem), "tree", str(path), path)
+        raise IngestError(f"{path}: not a Python package, wheel, sdist, API doc file (.jsonl) or doc folder")
+    try:
+        layout = find_layout(path)
+    except IngestError:
+        if _has_docs(path):
+            return LibrarySource(name or path.name, "0", "docfolder", str(path), path)
+        raise
+    library = name or (layout.packages[0] if len(layout.packages) == 1 else path.name)
+    return LibrarySource(library, _static_version(path, layout.packages[0]), "tree", str(path), path)
+
+
+def _has_docs(path: Path) -> bool:
+    return any(p.suffix in _DOC_SUFFIXES for p in path.rglob("*") if p.is_file())
+
+
+def _static_version(root: Path, package: str) -> str:
+    """A version without importing: ``__version__ = "x"`` in the package, else pyproject/setup.cfg, else "0"."""
+    pattern = re.compile(r"^__version__\s*(?::\s*str\s*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+    for candidate in (root / package / "__init__.py", root / package / "version.py", root / f"{package}.py",
+                      root / package / "_version.py"):
+        if candidate.is_file():
+            match = pattern.search(candidate.read_text(errors="replace"))
+            if match:
+                return match.group(1)
+    for project_file in (root / "pyproject.toml", root.parent / "pyproject.toml"):
+        if project_file.is_file():
+            match = re.search(r'^version\s*=\s*["\']([^"\']+)["\']', project_file.read_text(errors="replace"), re.MULTILINE)
+            if match:
+                return match.group(1)
+    return "0"
+
+
+def _from_module(module: str, name: str | None, python: str | None) -> LibrarySource:
+    top = module.split(".")[0]
+    search_path = interpreter_path(python)
+    for entry in search_path:
+        base = Path(entry)
+        for candidate in (base / top, base / f"{top}.py", base / f"{top}-stubs"):
+            if candidate.is_dir() and any((candidate / f"__init__{s}").is_file() for s in (".py", ".pyi")) or candidate.is_file():
+                root = base / Path(*module.split(".")) if "." in module else candidate
+                if not root.exists():
+                    root = candidate
+                return LibrarySource(name or top, installed_version(top, base), "module", module, root.resolve())
+    raise IngestError(
+        f"no installed module '{module}' on the interpreter's path ({python or sys.executable}); "
+        f"looked in {len(search_path)} directories"
+    )
+
+
+def interpreter_path(python: str | None) -> list[str]:
+    """``sys.path`` of the configured interpreter (asked in a subprocess), or of this one."""
+    if not python or Path(python).resolve() == Path(sys.executable).resolve():
+        return [p for p in sys.path if p]
+    try:
+        result = subprocess.run(
+            [python, "-c", "import json, sys; print(json.dumps(sys.path))"],
+            capture_output=True, text=True, timeout=20, check=True,
+        )
+        return [p for p in json.loads(result.stdout) if p]
+    except (OSError, subprocess.SubprocessError, json.JSONDecodeError) as error:
+        raise IngestError(f"cannot ask the interpreter {python} for its path: {error}") from error
+
+
+def installed_version(top_level: str, site_dir: Path) -> str:
+    """The version in the ``.dist-info`` that provides ``top_level`` in ``site_dir`` (read, not imported)."""
+    for dist in metadata.distributions(path=[str(site_dir)]):
+        provided = (dist.read_text("top_level.txt") or "").split()
+        if not provided and dist.files:
+            provided = [str(f).split("/")[0].removesuffix(".py") for f in dist.files]
+        normalized = (dist.metadata["Name"] or "").replace("-", "_").lower()
+        if top_level in provided or normalized == top_level.lower():
+            return dist.version
+    return "0"
+
+
+def _unpack(archive: Path, kind: str, name: str | None, unpack_dir: Path | None) -> LibrarySource:
+    digest = hashlib.sha256(archive.read_bytes()).hexdigest()[:16]
+    if unpack_dir is None:
+        from apiary.paths import cache_dir
+
+        unpack_dir = cache_dir() / "sources"
+    target = unpack_dir / f"{archive.name}-{digest}"
+    if not (target / ".complete").exists():
+        _extract_sources(archive, target)
+    root = _sdist_root(target) if kind == "sdist" else target
+    dist_name, version = _archive_name_version(archive, target)
+    return LibrarySource(name or dist_name, version, kind, str(archive), root)
+
+
+def _extract_sources(archive: Path, target: Path) -> None:
+    """Python sources and metadata only; members that would land outside ``target`` are refused."""
+    target.mkdir(parents=True, exist_ok=True)
+    try:
+        if archive.suffix in (".whl", ".zip"):
+            with zipfile.ZipFile(archive) as zf:
+                for member in zf.namelist():
+                    if _ARCHIVE_MEMBER.match(member) and _inside(target, member):
+                        zf.extract(member, target)
+        else:
+            with tarfile.open(archive) as tf:
+                members = [m for m in tf.getmembers() if m.isfile() and _ARCHIVE_MEMBER.match(m.name) and _inside(target, m.name)]
+                tf.extractall(target, members=members, filter="data")
+    except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as error:
+        raise IngestError(f"{archive}: cannot read the archive: {error}") from error
+    (target / ".complete").touch()
+
+
+def _inside(target: Path, member: str) -> bool:
+    return (target / member).resolve().is_relative_to(target.resolve())
+
+
+def _sdist_root(target: Path) -> Path:
+    children = [c for c in target.iterdir() if c.is_dir()]
+    return children[0] if len(children) == 1 else target
+
+
+def _archive_name_version(archive: Path, target: Path) -> tuple[str, str]:
+    for meta in list(target.rglob("METADATA")) + list(target.rglob("PKG-INFO")):
+        headers = HeaderParser().parsestr(meta.read_text(errors="replace"))
+        if headers.get("Name") and headers.get("Version"):
+            return headers["Name"].replace("-", "_").lower(), headers["Version"]
+    stem = archive.name.split(".tar")[0].removesuffix(".zip").removesuffix(".whl")
+    parts = stem.split("-")
+    return parts[0].lower(), parts[1] if len(parts) > 1 else "0"

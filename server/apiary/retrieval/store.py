@@ -1,0 +1,132 @@
+"""Build, cache and load library indexes: the one place that decides whether an index is fresh.
+
+An index is fresh when its format, encoder and the hash of the library's files match; otherwise
+it is rebuilt (reusing the vectors of unchanged texts) under the directory's lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from apiary.docs.ingest import ingest, source_digest
+from apiary.docs.locate import LibrarySource, locate
+from apiary.docs.report import IngestError, Skipped
+from apiary.retrieval.cache import (
+    CacheCorrupt,
+    cached_indexes,
+    index_key_dir,
+    lock_for,
+    read_index,
+    read_meta,
+    reusable_vectors,
+    write_index,
+)
+from apiary.retrieval.encoder import Encoder
+from apiary.retrieval.index import LibraryIndex, LibraryInfo, ProgressCallback, dense_text, encode_entries, text_key
+
+log = logging.getLogger(__name__)
+
+
+class UnknownLibrary(LookupError):
+    def __init__(self, name: str, known: list[str]):
+        self.name, self.known = name, known
+        listing = ", ".join(known) if known else "none yet; run `apiary index PATH|MODULE|WHEEL`"
+        super().__init__(f"no index for library '{name}'; indexed: {listing}")
+
+
+@dataclass
+class BuildResult:
+    index: LibraryIndex
+    rebuilt: bool
+    reused_vectors: int = 0
+    skipped: list[Skipped] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class IndexStore:
+    def __init__(self, root: Path, encoder: Encoder, python: str | None = None):
+        self.root = root
+        self.encoder = encoder
+        self.python = python  # the interpreter whose installed packages module names refer to
+
+    def directory_for(self, source: LibrarySource) -> Path:
+        return index_key_dir(self.root, source.name, source.version, self.encoder.id, source.identity)
+
+    def get_or_build(self, source: LibrarySource, progress: ProgressCallback | None = None, force: bool = False) -> BuildResult:
+        started = time.perf_counter()
+        directory = self.directory_for(source)
+        digest = source_digest(source)
+        if not force:
+            fresh = self._fresh(directory, digest)
+            if fresh is not None:
+                return BuildResult(fresh, rebuilt=False, seconds=time.perf_counter() - started)
+        with lock_for(directory):
+            fresh = None if force else self._fresh(directory, digest)  # another process may have built it meanwhile
+            if fresh is not None:
+                return BuildResult(fresh, rebuilt=False, seconds=time.perf_counter() - started)
+            result = self._build(source, directory, digest, progress)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _fresh(self, directory: Path, digest: str) -> LibraryIndex | None:
+        if not (directory / "meta.json").exists():
+            return None
+        try:
+            meta = read_meta(directory)
+            if meta["library"]["content_hash"] != digest or meta["library"]["encoder_id"] != self.encoder.id:
+                log.info("index at %s is out of date; rebuilding", directory)
+                return None
+            return read_index(directory)
+        except (CacheCorrupt, KeyError, TypeError) as error:
+            log.warning("rebuilding a damaged index: %s", error)
+            return None
+
+    def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None) -> BuildResult:
+        report = ingest(source)
+        reuse = reusable_vectors(directory, self.encoder.id)
+        vectors = encode_entries(report.entries, self.encoder, reuse, progress)
+        info = LibraryInfo(
+            name=source.name,
+            version=source.version,
+            kind=source.kind,
+            spec=source.spec,
+            identity=source.identity,
+            content_hash=digest,
+            encoder_id=self.encoder.id,
+            built_at=time.time(),
+            api_count=len(report.entries),
+            skipped=len(report.skipped),
+        )
+        index = LibraryIndex(info, report.entries, vectors)
+        write_index(directory, index)
+        reused = sum(1 for e in report.entries if text_key(dense_text(e)) in reuse)
+        return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped)
+
+    def known(self) -> list[LibraryInfo]:
+        """Every library indexed with this store's encoder, newest build first."""
+        infos = []
+        for _, meta in cached_indexes(self.root):
+            try:
+                info = LibraryInfo(**meta["library"])
+            except (KeyError, TypeError):
+                continue
+            if info.encoder_id == self.encoder.id:
+                infos.append(info)
+        return sorted(infos, key=lambda i: -i.built_at)
+
+    def load(self, name: str) -> LibraryIndex:
+        """The newest index of the library called ``name`` (rebuilt if its files changed)."""
+        known = self.known()
+        matches = [i for i in known if i.name == name]
+        if not matches:
+            raise UnknownLibrary(name, sorted({i.name for i in known}))
+        info = matches[0]
+        try:
+            source = locate(info.spec, name=info.name, python=self.python)
+        except IngestError as error:
+            log.warning("serving the cached index of %s: its files are gone (%s)", name, error)
+            return read_index(index_key_dir(self.root, info.name, info.version, info.encoder_id, info.identity))
+        return self.get_or_build(source).index

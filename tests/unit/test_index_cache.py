@@ -1,0 +1,135 @@
+"""The index cache: freshness, incremental rebuilds, corruption, and concurrent builders."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from apiary.docs.locate import locate
+from apiary.retrieval.cache import read_index
+from apiary.retrieval.encoder import HashingEncoder
+from apiary.retrieval.store import IndexStore, UnknownLibrary
+
+
+class CountingEncoder(HashingEncoder):
+    """Counts how many texts it was asked to encode."""
+
+    def __init__(self):
+        super().__init__()
+        self.encoded = 0
+
+    def encode(self, texts):
+        self.encoded += len(texts)
+        return super().encode(texts)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    root = tmp_path / "src" / "combs"
+    root.mkdir(parents=True)
+    (root / "__init__.py").write_text(textwrap.dedent('''
+        """Combs."""
+        def fill(cells, value=0):
+            """Fill every empty cell with a value."""
+        def count(cells):
+            """Count the cells that hold honey."""
+    '''))
+    return root
+
+
+def test_second_build_is_served_from_cache(tmp_path: Path, library: Path):
+    encoder = CountingEncoder()
+    store = IndexStore(tmp_path / "cache", encoder)
+    first = store.get_or_build(locate(str(library)))
+    assert first.rebuilt and encoder.encoded > 0
+    encoded = encoder.encoded
+    second = store.get_or_build(locate(str(library)))
+    assert not second.rebuilt and encoder.encoded == encoded
+    assert [e.import_path for e in second.index.entries] == [e.import_path for e in first.index.entries]
+    np.testing.assert_array_equal(second.index.vectors, first.index.vectors)
+
+
+def test_content_change_rebuilds_incrementally(tmp_path: Path, library: Path):
+    encoder = CountingEncoder()
+    store = IndexStore(tmp_path / "cache", encoder)
+    store.get_or_build(locate(str(library)))
+    before = encoder.encoded
+    init = library / "__init__.py"
+    init.write_text(init.read_text() + '\ndef drain(cells):\n    """Drain the honey from every cell."""\n')
+    result = store.get_or_build(locate(str(library)))
+    assert result.rebuilt
+    assert "combs.drain" in {e.import_path for e in result.index.entries}
+    assert encoder.encoded - before == 1  # only the new API's text was encoded
+    assert result.reused_vectors == len(result.index.entries) - 1
+
+
+@pytest.mark.parametrize("damage", ["truncate_vectors", "garbage_meta", "flip_entries", "delete_meta"])
+def test_corrupt_cache_is_detected_and_rebuilt(tmp_path: Path, library: Path, damage: str):
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    source = locate(str(library))
+    directory = store.directory_for(source)
+    store.get_or_build(source)
+    if damage == "truncate_vectors":
+        data = (directory / "vectors.npy").read_bytes()
+        (directory / "vectors.npy").write_bytes(data[: len(data) // 2])
+    elif damage == "garbage_meta":
+        (directory / "meta.json").write_text("{not json")
+    elif damage == "flip_entries":
+        (directory / "entries.jsonl").write_text((directory / "entries.jsonl").read_text().replace("Fill", "Flip"))
+    else:
+        (directory / "meta.json").unlink()
+    result = store.get_or_build(source)
+    assert result.rebuilt
+    assert read_index(directory).info.api_count == result.index.info.api_count
+
+
+def test_vectors_are_never_unpickled(tmp_path: Path, library: Path):
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    source = locate(str(library))
+    store.get_or_build(source)
+    directory = store.directory_for(source)
+    # An object array needs pickle to load; the cache must refuse it even with matching checksums.
+    import hashlib
+    import io
+
+    buffer = io.BytesIO()
+    np.save(buffer, np.array([object()], dtype=object), allow_pickle=True)
+    (directory / "vectors.npy").write_bytes(buffer.getvalue())
+    meta = json.loads((directory / "meta.json").read_text())
+    meta["files"]["vectors.npy"] = hashlib.sha256(buffer.getvalue()).hexdigest()
+    (directory / "meta.json").write_text(json.dumps(meta))
+    assert store.get_or_build(source).rebuilt
+
+
+def _build_in_process(cache: str, library: str, queue) -> None:
+    store = IndexStore(Path(cache), CountingEncoder())
+    result = store.get_or_build(locate(library))
+    queue.put((result.rebuilt, len(result.index.entries)))
+
+
+def test_two_processes_building_at_once_build_once(tmp_path: Path, library: Path):
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    workers = [context.Process(target=_build_in_process, args=(str(tmp_path / "cache"), str(library), queue)) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    outcomes = [queue.get(timeout=5) for _ in workers]
+    assert sorted(rebuilt for rebuilt, _ in outcomes) == [False, True]
+    assert outcomes[0][1] == outcomes[1][1]
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    assert not store.get_or_build(locate(str(library))).rebuilt
+
+
+def test_unknown_library_lists_the_known_ones(tmp_path: Path, library: Path):
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    store.get_or_build(locate(str(library)))
+    with pytest.raises(UnknownLibrary, match="indexed: combs"):
+        store.load("nope")
+    assert store.load("combs").info.name == "combs"
