@@ -43,7 +43,7 @@ class Encoder(Protocol):
 class SentenceEncoder:
     """A sentence-transformers model read from a local directory."""
 
-    def __init__(self, model_dir: Path, encoder_id: str, device: str = "cpu", batch_size: int = 64):
+    def __init__(self, model_dir: Path, encoder_id: str, device: str = "cpu", batch_size: int = 16):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
@@ -55,7 +55,7 @@ class SentenceEncoder:
         self._model.max_seq_length = min(self._model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
         self.id = encoder_id
         self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
-        self._batch_size = batch_size
+        self._batch_size = batch_size  # small batches: less padding, faster on CPU (measured: 16 > 64)
         self._lock = threading.Lock()  # torch modules are not safe to call from two threads at once
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:

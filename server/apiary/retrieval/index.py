@@ -20,7 +20,7 @@ import numpy as np
 from apiary.docs.docstrings import plain_text, summary_paragraph
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.retrieval.encoder import Encoder
-from apiary.retrieval.text import humanize, lexical_tokens
+from apiary.retrieval.text import STOP_WORDS, humanize, lexical_tokens, split_identifier, stem
 
 ProgressCallback = Callable[[int, int], None]
 _ENCODE_CHUNK = 64
@@ -52,12 +52,43 @@ def dense_text(entry: ApiEntry) -> str:
     return f"{text}: {entry.description}" if entry.description else text
 
 
-def lexical_text(entry: ApiEntry) -> list[str]:
+def lexical_text(entry: ApiEntry, name_parts: list[str] | None = None) -> list[str]:
     """BM25 tokens: the name counts twice, then owner, parameters and the opening paragraph."""
     summary = plain_text(summary_paragraph(entry.doc)) or entry.description
     params = " ".join(p.name for p in entry.params)
-    name_tokens = lexical_tokens(entry.name)
+    name_tokens = lexical_tokens(" ".join(name_parts if name_parts is not None else [entry.name]))
     return name_tokens * 2 + lexical_tokens(f"{entry.owner_name or ''} {params} {summary}")
+
+
+def description_vocabulary(entries: Sequence[ApiEntry]) -> frozenset[str]:
+    """Plain words (3+ letters) the library's descriptions use."""
+    vocabulary: set[str] = set()
+    for entry in entries:
+        vocabulary.update(w.lower() for w in re.findall(r"\b[a-zA-Z]{3,}\b", entry.description))
+    return frozenset(vocabulary)
+
+
+def name_words(name: str, vocabulary: frozenset[str]) -> list[str]:
+    """``zip_with_iter`` -> zip, with, iter; ``flatmap`` -> flat, map when both are words the docs use."""
+    found: list[str] = []
+    for part in split_identifier(name):
+        found.extend(segment(part, vocabulary) or [part])
+    return found
+
+
+def segment(word: str, vocabulary: frozenset[str], min_piece: int = 3) -> list[str] | None:
+    """Split a concatenation into the fewest vocabulary words, or None (also for a word that is
+    itself in the vocabulary)."""
+    if word in vocabulary or len(word) < 2 * min_piece:
+        return None
+    best: list[list[str] | None] = [None] * (len(word) + 1)
+    best[0] = []
+    for end in range(min_piece, len(word) + 1):
+        for start in range(0, end - min_piece + 1):
+            piece, prefix = word[start:end], best[start]
+            if prefix is not None and piece in vocabulary and (best[end] is None or len(prefix) + 1 < len(best[end])):
+                best[end] = [*prefix, piece]
+    return best[len(word)]
 
 
 def text_key(text: str) -> str:
@@ -73,12 +104,24 @@ class LibraryIndex:
     by_name: dict[str, list[int]] = field(init=False)
     members: dict[str, list[int]] = field(init=False)
     popularity: np.ndarray = field(init=False)
+    #: the words of each API's name, concatenations split with the library's own vocabulary
+    name_words: list[list[str]] = field(init=False)
+    name_stem_vocabulary: list[str] = field(init=False)
+    name_stem_matrix: np.ndarray = field(init=False)
+    #: 1 for entries with a description, 0 for names we only know exist
+    documented: np.ndarray = field(init=False)
+    #: for each entry, the groups of entries its docs point to as alternatives ("use X instead"),
+    #: each group being one API in its several forms (a class and its functional method)
+    alternatives: list[list[list[int]]] = field(init=False)
+    #: for each entry, the library classes its parameters are annotated with
+    param_classes: list[tuple[str, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
         if len(self.entries) != len(self.vectors):
             raise ValueError(f"{len(self.entries)} entries but {len(self.vectors)} vectors")
         self.vectors = np.ascontiguousarray(self.vectors, dtype=np.float32)
         self.by_path = {e.import_path: i for i, e in enumerate(self.entries)}
+        self._by_qualname = {e.qualname: i for i, e in reversed(list(enumerate(self.entries)))}
         self.by_name = defaultdict(list)
         self.members = defaultdict(list)
         for i, entry in enumerate(self.entries):
@@ -88,9 +131,20 @@ class LibraryIndex:
         self._faiss = faiss.IndexFlatIP(self.vectors.shape[1]) if len(self.vectors) else None
         if self._faiss is not None:
             self._faiss.add(self.vectors)
+        vocabulary = description_vocabulary(self.entries)
+        self.name_words = [name_words(e.name, vocabulary) for e in self.entries]
+        self.name_stem_vocabulary, self.name_stem_matrix = _name_stem_matrix(self.name_words)
         self._bm25 = bm25s.BM25()
-        self._bm25.index([lexical_text(e) or ["_"] for e in self.entries], show_progress=False)
+        self._bm25.index(
+            [lexical_text(e, words) or ["_"] for e, words in zip(self.entries, self.name_words, strict=True)],
+            show_progress=False,
+        )
         self.popularity = _usage_counts(self.entries)
+        self.documented = np.asarray([float(bool(e.description)) for e in self.entries], dtype=np.float32)
+        self.alternatives = alternative_groups(self.entries, self.by_name)
+        self.param_classes = [
+            tuple(c for c in (self.class_of_annotation(p.annotation) for p in e.params) if c) for e in self.entries
+        ]
 
     @property
     def name(self) -> str:
@@ -110,15 +164,24 @@ class LibraryIndex:
             return np.zeros(len(self.entries), dtype=np.float32)
         return np.asarray(self._bm25.get_scores(list(tokens)), dtype=np.float32)
 
+    def class_of_annotation(self, annotation: str | None) -> str | None:
+        """The import path of the library class an annotation names (``Optional[Table]`` -> ``pkg.Table``)."""
+        if not annotation:
+            return None
+        bare = re.sub(r"^(?:typing\.)?Optional\[(.*)\]$", r"\1", annotation.strip().strip("'\""))
+        bare = bare.split("|")[0].split("[")[0].strip()
+        if not bare:
+            return None
+        entry = self.find(bare)
+        if entry is None:
+            candidates = [self.entries[i] for i in self.by_name.get(bare.rsplit(".", 1)[-1], [])]
+            entry = next((c for c in candidates if c.kind == ApiKind.CLASS), None)
+        return entry.import_path if entry is not None and entry.kind == ApiKind.CLASS else None
+
     def find(self, dotted: str) -> ApiEntry | None:
         """An entry by import path or qualified name."""
-        index = self.by_path.get(dotted)
-        if index is not None:
-            return self.entries[index]
-        for entry in self.entries:
-            if entry.qualname == dotted:
-                return entry
-        return None
+        index = self.by_path.get(dotted, self._by_qualname.get(dotted))
+        return self.entries[index] if index is not None else None
 
     def ancestors(self, class_path: str) -> list[str]:
         """``class_path`` and its base classes within this library, nearest first."""
@@ -161,6 +224,48 @@ def encode_entries(
     if not entries:
         return np.zeros((0, encoder.dim), dtype=np.float32)
     return np.stack([known[k] for k in keys]).astype(np.float32)
+
+
+def _name_stem_matrix(words_per_entry: list[list[str]]) -> tuple[list[str], np.ndarray]:
+    """Each entry's name as a row of weights over the distinct stems of all names (rows sum to 1),
+    so matching a query against every name is one matrix product."""
+    stems_per_entry = [[stem(w) for w in words if w not in STOP_WORDS] for words in words_per_entry]
+    vocabulary = sorted({s for stems in stems_per_entry for s in stems})
+    column = {s: j for j, s in enumerate(vocabulary)}
+    matrix = np.zeros((len(stems_per_entry), len(vocabulary)), dtype=np.float32)
+    for i, stems in enumerate(stems_per_entry):
+        for s in stems:
+            matrix[i, column[s]] += 1.0 / len(stems)
+    return vocabulary, matrix
+
+
+# "... use :class:`.Cycler`", "See :func:`read_table` instead", a NumPy "See Also" line.
+_REFERENCE = re.compile(r":(?:py:)?(?:class|func|meth|attr|obj):`~?\.?([\w.]+)`")
+_ALTERNATIVE_SENTENCE = re.compile(r"\b(?:use|see|instead|alternative|opposite|similar|rather)\b", re.IGNORECASE)
+
+
+def alternative_groups(entries: Sequence[ApiEntry], by_name: dict[str, list[int]]) -> list[list[list[int]]]:
+    """What each entry's docs recommend instead of it, as groups of twins (entries documented by the
+    same paragraph: one API in its several forms)."""
+    twins: dict[str, list[int]] = defaultdict(list)
+    for i, entry in enumerate(entries):
+        summary = summary_paragraph(entry.doc)
+        if len(summary) > 20:
+            twins[summary].append(i)
+    twin_of = {i: group for group in twins.values() for i in group}
+    groups: list[list[list[int]]] = []
+    for i, entry in enumerate(entries):
+        referenced: list[list[int]] = []
+        for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", entry.doc):
+            if not _ALTERNATIVE_SENTENCE.search(sentence):
+                continue
+            for name in _REFERENCE.findall(sentence):
+                for j in by_name.get(name.rsplit(".", 1)[-1], []):
+                    group = twin_of.get(j, [j])
+                    if i not in group and group not in referenced:
+                        referenced.append(group)
+        groups.append(referenced)
+    return groups
 
 
 def _usage_counts(entries: Sequence[ApiEntry]) -> np.ndarray:

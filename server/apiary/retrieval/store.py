@@ -25,7 +25,14 @@ from apiary.retrieval.cache import (
     write_index,
 )
 from apiary.retrieval.encoder import Encoder
-from apiary.retrieval.index import LibraryIndex, LibraryInfo, ProgressCallback, dense_text, encode_entries, text_key
+from apiary.retrieval.index import (
+    LibraryIndex,
+    LibraryInfo,
+    ProgressCallback,
+    dense_text,
+    encode_entries,
+    text_key,
+)
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,136 @@
+"""``apiary index``, ``apiary search`` and ``apiary libs``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from argparse import Namespace
+
+from apiary.paths import index_dir
+
+
+def register(commands) -> None:
+    index = commands.add_parser("index", help="index a library's documentation (source tree, module, wheel, doc file or folder)")
+    index.add_argument("source", metavar="PATH|MODULE|WHEEL", help="source tree, installed module, wheel/sdist, .jsonl API doc file or doc folder")
+    index.add_argument("--name", help="library name to index it under (default: the package name)")
+    index.add_argument("--python", help="interpreter whose installed packages MODULE refers to (default: this one)")
+    index.add_argument("--encoder", help="encoder directory (default: the bundled all-MiniLM-L6-v2)")
+    index.add_argument("--force", action="store_true", help="rebuild even if the cached index is fresh")
+    index.set_defaults(run=run_index)
+
+    search = commands.add_parser("search", help="find the APIs a comment or an editor context needs")
+    search.add_argument("query", metavar="QUERY_OR_CONTEXT", help="a comment, or code with the cursor at its end ('-' reads stdin)")
+    search.add_argument("--lib", action="append", required=True, help="library name (repeatable); see `apiary libs`")
+    search.add_argument("--top-k", type=int, default=5)
+    search.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    search.add_argument("--encoder", help="encoder directory the library was indexed with")
+    search.set_defaults(run=run_search)
+
+    libs = commands.add_parser("libs", help="list indexed libraries")
+    libs.add_argument("--json", action="store_true")
+    libs.set_defaults(run=run_libs)
+
+
+def run_index(args: Namespace) -> int:
+    from apiary.docs.locate import locate
+    from apiary.retrieval.encoder import load_encoder
+    from apiary.retrieval.store import IndexStore
+
+    source = locate(args.source, name=args.name, python=args.python)
+    print(f"indexing {source.name} {source.version} ({source.kind}: {source.spec})", file=sys.stderr)
+    store = IndexStore(index_dir(), load_encoder(args.encoder), python=args.python)
+    with _progress_bar() as progress:
+        result = store.get_or_build(source, progress=progress, force=args.force)
+    info = result.index.info
+    state = "built" if result.rebuilt else "up to date"
+    reused = f", {result.reused_vectors} vectors reused" if result.reused_vectors else ""
+    print(f"{info.name} {info.version}: {info.api_count} APIs, {state} in {result.seconds:.1f}s{reused}")
+    for skipped in result.skipped:
+        print(f"  skipped {skipped.location}: {skipped.reason}", file=sys.stderr)
+    if result.skipped:
+        print(f"{len(result.skipped)} file(s) skipped", file=sys.stderr)
+    return 0
+
+
+def run_search(args: Namespace) -> int:
+    from apiary.retrieval.encoder import load_encoder
+    from apiary.retrieval.hybrid import HybridRetriever
+    from apiary.retrieval.query import query_from_text
+    from apiary.retrieval.store import IndexStore
+
+    text = sys.stdin.read() if args.query == "-" else args.query
+    store = IndexStore(index_dir(), load_encoder(args.encoder))
+    indexes = [store.load(name) for name in args.lib]
+    retriever = HybridRetriever(store.encoder, indexes)
+    started = time.perf_counter()
+    results = retriever.search(query_from_text(text), top_k=args.top_k)
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    if args.json:
+        print(json.dumps([_result_json(r) for r in results], indent=2))
+        return 0
+    for rank, result in enumerate(results, 1):
+        print(f"{rank:>2}. {result.score:6.3f}  {result.entry.import_path}{_short_signature(result.entry.signature)}")
+        if result.entry.description:
+            print(f"              {result.entry.description}")
+    print(f"({len(results)} results in {elapsed_ms:.1f} ms)", file=sys.stderr)
+    return 0
+
+
+def run_libs(args: Namespace) -> int:
+    from apiary.retrieval.cache import cached_indexes
+
+    rows = [meta["library"] for _, meta in cached_indexes(index_dir())]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        print("no libraries indexed yet; run `apiary index PATH|MODULE|WHEEL`")
+        return 0
+    for row in sorted(rows, key=lambda r: (r["name"], -r["built_at"])):
+        age = _age(time.time() - row["built_at"])
+        print(f"{row['name']:<24} {row['version']:<12} {row['api_count']:>6} APIs  {row['encoder_id']:<24} {age:>8} ago  {row['spec']}")
+    return 0
+
+
+def _result_json(result) -> dict:
+    entry = result.entry
+    return {
+        "name": entry.name,
+        "import_path": entry.import_path,
+        "kind": entry.kind.value,
+        "signature": entry.signature,
+        "description": entry.description,
+        "library": entry.library,
+        "score": round(result.score, 4),
+        "parts": result.parts,
+    }
+
+
+def _short_signature(signature: str, limit: int = 70) -> str:
+    return signature if len(signature) <= limit else signature[: limit - 4] + "...)"
+
+
+def _age(seconds: float) -> str:
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds / size:.0f}{unit}"
+    return f"{seconds:.0f}s"
+
+
+class _progress_bar:
+    """A tqdm bar on stderr driven by the indexer's (done, total) callbacks."""
+
+    def __enter__(self):
+        from tqdm import tqdm
+
+        self._bar = tqdm(total=0, unit="API", file=sys.stderr, desc="encoding", leave=False)
+        return self
+
+    def __call__(self, done: int, total: int) -> None:
+        self._bar.total = total
+        self._bar.n = done
+        self._bar.refresh()
+
+    def __exit__(self, *exc) -> None:
+        self._bar.close()

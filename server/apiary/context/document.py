@@ -1,0 +1,128 @@
+"""A Python document with its tree-sitter tree, kept in step with edits.
+
+Edits arrive as Python string offsets (what LSP positions convert to); tree-sitter counts UTF-8
+bytes and (row, byte column) points, so every edit is translated before the tree is told about it.
+tree-sitter ends lines at "\\n" only, so a lone "\\r" (which LSP counts as a line break) is handed
+to it as "\\n": same length, so offsets agree, and the tree sees the lines the editor shows.
+"""
+
+from __future__ import annotations
+
+import re
+
+import tree_sitter
+import tree_sitter_python
+
+from apiary.context.positions import byte_line_starts, line_starts, line_text
+
+PYTHON = tree_sitter.Language(tree_sitter_python.language())
+_LONE_CR = re.compile(rb"\r(?!\n)")
+
+
+def encode(text: str) -> bytes:
+    # surrogatepass: a lone surrogate (from a lossy decode upstream) must not make parsing fail.
+    return text.encode("utf-8", "surrogatepass")
+
+
+def parser_bytes(text: str) -> bytes:
+    """The bytes tree-sitter parses: UTF-8 with each lone "\\r" as "\\n"."""
+    data = encode(text)
+    return _LONE_CR.sub(b"\n", data) if b"\r" in data else data
+
+
+def new_parser() -> tree_sitter.Parser:
+    """A Python parser; parsers are cheap and not thread-safe, so make one per user."""
+    return tree_sitter.Parser(PYTHON)
+
+
+class ParsedDocument:
+    """Text, its UTF-8 bytes and its syntax tree; incremental edits re-parse with the old tree."""
+
+    def __init__(self, text: str, data: bytes, tree: tree_sitter.Tree, parser: tree_sitter.Parser) -> None:
+        self._text = text
+        self._data = data
+        self._tree = tree
+        self._parser = parser
+        self._lines: list[int] | None = None
+        self._byte_lines: list[int] | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> ParsedDocument:
+        parser = new_parser()
+        data = parser_bytes(text)
+        return cls(text, data, parser.parse(data), parser)
+
+    @property
+    def text(self) -> str:
+        return self._text
+
+    @property
+    def data(self) -> bytes:
+        """What the tree was parsed from: UTF-8, with lone "\\r" as "\\n"."""
+        return self._data
+
+    @property
+    def tree(self) -> tree_sitter.Tree:
+        return self._tree
+
+    @property
+    def line_starts(self) -> list[int]:
+        """String offsets where each LSP line begins."""
+        if self._lines is None:
+            self._lines = line_starts(self._text)
+        return self._lines
+
+    @property
+    def byte_line_starts(self) -> list[int]:
+        """Byte offsets where each LSP line begins."""
+        if self._byte_lines is None:
+            self._byte_lines = byte_line_starts(self._data)
+        return self._byte_lines
+
+    def line(self, index: int) -> str:
+        """The text of LSP line `index`, without its line ending."""
+        return line_text(self._text, self.line_starts, index)
+
+    def byte_offset(self, offset: int) -> int:
+        """The UTF-8 byte offset of a string offset (clamped to the text)."""
+        offset = max(0, min(offset, len(self._text)))
+        if len(self._data) == len(self._text):  # all ASCII: bytes and characters coincide
+            return offset
+        return len(encode(self._text[:offset]))
+
+    def apply_change(self, start_offset: int, end_offset: int, new_text: str) -> None:
+        """Replace text[start_offset:end_offset] with `new_text` and re-parse incrementally."""
+        if not 0 <= start_offset <= end_offset <= len(self._text):
+            raise ValueError(f"bad range {start_offset}..{end_offset} for a text of {len(self._text)}")
+        if start_offset and self._text[start_offset - 1] == "\r":
+            # Whether that "\r" is lone (and parsed as "\n") depends on what follows: re-send it.
+            start_offset, new_text = start_offset - 1, "\r" + new_text
+        start_byte = self.byte_offset(start_offset)
+        old_end_byte = self.byte_offset(end_offset)
+        text = self._text[:start_offset] + new_text + self._text[end_offset:]
+        data = parser_bytes(text)
+        new_end_byte = old_end_byte + len(data) - len(self._data)
+        self._tree.edit(
+            start_byte,
+            old_end_byte,
+            new_end_byte,
+            _point(self._data, start_byte),
+            _point(self._data, old_end_byte),
+            _point(data, new_end_byte),
+        )
+        self._set(text, data, self._tree)
+
+    def replace_all(self, text: str) -> None:
+        """Take a whole new text (a full-sync change); parses from scratch."""
+        self._set(text, parser_bytes(text), None)
+
+    def _set(self, text: str, data: bytes, old_tree: tree_sitter.Tree | None) -> None:
+        self._text, self._data = text, data
+        self._tree = self._parser.parse(data, old_tree) if old_tree else self._parser.parse(data)
+        self._lines = self._byte_lines = None
+
+
+def _point(data: bytes, byte: int) -> tuple[int, int]:
+    """tree-sitter's (row, byte column) of a byte offset: rows end at b"\\n" only."""
+    row = data.count(b"\n", 0, byte)
+    return row, byte - (data.rfind(b"\n", 0, byte) + 1)

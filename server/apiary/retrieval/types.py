@@ -1,0 +1,137 @@
+"""What the library's docs let us infer about the type of a name in scope.
+
+``t = tb.Table(rows)`` makes ``t`` a ``honeycomb.Table``; ``t2 = t.keep_where(f)`` is whatever
+``Table.keep_where`` is annotated to return. When a value comes from a name the library re-exports
+from elsewhere (so we have no docs for it), we still know which module it came from, which is
+often enough to prefer that module's classes' methods.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from apiary.context import ValueOrigin
+from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.retrieval.index import LibraryIndex
+
+_MAX_DEPTH = 8
+_OPTIONAL = re.compile(r"^(?:typing\.)?Optional\[(.*)\]$")
+
+
+@dataclass(frozen=True)
+class InferredType:
+    #: import paths of the class and its documented ancestors, nearest first
+    classes: tuple[str, ...] = ()
+    #: the module a value came from when its class is not documented here
+    module: str | None = None
+
+    @property
+    def known(self) -> bool:
+        return bool(self.classes or self.module)
+
+
+@dataclass
+class TypeResolver:
+    index: LibraryIndex
+    scope: dict[str, ValueOrigin] = field(default_factory=dict)
+
+    def of_name(self, name: str, depth: int = 0) -> InferredType:
+        origin = self.scope.get(name)
+        if origin is None or depth > _MAX_DEPTH:
+            return InferredType()
+        if origin.annotation:
+            annotated = self.of_annotation(origin.annotation)
+            if annotated.known:
+                return annotated
+        if origin.callee is None:
+            return InferredType()
+        return self.of_expression(origin.callee, origin.head_is_local, depth + 1)
+
+    def of_expression(self, dotted: str, head_is_local: bool, depth: int = 0) -> InferredType:
+        """The type of calling ``dotted`` (``"honeycomb.Table"``, ``"t.keep_where"``, ``"hc.read().head"``)."""
+        parts = [p for p in dotted.replace("()", "").split(".") if p]
+        if not parts:
+            return InferredType()
+        if head_is_local:
+            current = self.of_name(parts[0], depth + 1)
+            rest = parts[1:]
+            if not rest:  # a local that is itself called: `make()` -> whatever make returns; unknown
+                return current
+        else:
+            current, rest = self._longest_known_prefix(parts)
+        for attribute in rest:
+            current = self._member_result(current, attribute)
+            if not current.known:
+                break
+        return current
+
+    def of_annotation(self, annotation: str) -> InferredType:
+        text = annotation.strip().strip("'\"")
+        optional = _OPTIONAL.match(text)
+        if optional:
+            text = optional.group(1)
+        text = text.split("|")[0].strip().split("[")[0]
+        entry = self._class_named(text)
+        return self._class_type(entry) if entry else InferredType()
+
+    def _longest_known_prefix(self, parts: list[str]) -> tuple[InferredType, list[str]]:
+        for cut in range(len(parts), 0, -1):
+            entry = self.index.find(".".join(parts[:cut]))
+            if entry is not None:
+                return self._value_of(entry), parts[cut:]
+        return InferredType(), []
+
+    def _value_of(self, entry: ApiEntry) -> InferredType:
+        """The type of the value produced by calling (or naming) ``entry``."""
+        if entry.kind == ApiKind.CLASS:
+            return self._class_type(entry)
+        if entry.kind == ApiKind.EXTERNAL:
+            return InferredType(module=entry.import_path.rpartition(".")[0])
+        if entry.kind == ApiKind.MODULE:
+            return InferredType(module=entry.import_path)
+        if entry.returns:
+            return self.of_annotation(entry.returns)
+        if entry.kind == ApiKind.ALIAS and entry.alias_of:  # a functional form returns its class
+            target = self.index.find(entry.alias_of)
+            return self._class_type(target) if target else InferredType()
+        return InferredType()
+
+    def _member_result(self, owner: InferredType, attribute: str) -> InferredType:
+        if owner.classes:
+            for class_path in owner.classes:
+                entry = self.index.find(f"{class_path}.{attribute}")
+                if entry is not None:
+                    result = self._value_of(entry)
+                    return result if result.known else InferredType()
+            return InferredType()
+        if owner.module:  # an undocumented object from `module`: try its classes' members of that name
+            entry = self.index.find(f"{owner.module}.{attribute}") or self._member_in_module(owner.module, attribute)
+            return self._value_of(entry) if entry else InferredType()
+        return InferredType()
+
+    def _member_in_module(self, module: str, attribute: str) -> ApiEntry | None:
+        for i in self.index.by_name.get(attribute, []):
+            entry = self.index.entries[i]
+            if entry.owner and entry.owner.startswith(module + "."):
+                return entry
+        return None
+
+    def _class_named(self, text: str) -> ApiEntry | None:
+        entry = self.index.find(text)
+        if entry is not None and entry.kind == ApiKind.CLASS:
+            return entry
+        short = text.rsplit(".", 1)[-1]
+        classes = [self.index.entries[i] for i in self.index.by_name.get(short, [])]
+        classes = [e for e in classes if e.kind == ApiKind.CLASS]
+        return classes[0] if classes else None
+
+    def _class_type(self, entry: ApiEntry) -> InferredType:
+        return InferredType(classes=tuple(self.index.ancestors(entry.import_path)))
+
+
+def scope_types(index: LibraryIndex, scope: tuple[ValueOrigin, ...]) -> dict[str, InferredType]:
+    """The inferred type of every name in scope that the library's docs tell us something about."""
+    resolver = TypeResolver(index, {origin.name: origin for origin in scope})
+    inferred = {origin.name: resolver.of_name(origin.name) for origin in scope}
+    return {name: t for name, t in inferred.items() if t.known}
