@@ -23,7 +23,7 @@ endif
 	touch $@
 
 demo: setup
-	$(PY) -m apiary.demo
+	$(PY) examples/demo.py
 
 test: setup
 	$(PY) -m pytest -q
@@ -33,3 +33,10 @@ lint: setup
 
 clean:
 	rm -rf $(VENV) build *.egg-info
+
+# The interpreter TorchDataEval's tests run under (torchdata 0.7.1 beside the CPU build of torch):
+# `python -m benchmarks.passk --python $(TORCHDATA_ENV)/bin/python ...`
+TORCHDATA_ENV ?= benchmarks/.cache/torchdata-venv
+.PHONY: torchdata-env
+torchdata-env: setup
+	$(PY) -m benchmarks.passk --setup-torchdata-env $(TORCHDATA_ENV) $(if $(TORCH_INDEX),--torch-index $(TORCH_INDEX))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from apiary.docs.entry import ApiKind
 from apiary.docs.locate import LibrarySource
 from apiary.docs.python_package import content_digest, find_layout, module_files, read_package
 from apiary.docs.report import IngestError, IngestReport
@@ -22,7 +23,7 @@ def ingest(source: LibrarySource) -> IngestReport:
         report = read_doc_folder(source.root, source.name)
     else:
         report = read_package(find_layout(source.root), source.name)
-    if not report.entries:
+    if not any(e.kind != ApiKind.MODULE for e in report.entries):
         detail = f"; {len(report.skipped)} file(s) skipped" if report.skipped else ""
         raise IngestError(f"{source.spec}: no public APIs found{detail}")
     return report

@@ -54,7 +54,8 @@ class SentenceEncoder:
             raise EncoderError(f"cannot load the encoder at {model_dir}: {error}") from error
         self._model.max_seq_length = min(self._model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
         self.id = encoder_id
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         self._batch_size = batch_size  # small batches: less padding, faster on CPU (measured: 16 > 64)
         self._lock = threading.Lock()  # torch modules are not safe to call from two threads at once
 

@@ -17,7 +17,7 @@ import bm25s
 import faiss
 import numpy as np
 
-from apiary.docs.docstrings import plain_text, summary_paragraph
+from apiary.docs.docstrings import declared_aliases, plain_text, summary_paragraph
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.text import STOP_WORDS, humanize, lexical_tokens, split_identifier, stem
@@ -245,14 +245,9 @@ _ALTERNATIVE_SENTENCE = re.compile(r"\b(?:use|see|instead|alternative|opposite|s
 
 
 def alternative_groups(entries: Sequence[ApiEntry], by_name: dict[str, list[int]]) -> list[list[list[int]]]:
-    """What each entry's docs recommend instead of it, as groups of twins (entries documented by the
-    same paragraph: one API in its several forms)."""
-    twins: dict[str, list[int]] = defaultdict(list)
-    for i, entry in enumerate(entries):
-        summary = summary_paragraph(entry.doc)
-        if len(summary) > 20:
-            twins[summary].append(i)
-    twin_of = {i: group for group in twins.values() for i in group}
+    """What each entry's docs recommend instead of it, as groups of twins (one API in its several
+    forms: a class and the functional name it declares, or entries documented by the same paragraph)."""
+    twin_of = _twins(entries, by_name)
     groups: list[list[list[int]]] = []
     for i, entry in enumerate(entries):
         referenced: list[list[int]] = []
@@ -266,6 +261,22 @@ def alternative_groups(entries: Sequence[ApiEntry], by_name: dict[str, list[int]
                         referenced.append(group)
         groups.append(referenced)
     return groups
+
+
+def _twins(entries: Sequence[ApiEntry], by_name: dict[str, list[int]]) -> dict[int, list[int]]:
+    by_summary: dict[str, set[int]] = defaultdict(set)
+    for i, entry in enumerate(entries):
+        summary = summary_paragraph(entry.doc)
+        if len(summary) > 20:
+            by_summary[summary].add(i)
+    for i, entry in enumerate(entries):
+        for alias in declared_aliases(entry.doc) if entry.kind == ApiKind.CLASS else ():
+            by_summary[f"alias:{entry.import_path}"] |= {i, *by_name.get(alias, [])}
+    twin_of: dict[int, list[int]] = {}
+    for group in by_summary.values():
+        for i in group:
+            twin_of[i] = sorted(set(twin_of.get(i, [])) | group)
+    return twin_of
 
 
 def _usage_counts(entries: Sequence[ApiEntry]) -> np.ndarray:
