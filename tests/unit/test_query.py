@@ -1,5 +1,11 @@
 from apiary.context import extract_context_from_prefix
-from apiary.retrieval.query import mentioned_names, query_from_context, query_from_text, recent_calls, split_clauses
+from apiary.retrieval.query import (
+    mentioned_names,
+    query_from_context,
+    query_from_text,
+    recent_calls,
+    split_clauses,
+)
 
 PROMPT = '''from honeycomb import Table, Lookup
 import honeycomb as hc
