@@ -1,0 +1,153 @@
+"""pass@k of generated completions on HumanEval-format problems, each program run in the sandbox.
+
+The estimator is the unbiased one of Chen et al. 2021 (``openai/human-eval``, ``estimate_pass_at_k``);
+the execution is not theirs: every sample runs in its own process under ``sandbox.run_program``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+
+from apiary_training.eval.sandbox import STATUSES, RunResult, run_program
+
+KS = (1, 10, 100)
+
+
+def estimate_pass_at_k(num_samples: int, num_correct: int, k: int) -> float:
+    """1 - C(n-c, k) / C(n, k): the chance that at least one of k samples drawn without replacement from
+    n, of which c are correct, is correct; computed as a product, which never overflows."""
+    n, c = num_samples, num_correct
+    if not 0 <= c <= n or not 1 <= k <= n:
+        raise ValueError(f"pass@{k} needs 0 <= c <= n and 1 <= k <= n, got n={n}, c={c}")
+    if n - c < k:
+        return 1.0
+    return 1.0 - math.prod(1.0 - k / i for i in range(n - c + 1, n + 1))
+
+
+def build_program(problem: dict, completion: str) -> str:
+    """prompt + completion + test + the call of ``check``, as HumanEval and TorchDataEval run them."""
+    entry_point = problem.get("entry_point") or "none"
+    call = "check()" if entry_point == "none" else f"check({entry_point})"
+    return f"{problem['prompt']}{completion}\n{problem['test']}\n{call}\n"
+
+
+@dataclass
+class SampleResult:
+    task_id: str
+    index: int  # the sample's position among this problem's samples
+    status: str
+    seconds: float
+    error: str  # the last line of stderr, when it did not pass
+
+
+@dataclass
+class ProblemResult:
+    task_id: str
+    n: int
+    c: int
+    pass_at: dict[int, float]  # for every k in KS with k <= n
+    statuses: dict[str, int]
+
+
+@dataclass
+class EvalReport:
+    pass_at: dict[int, float]  # mean over the problems with at least k samples
+    problems: list[ProblemResult]
+    statuses: dict[str, int]
+    isolation: dict[str, str]  # what the sandbox achieved on the first run (the same for every run)
+    samples: list[SampleResult] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["pass_at"] = {f"pass@{k}": v for k, v in self.pass_at.items()}
+        for problem in data["problems"]:
+            problem["pass_at"] = {f"pass@{k}": v for k, v in problem["pass_at"].items()}
+        return data
+
+
+def _sample_result(task_id: str, index: int, run: RunResult) -> SampleResult:
+    lines = run.stderr.strip().splitlines() if not run.passed else []
+    error = lines[-1] if lines else ""
+    if run.exited_early:
+        error = "exited before its last line"
+    elif run.status == "error":
+        error = run.note
+    return SampleResult(task_id, index, run.status, round(run.seconds, 3), error)
+
+
+def _problem_result(task_id: str, runs: list[SampleResult]) -> ProblemResult:
+    n, c = len(runs), sum(r.status == "passed" for r in runs)
+    pass_at = {k: estimate_pass_at_k(n, c, k) for k in KS if k <= n}
+    statuses = Counter(r.status for r in runs)
+    return ProblemResult(task_id, n, c, pass_at, {s: statuses[s] for s in STATUSES if statuses[s]})
+
+
+def _jobs(problems: list[dict], samples: Iterable[dict]) -> list[tuple[str, int, str]]:
+    by_id = {p["task_id"]: p for p in problems}
+    unknown = sorted({s["task_id"] for s in samples} - by_id.keys())
+    if unknown:
+        raise ValueError(f"samples for unknown problems: {', '.join(unknown[:5])}")
+    seen: Counter[str] = Counter()
+    jobs = []
+    for sample in samples:
+        task_id = sample["task_id"]
+        jobs.append((task_id, seen[task_id], build_program(by_id[task_id], sample["completion"])))
+        seen[task_id] += 1
+    return jobs
+
+
+def evaluate_samples(
+    problems: list[dict],
+    samples: list[dict],
+    python: str | None = None,
+    timeout_s: float = 10,
+    workers: int = 2,
+    memory_mb: int = 2048,
+    env_extra: dict[str, str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> EvalReport:
+    """Run every sample ``{"task_id", "completion"}`` against its problem, ``workers`` at a time (threads
+    that each wait on one sandboxed process), and estimate pass@k per problem and overall."""
+    jobs = _jobs(problems, samples)
+    kwargs = {"timeout_s": timeout_s, "memory_mb": memory_mb, "env_extra": env_extra}
+    if python:
+        kwargs["python"] = python
+    finished = itertools.count(1)
+
+    def run(job: tuple[str, int, str]) -> tuple[SampleResult, RunResult]:
+        result = run_program(job[2], **kwargs)
+        if progress:
+            progress(next(finished), len(jobs))
+        return _sample_result(job[0], job[1], result), result
+
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        runs = list(pool.map(run, jobs))
+    return summarize([s for s, _ in runs], runs[0][1] if runs else None)
+
+
+def summarize(results: list[SampleResult], first: RunResult | None = None) -> EvalReport:
+    by_task: dict[str, list[SampleResult]] = {}
+    for result in results:
+        by_task.setdefault(result.task_id, []).append(result)
+    problems = [_problem_result(task_id, runs) for task_id, runs in by_task.items()]
+    overall = {}
+    for k in KS:
+        scores = [p.pass_at[k] for p in problems if k in p.pass_at]
+        if scores:
+            overall[k] = sum(scores) / len(scores)
+    counts = Counter(r.status for r in results)
+    statuses = {s: counts[s] for s in STATUSES if counts[s]}
+    isolation = {}
+    if first is not None:
+        isolation = {
+            "network": first.network_isolation,
+            "filesystem": first.filesystem_isolation,
+            "processes": first.process_limit,
+            "note": first.note,
+        }
+    return EvalReport(overall, problems, statuses, isolation, results)
