@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import venv
@@ -96,6 +97,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     source.add_argument("--samples", type=Path, help='JSON Lines of {"task_id", "completion"}')
     source.add_argument("--canonical", action="store_true", help="use the problems' canonical solutions")
     parser.add_argument("--python", default=sys.executable, help="interpreter that runs the programs")
+    parser.add_argument("--pythonpath", action="append", default=[], metavar="DIR",
+                        help="directory put on the programs' PYTHONPATH (repeatable), e.g. the library under test")
     parser.add_argument("--timeout", type=float, default=10.0, help="seconds per program (wall clock)")
     parser.add_argument("--memory-mb", type=int, default=2048, help="address-space limit per program")
     parser.add_argument("--workers", type=int, default=2, help="programs run at the same time")
@@ -126,6 +129,7 @@ def main(argv: list[str] | None = None) -> None:
     report = evaluate_samples(
         problems, samples, python=args.python, timeout_s=args.timeout, workers=args.workers,
         memory_mb=args.memory_mb, progress=progress,
+        env_extra={"PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in args.pythonpath)} if args.pythonpath else None,
     )
     print_report(report)
     if args.json:

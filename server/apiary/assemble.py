@@ -1,0 +1,90 @@
+"""Build the completion engine from plain options: which libraries, which encoder, which model.
+
+The server, the CLI and the benchmarks assemble the same parts here, so they complete code the same
+way. A model that cannot be loaded is reported and left out: the offline generator always works.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from apiary.generation.apicoder import APICoderGenerator
+from apiary.generation.backends.base import BackendError
+from apiary.generation.backends.factory import load_backend
+from apiary.generation.cert import CertGenerator
+from apiary.generation.offline.corpus import CorpusStore
+from apiary.generation.offline.generator import OfflineGenerator
+from apiary.generation.rank import encoder_intent_scorer
+from apiary.generation.types import Generator
+from apiary.pipeline import Pipeline
+from apiary.retrieval.encoder import Encoder
+from apiary.retrieval.hybrid import HybridRetriever
+from apiary.retrieval.index import LibraryIndex
+
+log = logging.getLogger(__name__)
+
+#: "default" is what users and the benchmarks call the offline generator
+GENERATOR_ALIASES = {"default": "offline"}
+
+
+@dataclass
+class ModelOptions:
+    model: str | None = None
+    endpoint: str | None = None
+    #: CERT's sketcher: a model directory/hub id or an endpoint URL (the generator is `model`/`endpoint`)
+    sketcher: str | None = None
+    device: str = "auto"
+    dtype: str = "auto"
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass
+class Engine:
+    retriever: HybridRetriever
+    corpus: CorpusStore
+    generators: dict[str, Generator]
+    pipeline: Pipeline
+    #: why a configured model is not available (shown in status)
+    problems: list[str] = field(default_factory=list)
+
+
+def build_engine(
+    encoder: Encoder,
+    indexes: Callable[[], Sequence[LibraryIndex]],
+    models: ModelOptions | None = None,
+    default_generator: str = "offline",
+    workspace_files: Callable[[], Iterable[Path]] = lambda: (),
+) -> Engine:
+    retriever = HybridRetriever(encoder, indexes)
+    corpus = CorpusStore(workspace_files)
+    generators: dict[str, Generator] = {"offline": OfflineGenerator(indexes, corpus.for_index, encoder)}
+    problems = _add_model_generators(generators, models or ModelOptions())
+    default = GENERATOR_ALIASES.get(default_generator, default_generator)
+    pipeline = Pipeline(retriever, generators, default=default, intent_scorer=encoder_intent_scorer(encoder))
+    return Engine(retriever, corpus, generators, pipeline, problems)
+
+
+def _add_model_generators(generators: dict[str, Generator], options: ModelOptions) -> list[str]:
+    problems: list[str] = []
+    backend = None
+    try:
+        backend = load_backend(options.model, options.endpoint, device=options.device, dtype=options.dtype, **options.extra)
+    except BackendError as error:
+        problems.append(str(error))
+        log.warning("model not available, using the offline generator: %s", error)
+    if backend is not None:
+        generators["apicoder"] = APICoderGenerator(backend)
+    if options.sketcher:
+        try:
+            is_url = options.sketcher.startswith(("http://", "https://"))
+            sketcher = load_backend(None if is_url else options.sketcher, options.sketcher if is_url else None,
+                                    device=options.device, dtype=options.dtype)
+            if sketcher is not None:
+                generators["cert"] = CertGenerator(sketcher, backend or sketcher)
+        except BackendError as error:
+            problems.append(f"sketcher: {error}")
+            log.warning("CERT sketcher not available: %s", error)
+    return problems

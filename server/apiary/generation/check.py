@@ -1,0 +1,176 @@
+"""Check every call into an indexed library against the index before a candidate is shown.
+
+An API that does not exist, a keyword the signature does not take, or too many positional
+arguments is repaired (the nearest real API or parameter) or the candidate is dropped.
+Hallucinated APIs are what users of private libraries suffer most from.
+"""
+
+from __future__ import annotations
+
+import ast
+import difflib
+from dataclasses import dataclass, field
+
+from apiary.context import EditorContext
+from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.retrieval.hybrid import members_of
+from apiary.retrieval.index import LibraryIndex
+from apiary.retrieval.types import InferredType, TypeResolver
+
+_CUTOFF = 0.75
+
+
+@dataclass
+class CheckResult:
+    text: str
+    ok: bool
+    notes: list[str] = field(default_factory=list)
+    #: import paths of the library APIs the checked text calls
+    apis: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Edit:
+    start: int  # offsets in the checked source
+    end: int
+    text: str
+
+
+def check_candidate(completion: str, context: EditorContext, indexes: list[LibraryIndex]) -> CheckResult:
+    """Check ``completion`` (inserted at the cursor of ``context``); repair what can be repaired."""
+    line_prefix = context.line_prefix
+    source = line_prefix.lstrip() + completion
+    indent = len(line_prefix) - len(line_prefix.lstrip())
+    try:
+        tree = ast.parse(source.rstrip() or "pass")
+    except SyntaxError:
+        return CheckResult(completion, True)  # not ours to judge: the syntax check decides
+    checker = _Checker(context, indexes, source)
+    completion_start = len(line_prefix.lstrip().encode("utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and checker.ends_after(node, completion_start):
+            if not checker.check_call(node):
+                return CheckResult(completion, False, checker.notes)
+    repaired = _apply(source, checker.edits)
+    text = repaired[len(line_prefix) - indent:] if checker.edits else completion
+    return CheckResult(text, True, checker.notes, checker.apis)
+
+
+class _Checker:
+    def __init__(self, context: EditorContext, indexes: list[LibraryIndex], source: str):
+        self.context = context
+        self.indexes = indexes
+        self.imports = {b.local: b.target for b in context.imports}
+        self.line_offsets = _line_offsets(source)
+        self.edits: list[_Edit] = []
+        self.notes: list[str] = []
+        self.apis: list[str] = []
+
+    def ends_after(self, node: ast.expr, offset: int) -> bool:
+        """Calls written entirely before the cursor are the user's, not the candidate's."""
+        return self._offset(node.end_lineno, node.end_col_offset) > offset
+
+    def check_call(self, call: ast.Call) -> bool:
+        resolved = self._resolve(call.func)
+        if resolved is None:
+            return True  # not a call into an indexed library
+        index, entry, members, name = resolved
+        if entry is None:
+            replacement = _closest(name, members)
+            if replacement is None:
+                self.notes.append(f"dropped: no API '{name}' in {index.name}")
+                return False
+            self._rename_callee(call.func, name, replacement.name)
+            entry = replacement
+        self.apis.append(entry.import_path)
+        return self._check_arguments(call, entry)
+
+    def _resolve(self, func: ast.expr) -> tuple[LibraryIndex, ApiEntry | None, list[ApiEntry], str] | None:
+        if isinstance(func, ast.Name):
+            target = self.imports.get(func.id)
+            for index in self.indexes if target else []:
+                entry = index.find(target)
+                if entry is not None:
+                    return index, entry, [], func.id
+            return None
+        if not isinstance(func, ast.Attribute):
+            return None
+        receiver = ast.unparse(func.value)
+        for index in self.indexes:
+            inferred = self._type_of(receiver, index)
+            if not inferred.known:
+                continue
+            members = [index.entries[i] for i in members_of(index, inferred)]
+            match = next((m for m in members if m.name == func.attr), None)
+            if match is None and inferred.classes:  # methods documented only on a base class
+                match = next((index.entries[i] for c in inferred.classes for i in index.members.get(c, []) if index.entries[i].name == func.attr), None)
+            return index, match, members, func.attr
+        return None
+
+    def _type_of(self, receiver: str, index: LibraryIndex) -> InferredType:
+        resolver = TypeResolver(index, {o.name: o for o in self.context.scope})
+        head, _, rest = receiver.partition(".")
+        if head in self.imports:
+            dotted = self.imports[head] + (f".{rest}" if rest else "")
+            entry = index.find(dotted)
+            if entry is not None and entry.kind == ApiKind.MODULE:
+                return InferredType(module=entry.import_path)
+            return resolver.of_expression(dotted, head_is_local=False)
+        if head.isidentifier():
+            return resolver.of_expression(receiver, head_is_local=True) if rest or "(" in receiver else resolver.of_name(head)
+        return InferredType()
+
+    def _check_arguments(self, call: ast.Call, entry: ApiEntry) -> bool:
+        if not entry.params and not entry.signature:
+            return True  # nothing known to check against
+        names = {p.name for p in entry.params}
+        takes_kwargs = any(p.kind == "var_keyword" for p in entry.params)
+        for keyword in call.keywords:
+            if keyword.arg is None or keyword.arg in names or takes_kwargs:
+                continue
+            replacement = difflib.get_close_matches(keyword.arg, sorted(names), n=1, cutoff=_CUTOFF)
+            if not replacement:
+                self.notes.append(f"dropped: {entry.name}() takes no keyword '{keyword.arg}'")
+                return False
+            self._rename_keyword(keyword, replacement[0])
+        positional = [p for p in entry.params if p.kind in ("positional_only", "positional_or_keyword")]
+        if len(call.args) > len(positional) and not any(p.kind == "var_positional" for p in entry.params):
+            if not any(isinstance(a, ast.Starred) for a in call.args):
+                self.notes.append(f"dropped: {entry.name}() takes {len(positional)} positional arguments, got {len(call.args)}")
+                return False
+        return True
+
+    def _rename_callee(self, func: ast.expr, old: str, new: str) -> None:
+        end = self._offset(func.end_lineno, func.end_col_offset)
+        self.edits.append(_Edit(end - len(old), end, new))
+        self.notes.append(f"renamed {old} to {new}")
+
+    def _rename_keyword(self, keyword: ast.keyword, new: str) -> None:
+        start = self._offset(keyword.lineno, keyword.col_offset)
+        self.edits.append(_Edit(start, start + len(keyword.arg or ""), new))
+        self.notes.append(f"renamed keyword {keyword.arg}= to {new}=")
+
+    def _offset(self, line: int | None, column: int | None) -> int:
+        return self.line_offsets[(line or 1) - 1] + (column or 0)
+
+
+def _closest(name: str, members: list[ApiEntry]) -> ApiEntry | None:
+    by_name = {m.name: m for m in members if m.kind != ApiKind.MODULE}
+    match = difflib.get_close_matches(name, sorted(by_name), n=1, cutoff=_CUTOFF)
+    return by_name[match[0]] if match else None
+
+
+def _line_offsets(source: str) -> list[int]:
+    """Byte offsets where each line starts: ast columns count UTF-8 bytes."""
+    offsets, total = [], 0
+    for line in source.encode("utf-8").splitlines(keepends=True):
+        offsets.append(total)
+        total += len(line)
+    return offsets or [0]
+
+
+def _apply(source: str, edits: list[_Edit]) -> str:
+    data = source.encode("utf-8")
+    for edit in sorted(edits, key=lambda e: -e.start):
+        data = data[: edit.start] + edit.text.encode("utf-8") + data[edit.end :]
+    return data.decode("utf-8")

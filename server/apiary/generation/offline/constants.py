@@ -1,0 +1,128 @@
+"""Constants a comment states: numbers (also written as words), quoted strings, names in backticks;
+and where the comment mentions a parameter ("batch size of 3" -> ``batch_size=3``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from apiary.retrieval.text import split_identifier, stem
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30,
+    "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "hundred": 100,
+    "thousand": 1000, "twice": 2, "thrice": 3, "once": 1, "single": 1, "double": 2, "triple": 3,
+    "half": 0.5, "dozen": 12, "pairs": 2, "twos": 2, "threes": 3, "fours": 4, "fives": 5, "tens": 10,
+}
+# Numbers only in numeric contexts: "one row per address" states no 1. (Ordinals are never counts:
+# "the first two batches" is 2.)
+_WEAK_WORDS = {"one", "single", "half", "once"}
+_NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:_\d+)*(?:\.\d+)?(?:[eE][-+]?\d+)?%?(?![\w])")
+_WORD = re.compile(r"[A-Za-z]+")
+_QUOTED = re.compile(r"'([^'\n]{1,80})'|\"([^\"\n]{1,80})\"")
+_BACKTICKED = re.compile(r"`([^`\n]{1,80})`")
+
+
+@dataclass(frozen=True)
+class Constant:
+    value: int | float | str
+    #: character offset in the comment, for matching to nearby parameter mentions
+    position: int
+    #: "number", "string", "name"
+    kind: str
+    #: written as a word ("six") rather than digits: weaker evidence
+    word: bool = False
+
+    def literal(self) -> str:
+        if self.kind == "string":
+            return repr(self.value)
+        if isinstance(self.value, float) and self.value.is_integer() and self.kind == "number":
+            return str(int(self.value))
+        return str(self.value)
+
+
+def comment_constants(comment: str) -> list[Constant]:
+    """Numbers, strings and names the comment states, in order of appearance."""
+    found: list[Constant] = []
+    quoted_spans: list[tuple[int, int]] = []
+    for match in _QUOTED.finditer(comment):
+        found.append(Constant(match.group(1) or match.group(2), match.start(), "string"))
+        quoted_spans.append(match.span())
+    for match in _BACKTICKED.finditer(comment):
+        text = match.group(1)
+        kind = "name" if text.isidentifier() else "string"
+        found.append(Constant(text, match.start(), kind))
+        quoted_spans.append(match.span())
+    outside = _blank_spans(comment, quoted_spans)
+    for match in _NUMBER.finditer(outside):
+        found.append(Constant(_parse_number(match.group(0)), match.start(), "number"))
+    for match in _WORD.finditer(outside):
+        word = match.group(0).lower()
+        if word in _UNITS and (word not in _WEAK_WORDS or _numeric_context(outside, match)):
+            found.append(Constant(_UNITS[word], match.start(), "number", word=True))
+    return sorted(found, key=lambda c: c.position)
+
+
+def _blank_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _parse_number(text: str) -> int | float:
+    text = text.replace("_", "")
+    if text.endswith("%"):
+        return float(text[:-1]) / 100
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
+
+
+def _numeric_context(text: str, match: re.Match) -> bool:
+    """"one time", "one batch" are numbers; "one row per address" is not."""
+    after = text[match.end():match.end() + 20].lower()
+    return bool(re.match(r"\s+(?:times?\b|batch|element|item|copy|copies|instance)", after))
+
+
+def data_key_constants(comment: str, keys: list[str]) -> list[Constant]:
+    """Field names of the user's own data (dict keys in their code) that the comment mentions:
+    the strings a data library's calls most often need ("count per ``status``")."""
+    found: list[Constant] = []
+    for key in keys:
+        words = [stem(w) for w in split_identifier(key)]
+        for match in _WORD.finditer(comment):
+            if words and stem(match.group(0).lower()) == words[0]:
+                found.append(Constant(key, match.start(), "string"))
+                break
+    return found
+
+
+def parameter_mentions(comment: str, parameter: str) -> list[int]:
+    """Offsets where the comment mentions a parameter by its words (``buffer_size`` -> "buffer size")."""
+    words = [stem(w) for w in split_identifier(parameter)]
+    if not words:
+        return []
+    tokens = [(m.start(), stem(m.group(0).lower())) for m in _WORD.finditer(comment)]
+    positions: list[int] = []
+    for i in range(len(tokens) - len(words) + 1):
+        if all(tokens[i + j][1] == words[j] for j in range(len(words))):
+            positions.append(tokens[i + len(words) - 1][0])
+    return positions
+
+
+def bind_to_parameters(comment: str, parameters: list[str], constants: list[Constant]) -> dict[str, Constant]:
+    """Give each parameter mentioned in the comment the first constant that follows its mention."""
+    bound: dict[str, Constant] = {}
+    used: set[int] = set()
+    mentions = sorted((pos, p) for p in parameters for pos in parameter_mentions(comment, p))
+    for position, parameter in mentions:
+        if parameter in bound:
+            continue
+        following = [c for c in constants if c.position > position and c.position not in used and c.kind == "number"]
+        if following and following[0].position - position < 40:
+            bound[parameter] = following[0]
+            used.add(following[0].position)
+    return bound

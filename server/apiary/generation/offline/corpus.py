@@ -1,0 +1,75 @@
+"""Where the offline generator's usage examples come from, built once per library version.
+
+Besides the docstring examples in the index, a library's own tests (next to its source tree) and
+the workspace files that import it are mined: code the team wrote is the best example of how the
+team uses its library.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from apiary.generation.offline.usage import UsageCorpus
+from apiary.retrieval.index import LibraryIndex
+
+log = logging.getLogger(__name__)
+
+_MAX_FILES = 400
+_TEST_DIRS = ("tests", "test", "testing")
+
+
+class CorpusStore:
+    def __init__(self, workspace_files: Callable[[], Iterable[Path]] = lambda: ()):
+        self._workspace_files = workspace_files
+        self._cache: dict[tuple[str, str], UsageCorpus] = {}
+        self._lock = threading.Lock()
+
+    def for_index(self, index: LibraryIndex) -> UsageCorpus:
+        key = (index.info.identity, index.info.content_hash)
+        with self._lock:
+            corpus = self._cache.get(key)
+        if corpus is None:
+            files = [*library_test_files(index), *self._files_importing(index)]
+            corpus = UsageCorpus.from_index(index, files[:_MAX_FILES])
+            log.info("mined %d usage examples of %s from its docs and %d files", len(corpus), index.name, len(files))
+            with self._lock:
+                self._cache[key] = corpus
+        return corpus
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def _files_importing(self, index: LibraryIndex) -> list[Path]:
+        tops = sorted({e.import_path.split(".")[0] for e in index.entries})
+        pattern = re.compile(rf"^\s*(?:import|from)\s+(?:{'|'.join(map(re.escape, tops))})\b", re.MULTILINE)
+        found: list[Path] = []
+        for path in self._workspace_files():
+            try:
+                if path.suffix == ".py" and pattern.search(path.read_text(encoding="utf-8", errors="replace")):
+                    found.append(path)
+            except OSError:
+                continue
+            if len(found) >= _MAX_FILES:
+                break
+        return found
+
+
+def library_test_files(index: LibraryIndex) -> list[Path]:
+    """The test files of a library read from a source tree (``tests/`` beside or inside it)."""
+    if index.info.kind != "tree":
+        return []
+    root = Path(index.info.spec)
+    if root.is_file():
+        root = root.parent
+    candidates: list[Path] = []
+    for base in (root, root.parent):
+        for name in _TEST_DIRS:
+            folder = base / name
+            if folder.is_dir():
+                candidates.extend(sorted(folder.rglob("test*.py")))
+    return list(dict.fromkeys(candidates))[:_MAX_FILES]

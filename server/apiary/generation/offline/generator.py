@@ -1,0 +1,213 @@
+"""The offline default generator: sketch-then-fill without model weights.
+
+Sketches are the library's own usage examples (docstrings, tests, workspace code) of the APIs to
+use; they are chosen by API and by how well the context can fill them, filled from the context
+(variables in scope of a fitting type, local functions, the comment's constants, signature
+defaults), chained across the steps of a multi-step comment, and ranked. A signature template is
+the last resort.
+"""
+
+from __future__ import annotations
+
+import ast
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.generation.offline.adapt import Adapted, adapt, methods_in_chain
+from apiary.generation.offline.constants import comment_constants
+from apiary.generation.offline.fillers import Fillers, collect_fillers
+from apiary.generation.offline.plan import Step, plan
+from apiary.generation.offline.templates import Template, template
+from apiary.generation.offline.usage import Usage, UsageCorpus
+from apiary.generation.types import Candidate, CodeContext, GenerationSettings
+from apiary.retrieval.encoder import Encoder
+from apiary.retrieval.index import LibraryIndex
+
+#: usages tried per API: the corpus keeps them in mining order (docs first)
+_USAGES_PER_API = 12
+#: what covering every step of a multi-step comment is worth, against covering one
+_STEP_COVERAGE = 0.8
+
+
+@dataclass
+class _Option:
+    text: str
+    apis: tuple[str, ...]
+    score: float
+    origin: str
+    snippet: str | None = None
+    assigned: str | None = None
+
+
+class OfflineGenerator:
+    name = "offline"
+
+    def __init__(
+        self,
+        indexes: Callable[[], Sequence[LibraryIndex]],
+        corpus_for: Callable[[LibraryIndex], UsageCorpus],
+        encoder: Encoder | None = None,
+    ):
+        self._indexes = indexes
+        self._corpus_for = corpus_for
+        self._encoder = encoder
+
+    def generate(
+        self,
+        context: CodeContext,
+        apis: Sequence[ApiEntry],
+        n: int,
+        settings: GenerationSettings,
+        cancel: threading.Event | None = None,
+    ) -> list[Candidate]:
+        editor = context.editor
+        steps = plan(editor.intent, apis, self._index_of, self._encoder)
+        step_text = {s.api.import_path: s.text for s in steps}
+        options: list[_Option] = []
+        for rank, api in enumerate(apis):
+            if cancel is not None and cancel.is_set():
+                break
+            index = self._index_of(api)
+            if index is None:
+                continue
+            singles = self._singles(api, rank, index, collect_fillers(editor, index), step_text.get(api.import_path))
+            if steps:  # one API alone covers one step of a multi-step comment
+                for option in singles:
+                    option.score -= _STEP_COVERAGE * (1 - 1 / len(steps))
+            options.extend(singles)
+        if steps:
+            options.extend(self._chains(steps, editor))
+        return _finish(options, context, n)
+
+    # -- one API -------------------------------------------------------------------------------
+    def _singles(self, api: ApiEntry, rank: int, index: LibraryIndex, fillers: Fillers, comment: str | None) -> list[_Option]:
+        """Candidates calling ``api`` alone; ``comment`` is the step of the comment it serves, if known."""
+        prior = 0.85**rank
+        comment = comment or fillers.intent
+        options: list[_Option] = []
+        for usage in self._corpus_for(index).for_api(api.import_path)[:_USAGES_PER_API]:
+            for prune in (False, True):
+                adapted = adapt(usage, fillers, index, comment=comment, prune_unmentioned=prune)
+                if adapted is not None:
+                    options.append(_Option(adapted.text, adapted.apis, prior + _score(adapted, fillers, comment), usage.origin,
+                                           assigned=usage.assigned))
+        made = template(api, fillers, index, comment)
+        if made is not None:
+            options.append(_template_option(made, api, prior, fillers))
+        return options
+
+    # -- several APIs, chained -----------------------------------------------------------------
+    def _chains(self, steps: list[Step], editor) -> list[_Option]:
+        first, rest = steps[0], steps[1:]
+        index = self._index_of(first.api)
+        if index is None:
+            return []
+        fillers = collect_fillers(editor, index)
+        heads = sorted(self._step_options(first, index, fillers, receiver=None), key=lambda o: -o.score)[:3]
+        chains: list[_Option] = []
+        for head in heads:
+            current = head
+            for step in rest:
+                step_index = self._index_of(step.api) or index
+                following = self._step_options(step, step_index, collect_fillers(editor, step_index), receiver=current.text)
+                if not following:
+                    current = None
+                    break
+                best = max(following, key=lambda o: o.score)
+                current = _Option(best.text, current.apis + best.apis, current.score + best.score, best.origin)
+            if current is not None:
+                current.score = current.score / len(steps) + 0.85
+                chains.append(current)
+        return chains
+
+    def _step_options(self, step: Step, index: LibraryIndex, fillers: Fillers, receiver: str | None) -> list[_Option]:
+        api = step.api
+        options: list[_Option] = []
+        if receiver is not None and not api.owner:  # a class or function taking the previous result
+            made = _wrap(api, receiver, fillers, index, step.text)
+            return [made] if made else []
+        for usage in self._corpus_for(index).for_api(api.import_path)[:_USAGES_PER_API]:
+            if receiver is not None and not _single_method(usage):
+                continue  # chaining onto the previous step: only this step's call, not the example's others
+            adapted = adapt(usage, fillers, index, comment=step.text, receiver=receiver, prune_unmentioned=receiver is not None)
+            if adapted is not None and (receiver is None or receiver in adapted.text):
+                options.append(_Option(adapted.text, adapted.apis, _score(adapted, fillers, step.text), usage.origin, assigned=usage.assigned))
+        made = template(api, fillers, index, step.text, receiver=receiver)
+        if made is not None:
+            options.append(_template_option(made, api, 0.0, fillers))
+        return options
+
+    def _index_of(self, api: ApiEntry) -> LibraryIndex | None:
+        for index in self._indexes():
+            if api.import_path in index.by_path:
+                return index
+        return None
+
+
+def _single_method(usage: Usage) -> bool:
+    try:
+        return methods_in_chain(ast.parse(usage.call, mode="eval").body) == 1
+    except SyntaxError:
+        return False
+
+
+def _wrap(api: ApiEntry, inner: str, fillers: Fillers, index: LibraryIndex, comment: str) -> _Option | None:
+    """``Sampler(previous)``: a class or function whose first parameter takes the previous result."""
+    made = template(api, fillers, index, comment)
+    if made is None or "(" not in made.text:
+        return None
+    head, _, args = made.text.partition("(")
+    rest = args.rstrip(")").split(", ")[1:] if api.params else []
+    text = f"{head}({', '.join([inner, *[a for a in rest if a]])})"
+    return _Option(text, (api.import_path,), 0.1 - 0.5 * made.needs_import, "template")
+
+
+def _template_option(made: Template, api: ApiEntry, prior: float, fillers: Fillers) -> _Option:
+    score = prior - 0.3 + 0.1 * made.filled - (0.0 if made.complete else 1.0) - (0.5 if made.needs_import else 0.0)
+    if api.kind in (ApiKind.METHOD, ApiKind.ALIAS):
+        score += 0.1  # reachable from an object in scope without an import
+    return _Option(made.text, (api.import_path,), score, "template", snippet=made.snippet if not made.complete else None)
+
+
+def _score(adapted: Adapted, fillers: Fillers, comment: str | None = None) -> float:
+    """How well the context supports an adapted example (weights set on the development problems)."""
+    stated = len([c for c in comment_constants(comment if comment is not None else fillers.intent) if c.kind == "number"])
+    score = 0.15 * adapted.filled - 0.1 * adapted.kept - 0.05 * adapted.dropped + 0.2 * adapted.mentions_used
+    if stated:
+        score += 0.4 * min(adapted.constants_used, stated) / stated
+    usage: Usage = adapted.usage
+    if fillers.assign_count:
+        score += 0.3 if usage.targets == fillers.assign_count else -0.3 if fillers.assign_count > 1 or usage.targets > 1 else 0
+    return score
+
+
+def _finish(options: list[_Option], context: CodeContext, n: int) -> list[Candidate]:
+    """Best first, one candidate per text, shaped for the cursor."""
+    seen: set[str] = set()
+    candidates: list[Candidate] = []
+    for option in sorted(options, key=lambda o: -o.score):
+        text = _at_cursor(option, context)
+        if text in seen:
+            continue
+        seen.add(text)
+        candidates.append(Candidate(text, round(option.score, 4), option.apis, "offline", prompt=option.origin,
+                                    snippet=_at_cursor_snippet(option, context)))
+        if len(candidates) == n:
+            break
+    return candidates
+
+
+def _at_cursor(option: _Option, context: CodeContext) -> str:
+    line = context.prefix.rsplit("\n", 1)[-1]
+    if not line.strip():
+        target = option.assigned or "result"
+        return f"{target} = {option.text}"
+    return option.text if line.endswith((" ", "\t", "(", "[", "{")) else f" {option.text}"
+
+
+def _at_cursor_snippet(option: _Option, context: CodeContext) -> str | None:
+    if option.snippet is None:
+        return None
+    return _at_cursor(_Option(option.snippet, option.apis, option.score, option.origin, assigned=option.assigned), context)

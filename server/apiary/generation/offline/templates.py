@@ -1,0 +1,133 @@
+"""The last resort: a call built from the API's signature alone (``api(required, params)``), filled
+from the context where it can be and left as snippet tab stops where it cannot."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from apiary.docs.entry import ApiEntry, ApiKind, Param
+from apiary.generation.offline.constants import bind_to_parameters, comment_constants
+from apiary.generation.offline.fillers import Fillers, Local
+from apiary.retrieval.index import LibraryIndex
+
+_CALLABLE_NAME = re.compile(r"(?:^|_)(?:fn|func|function|callback|key|predicate|hook|transform)$")
+_NUMERIC = re.compile(r"\b(?:int|float|Number|complex)\b")
+
+
+@dataclass(frozen=True)
+class Reference:
+    text: str
+    #: the user's code does not import it yet: an import must be added for the call to run
+    needs_import: bool
+
+
+def reference(entry: ApiEntry, fillers: Fillers) -> Reference:
+    """How the user's code names a top-level API: an imported name, ``alias.attr``, else bare."""
+    for candidate in (entry.import_path, entry.qualname):
+        local = fillers.local_for_target(candidate)
+        if local:
+            return Reference(local, False)
+    best: tuple[int, str] | None = None
+    for local, target in fillers.imports.items():
+        if entry.import_path.startswith(target + "."):
+            text = local + entry.import_path[len(target):]
+            if best is None or len(target) > best[0]:
+                best = (len(target), text)
+    return Reference(best[1], False) if best else Reference(entry.name, True)
+
+
+@dataclass(frozen=True)
+class Template:
+    text: str
+    snippet: str
+    complete: bool
+    filled: int
+    needs_import: bool
+
+
+def template(entry: ApiEntry, fillers: Fillers, index: LibraryIndex, comment: str, receiver: str | None = None) -> Template | None:
+    """``receiver.method(args)`` or ``Name(args)`` with every required parameter filled or a tab stop."""
+    if entry.kind not in (ApiKind.FUNCTION, ApiKind.METHOD, ApiKind.ALIAS, ApiKind.CLASS, ApiKind.EXTERNAL):
+        return None
+    needs_import = False
+    if entry.owner:
+        receiver = receiver or _receiver_for(entry, fillers)
+        if receiver is None:
+            return None
+        head = f"{receiver}.{entry.name}"
+    else:
+        ref = reference(entry, fillers)
+        head, needs_import = ref.text, ref.needs_import
+    params = [p for p in entry.params if p.kind not in ("var_positional", "var_keyword")]
+    constants = comment_constants(comment)
+    bound = bind_to_parameters(comment, [p.name for p in params], constants)
+    numbers = [c for c in constants if c.kind == "number" and c not in bound.values()]
+    strings = [c for c in constants if c.kind == "string"]
+    taken: set[str] = {receiver} if receiver else set()
+    args_text, args_snippet, filled, complete = [], [], 0, True
+    for param in params:
+        value = _value_for(param, bound, numbers, strings, fillers, taken, index)
+        if value is None and param.default is not None:
+            continue
+        keyword = param.default is not None or param.kind == "keyword_only"
+        prefix = f"{param.name}=" if keyword else ""
+        if value is None:
+            complete = False
+            args_text.append(prefix + param.name)
+            args_snippet.append(prefix + f"${{{len(args_snippet) + 1}:{param.name}}}")
+        else:
+            filled += 1
+            args_text.append(prefix + value)
+            args_snippet.append(prefix + value)
+    text = f"{head}({', '.join(args_text)})"
+    snippet = f"{head}({', '.join(args_snippet)})"
+    return Template(text, snippet, complete, filled, needs_import)
+
+
+def _receiver_for(entry: ApiEntry, fillers: Fillers) -> str | None:
+    fitting = [v for v in fillers.variables if entry.owner in v.type.classes or (v.type.module and entry.owner.startswith(v.type.module + "."))]
+    chosen = _pick(fitting, set())
+    return chosen.name if chosen else None
+
+
+def _value_for(param: Param, bound, numbers, strings, fillers: Fillers, taken: set[str], index: LibraryIndex) -> str | None:
+    if param.name in bound:
+        return bound[param.name].literal()
+    annotation = param.annotation or ""
+    if "Callable" in annotation or _CALLABLE_NAME.search(param.name):
+        chosen = _pick(fillers.functions, taken)
+    elif _NUMERIC.search(annotation) or _is_number(param.default):
+        return numbers.pop(0).literal() if numbers else None
+    elif "str" in annotation and strings:
+        return strings.pop(0).literal()
+    elif _ELEMENT_TYPE.search(annotation) and (single := _single_of(_ELEMENT_TYPE.search(annotation).group(1), fillers, taken)):
+        return f"[{single}]"  # a collection of str is wanted and the user has one str: pass a list of it
+    else:
+        wanted = index.class_of_annotation(param.annotation)
+        pool = [v for v in fillers.variables if wanted is None or not v.builtin and (wanted in v.type.classes or (v.type.module and wanted.startswith(v.type.module + ".")))]
+        chosen = _pick(pool, taken) if param.default is None else None
+    if chosen is None:
+        return None
+    taken.add(chosen.name)
+    return chosen.name
+
+
+_ELEMENT_TYPE = re.compile(r"\w+\[(str|int|float|bytes)\]")
+
+
+def _single_of(element_type: str, fillers: Fillers, taken: set[str]) -> str | None:
+    chosen = _pick([v for v in fillers.variables if v.builtin == element_type], taken)
+    if chosen is None:
+        return None
+    taken.add(chosen.name)
+    return chosen.name
+
+
+def _pick(locals_, taken: set[str]) -> Local | None:
+    free = [v for v in locals_ if v.name not in taken]
+    return max(free, key=lambda v: (v.mentioned, not v.used, v.line)) if free else None
+
+
+def _is_number(default: str | None) -> bool:
+    return bool(default) and bool(re.fullmatch(r"-?\d+(\.\d+)?", default or ""))

@@ -1,0 +1,257 @@
+"""Usage examples of a library's APIs, mined from its own code: docstring examples, its tests, and
+files of the workspace that use it.
+
+Each call into the library becomes a `Usage`: the call expression as written, which names in it the
+example itself bound (they will be replaced by names of the user's context), and the comment that
+introduced it. These are the sketches of the offline generator: learned from the library, not from
+a model's weights.
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import warnings
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from apiary.docs.entry import ApiKind
+from apiary.retrieval.index import LibraryIndex
+
+log = logging.getLogger(__name__)
+
+_MAX_FILE_BYTES = 300_000
+
+
+@dataclass(frozen=True)
+class Usage:
+    #: import paths of every library API the expression calls, outermost last
+    apis: tuple[str, ...]
+    #: the call expression, as ``ast.unparse`` writes it
+    call: str
+    #: names the example bound to functions (``def f``, ``f = lambda``)
+    functions: frozenset[str]
+    #: names the example bound to values
+    variables: frozenset[str]
+    #: names the example imported, local name -> dotted target
+    imports: tuple[tuple[str, str], ...]
+    #: how many names the statement assigns (``a, b = ...`` -> 2), 0 if it is not an assignment
+    targets: int
+    #: the assignment's target as written (``dp1, dp2``), for completions on an empty line
+    assigned: str | None
+    #: the comment lines right above the statement in the example
+    comment: str
+    #: where it was found: "doc:<import path>", "file:<path>:<line>"
+    origin: str
+
+    @property
+    def api(self) -> str:
+        return self.apis[-1]
+
+
+class UsageCorpus:
+    """Usages of one library, looked up by the API they end with."""
+
+    def __init__(self, usages: Iterable[Usage] = ()):
+        self._by_api: dict[str, list[Usage]] = defaultdict(list)
+        for usage in usages:
+            if usage.call not in {u.call for u in self._by_api[usage.api]}:
+                self._by_api[usage.api].append(usage)
+
+    def for_api(self, import_path: str) -> list[Usage]:
+        return self._by_api.get(import_path, [])
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._by_api.values())
+
+    @classmethod
+    def from_index(cls, index: LibraryIndex, extra_files: Iterable[Path] = ()) -> UsageCorpus:
+        """Mine the docstring examples of every entry, then ``extra_files`` (tests, workspace code)."""
+        usages: list[Usage] = []
+        seen: set[str] = set()
+        for entry in index.entries:
+            for example in entry.examples:
+                if example not in seen:
+                    seen.add(example)
+                    usages.extend(mine(example, index, f"doc:{entry.import_path}"))
+        for path in extra_files:
+            usages.extend(_mine_file(path, index))
+        return cls(usages)
+
+
+def _mine_file(path: Path, index: LibraryIndex) -> list[Usage]:
+    try:
+        if path.stat().st_size > _MAX_FILE_BYTES:
+            return []
+        return mine(path.read_text(encoding="utf-8"), index, f"file:{path}")
+    except (OSError, UnicodeDecodeError) as error:
+        log.debug("not mining %s: %s", path, error)
+        return []
+
+
+def mine(code: str, index: LibraryIndex, origin: str) -> list[Usage]:
+    """Every statement of ``code`` that calls into ``index``'s library, as usages."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError):
+        return []
+    functions, variables, imports = _bindings(tree)
+    comments = _comments_by_line(code)
+    resolver = _CallResolver(index, imports)
+    usages: list[Usage] = []
+    for statement in _statements(tree):
+        for call in _outermost_library_calls(statement, resolver):
+            apis = tuple(resolver.resolve(c) for c in _calls_in(call) if resolver.resolve(c))
+            usages.append(Usage(
+                apis=apis,
+                call=ast.unparse(call),
+                functions=functions,
+                variables=variables,
+                imports=tuple(sorted(imports.items())),
+                targets=_target_count(statement, call),
+                assigned=_assigned(statement, call),
+                comment=_comment_above(comments, statement.lineno),
+                origin=origin if origin.startswith("doc:") else f"{origin}:{statement.lineno}",
+            ))
+    return usages
+
+
+def _statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt) and not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+            if not isinstance(node, ast.If | ast.For | ast.While | ast.With | ast.Try):
+                yield node
+
+
+def _bindings(tree: ast.Module) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+    functions: set[str] = set()
+    variables: set[str] = set()
+    imports: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            functions.add(node.name)
+            variables.update(a.arg for a in node.args.args)
+        elif isinstance(node, ast.Assign | ast.AnnAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            (functions if isinstance(node.value, ast.Lambda) else variables).update(bound)
+        elif isinstance(node, ast.For | ast.comprehension):
+            variables.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                imports[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return frozenset(functions), frozenset(variables - functions), imports
+
+
+class _CallResolver:
+    """Which library API a call in an example calls, from the example's imports and the index."""
+
+    def __init__(self, index: LibraryIndex, imports: dict[str, str]):
+        self.index = index
+        self.imports = imports
+
+    def resolve(self, call: ast.Call) -> str | None:
+        func = call.func
+        if isinstance(func, ast.Name):
+            return self._named(func.id)
+        if isinstance(func, ast.Attribute):
+            dotted = _dotted(func)
+            if dotted:
+                head, _, rest = dotted.partition(".")
+                if head in self.imports:
+                    entry = self.index.find(f"{self.imports[head]}.{rest}")
+                    if entry is not None:
+                        return entry.import_path
+            return self._method(func.attr)
+        return None
+
+    def _named(self, name: str) -> str | None:
+        target = self.imports.get(name)
+        if target:
+            entry = self.index.find(target)
+            return entry.import_path if entry is not None and entry.kind != ApiKind.MODULE else None
+        callables = [self.index.entries[i] for i in self.index.by_name.get(name, [])]
+        callables = [e for e in callables if e.kind in (ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.EXTERNAL) and not e.owner]
+        return callables[0].import_path if callables else None
+
+    def _method(self, name: str) -> str | None:
+        methods = [self.index.entries[i] for i in self.index.by_name.get(name, [])]
+        methods = [e for e in methods if e.kind in (ApiKind.METHOD, ApiKind.ALIAS) and e.owner]
+        return methods[0].import_path if methods else None
+
+
+def _dotted(node: ast.expr) -> str | None:
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        return ".".join([node.id, *reversed(parts)])
+    return None
+
+
+def _outermost_library_calls(statement: ast.stmt, resolver: _CallResolver) -> list[ast.Call]:
+    """Library calls of a statement not nested in another one's arguments, with every prefix of a
+    method chain (``t.keep(f).pick("a")`` is a usage of ``pick`` and, shorter, of ``keep``)."""
+    found: list[ast.Call] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.Call) and resolver.resolve(node):
+            found.extend(_chain_prefixes(node, resolver))
+            return
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(statement)
+    return found
+
+
+def _chain_prefixes(call: ast.Call, resolver: _CallResolver) -> list[ast.Call]:
+    prefixes = [call]
+    node = call.func
+    while isinstance(node, ast.Attribute):
+        node = node.value
+        if isinstance(node, ast.Call):
+            if resolver.resolve(node):
+                prefixes.append(node)
+            node = node.func
+    return prefixes
+
+
+def _calls_in(call: ast.Call) -> list[ast.Call]:
+    """Every call inside ``call`` (receivers and arguments), innermost first, ``call`` itself last."""
+    calls = [n for n in ast.walk(call) if isinstance(n, ast.Call)]
+    return sorted(calls, key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0))
+
+
+def _target_count(statement: ast.stmt, call: ast.Call) -> int:
+    if isinstance(statement, ast.Assign) and statement.value is call:
+        target = statement.targets[0]
+        return len(target.elts) if isinstance(target, ast.Tuple | ast.List) else 1
+    return 0
+
+
+def _assigned(statement: ast.stmt, call: ast.Call) -> str | None:
+    if isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1:
+        return ast.unparse(statement.targets[0]).strip("()")
+    return None
+
+
+def _comments_by_line(code: str) -> dict[int, str]:
+    return {i: line.strip().lstrip("#").strip() for i, line in enumerate(code.splitlines(), 1) if line.strip().startswith("#")}
+
+
+def _comment_above(comments: dict[int, str], line: int) -> str:
+    lines: list[str] = []
+    current = line - 1
+    while current in comments:
+        lines.insert(0, comments[current])
+        current -= 1
+    return " ".join(lines)

@@ -1,0 +1,126 @@
+"""Context -> retrieve -> generate -> check -> rank, within a time budget. No LSP here: the server,
+the CLI and the benchmarks all complete code through this one path.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from apiary.docs.entry import ApiEntry
+from apiary.generation.backends.base import BackendError
+from apiary.generation.check import check_candidate
+from apiary.generation.rank import IntentScorer, rank
+from apiary.generation.syntax import fits_in_place
+from apiary.generation.types import Candidate, CodeContext, GenerationSettings, Generator
+from apiary.retrieval.hybrid import HybridRetriever, ScoredApi
+from apiary.retrieval.query import query_from_context
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Completions:
+    candidates: list[Candidate]
+    #: the APIs that shaped them (retrieved, or chosen by the user), with their retrieval scores
+    apis: list[ScoredApi]
+    generator: str
+    timings_ms: dict[str, float] = field(default_factory=dict)
+    #: why the requested generator was not used, if it was not
+    fallback_reason: str | None = None
+
+
+class Pipeline:
+    def __init__(
+        self,
+        retriever: HybridRetriever,
+        generators: Mapping[str, Generator],
+        default: str = "offline",
+        fallback: str = "offline",
+        intent_scorer: IntentScorer | None = None,
+    ):
+        self.retriever = retriever
+        self.generators = dict(generators)
+        self.default = default
+        self.fallback = fallback
+        self.intent_scorer = intent_scorer
+
+    def retrieve(self, context: CodeContext, top_k: int = 5) -> list[ScoredApi]:
+        return self.retriever.search(query_from_context(context.editor), top_k=top_k)
+
+    def complete(
+        self,
+        context: CodeContext,
+        *,
+        generator: str | None = None,
+        apis: Sequence[ApiEntry] | None = None,
+        n: int = 1,
+        settings: GenerationSettings | None = None,
+        cancel: threading.Event | None = None,
+    ) -> Completions:
+        settings = settings or GenerationSettings()
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        cancel = cancel or threading.Event()
+        timer = _deadline(cancel, settings.time_budget_ms)
+        try:
+            scored = [ScoredApi(a, 1.0) for a in apis] if apis is not None else self.retrieve(context, max(settings.top_apis, 1))
+            chosen = [s.entry for s in scored][: max(settings.top_apis, len(apis or []))]
+            timings["retrieve"] = _ms(started)
+            name = generator or self.default
+            candidates, used, reason = self._generate(name, context, chosen, n, settings, cancel)
+            timings["generate"] = _ms(started) - timings["retrieve"]
+            final = self._finish(candidates, context, chosen)
+            timings["total"] = _ms(started)
+            return Completions(final[:n], scored, used, timings, reason)
+        finally:
+            if timer is not None:
+                timer.cancel()
+
+    def _generate(self, name: str, context: CodeContext, apis: list[ApiEntry], n: int, settings: GenerationSettings,
+                  cancel: threading.Event) -> tuple[list[Candidate], str, str | None]:
+        generator = self.generators.get(name)
+        reason = None if generator is not None else f"no generator '{name}' is configured"
+        if generator is not None:
+            try:
+                return generator.generate(context, apis, n, settings, cancel), name, None
+            except BackendError as error:
+                reason = str(error)
+            except Exception as error:  # a generator's bug must not cost the user their completion
+                log.exception("generator %s failed", name)
+                reason = f"{name} failed: {type(error).__name__}: {error}"
+        log.warning("falling back to the %s generator: %s", self.fallback, reason)
+        fallback = self.generators.get(self.fallback)
+        if fallback is None or fallback is generator:
+            return [], name, reason
+        return fallback.generate(context, apis, n, settings, cancel), self.fallback, reason
+
+    def _finish(self, candidates: list[Candidate], context: CodeContext, apis: list[ApiEntry]) -> list[Candidate]:
+        """Check calls against the index, check syntax in place, rank; drop what cannot be repaired."""
+        indexes = self.retriever.indexes_for(query_from_context(context.editor))
+        checked: list[Candidate] = []
+        for candidate in candidates:
+            result = check_candidate(candidate.text, context.editor, indexes)
+            if not result.ok:
+                log.info("dropped a candidate: %s", "; ".join(result.notes))
+                continue
+            apis_used = tuple(dict.fromkeys((*candidate.apis, *result.apis)))
+            checked.append(replace(candidate, text=result.text, apis=apis_used, notes=(*candidate.notes, *result.notes)))
+        syntax = [fits_in_place(context.prefix, c.text, context.suffix) for c in checked]
+        return rank(checked, context.editor.intent, syntax, [a.import_path for a in apis], self.intent_scorer)
+
+
+def _deadline(cancel: threading.Event, budget_ms: float | None) -> threading.Timer | None:
+    if budget_ms is None:
+        return None
+    timer = threading.Timer(budget_ms / 1000, cancel.set)
+    timer.daemon = True
+    timer.start()
+    return timer
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 2)
