@@ -86,7 +86,11 @@ class Pipeline:
         reason = None if generator is not None else f"no generator '{name}' is configured"
         if generator is not None:
             try:
-                return generator.generate(context, apis, n, settings, cancel), name, None
+                candidates = generator.generate(context, apis, n, settings, cancel)
+                if candidates or generator is self.generators.get(self.fallback):
+                    return candidates, name, None
+                reason = f"{name} timed out" if cancel.is_set() else f"{name} gave no candidate"
+                cancel = threading.Event()  # the fallback is fast; it gets its own chance
             except BackendError as error:
                 reason = str(error)
             except Exception as error:  # a generator's bug must not cost the user their completion
@@ -96,7 +100,11 @@ class Pipeline:
         fallback = self.generators.get(self.fallback)
         if fallback is None or fallback is generator:
             return [], name, reason
-        return fallback.generate(context, apis, n, settings, cancel), self.fallback, reason
+        try:
+            return fallback.generate(context, apis, n, settings, cancel), self.fallback, reason
+        except Exception:
+            log.exception("the fallback generator %s failed", self.fallback)
+            return [], self.fallback, reason
 
     def _finish(self, candidates: list[Candidate], context: CodeContext, apis: list[ApiEntry]) -> list[Candidate]:
         """Check calls against the index, check syntax in place, rank; drop what cannot be repaired."""

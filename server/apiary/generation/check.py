@@ -98,7 +98,7 @@ class _Checker:
         receiver = ast.unparse(func.value)
         for index in self.indexes:
             inferred = self._type_of(receiver, index)
-            if not inferred.known:
+            if not self._members_known(receiver, inferred, index):
                 continue
             members = [index.entries[i] for i in members_of(index, inferred)]
             match = next((m for m in members if m.name == func.attr), None)
@@ -106,6 +106,18 @@ class _Checker:
                 match = next((index.entries[i] for c in inferred.classes for i in index.members.get(c, []) if index.entries[i].name == func.attr), None)
             return index, match, members, func.attr
         return None
+
+    def _members_known(self, receiver: str, inferred: InferredType, index: LibraryIndex) -> bool:
+        """Judge ``receiver.name`` only where the index documents every member it can have: a module of
+        the library, or a class whose ancestors are all documented. A value whose class is undocumented
+        (re-exported from elsewhere, or inheriting from another package) may have any method."""
+        if inferred.classes:
+            return all(
+                index.find(base) is not None or base.rsplit(".", 1)[-1] in _ROOT_BASES
+                for cls in inferred.classes for base in _bases(index, cls)
+            )
+        head = receiver.partition(".")[0]
+        return inferred.module is not None and head in self.imports and "(" not in receiver
 
     def _type_of(self, receiver: str, index: LibraryIndex) -> InferredType:
         resolver = TypeResolver(index, {o.name: o for o in self.context.scope})
@@ -152,6 +164,15 @@ class _Checker:
 
     def _offset(self, line: int | None, column: int | None) -> int:
         return self.line_offsets[(line or 1) - 1] + (column or 0)
+
+
+#: bases that add no methods a library's users call
+_ROOT_BASES = frozenset({"object", "ABC", "Generic", "Protocol", "NamedTuple", "TypedDict", "Enum", "Exception"})
+
+
+def _bases(index: LibraryIndex, class_path: str) -> tuple[str, ...]:
+    entry = index.find(class_path)
+    return entry.bases if entry is not None else ("<undocumented>",)
 
 
 def _closest(name: str, members: list[ApiEntry]) -> ApiEntry | None:

@@ -1,0 +1,22 @@
+"""The example library indexed with the hashing encoder (fast, no model) and an engine over it,
+shared by the generation tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from apiary.assemble import Engine, build_engine
+from apiary.docs.locate import locate
+from apiary.retrieval.encoder import HashingEncoder
+from apiary.retrieval.index import LibraryIndex
+from apiary.retrieval.store import IndexStore
+
+EXAMPLE_LIBRARY = Path(__file__).resolve().parents[2] / "examples" / "library"
+
+
+def example_index(cache: Path) -> LibraryIndex:
+    return IndexStore(cache, HashingEncoder()).get_or_build(locate(str(EXAMPLE_LIBRARY))).index
+
+
+def example_engine(index: LibraryIndex, **options) -> Engine:
+    return build_engine(HashingEncoder(), lambda: [index], **options)

@@ -1,0 +1,75 @@
+"""Calls into an indexed library are checked against the index: hallucinated APIs and keywords are
+repaired to the nearest real one or the candidate is dropped; calls the index cannot judge pass."""
+
+from __future__ import annotations
+
+import pytest
+from tests.unit.generation_fixtures import example_index
+
+from apiary.context import extract_context_from_prefix
+from apiary.generation.check import check_candidate
+
+PREFIX = "import honeycomb as hc\norders = hc.read_delimited('orders.csv')\n# keep the big orders\nbig ="
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    return example_index(tmp_path_factory.mktemp("cache"))
+
+
+def check(index, completion: str, prefix: str = PREFIX):
+    return check_candidate(completion, extract_context_from_prefix(prefix), [index])
+
+
+def test_a_correct_call_passes_unchanged_and_names_its_api(index):
+    result = check(index, " orders.keep_where(lambda r: r['total'] > 100)")
+    assert result.ok and result.text == " orders.keep_where(lambda r: r['total'] > 100)"
+    assert result.apis == ["honeycomb.Table.keep_where"] and result.notes == []
+
+
+def test_a_misspelt_method_is_renamed_to_the_nearest_real_one(index):
+    result = check(index, " orders.keep_wher(lambda r: True)")
+    assert result.ok and result.text == " orders.keep_where(lambda r: True)"
+    assert result.notes == ["renamed keep_wher to keep_where"]
+
+
+def test_a_method_with_no_near_neighbour_drops_the_candidate(index):
+    result = check(index, " orders.launch_rockets()")
+    assert not result.ok and "no API 'launch_rockets'" in result.notes[0]
+
+
+def test_a_module_function_that_does_not_exist(index):
+    assert check(index, " hc.slugg('A b')").text == " hc.slug('A b')"
+    assert not check(index, " hc.quantum_sort([3, 1])").ok
+
+
+def test_a_misspelt_keyword_is_renamed_and_an_unknown_one_drops(index):
+    result = check(index, " orders.arrange('total', descendng=True)")
+    assert result.ok and result.text == " orders.arrange('total', descending=True)"
+    assert result.notes == ["renamed keyword descendng= to descending="]
+    assert not check(index, " hc.slug('x', colour='red')").ok
+
+
+def test_too_many_positional_arguments_drop(index):
+    prefix = "from honeycomb.text import slug\n# a slug\ns ="
+    assert check(index, " slug('a')", prefix).ok
+    result = check(index, " slug('a', 'b', 'c', 'd')", prefix)
+    assert not result.ok and "positional" in result.notes[0]
+
+
+def test_calls_the_index_cannot_judge_pass(index):
+    # a value of unknown type, a builtin, another library, and broken syntax (left to the syntax check)
+    assert check(index, " something.whatever(1)").ok
+    assert check(index, " len(orders)").ok
+    assert check(index, " json.dumps({})", "import json\nx =").ok
+    assert check(index, " orders.keep_where(", PREFIX).ok
+
+
+def test_calls_written_before_the_cursor_are_not_checked(index):
+    prefix = "import honeycomb as hc\nx = hc.not_a_real_api(1)\ny ="
+    assert check(index, " 2", prefix).ok
+
+
+def test_repairs_keep_non_ascii_text_intact(index):
+    result = check(index, " hc.slugg('Crème brûlée 🍮')")
+    assert result.text == " hc.slug('Crème brûlée 🍮')"

@@ -1,0 +1,82 @@
+"""The offline default: sketches mined from the library's own usage, filled from the context."""
+
+from __future__ import annotations
+
+import pytest
+from tests.unit.generation_fixtures import example_index
+
+from apiary.generation.offline.constants import comment_constants
+from apiary.generation.offline.corpus import CorpusStore
+from apiary.generation.offline.generator import OfflineGenerator
+from apiary.generation.offline.usage import UsageCorpus, mine
+from apiary.generation.types import CodeContext, GenerationSettings
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    return example_index(tmp_path_factory.mktemp("cache"))
+
+
+def generate(index, prefix: str, apis: list[str], corpus: UsageCorpus | None = None, n: int = 3):
+    corpus = corpus or UsageCorpus.from_index(index)
+    generator = OfflineGenerator(lambda: [index], lambda _: corpus)
+    return generator.generate(CodeContext(prefix), [index.find(a) for a in apis], n, GenerationSettings())
+
+
+def test_constants_in_the_comment_numbers_words_percentages_and_strings():
+    found = [(c.value, c.kind) for c in comment_constants("repeat it six times, then 2.5 and 'abc' or \"x y\" for 95%")]
+    assert found == [(6, "number"), (2.5, "number"), ("abc", "string"), ("x y", "string"), (0.95, "number")]
+
+
+def test_usage_is_mined_from_the_docs_examples(index):
+    corpus = UsageCorpus.from_index(index)
+    examples = corpus.for_api("honeycomb.Table.keep_where")
+    assert examples and all("keep_where" in u.call for u in examples)
+
+
+def test_fills_the_variable_in_scope_and_the_comments_number(index):
+    prefix = "from honeycomb.stats import percentile\nresponse_ms = [120, 95, 310]\n# the time that 95% of requests stay under\np95 ="
+    best = generate(index, prefix, ["honeycomb.stats.percentile"])[0]
+    assert best.text == " percentile(response_ms, 0.95)"
+    assert best.apis == ("honeycomb.stats.percentile",) and best.generator == "offline"
+
+
+def test_a_number_written_as_a_word(index):
+    prefix = "from honeycomb import Batcher\nids = list(range(1, 8))\n# chop the ids into threes\ncalls ="
+    assert generate(index, prefix, ["honeycomb.Batcher"])[0].text == " Batcher(ids, 3)"
+
+
+def test_a_method_is_called_on_the_value_of_its_class(index):
+    prefix = "import honeycomb as hc\norders = hc.read_delimited('orders.csv')\n# sort them\nt ="
+    texts = [c.text for c in generate(index, prefix, ["honeycomb.Table.arrange"])]
+    assert texts and all(t.startswith(" orders.arrange(") for t in texts)
+
+
+def test_the_import_alias_of_the_context_is_used(index):
+    prefix = "import honeycomb as hc\ntitle = 'Quarterly Revenue'\n# a file name from the title\nstem ="
+    assert generate(index, prefix, ["honeycomb.slug"])[0].text == " hc.slug(title)"
+
+
+def test_signature_template_with_tab_stops_is_the_last_resort(index):
+    empty = UsageCorpus([])
+    best = generate(index, "import honeycomb as hc\n# read the orders\norders =", ["honeycomb.read_delimited"], empty)[0]
+    assert best.text.startswith(" hc.read_delimited(")
+    assert best.snippet is not None and "${1:" in best.snippet
+
+
+def test_workspace_code_is_a_source_of_usage(index, tmp_path):
+    script = tmp_path / "job.py"
+    script.write_text("import honeycomb as hc\nrows = hc.read_delimited('x.csv')\nby_day = rows.rollup('day', total='sum')\n")
+    usages = mine(script.read_text(), index, str(script))
+    assert any("rollup" in u.call and u.origin == f"{script}:3" for u in usages)
+    store = CorpusStore(lambda: [script])
+    assert any("rollup('day'" in u.call for u in store.for_index(index).for_api("honeycomb.Table.rollup"))
+
+
+def test_no_apis_no_candidates(index):
+    assert generate(index, "x =", []) == []
+
+
+def test_code_that_does_not_parse_still_gets_a_candidate(index):
+    prefix = "import honeycomb as hc\ndef broken(:\n    pass\ntitle = 'A b'\n# slug of the title\ns ="
+    assert generate(index, prefix, ["honeycomb.slug"])[0].text.startswith(" hc.slug(")
