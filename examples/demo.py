@@ -1,62 +1,145 @@
-"""`make demo`: index the bundled private library and ask Apiary what a few comments need.
+"""`make demo`: a real editor session with Apiary's language server.
 
-Each query is the text before the cursor, as an editor would send it. The index lives in the user
-cache directory (`apiary libs` lists it); the second run reuses it.
+Starts `apiary serve --stdio` on examples/, drives it with pygls' LSP client the way an editor
+would, and prints what a user would see — ghost text after a comment, completion items after a
+dot, hover, and the "Choose APIs for this comment…" action — with the latency of each. The index
+lives in the user cache directory (`apiary libs` lists it); the second run reuses it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
 
-from apiary.context import extract_context_from_prefix  # noqa: E402
-from apiary.docs.locate import locate  # noqa: E402
-from apiary.paths import index_dir  # noqa: E402
-from apiary.retrieval.encoder import load_encoder  # noqa: E402
-from apiary.retrieval.hybrid import HybridRetriever  # noqa: E402
-from apiary.retrieval.query import query_from_context  # noqa: E402
-from apiary.retrieval.store import IndexStore  # noqa: E402
-
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parent
 WORKSPACE = HERE / "workspace"
+REPORT = WORKSPACE / "new_report.py"
 
-CONTEXTS = [
-    ("the unfinished report in the workspace", (WORKSPACE / "new_report.py").read_text() + "big_orders ="),
-    ("a method on a table in scope", "import honeycomb as hc\nt = hc.read_delimited('orders.csv')\n# count the orders per country\nper_country ="),
-    ("two values unpacked", "from honeycomb import Stream\nids = Stream(range(10))\n# split the ids into batches of three\nfirst, second ="),
-    ("a name imported for the job", "from honeycomb.stats import percentile\nlatency_ms = [120, 95, 310]\n# what 95% of requests stay under\np95 ="),
-    ("completion after a dot", "import honeycomb as hc\norders = hc.read_delimited('orders.csv')\norders."),
-]
+
+def make_client() -> LanguageClient:
+    client = LanguageClient("apiary-demo", "1")
+    client.feature(types.WORKSPACE_CONFIGURATION)(lambda ls, params: [None for _ in params.items])
+    client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)(lambda ls, params: None)
+    client.feature(types.PROGRESS)(lambda ls, params: _progress(params))
+    client.feature("apiary/status")(lambda ls, params: None)
+    client.feature(types.WINDOW_LOG_MESSAGE)(lambda ls, params: None)
+    client.feature(types.WINDOW_SHOW_MESSAGE)(lambda ls, params: print(f"   [message] {params.message}"))
+    client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)(lambda ls, params: _pick(params))
+    client.feature(types.WORKSPACE_APPLY_EDIT)(lambda ls, params: _apply(params))
+    return client
+
+
+def _progress(params) -> None:
+    value = params.value or {}
+    if value.get("kind") in ("begin", "report") and (value.get("message") or value.get("title")):
+        print(f"   [progress] {value.get('title') or ''}{value.get('message') or ''}")
+
+
+def _pick(params: types.ShowMessageRequestParams) -> types.MessageActionItem:
+    print(f"   [the editor asks] {params.message}")
+    for number, action in enumerate(params.actions or [], 1):
+        print(f"      {number}. {action.title}")
+    print("   [the user picks 1]")
+    return params.actions[0]
+
+
+def _apply(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditResult:
+    for uri, edits in (params.edit.changes or {}).items():
+        for edit in edits:
+            print(f"   [edit] {Path(uri).name} line {edit.range.start.line + 1}: {edit.new_text!r}")
+    return types.ApplyWorkspaceEditResult(applied=True)
+
+
+def end_of(text: str) -> types.Position:
+    lines = text.split("\n")
+    return types.Position(len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
+
+
+async def timed(title: str, coro):
+    started = time.perf_counter()
+    result = await coro
+    print(f"\n-- {title}  ({(time.perf_counter() - started) * 1000:.0f} ms)")
+    return result
+
+
+async def command(client: LanguageClient, name: str, *arguments):
+    return await client.workspace_execute_command_async(types.ExecuteCommandParams(command=name, arguments=list(arguments)))
+
+
+async def session() -> None:
+    client = make_client()
+    started = time.perf_counter()
+    await client.start_io(sys.executable, "-m", "apiary", "serve", "--stdio", env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    caps = types.ClientCapabilities(window=types.WindowClientCapabilities(work_done_progress=True),
+                                    workspace=types.WorkspaceClientCapabilities(configuration=True, apply_edit=True))
+    await client.initialize_async(types.InitializeParams(
+        capabilities=caps, root_uri=WORKSPACE.as_uri(), initialization_options={"libraries": [str(HERE / "library")]}))
+    client.initialized(types.InitializedParams())
+    print(f"server started; initialize answered in {time.perf_counter() - started:.2f} s; loading in the background")
+    while not (status := await command(client, "apiary.status"))["ready"]:
+        await asyncio.sleep(0.2)
+    libraries = ", ".join(f"{lib['name']} {lib['version']} ({lib['apis']} APIs)" for lib in status["libraries"])
+    print(f"ready after {time.perf_counter() - started:.1f} s: {libraries}; generator {status['generator']}")
+
+    # The user opens the report and types an assignment under the comment.
+    text = REPORT.read_text()
+    uri = REPORT.as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+    typed = "big_orders ="
+    end = end_of(text)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(2, uri), [types.TextDocumentContentChangePartial(types.Range(end, end), typed)]))
+    text += typed
+    print(f"\nopened {REPORT.relative_to(HERE.parent)}; the last lines:")
+    for line in text.splitlines()[-3:]:
+        print(f"   | {line}")
+
+    inline = await timed("inline completion (ghost text) after 'big_orders ='", client.text_document_inline_completion_async(
+        types.InlineCompletionParams(types.InlineCompletionContext(types.InlineCompletionTriggerKind.Automatic),
+                                     types.TextDocumentIdentifier(uri), end_of(text))))
+    for item in inline.items[:1]:
+        print(f"   {typed}{item.insert_text}")
+        why = await command(client, "apiary.explain", *item.command.arguments)
+        print(f"   why: generator {why['generator']}; APIs " + ", ".join(f"{a['id']} ({a['score']:.2f})" for a in why["apis"]))
+        await command(client, "apiary.accepted", *item.command.arguments)
+
+    dotted = text + "\nbig_orders."
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(3, uri), [types.TextDocumentContentChangeWholeDocument(dotted)]))
+    items = await timed("completion items after 'big_orders.'", client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), end_of(dotted))))
+    for item in items.items[:5]:
+        print(f"   {item.label:<14} {item.detail}")
+
+    line = next(n for n, t in enumerate(dotted.split("\n")) if "read_delimited" in t)
+    column = dotted.split("\n")[line].index("read_delimited") + 3
+    hover = await timed("hover on 'read_delimited'", client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(line, column))))
+    for row in (hover.contents.value.splitlines() if hover else [])[:6]:
+        print(f"   {row}")
+
+    comment = dotted.split("\n").index("# keep only the orders above 100 euros")
+    here = types.Range(types.Position(comment, 2), types.Position(comment, 2))
+    actions = await timed("code actions on the comment", client.text_document_code_action_async(
+        types.CodeActionParams(types.TextDocumentIdentifier(uri), here, types.CodeActionContext(diagnostics=[]))))
+    print("   " + " | ".join(a.title for a in actions))
+    args = {"uri": uri, "position": {"line": comment, "character": 2}}
+    result = await timed("Choose APIs for this comment… (the generic client's picker)", command(client, "apiary.chooseApis", args))
+    print(f"   applied: {result['applied']}, with {', '.join(result['apis']) or 'no API'}")
+
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
 
 
 def main() -> int:
-    started = time.perf_counter()
-    encoder = load_encoder()
-    print(f"encoder {encoder.id} loaded in {time.perf_counter() - started:.1f} s")
-    store = IndexStore(index_dir(), encoder)
-    build = store.get_or_build(locate(str(HERE / "library")))
-    info = build.index.info
-    state = "built" if build.rebuilt else "loaded from cache"
-    print(f"{info.name} {info.version}: {info.api_count} APIs {state} in {build.seconds:.2f} s ({index_dir()})\n")
-    retriever = HybridRetriever(encoder, [build.index])
-    for title, text in CONTEXTS:
-        context = extract_context_from_prefix(text)
-        query = query_from_context(context)
-        started = time.perf_counter()
-        results = retriever.search(query, top_k=5)
-        elapsed = (time.perf_counter() - started) * 1000
-        last_line = text.rstrip("\n").splitlines()[-1]
-        print(f"-- {title}: intent {context.intent!r}, cursor after {last_line!r}  ({elapsed:.1f} ms)")
-        for rank, result in enumerate(results, 1):
-            entry = result.entry
-            print(f"   {rank}. {result.score:5.2f}  {entry.import_path}{entry.signature}")
-            if entry.description:
-                print(f"            {entry.description}")
-        print()
+    asyncio.run(session())
     return 0
 
 

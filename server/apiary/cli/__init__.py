@@ -7,10 +7,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from apiary.cli import index_commands, sketch_command
+from apiary.cli import complete_command, index_commands, serve_command, sketch_command, suggest_command
 
 # Each module adds its subcommands to the parser; keeping the list here makes the CLI's surface visible.
-_COMMAND_MODULES = (index_commands, sketch_command)
+_COMMAND_MODULES = (index_commands, complete_command, sketch_command, serve_command, suggest_command)
 
 
 class CliError(Exception):

@@ -49,7 +49,9 @@ class SentenceEncoder:
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
             from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
 
+            transformers_logging.disable_progress_bar()  # a bar per load is noise in a server's log
             self._model = SentenceTransformer(str(model_dir), device=device, local_files_only=True)
         except Exception as error:  # many failure types: missing files, bad config, bad weights
             raise EncoderError(f"cannot load the encoder at {model_dir}: {error}") from error

@@ -8,6 +8,7 @@ crafted index file can never reach FAISS's own deserialiser.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
@@ -21,6 +22,9 @@ from apiary.docs.docstrings import declared_aliases, plain_text, summary_paragra
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.text import STOP_WORDS, humanize, lexical_tokens, split_identifier, stem
+
+# bm25s sets its own logger to DEBUG, which would print through any root handler
+logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 ProgressCallback = Callable[[int, int], None]
 _ENCODE_CHUNK = 64

@@ -1,0 +1,142 @@
+"""Latency of the real language server, driven over stdio by an LSP client on the example workspace.
+
+Starts `apiary serve --stdio` with the offline default generator and the bundled encoder, waits for
+the first non-empty inline completion (time to first answer, from process start), then opens each
+prompt of examples/problems.jsonl as a document and times `textDocument/completion` and
+`textDocument/inlineCompletion` at its end (warm index). Peak RSS is the server's VmHWM.
+
+    python -m benchmarks.lsp_latency [--rounds 3] [--out benchmarks/results/lsp-latency.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from lsprotocol import types
+from pygls.lsp.client import LanguageClient
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+WORKSPACE = EXAMPLES / "workspace"
+
+
+def make_client() -> LanguageClient:
+    client = LanguageClient("apiary-bench", "1")
+    client.feature(types.WORKSPACE_CONFIGURATION)(lambda ls, params: [None for _ in params.items])
+    client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)(lambda ls, params: None)
+    client.feature(types.PROGRESS)(lambda ls, params: None)
+    client.feature("apiary/status")(lambda ls, params: None)
+    client.feature(types.WINDOW_LOG_MESSAGE)(lambda ls, params: None)
+    client.feature(types.WINDOW_SHOW_MESSAGE)(lambda ls, params: None)
+    return client
+
+
+def init_params(options: dict) -> types.InitializeParams:
+    caps = types.ClientCapabilities(
+        window=types.WindowClientCapabilities(work_done_progress=True),
+        workspace=types.WorkspaceClientCapabilities(configuration=True, apply_edit=True),
+    )
+    return types.InitializeParams(capabilities=caps, root_uri=WORKSPACE.as_uri(), initialization_options=options,
+                                  workspace_folders=[types.WorkspaceFolder(WORKSPACE.as_uri(), "workspace")])
+
+
+def end_of(text: str) -> types.Position:
+    lines = text.split("\n")
+    return types.Position(len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
+
+
+def inline_params(uri: str, position: types.Position) -> types.InlineCompletionParams:
+    context = types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic)
+    return types.InlineCompletionParams(context, types.TextDocumentIdentifier(uri), position)
+
+
+def peak_rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        return None
+    return None
+
+
+def percentiles(samples: list[float]) -> dict:
+    ordered = sorted(samples)
+    pick = lambda q: ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]  # noqa: E731
+    return {"n": len(ordered), "p50_ms": round(statistics.median(ordered), 1), "p95_ms": round(pick(0.95), 1),
+            "max_ms": round(ordered[-1], 1), "mean_ms": round(statistics.fmean(ordered), 1)}
+
+
+async def first_answer(client: LanguageClient, started: float, timeout: float = 120) -> float:
+    """Seconds from process start until an inline completion comes back non-empty."""
+    text = (WORKSPACE / "new_report.py").read_text() + "big_orders ="
+    uri = (WORKSPACE / "first_answer.py").as_uri()
+    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+    while time.perf_counter() - started < timeout:
+        result = await client.text_document_inline_completion_async(inline_params(uri, end_of(text)))
+        if result and result.items:
+            return time.perf_counter() - started
+        await asyncio.sleep(0.05)
+    raise TimeoutError("no completion within the timeout")
+
+
+async def timed(coro) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = await coro
+    return (time.perf_counter() - started) * 1000, result
+
+
+async def measure(rounds: int, encoder: str | None) -> dict:
+    client = make_client()
+    options = {"libraries": [str(EXAMPLES / "library")], **({"encoder": encoder} if encoder else {})}
+    started = time.perf_counter()
+    await client.start_io(sys.executable, "-m", "apiary", "serve", "--stdio", env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    await client.initialize_async(init_params(options))
+    client.initialized(types.InitializedParams())
+    first = await first_answer(client, started)
+    problems = [json.loads(line) for line in (EXAMPLES / "problems.jsonl").read_text().splitlines() if line.strip()]
+    completion, inline, answered = [], [], 0
+    for number, problem in enumerate(problems):
+        uri = (WORKSPACE / f"bench_{number}.py").as_uri()
+        text = problem["prompt"]
+        client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+        for _ in range(rounds):
+            ms, _ = await timed(client.text_document_completion_async(
+                types.CompletionParams(types.TextDocumentIdentifier(uri), end_of(text))))
+            completion.append(ms)
+            ms, result = await timed(client.text_document_inline_completion_async(inline_params(uri, end_of(text))))
+            inline.append(ms)
+            answered += bool(result and result.items)
+    pid = client._server.pid
+    rss = peak_rss_mb(pid)
+    await client.shutdown_async(None)
+    client.exit(None)
+    await client.stop()
+    return {"first_answer_s": round(first, 2), "completion": percentiles(completion), "inline_completion": percentiles(inline),
+            "inline_answered": f"{answered}/{len(inline)}", "peak_rss_mb": rss, "documents": len(problems), "rounds": rounds}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3, help="requests of each kind per document")
+    parser.add_argument("--encoder", help="encoder setting (default: the bundled all-MiniLM-L6-v2)")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "lsp-latency.json")
+    args = parser.parse_args(argv)
+    result = asyncio.run(measure(args.rounds, args.encoder))
+    result.update(generator="offline (default)", cpu_count=os.cpu_count(), load_average=list(os.getloadavg()),
+                  command=" ".join(["python -m benchmarks.lsp_latency", *(argv if argv is not None else sys.argv[1:])]))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,154 @@
+"""The operations an editor asks for, on plain text and offsets: complete, suggest APIs, describe one.
+
+Blocking and LSP-free (the server runs these in workers and converts the results). The fast path
+(automatic triggers) makes one pass of the configured generator within ``maxLatencyMs``; the slow
+path (manual triggers, code actions) may use CERT and samples more candidates.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+
+from apiary.assemble import GENERATOR_ALIASES
+from apiary.context import EditorContext, ParsedDocument, extract_context
+from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.generation.types import CodeContext, GenerationSettings
+from apiary.records import CompletionRecord
+from apiary.retrieval.hybrid import ScoredApi
+from apiary.retrieval.query import query_from_context
+from apiary.session import Session
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_CALLABLE = (ApiKind.FUNCTION, ApiKind.METHOD, ApiKind.CLASS, ApiKind.ALIAS)
+
+
+def code_context(text: str, offset: int, document: ParsedDocument | None = None) -> CodeContext:
+    """The pipeline's context, with the editor context read from the document's kept parse tree."""
+    context = CodeContext(text[:offset], text[offset:])
+    # CodeContext.editor is a cached_property: fill it from the incremental tree instead of re-parsing.
+    context.__dict__["editor"] = extract_context(text, offset, document)
+    return context
+
+
+def complete(session: Session, context: CodeContext, *, manual: bool, cancel: threading.Event,
+             apis: Sequence[ApiEntry] | None = None) -> list[CompletionRecord]:
+    """Candidates for the cursor, best first, each recorded for `apiary.explain`."""
+    engine = session.engine
+    if engine is None:
+        return []
+    s = session.settings
+    generator = GENERATOR_ALIASES.get(s.generator, s.generator)
+    budget = s.max_latency_ms
+    n = 1
+    if manual:
+        generator = "cert" if "cert" in engine.generators else generator
+        budget, n = max(budget * 4, 2000), 3
+    settings = GenerationSettings(top_apis=s.top_apis, time_budget_ms=budget)
+    result = engine.pipeline.complete(context, generator=generator, apis=apis, n=n, settings=settings, cancel=cancel)
+    records = []
+    for candidate in result.candidates:
+        if not candidate.text.strip():
+            continue
+        record = CompletionRecord(candidate, list(result.apis), result.generator, result.timings_ms, result.fallback_reason)
+        session.record(record)
+        records.append(record)
+    return records
+
+
+def suggest_apis(session: Session, editor: EditorContext, top_k: int) -> list[ScoredApi]:
+    """The library APIs that fit the cursor: the comment's intent, the receiver's type after a dot."""
+    engine = session.engine
+    if engine is None:
+        return []
+    return engine.retriever.search(query_from_context(editor), top_k=top_k)
+
+
+def find_entry(session: Session, import_path: str) -> ApiEntry | None:
+    for index in session.libraries.indexes():
+        entry = index.find(import_path)
+        if entry is not None:
+            return entry
+    return None
+
+
+def word_at(line: str, column: int) -> tuple[int, int] | None:
+    """Start and end columns of the identifier under (or just before) ``column``."""
+    for match in _IDENTIFIER.finditer(line):
+        if match.start() <= column <= match.end():
+            return match.start(), match.end()
+    return None
+
+
+def entry_at(session: Session, text: str, offset: int, word_end: int, word: str,
+             document: ParsedDocument | None = None) -> ApiEntry | None:
+    """The private API named at the cursor: through the receiver's type, the imports, or the name."""
+    editor = extract_context(text, word_end, document)
+    indexes = session.libraries.indexes()
+    paths: list[str] = []
+    if editor.receiver_origin:
+        paths.append(f"{editor.receiver_origin}.{word}")
+    for binding in editor.imports:
+        if binding.local == word:
+            paths.append(binding.target)
+        elif editor.receiver and editor.receiver.split(".")[0] == binding.local:
+            paths.append(binding.target + editor.receiver[len(binding.local):] + "." + word)
+    for index in indexes:
+        for path in paths:
+            entry = index.find(path) or _inherited(index, path)
+            if entry is not None:
+                return entry
+    named = [index.entries[i] for index in indexes for i in index.by_name.get(word, [])]
+    named.sort(key=lambda e: (e.kind == ApiKind.ALIAS, e.kind == ApiKind.METHOD, len(e.import_path)))
+    return named[0] if named else None
+
+
+def _inherited(index, path: str) -> ApiEntry | None:
+    owner, _, name = path.rpartition(".")
+    for ancestor in index.ancestors(owner)[1:] if owner else []:
+        entry = index.find(f"{ancestor}.{name}")
+        if entry is not None:
+            return entry
+    return None
+
+
+def reference_name(entry: ApiEntry, editor: EditorContext) -> str:
+    """How the code at the cursor refers to ``entry``: just its name after a dot or when imported by
+    name, ``alias.path`` under a module import (``hc.read_delimited``), else its name."""
+    if editor.receiver or entry.owner:
+        return entry.name
+    for binding in editor.imports:
+        if binding.target == entry.import_path:
+            return binding.local
+        if binding.is_module and entry.import_path.startswith(binding.target + "."):
+            return binding.local + entry.import_path[len(binding.target):]
+    return entry.name
+
+
+def call_snippet(entry: ApiEntry, name: str) -> str | None:
+    """``name(${1:a}, ${2:b})`` with the required parameters as tab stops; None for non-callables."""
+    if entry.kind not in _CALLABLE:
+        return None
+    required = [p for p in entry.params if p.required and p.kind != "keyword_only"]
+    keyword = [p for p in entry.params if p.required and p.kind == "keyword_only"]
+    stops = [f"${{{i}:{_escape(p.name)}}}" for i, p in enumerate(required, 1)]
+    stops += [f"{p.name}=${{{i}:{_escape(p.name)}}}" for i, p in enumerate(keyword, len(stops) + 1)]
+    return f"{_escape(name)}({', '.join(stops)})$0" if stops else f"{_escape(name)}($1)$0"
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([$}\\])", r"\\\1", text)
+
+
+def entry_markdown(entry: ApiEntry) -> str:
+    """Signature, the docstring as written and the first example, as Markdown."""
+    head = entry.import_path + (entry.signature if entry.signature.startswith("(") else "")
+    parts = [f"```python\n{head}\n```"]
+    doc = entry.doc or entry.description
+    if doc:
+        parts.append(doc.split("\nExample", 1)[0].strip() if entry.examples else doc)
+    if entry.examples:
+        parts.append(f"**Example**\n\n```python\n{entry.examples[0]}\n```")
+    parts.append(f"*{entry.library}* · {entry.kind.value}")
+    return "\n\n".join(parts)

@@ -1,0 +1,109 @@
+"""``apiary complete``: the completion the editor would show, from the shell (scripts, other editors,
+and a quick way to see what a model or endpoint writes with the retrieved APIs)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+from apiary.paths import index_dir
+
+
+def register(commands) -> None:
+    complete = commands.add_parser("complete", help="complete code at a position with the library's APIs")
+    complete.add_argument("file", metavar="FILE|-", help="Python file ('-' reads stdin); the cursor is at its end unless --line is given")
+    complete.add_argument("--line", type=int, help="cursor line (1-based); with --column, else the end of that line")
+    complete.add_argument("--column", type=int, help="cursor column (0-based, characters)")
+    complete.add_argument("--lib", action="append", required=True, help="indexed library name (repeatable); see `apiary libs`")
+    complete.add_argument("--generator", default="default", help="default (offline, no weights) | apicoder | cert")
+    complete.add_argument("--model", help="Hugging Face model directory or hub id (apicoder, CERT's generator)")
+    complete.add_argument("--endpoint", help="OpenAI-compatible completions endpoint (vLLM, llama.cpp, TGI, Ollama)")
+    complete.add_argument("--sketcher", help="CERT's sketcher: model directory or endpoint URL")
+    complete.add_argument("--api", action="append", help="use this API (import path) instead of retrieving (repeatable)")
+    complete.add_argument("--top-apis", type=int, default=2, help="retrieved APIs given to the generator (the paper's best: 2)")
+    complete.add_argument("-n", type=int, default=3, help="candidates to print")
+    complete.add_argument("--encoder", help="encoder directory the libraries were indexed with")
+    complete.add_argument("--json", action="store_true", help="print JSON with provenance and timings")
+    complete.set_defaults(run=run_complete)
+
+
+def run_complete(args: Namespace) -> int:
+    from apiary.assemble import ModelOptions, build_engine
+    from apiary.cli import CliError
+    from apiary.generation.types import CodeContext, GenerationSettings
+    from apiary.retrieval.encoder import load_encoder
+    from apiary.retrieval.store import IndexStore
+
+    text = sys.stdin.read() if args.file == "-" else _read(Path(args.file))
+    prefix, suffix = split_at_cursor(text, args.line, args.column)
+    store = IndexStore(index_dir(), load_encoder(args.encoder))
+    indexes = [store.load(name) for name in args.lib]
+    options = ModelOptions(model=args.model, endpoint=args.endpoint, sketcher=args.sketcher)
+    engine = build_engine(store.encoder, lambda: indexes, options, default_generator=args.generator)
+    for problem in engine.problems:
+        print(f"apiary complete: {problem}; using the offline generator", file=sys.stderr)
+    apis = None
+    if args.api:
+        apis = [entry for path in args.api for entry in [_find(indexes, path)]]
+        if None in apis:
+            raise CliError(f"unknown API among {args.api}; see `apiary search`")
+    settings = GenerationSettings(top_apis=args.top_apis)
+    result = engine.pipeline.complete(CodeContext(prefix, suffix), apis=apis, n=args.n, settings=settings)
+    if args.json:
+        print(json.dumps(_as_json(result), indent=2))
+    else:
+        _print_plain(result)
+    return 0 if result.candidates else 1
+
+
+def split_at_cursor(text: str, line: int | None, column: int | None) -> tuple[str, str]:
+    """Text before and after the cursor; no --line puts the cursor at the end (trailing newlines kept out)."""
+    if line is None:
+        stripped = text.rstrip("\n")
+        return stripped, text[len(stripped):]
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        from apiary.cli import CliError
+
+        raise CliError(f"--line {line} is outside the file (1..{len(lines)})")
+    row = lines[line - 1]
+    column = len(row) if column is None else max(0, min(column, len(row)))
+    before = "\n".join(lines[: line - 1] + [row[:column]])
+    return before, text[len(before):]
+
+
+def _read(path: Path) -> str:
+    from apiary.cli import CliError
+
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise CliError(f"cannot read {path}: {error}") from error
+
+
+def _find(indexes, path: str):
+    return next((entry for index in indexes for entry in [index.find(path)] if entry is not None), None)
+
+
+def _as_json(result) -> dict:
+    return {
+        "generator": result.generator,
+        "fallback_reason": result.fallback_reason,
+        "apis": [{"import_path": a.entry.import_path, "score": round(a.score, 4)} for a in result.apis],
+        "candidates": [
+            {"text": c.text, "score": c.score, "apis": list(c.apis), "notes": list(c.notes), "snippet": c.snippet,
+             "generator": c.generator}
+            for c in result.candidates
+        ],
+        "timings_ms": result.timings_ms,
+    }
+
+
+def _print_plain(result) -> None:
+    print(f"# APIs: {', '.join(a.entry.import_path for a in result.apis) or 'none'}  ({result.generator}, "
+          f"{result.timings_ms.get('total', 0):.0f} ms)", file=sys.stderr)
+    for rank, candidate in enumerate(result.candidates, 1):
+        notes = f"  [{'; '.join(candidate.notes)}]" if candidate.notes else ""
+        print(f"{rank}. {candidate.text.strip()}{notes}")

@@ -1,0 +1,158 @@
+"""`workspace/executeCommand`: status, reindex, listApis, chooseApis, insertCompletion, explain, accepted.
+
+chooseApis is the paper's human-in-the-loop: the top 5 APIs by name and description (no
+signatures), plus "None of the above"; the chosen ones drive a generation applied as a WorkspaceEdit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcInvalidParams
+
+from apiary import assist
+from apiary.context import extract_context
+from apiary.lsp import lifecycle
+from apiary.lsp.inline_completion import complete_at
+
+log = logging.getLogger(__name__)
+NONE_OF_THE_ABOVE = "None of the above"
+CHOICES = 5
+
+
+def register(server) -> None:
+    @server.command("apiary.status")
+    async def status(ls, *args) -> dict:
+        return lifecycle.current_status(ls)
+
+    @server.command("apiary.reindex")
+    async def reindex(ls, *args) -> dict:
+        specs = ls.session.libraries.reset()
+        ls.session.libraries.forget_discoveries()
+        asyncio.ensure_future(lifecycle.index_specs(ls, specs, "Apiary: reindexing"))
+        return lifecycle.publish_status(ls)
+
+    @server.command("apiary.listApis")
+    async def list_apis(ls, *args) -> dict:
+        doc, position = _target(ls, args)
+        intent, scored = await _choices(ls, doc, position)
+        return {"intent": intent, "apis": [_choice_json(s.entry) for s in scored]}
+
+    @server.command("apiary.chooseApis")
+    async def choose_apis(ls, *args) -> dict:
+        doc, position = _target(ls, args)
+        chosen = args[0].get("apis")
+        if chosen is None:
+            chosen = await _ask_user(ls, doc, position)
+            if chosen is None:
+                return {"applied": False, "text": "", "apis": []}
+        if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
+            raise JsonRpcInvalidParams("'apis' must be a list of API ids")
+        return await _generate_and_apply(ls, doc, position, chosen)
+
+    @server.command("apiary.insertCompletion")
+    async def insert_completion(ls, *args) -> dict:
+        doc, position = _target(ls, args)
+        return await _generate_and_apply(ls, doc, position, None)
+
+    @server.command("apiary.explain")
+    async def explain(ls, *args) -> dict:
+        record = ls.session.records.get(str(args[0])) if args and ls.session else None
+        if record is None:
+            raise JsonRpcInvalidParams(f"no completion with id {args[0] if args else None!r} (it may have expired)")
+        return record.explain()
+
+    @server.command("apiary.accepted")
+    async def accepted(ls, *args) -> None:
+        record = ls.session.records.get(str(args[0])) if args and ls.session else None
+        extra = {"generator": record.generator, "apis": list(record.candidate.apis)} if record else {}
+        ls.session.events.record("accepted", str(args[0]) if args else "", **extra)
+
+
+def _target(ls, args: tuple) -> tuple[Any, types.Position]:
+    if not args or not isinstance(args[0], dict):
+        raise JsonRpcInvalidParams('expected one argument {"uri": str, "position": {"line", "character"}}')
+    arg = args[0]
+    position = arg.get("position") or {}
+    try:
+        pos = types.Position(line=int(position["line"]), character=int(position["character"]))
+    except (KeyError, TypeError, ValueError) as error:
+        raise JsonRpcInvalidParams(f"bad position {position!r}") from error
+    doc = ls.documents.get(str(arg.get("uri")))
+    if doc is None or not doc.assisted:
+        raise JsonRpcInvalidParams(f"{arg.get('uri')!r} is not an open Python document")
+    if not ls.ready:
+        raise JsonRpcInvalidParams("Apiary is still starting; try again in a moment")
+    return doc, pos
+
+
+async def _choices(ls, doc, position: types.Position):
+    text, offset, _, _ = _site(doc, position)
+    session = ls.session
+
+    def work():
+        editor = extract_context(text, offset)
+        return editor.intent, assist.suggest_apis(session, editor, CHOICES)
+
+    return await ls.run_blocking(work, budget_ms=session.settings.max_latency_ms * 4, default=("", []))
+
+
+def _choice_json(entry) -> dict:
+    return {"id": entry.import_path, "name": entry.name, "description": entry.description}
+
+
+async def _ask_user(ls, doc, position) -> list[str] | None:
+    intent, scored = await _choices(ls, doc, position)
+    titles = {f"{s.entry.name} — {s.entry.description}"[:200]: s.entry.import_path for s in scored}
+    actions = [types.MessageActionItem(title=t) for t in titles] + [types.MessageActionItem(title=NONE_OF_THE_ABOVE)]
+    message = f"Which API should implement: {intent or 'this comment'}?"
+    params = types.ShowMessageRequestParams(type=types.MessageType.Info, message=message, actions=actions)
+    answer = await ls.window_show_message_request_async(params)
+    if answer is None:
+        return None
+    return [] if answer.title == NONE_OF_THE_ABOVE else [titles[answer.title]] if answer.title in titles else None
+
+
+def _site(doc, position: types.Position) -> tuple[str, int, int, str]:
+    """(text to complete in, cursor offset in it, where the edit goes in the document, indent).
+
+    On a comment line the code goes on a new line after the comment; elsewhere at the position."""
+    line = doc.line(position.line)
+    if not line.lstrip().startswith("#"):
+        offset = doc.offset(position)
+        return doc.text, offset, offset, ""
+    end = doc.offset(types.Position(position.line, 0)) + len(line)
+    indent = line[: len(line) - len(line.lstrip())]
+    text = doc.text
+    return text[:end] + "\n" + indent + text[end:], end + 1 + len(indent), end, indent
+
+
+async def _generate_and_apply(ls, doc, position: types.Position, api_ids: list[str] | None) -> dict:
+    text, offset, insert_at, indent = _site(doc, position)
+    session = ls.session
+    if api_ids is None and text == doc.text:
+        records = await complete_at(ls, doc, position, True, threading.Event())
+    else:
+        apis = None if api_ids is None else [e for e in (assist.find_entry(session, i) for i in api_ids) if e]
+        cancel = threading.Event()
+
+        def work():
+            context = assist.code_context(text, offset)
+            return assist.complete(session, context, manual=True, cancel=cancel, apis=apis)
+
+        records = await ls.run_blocking(work, budget_ms=session.settings.max_latency_ms * 4, cancel=cancel, default=[]) or []
+    if not records:
+        return {"applied": False, "text": "", "apis": api_ids or []}
+    best = records[0]
+    new_text = best.text if insert_at == offset else "\n" + indent + best.text.replace("\n", "\n" + indent)
+    at = doc.position(insert_at)
+    edit = types.WorkspaceEdit(changes={doc.uri: [types.TextEdit(types.Range(at, at), new_text)]})
+    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Apiary"))
+    applied = bool(getattr(result, "applied", False))
+    if applied:
+        session.events.record("accepted", best.id, generator=best.generator, apis=list(best.candidate.apis), via="command")
+    return {"applied": applied, "text": best.text, "apis": list(best.candidate.apis), "id": best.id}

@@ -1,0 +1,83 @@
+"""`textDocument/completion` and `completionItem/resolve`: the private library's APIs as items.
+
+Ranked by the retriever (the nearby comment, the receiver's type after a dot); detail is the
+signature, the insert text a snippet with the required parameters as tab stops, and resolve adds
+the docstring as Markdown.
+"""
+
+from __future__ import annotations
+
+from lsprotocol import types
+
+from apiary import assist
+from apiary.context import extract_context
+from apiary.docs.entry import ApiKind
+from apiary.lsp.markup import completion_formats, markup
+
+NOT_READY = types.CompletionList(is_incomplete=True, items=[])
+TOP_K = 25
+
+_KINDS = {
+    ApiKind.MODULE: types.CompletionItemKind.Module,
+    ApiKind.CLASS: types.CompletionItemKind.Class,
+    ApiKind.FUNCTION: types.CompletionItemKind.Function,
+    ApiKind.METHOD: types.CompletionItemKind.Method,
+    ApiKind.PROPERTY: types.CompletionItemKind.Property,
+    ApiKind.ATTRIBUTE: types.CompletionItemKind.Field,
+    ApiKind.ALIAS: types.CompletionItemKind.Function,
+    ApiKind.EXTERNAL: types.CompletionItemKind.Reference,
+}
+
+
+def register(server) -> None:
+    options = types.CompletionOptions(trigger_characters=["."], resolve_provider=True)
+
+    @server.feature(types.TEXT_DOCUMENT_COMPLETION, options)
+    async def completion(ls, params: types.CompletionParams) -> types.CompletionList:
+        doc = ls.documents.get(params.text_document.uri)
+        if not ls.ready or doc is None or not doc.assisted:
+            return NOT_READY if not ls.ready else types.CompletionList(is_incomplete=False, items=[])
+        snapshot, offset, session = doc.snapshot(), doc.offset(params.position), ls.session
+
+        def work():
+            editor = extract_context(snapshot.text, offset, snapshot)
+            return editor, ([] if editor.in_comment_or_string else assist.suggest_apis(session, editor, TOP_K))
+
+        editor, scored = await ls.run_blocking(work, budget_ms=session.settings.max_latency_ms, default=(None, []))
+        if editor is None:
+            return NOT_READY
+        start = doc.position(offset - len(editor.prefix))
+        replace = types.Range(start, doc.position(offset))  # a position past the end is clamped
+        snippets = _snippet_support(ls)
+        items = [_item(s.entry, rank, editor, replace, snippets) for rank, s in enumerate(scored)]
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @server.feature(types.COMPLETION_ITEM_RESOLVE)
+    async def resolve(ls, item: types.CompletionItem) -> types.CompletionItem:
+        import_path = item.data.get("id") if isinstance(item.data, dict) else None
+        entry = assist.find_entry(ls.session, import_path) if ls.session and import_path else None
+        if entry is not None:
+            item.documentation = markup(ls, assist.entry_markdown(entry), completion_formats(ls))
+        return item
+
+
+def _snippet_support(ls) -> bool:
+    caps = ls.client_capabilities.text_document
+    item = caps.completion.completion_item if caps and caps.completion else None
+    return bool(item and item.snippet_support)
+
+
+def _item(entry, rank: int, editor, replace: types.Range, snippets: bool) -> types.CompletionItem:
+    name = assist.reference_name(entry, editor)
+    snippet = assist.call_snippet(entry, name) if snippets else None
+    return types.CompletionItem(
+        label=name,
+        kind=_KINDS.get(entry.kind, types.CompletionItemKind.Text),
+        detail=(entry.signature or entry.kind.value),
+        label_details=types.CompletionItemLabelDetails(description=entry.library),
+        sort_text=f"{rank:04d}",
+        filter_text=name,
+        text_edit=types.TextEdit(replace, snippet or name),
+        insert_text_format=types.InsertTextFormat.Snippet if snippet else types.InsertTextFormat.PlainText,
+        data={"id": entry.import_path},
+    )

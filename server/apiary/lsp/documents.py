@@ -1,0 +1,134 @@
+"""Open documents: a tree-sitter parse per Python document, kept in step with full or incremental edits.
+
+Positions arrive in the negotiated encoding (UTF-16 unless the client offered another) and are
+converted to string offsets here, so the core only ever sees offsets. Documents larger than
+`MAX_CHARS` are tracked but not parsed: features answer empty for them rather than stall.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from apiary.context import ParsedDocument, offset_at, position_at
+from apiary.context.document import new_parser
+from apiary.lsp import lifecycle
+
+log = logging.getLogger(__name__)
+
+MAX_CHARS = 2_000_000
+
+
+@dataclass
+class Document:
+    uri: str
+    language_id: str
+    version: int
+    parsed: ParsedDocument | None
+    text_: str
+    encoding: str = "utf-16"
+
+    @property
+    def text(self) -> str:
+        return self.parsed.text if self.parsed is not None else self.text_
+
+    @property
+    def assisted(self) -> bool:
+        """Whether features should answer for this document."""
+        return self.parsed is not None and (self.language_id == "python" or self.uri.endswith((".py", ".pyi")))
+
+    def offset(self, position: types.Position) -> int:
+        return offset_at(self.text, max(position.line, 0), max(position.character, 0), self.encoding)
+
+    def position(self, offset: int) -> types.Position:
+        line, character = position_at(self.text, offset, self.encoding)
+        return types.Position(line=line, character=character)
+
+    def snapshot(self) -> ParsedDocument | None:
+        """A copy a worker may read while the loop applies the next edit."""
+        if self.parsed is None:
+            return None
+        return ParsedDocument(self.parsed.text, self.parsed.data, self.parsed.tree.copy(), new_parser())
+
+    def line(self, number: int) -> str:
+        if self.parsed is not None:
+            return self.parsed.line(number) if 0 <= number < len(self.parsed.line_starts) else ""
+        lines = self.text_.splitlines()
+        return lines[number] if 0 <= number < len(lines) else ""
+
+
+def _parse(text: str, language_id: str, uri: str) -> ParsedDocument | None:
+    if len(text) > MAX_CHARS:
+        log.warning("%s has %d characters; too large to assist (limit %d)", uri, len(text), MAX_CHARS)
+        return None
+    return ParsedDocument.parse(text)
+
+
+class DocumentStore:
+    def __init__(self) -> None:
+        self._docs: dict[str, Document] = {}
+        self.encoding = "utf-16"
+
+    def get(self, uri: str) -> Document | None:
+        return self._docs.get(uri)
+
+    def open(self, item: types.TextDocumentItem) -> Document:
+        doc = Document(item.uri, item.language_id, item.version, _parse(item.text, item.language_id, item.uri),
+                       item.text, self.encoding)
+        if doc.parsed is not None:
+            doc.text_ = ""  # the parsed document holds the text
+        self._docs[item.uri] = doc
+        return doc
+
+    def change(self, params: types.DidChangeTextDocumentParams) -> Document | None:
+        doc = self._docs.get(params.text_document.uri)
+        if doc is None:
+            log.warning("change to %s, which is not open; ignored", params.text_document.uri)
+            return None
+        for change in params.content_changes:
+            _apply(doc, change)
+        doc.version = params.text_document.version
+        return doc
+
+    def close(self, uri: str) -> None:
+        self._docs.pop(uri, None)
+
+
+def _apply(doc: Document, change: types.TextDocumentContentChangeEvent) -> None:
+    if isinstance(change, types.TextDocumentContentChangePartial):
+        start, end = doc.offset(change.range.start), doc.offset(change.range.end)
+        start, end = min(start, end), max(start, end)
+        if doc.parsed is not None and len(doc.parsed.text) - (end - start) + len(change.text) <= MAX_CHARS:
+            doc.parsed.apply_change(start, end, change.text)
+            return
+        text = doc.text
+        new_text = text[:start] + change.text + text[end:]
+    else:
+        new_text = change.text
+    if doc.parsed is not None and len(new_text) <= MAX_CHARS:
+        doc.parsed.replace_all(new_text)
+    else:
+        doc.parsed = _parse(new_text, doc.language_id, doc.uri)
+        doc.text_ = "" if doc.parsed is not None else new_text
+
+
+def register(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    async def did_open(ls, params: types.DidOpenTextDocumentParams) -> None:
+        encoding = ls.workspace.position_encoding or "utf-16"
+        ls.documents.encoding = getattr(encoding, "value", encoding)
+        doc = ls.documents.open(params.text_document)
+        lifecycle.discover_imports(ls, doc)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    async def did_change(ls, params: types.DidChangeTextDocumentParams) -> None:
+        doc = ls.documents.change(params)
+        if doc is not None:
+            ls.debouncer.typed(doc.uri)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(ls, params: types.DidCloseTextDocumentParams) -> None:
+        ls.documents.close(params.text_document.uri)
+        ls.debouncer.forget(params.text_document.uri)

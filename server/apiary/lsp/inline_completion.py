@@ -1,0 +1,57 @@
+"""`textDocument/inlineCompletion` (LSP 3.18): ghost text for the cursor from the configured generator.
+
+Automatic triggers are debounced per document and take the fast path; an explicit invocation takes
+the slow path (CERT when configured, more samples). Each item's command is `apiary.accepted` with
+the completion's id, the key to its provenance (`apiary.explain`).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from lsprotocol import types
+
+from apiary import assist
+
+log = logging.getLogger(__name__)
+EMPTY = types.InlineCompletionList(items=[])
+
+
+def register(server) -> None:
+    @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    async def inline_completion(ls, params: types.InlineCompletionParams) -> types.InlineCompletionList:
+        uri = params.text_document.uri
+        doc = ls.documents.get(uri)
+        if not ls.ready or doc is None or not doc.assisted or not ls.session.settings.inline_completion:
+            return EMPTY
+        manual = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
+        generation, cancel = ls.debouncer.begin(uri)
+        if not manual and not await ls.debouncer.wait(uri, generation):
+            return EMPTY  # a newer request for this document supersedes this one
+        records = await complete_at(ls, doc, params.position, manual, cancel)
+        if not ls.debouncer.is_current(uri, generation):
+            return EMPTY
+        at = types.Range(params.position, params.position)
+        items = [_item(r, at) for r in records]
+        for record in records:
+            ls.session.events.record("shown", record.id, generator=record.generator, apis=list(record.candidate.apis))
+        return types.InlineCompletionList(items=items)
+
+
+async def complete_at(ls, doc, position: types.Position, manual: bool, cancel) -> list:
+    """Completion records for a position (shared with `apiary.insertCompletion`)."""
+    snapshot = doc.snapshot()
+    offset = doc.offset(position)
+    session = ls.session
+    budget = session.settings.max_latency_ms * (4 if manual else 1)
+
+    def work():
+        return assist.complete(session, assist.code_context(snapshot.text, offset, snapshot), manual=manual, cancel=cancel)
+
+    return await ls.run_blocking(work, budget_ms=budget, cancel=cancel, default=[]) or []
+
+
+def _item(record, at: types.Range) -> types.InlineCompletionItem:
+    names = ", ".join(p.rsplit(".", 1)[-1] for p in record.candidate.apis) or "no library API"
+    command = types.Command(title=f"Apiary ({names})", command="apiary.accepted", arguments=[record.id])
+    return types.InlineCompletionItem(insert_text=record.text, range=at, command=command)

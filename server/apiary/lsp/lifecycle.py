@@ -1,0 +1,171 @@
+"""Start fast, load late: `initialize` answers at once; the encoder loads and libraries index after
+`initialized`, in the background behind work-done progress, with `apiary/status` on every change.
+
+Settings come from the TOML file < `workspace/configuration` < `initializationOptions`;
+`didChangeConfiguration` re-reads them and reloads only what the change concerns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Iterable
+from contextlib import asynccontextmanager
+
+from lsprotocol import types
+
+from apiary.context import extract_context
+from apiary.lsp import log_forwarding
+from apiary.settings import layered, read_config_file
+
+log = logging.getLogger(__name__)
+STATUS_NOTIFICATION = "apiary/status"
+
+
+def register(server) -> None:
+    @server.feature(types.INITIALIZE)
+    def initialize(ls, params: types.InitializeParams) -> None:
+        ls.init_options = params.initialization_options
+        ls.file_settings, problems = read_config_file()
+        settings, warnings = layered([("config.toml", ls.file_settings), ("initializationOptions", ls.init_options)])
+        ls.settings_problems = problems + warnings
+        ls.session = ls.session_factory(settings)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(ls, params: types.InitializedParams) -> None:
+        log_forwarding.attach(ls)
+        ls.startup = asyncio.ensure_future(start(ls))
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls, params: types.DidChangeConfigurationParams) -> None:
+        pushed = params.settings.get("apiary") if isinstance(params.settings, dict) else None
+        await reconfigure(ls, pushed)
+
+    @server.feature(types.SHUTDOWN)
+    def shutdown(ls, *args) -> None:
+        log_forwarding.detach()
+
+
+async def start(ls) -> None:
+    await reconfigure(ls, None, starting=True)
+    async with progress(ls, "Apiary") as report:
+        report("loading the encoder")
+        await _in_indexer(ls, ls.session.load)
+        publish_status(ls)
+    await index_specs(ls, ls.session.libraries.pending(), "Apiary: indexing")
+    for doc in list(ls.documents._docs.values()):
+        discover_imports(ls, doc)
+
+
+async def reconfigure(ls, pushed, starting: bool = False) -> None:
+    """Re-layer the settings; reload only what changed."""
+    workspace = pushed if pushed is not None else await _workspace_configuration(ls)
+    settings, warnings = layered([("config.toml", ls.file_settings), ("workspace configuration", workspace),
+                                  ("initializationOptions", ls.init_options)])
+    for warning in [*ls.settings_problems, *warnings] if starting else warnings:
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"Apiary: {warning}"))
+    ls.settings_problems = warnings
+    keys, to_index = ls.session.apply_settings(settings)
+    if keys:
+        log.info("settings changed: %s", ", ".join(sorted(keys)))
+    if not starting and (keys & {"encoder"}):
+        await _in_indexer(ls, ls.session.load)
+    if not starting and to_index:
+        asyncio.ensure_future(index_specs(ls, to_index, "Apiary: indexing"))
+    publish_status(ls)
+
+
+async def _workspace_configuration(ls):
+    if not _capability(ls, "workspace", "configuration"):
+        return None
+    try:
+        items = [types.ConfigurationItem(section="apiary")]
+        result = await asyncio.wait_for(ls.workspace_configuration_async(types.ConfigurationParams(items)), 5)
+        return result[0] if result else None
+    except Exception as error:  # a client that fails this request still gets a server
+        log.warning("workspace/configuration failed: %s", error)
+        return None
+
+
+async def index_specs(ls, specs: Iterable[str], title: str) -> None:
+    specs = list(specs)
+    if not specs:
+        return
+    ls.index_lock = ls.index_lock or asyncio.Lock()
+    async with ls.index_lock, progress(ls, title) as report:
+        for number, spec in enumerate(specs):
+            report(f"{spec} ({number + 1}/{len(specs)})", int(100 * number / len(specs)))
+            await _in_indexer(ls, ls.session.index, spec)
+            publish_status(ls)
+
+
+def discover_imports(ls, doc) -> None:
+    """Index the libraries an opened file imports (in the background)."""
+    session = ls.session
+    if session is None or not doc.assisted or not session.settings.auto_discover or not ls.ready:
+        return
+    snapshot = doc.snapshot()
+
+    async def run() -> None:
+        modules = await _in_indexer(ls, lambda: extract_context(snapshot.text, len(snapshot.text), snapshot).libraries)
+        specs = await _in_indexer(ls, session.discover, modules or ())
+        if specs:
+            await index_specs(ls, specs, "Apiary: indexing imported libraries")
+
+    asyncio.ensure_future(run())
+
+
+def publish_status(ls) -> dict:
+    status = current_status(ls)
+    if status != ls.last_status:
+        ls.last_status = status
+        ls.protocol.notify(STATUS_NOTIFICATION, status)
+    return status
+
+
+def current_status(ls) -> dict:
+    if ls.session is None:
+        return {"ready": False, "generator": "", "libraries": [], "problems": []}
+    status = ls.session.status()
+    status["ready"] = status["ready"] and ls.ready
+    status["problems"] = list(getattr(ls, "settings_problems", [])) + status["problems"]
+    return status
+
+
+async def _in_indexer(ls, fn, *args):
+    return await asyncio.get_running_loop().run_in_executor(ls.indexer, fn, *args)
+
+
+def _capability(ls, *path: str) -> bool:
+    value = ls.client_capabilities
+    for name in path:
+        value = getattr(value, name, None)
+        if value is None:
+            return False
+    return bool(value)
+
+
+@asynccontextmanager
+async def progress(ls, title: str):
+    """Work-done progress that always ends, even when the work fails; a no-op for clients without it."""
+    token = None
+    if _capability(ls, "window", "work_done_progress"):
+        token = f"apiary-{uuid.uuid4().hex[:8]}"
+        try:
+            await asyncio.wait_for(ls.work_done_progress.create_async(token), 5)
+            ls.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, percentage=0))
+        except Exception as error:
+            log.info("no progress shown: %s", error)
+            token = None
+
+    def report(message: str, percentage: int | None = None) -> None:
+        log.info("%s: %s", title, message)
+        if token is not None:
+            ls.work_done_progress.report(token, types.WorkDoneProgressReport(message=message, percentage=percentage))
+
+    try:
+        yield report
+    finally:
+        if token is not None:
+            ls.work_done_progress.end(token, types.WorkDoneProgressEnd(message="done"))

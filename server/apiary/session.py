@@ -1,0 +1,141 @@
+"""The editor-independent heart of `apiary serve`: settings, libraries, the engine, and completions.
+
+Everything here is blocking and LSP-free; the server calls it from worker threads. Heavy parts
+come from factories (`encoder_factory`, `engine_factory`) so tests and benchmarks can swap them.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from apiary.assemble import GENERATOR_ALIASES, Engine, ModelOptions, build_engine
+from apiary.events import EventLog
+from apiary.paths import index_dir
+from apiary.records import CompletionRecord, RecordCache
+from apiary.retrieval.encoder import Encoder, load_encoder
+from apiary.retrieval.store import IndexStore
+from apiary.settings import Settings, changed
+from apiary.workspace import Libraries, LibraryState
+
+log = logging.getLogger(__name__)
+
+#: settings whose change needs the encoder reloaded and every index rebuilt
+ENCODER_KEYS = {"encoder"}
+#: settings whose change needs new generators (a model may load)
+MODEL_KEYS = {"generator", "model", "endpoint", "sketcher", "device"}
+LIBRARY_KEYS = {"libraries", "python", "auto_discover"}
+
+
+class Session:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        workspace_roots: Callable[[], list[Path]] = lambda: [],
+        encoder_factory: Callable[[Settings], Encoder] | None = None,
+        events: EventLog | None = None,
+    ):
+        self.settings = settings
+        self.libraries = Libraries()
+        self.records = RecordCache()
+        self.events = events or EventLog()
+        self.problems: list[str] = []
+        self._workspace_roots = workspace_roots
+        self._encoder_factory = encoder_factory or (lambda s: load_encoder(s.encoder))
+        self._encoder: Encoder | None = None
+        self._engine: Engine | None = None
+        self._lock = threading.RLock()
+        self.libraries.configure(settings.libraries)
+
+    # -- lifecycle (blocking; run in a worker) --------------------------------------------------
+
+    def load(self) -> None:
+        """Load the encoder and build the engine; libraries are indexed separately (`index`)."""
+        with self._lock:
+            if self._encoder is None:
+                self._encoder = self._encoder_factory(self.settings)
+                log.info("encoder %s loaded", self._encoder.id)
+            if self._engine is None:
+                self._engine = self._build_engine(self._encoder)
+
+    def _build_engine(self, encoder: Encoder) -> Engine:
+        s = self.settings
+        options = ModelOptions(model=s.model, endpoint=s.endpoint, sketcher=s.sketcher, device=s.device)
+        engine = build_engine(encoder, self.libraries.indexes, options, s.generator, self._workspace_files)
+        self.problems = list(engine.problems)
+        return engine
+
+    def index(self, spec: str, progress=None) -> LibraryState | None:
+        """Index one configured or discovered library (blocking)."""
+        if self._encoder is None:
+            self.load()
+        store = IndexStore(index_dir(), self._encoder, python=self.settings.python)
+        state = self.libraries.build(spec, store, self.settings.python, progress)
+        if state is not None and state.ready and self._engine is not None:
+            self._engine.corpus.invalidate()  # usage examples are per index: a rebuilt one needs new ones
+            self._engine.corpus.for_index(state.index)  # build them now, not on the first keystroke
+        return state
+
+    def apply_settings(self, new: Settings) -> tuple[set[str], list[str]]:
+        """Take new settings; returns what changed and the library specs to (re)index."""
+        with self._lock:
+            keys = changed(self.settings, new)
+            self.settings = new
+            to_index: list[str] = []
+            if keys & ENCODER_KEYS:
+                self._encoder, self._engine = None, None
+                to_index = self.libraries.reset()
+            if keys & MODEL_KEYS and self._encoder is not None:
+                self._engine = self._build_engine(self._encoder)
+            if keys & LIBRARY_KEYS:
+                if "python" in keys or ("auto_discover" in keys and not new.auto_discover):
+                    self.libraries.forget_discoveries()
+                to_index += [s for s in self.libraries.configure(new.libraries) if s not in to_index]
+            return keys, to_index
+
+    def discover(self, modules: tuple[str, ...]) -> list[str]:
+        """Specs of newly found imported libraries to index (none when discovery is off)."""
+        if not self.settings.auto_discover or not modules:
+            return []
+        return self.libraries.discover(modules, self.settings.python)
+
+    # -- state -------------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine | None:
+        return self._engine
+
+    @property
+    def loaded(self) -> bool:
+        return self._engine is not None
+
+    def ready(self) -> bool:
+        return self.loaded and self.libraries.all_ready()
+
+    def generator_name(self) -> str:
+        name = GENERATOR_ALIASES.get(self.settings.generator, self.settings.generator)
+        if self._engine is not None and name not in self._engine.generators:
+            return f"{self._engine.pipeline.fallback} ({name} unavailable)"
+        return name
+
+    def status(self) -> dict:
+        rows = [st.row() for st in self.libraries.states()]
+        problems = list(self.problems) + [f"{r['name']}: {r['error']}" for r in rows if r["error"]]
+        return {"ready": self.ready(), "generator": self.generator_name(), "libraries": rows, "problems": problems}
+
+    def record(self, record: CompletionRecord) -> str:
+        return self.records.add(record)
+
+    def _workspace_files(self) -> list[Path]:
+        files: list[Path] = []
+        for root in self._workspace_roots():
+            try:
+                files.extend(p for p in root.rglob("*.py") if ".venv" not in p.parts and "node_modules" not in p.parts)
+            except OSError as error:
+                log.warning("cannot list %s: %s", root, error)
+            if len(files) > 5000:
+                break
+        return files[:5000]

@@ -1,0 +1,172 @@
+"""The one typed settings tree of the server, and where its values come from.
+
+Sources, weakest first: the TOML file ``<user config dir>/config.toml``, the client's
+``workspace/configuration`` section "apiary", then ``initializationOptions``. Keys are camelCase on
+the wire (``topApis``); snake_case is accepted too. A value of the wrong type or out of range is
+dropped with a warning (the weaker source's value, or the default, stays), so one typo never
+stops the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import tomllib
+
+from apiary.paths import config_dir
+
+log = logging.getLogger(__name__)
+
+GENERATORS = ("default", "apicoder", "cert")
+DEVICES = ("auto", "cpu", "cuda")
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: source paths, module names, wheels, .jsonl API doc files or doc folders
+    libraries: tuple[str, ...] = ()
+    #: interpreter whose site-packages hold the imported libraries (None: the server's own)
+    python: str | None = None
+    generator: str = "default"
+    model: str | None = None
+    endpoint: str | None = None
+    sketcher: str | None = None
+    device: str = "auto"
+    top_apis: int = 2
+    max_latency_ms: int = 500
+    #: encoder directory; None is the bundled all-MiniLM-L6-v2
+    encoder: str | None = None
+    inline_completion: bool = True
+    auto_discover: bool = True
+
+
+def _optional_str(value: Any) -> str | None:
+    if value is None or (isinstance(value, str) and value.strip() == ""):
+        return None
+    if not isinstance(value, str):
+        raise ValueError("expected a string or null")
+    return value
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any], str]:
+    def check(value: Any) -> str:
+        if value not in options:
+            raise ValueError(f"expected one of {', '.join(options)}")
+        return value
+
+    return check
+
+
+def _int_in(low: int, high: int) -> Callable[[Any], int]:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"expected an integer from {low} to {high}")
+        return value
+
+    return check
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("expected true or false")
+    return value
+
+
+def _str_list(value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+        raise ValueError("expected a list of strings")
+    return tuple(v for v in value if v.strip())
+
+
+_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "libraries": _str_list,
+    "python": _optional_str,
+    "generator": _choice(GENERATORS),
+    "model": _optional_str,
+    "endpoint": _optional_str,
+    "sketcher": _optional_str,
+    "device": _choice(DEVICES),
+    "top_apis": _int_in(0, 20),
+    "max_latency_ms": _int_in(10, 600_000),
+    "encoder": _optional_str,
+    "inline_completion": _bool,
+    "auto_discover": _bool,
+}
+
+
+def snake_case(key: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])([A-Z])", r"_\1", key).lower()
+
+
+def camel_case(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def parse_overrides(raw: Any, source: str) -> tuple[dict[str, Any], list[str]]:
+    """The valid settings in one source (python names -> values) and a warning per invalid one."""
+    if raw is None:
+        return {}, []
+    if not isinstance(raw, Mapping):
+        return {}, [f"{source}: settings must be an object, got {type(raw).__name__}; ignored"]
+    values: dict[str, Any] = {}
+    warnings: list[str] = []
+    for key, value in raw.items():
+        name = snake_case(str(key))
+        check = _CHECKS.get(name)
+        if check is None:
+            warnings.append(f"{source}: unknown setting '{key}' ignored")
+            continue
+        try:
+            values[name] = check(value)
+        except ValueError as error:
+            warnings.append(f"{source}: '{camel_case(name)}' = {value!r} is invalid ({error}); using the default")
+    return values, warnings
+
+
+def layered(sources: Iterable[tuple[str, Any]]) -> tuple[Settings, list[str]]:
+    """Settings from ``(source name, raw mapping)`` pairs, weakest first."""
+    merged: dict[str, Any] = {}
+    warnings: list[str] = []
+    for source, raw in sources:
+        values, problems = parse_overrides(raw, source)
+        merged.update(values)
+        warnings.extend(problems)
+    return replace(Settings(), **merged), warnings
+
+
+def config_file() -> Path:
+    return config_dir() / "config.toml"
+
+
+def read_config_file(path: Path | None = None) -> tuple[dict[str, Any], list[str]]:
+    """The raw settings of the TOML file (flat keys, or an ``[apiary]`` table); {} when absent."""
+    path = path or config_file()
+    if not path.is_file():
+        return {}, []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        return {}, [f"{path}: cannot read settings ({error}); ignored"]
+    table = data.get("apiary", data)
+    return (table if isinstance(table, dict) else {}), []
+
+
+def changed(old: Settings, new: Settings) -> set[str]:
+    """Names of the settings that differ: parts reload only for what concerns them."""
+    return {f.name for f in fields(Settings) if getattr(old, f.name) != getattr(new, f.name)}
+
+
+def to_wire(settings: Settings) -> dict[str, Any]:
+    return {camel_case(f.name): _plain(getattr(settings, f.name)) for f in fields(Settings)}
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

@@ -1,0 +1,153 @@
+"""Which libraries the server knows, and how far their indexing has got.
+
+Libraries come from the settings (paths, module names, wheels, doc files) and from the imports of
+the open files, looked up on the configured interpreter's path without importing anything.
+Indexing happens off the event loop (the caller runs `build` in a worker); until a library is
+ready, `indexes()` simply leaves it out, so features answer from what is ready.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from apiary.docs.locate import LibrarySource, locate
+from apiary.retrieval.index import LibraryIndex, ProgressCallback
+from apiary.retrieval.store import IndexStore
+
+log = logging.getLogger(__name__)
+
+#: Libraries found through imports are indexed automatically only up to this many source files
+#: (a framework such as torch would take minutes; name it in `libraries` to index it anyway).
+MAX_DISCOVERED_FILES = 1500
+
+
+@dataclass
+class LibraryState:
+    spec: str
+    name: str
+    version: str = ""
+    apis: int = 0
+    ready: bool = False
+    error: str | None = None
+    discovered: bool = False
+    index: LibraryIndex | None = None
+
+    def row(self) -> dict:
+        return {"name": self.name, "version": self.version, "apis": self.apis, "ready": self.ready, "error": self.error}
+
+
+class Libraries:
+    def __init__(self) -> None:
+        self._states: dict[str, LibraryState] = {}
+        #: top-level modules already looked up (found or not), so each import is resolved once
+        self._seen_modules: set[str] = set()
+        self._lock = threading.Lock()
+
+    def configure(self, specs: Iterable[str]) -> list[str]:
+        """Make ``specs`` the configured libraries (discovered ones stay); returns the new specs."""
+        with self._lock:
+            wanted = list(dict.fromkeys(specs))
+            for spec in [s for s, st in self._states.items() if not st.discovered and s not in wanted]:
+                del self._states[spec]
+            added = [s for s in wanted if s not in self._states]
+            for spec in added:
+                self._states[spec] = LibraryState(spec=spec, name=spec)
+            return added
+
+    def reset(self) -> list[str]:
+        """Forget every index (a new encoder, a reindex); returns all specs to build again."""
+        with self._lock:
+            for state in self._states.values():
+                state.ready, state.index, state.error = False, None, None
+            return list(self._states)
+
+    def discover(self, modules: Iterable[str], python: str | None) -> list[str]:
+        """Specs for imported top-level modules not known yet that the interpreter can find."""
+        added: list[str] = []
+        for module in modules:
+            with self._lock:
+                if module in self._seen_modules or self._covers(module):
+                    continue
+                self._seen_modules.add(module)
+            source = _installed(module, python)
+            if source is None:
+                continue
+            with self._lock:
+                if source.spec not in self._states:
+                    self._states[source.spec] = LibraryState(spec=source.spec, name=source.name, discovered=True)
+                    added.append(source.spec)
+        return added
+
+    def forget_discoveries(self) -> None:
+        with self._lock:
+            self._seen_modules.clear()
+            for spec in [s for s, st in self._states.items() if st.discovered]:
+                del self._states[spec]
+
+    def _covers(self, module: str) -> bool:
+        return any(st.name == module or (st.index and module in _top_levels(st.index)) for st in self._states.values())
+
+    def build(self, spec: str, store: IndexStore, python: str | None, progress: ProgressCallback | None = None) -> LibraryState | None:
+        """Index one library (blocking: run it in a worker). Errors are kept in its state, not raised."""
+        with self._lock:
+            state = self._states.get(spec)
+        if state is None:
+            return None
+        try:
+            source = locate(spec, python=python)
+            if state.discovered and _too_big(source):
+                raise ValueError(f"more than {MAX_DISCOVERED_FILES} files; add it to `libraries` to index it")
+            result = store.get_or_build(source, progress=progress)
+        except Exception as error:  # one bad library must not stop the others
+            log.warning("cannot index %s: %s", spec, error)
+            state.error, state.ready = str(error), False
+            return state
+        info = result.index.info
+        state.name, state.version, state.apis = info.name, info.version, info.api_count
+        state.index, state.ready, state.error = result.index, True, None
+        log.info("%s %s: %d APIs ready (%s in %.1f s)", info.name, info.version, info.api_count,
+                 "built" if result.rebuilt else "cached", result.seconds)
+        return state
+
+    def indexes(self) -> list[LibraryIndex]:
+        with self._lock:
+            return [st.index for st in self._states.values() if st.ready and st.index is not None]
+
+    def states(self) -> list[LibraryState]:
+        with self._lock:
+            return list(self._states.values())
+
+    def pending(self) -> list[str]:
+        with self._lock:
+            return [s for s, st in self._states.items() if not st.ready and st.error is None]
+
+    def all_ready(self) -> bool:
+        """Every configured library indexed (a failed one is not pending: it is reported)."""
+        return not self.pending()
+
+
+def _installed(module: str, python: str | None) -> LibrarySource | None:
+    try:
+        source = locate(module, python=python)
+    except Exception as error:  # not installed, or an interpreter that does not answer
+        log.debug("import %s: not indexed (%s)", module, error)
+        return None
+    return source if source.kind == "module" else None
+
+
+def _too_big(source: LibrarySource) -> bool:
+    if not source.root.is_dir():
+        return False
+    count = 0
+    for _ in source.root.rglob("*.py*"):
+        count += 1
+        if count > MAX_DISCOVERED_FILES:
+            return True
+    return False
+
+
+def _top_levels(index: LibraryIndex) -> set[str]:
+    return {index.name} | {e.import_path.split(".")[0] for e in index.entries[:50]}

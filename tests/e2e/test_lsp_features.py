@@ -1,0 +1,181 @@
+"""The real server over stdio (pytest-lsp): every feature of `apiary serve` on the example workspace."""
+
+from __future__ import annotations
+
+import typing
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+from tests.e2e.lsp_helpers import (
+    SERVER_COMMAND,
+    WORKSPACE,
+    end_position,
+    init_params,
+    open_document,
+    server_env,
+    wait_ready,
+)
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+REPORT = (WORKSPACE / "new_report.py").read_text()
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND))
+async def client(lsp_client: LanguageClient, tmp_path_factory):
+    _fix_code_action_structuring(lsp_client)
+    lsp_client.edits = []
+    lsp_client.answer = lambda params: None
+    lsp_client.feature(types.WORKSPACE_APPLY_EDIT)(
+        lambda ls, p: ls.edits.append(p) or types.ApplyWorkspaceEditResult(applied=True))
+    lsp_client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)(lambda ls, p: ls.answer(p))
+    await lsp_client.initialize_session(init_params())
+    status = await wait_ready(lsp_client)
+    assert status["ready"], status
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _env(tmp_path_factory):
+    # pytest-lsp starts the server with this process's environment: give it private caches
+    import os
+
+    env = server_env(tmp_path_factory.mktemp("lsp"))
+    saved = dict(os.environ)
+    os.environ.update(env)
+    yield
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+def _fix_code_action_structuring(client: LanguageClient) -> None:
+    # lsprotocol 2025.0 reads any result with a "command" key as a Command, even a CodeAction whose
+    # command is an object; a CodeAction is the one whose "command" is not a string.
+    converter = client.protocol._converter
+
+    def hook(obj, _):
+        is_command = isinstance(obj.get("command"), str)
+        return converter.structure(obj, types.Command if is_command else types.CodeAction)
+
+    converter.register_structure_hook(typing.Union[types.Command, types.CodeAction], hook)  # noqa: UP007 (the key lsprotocol uses)
+
+
+def _doc(client: LanguageClient, name: str, text: str) -> tuple[str, types.Position]:
+    uri = (WORKSPACE / name).as_uri()
+    open_document(client, uri, text)
+    return uri, end_position(text)
+
+
+async def test_status_lists_the_indexed_library(client: LanguageClient):
+    status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.status"))
+    assert status["ready"] is True
+    assert status["generator"] == "offline"
+    [library] = status["libraries"]
+    assert library["name"] == "honeycomb" and library["ready"] and library["apis"] > 20
+
+
+async def test_inline_completion_after_a_comment_uses_the_private_api(client: LanguageClient):
+    uri, position = _doc(client, "inline.py", REPORT + "big_orders =")
+    result = await client.text_document_inline_completion_async(types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri), position=position,
+        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic)))
+    assert result.items, "no inline completion"
+    item = result.items[0]
+    assert "keep_where" in item.insert_text
+    assert item.range.start == position
+    assert item.command.command == "apiary.accepted"
+    explained = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="apiary.explain", arguments=item.command.arguments))
+    assert "honeycomb.Table.keep_where" in [a["id"] for a in explained["apis"] if a["used"]]
+    assert explained["generator"] == "offline" and explained["prompt"]
+    await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="apiary.accepted", arguments=item.command.arguments))
+
+
+async def test_completion_after_a_dot_lists_the_receivers_methods(client: LanguageClient):
+    text = "import honeycomb as hc\norders = hc.read_delimited('orders.csv')\n# sort by total\norders."
+    uri, position = _doc(client, "dot.py", text)
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), position))
+    labels = [i.label for i in result.items]
+    assert "arrange" in labels[:5], labels
+    item = next(i for i in result.items if i.label == "arrange")
+    assert item.detail.startswith("(") and item.insert_text_format == types.InsertTextFormat.Snippet
+    assert item.text_edit.range == types.Range(position, position)
+    derive = next(i for i in result.items if i.label == "derive")
+    assert derive.text_edit.new_text.startswith("derive(${1:")
+    resolved = await client.completion_item_resolve_async(item)
+    assert resolved.documentation.kind == types.MarkupKind.Markdown
+    assert "arrange" in resolved.documentation.value
+
+
+async def test_completion_without_a_dot_uses_the_module_alias(client: LanguageClient):
+    text = "import honeycomb as hc\ntitle = 'Quarterly Revenue'\n# a url slug made from the title\nname = "
+    uri, position = _doc(client, "alias.py", text)
+    result = await client.text_document_completion_async(
+        types.CompletionParams(types.TextDocumentIdentifier(uri), position))
+    assert "hc.slug" in [i.label for i in result.items][:5]
+
+
+async def test_hover_on_a_private_api(client: LanguageClient):
+    text = "import honeycomb as hc\norders = hc.read_delimited('o.csv')\nbig = orders.keep_where(lambda r: r['qty'] > 3)\n"
+    uri, _ = _doc(client, "hover.py", text)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(2, 16)))
+    assert hover is not None
+    assert "honeycomb.Table.keep_where(" in hover.contents.value
+    assert hover.range == types.Range(types.Position(2, 13), types.Position(2, 23))
+    nothing = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(2, 2)))
+    assert nothing is None
+
+
+async def test_positions_count_utf16_units_with_astral_characters(client: LanguageClient):
+    text = "import honeycomb as hc\nnote = '😀😀'; orders = hc.read_delimited('o.csv')\norders."
+    uri, position = _doc(client, "emoji.py", text)
+    # "hc.read_delimited" starts after two emoji, each two UTF-16 units
+    line = text.split("\n")[1]
+    column = len(line[: line.index("read_delimited")].encode("utf-16-le")) // 2
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(1, column + 2)))
+    assert hover is not None and "read_delimited" in hover.contents.value
+    assert hover.range.start.character == column
+
+
+async def test_code_actions_and_choose_apis_with_a_rich_client(client: LanguageClient):
+    uri, _ = _doc(client, "choose.py", REPORT)
+    comment_line = REPORT.split("\n").index("# keep only the orders above 100 euros")
+    here = types.Range(types.Position(comment_line, 3), types.Position(comment_line, 3))
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), here, types.CodeActionContext(diagnostics=[])))
+    titles = {a.title: a for a in actions}
+    assert {"Choose APIs for this comment…", "Insert completion"} <= set(titles)
+    listed = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="apiary.listApis", arguments=titles["Insert completion"].command.arguments))
+    assert listed["intent"] == "keep only the orders above 100 euros"
+    assert len(listed["apis"]) == 5 and set(listed["apis"][0]) == {"id", "name", "description"}
+    args = dict(titles["Choose APIs for this comment…"].command.arguments[0], apis=["honeycomb.Table.keep_where"])
+    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.chooseApis", arguments=[args]))
+    assert result["applied"] and "keep_where" in result["text"]
+    [edit] = client.edits[-1].edit.changes[uri]
+    assert edit.range.start.line == comment_line and edit.new_text.startswith("\n") and "keep_where" in edit.new_text
+
+
+async def test_choose_apis_asks_a_generic_client_with_show_message_request(client: LanguageClient):
+    uri, _ = _doc(client, "ask.py", REPORT)
+    comment_line = REPORT.split("\n").index("# keep only the orders above 100 euros")
+    asked = []
+
+    def pick(params: types.ShowMessageRequestParams):
+        asked.append(params)
+        return next(a for a in params.actions if a.title.startswith("keep_where"))
+
+    client.answer = pick
+    args = [{"uri": uri, "position": {"line": comment_line, "character": 0}}]
+    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.chooseApis", arguments=args))
+    titles = [a.title for a in asked[0].actions]
+    assert len(titles) == 6 and titles[-1] == "None of the above"
+    assert all(" — " in t and "(" not in t.split(" — ")[0] for t in titles[:5])  # names, no signatures
+    assert result["applied"] and result["apis"] == ["honeycomb.Table.keep_where"]
