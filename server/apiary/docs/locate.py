@@ -101,13 +101,20 @@ def _static_version(root: Path, package: str) -> str:
     return "0"
 
 
+def _is_module(candidate: Path) -> bool:
+    """A package directory or a ``.py`` module; a same-named script (``bin/tqdm``) is not one."""
+    if candidate.is_dir():
+        return any((candidate / f"__init__{s}").is_file() for s in (".py", ".pyi"))
+    return candidate.is_file() and candidate.suffix == ".py"
+
+
 def _from_module(module: str, name: str | None, python: str | None) -> LibrarySource:
     top = module.split(".")[0]
     search_path = interpreter_path(python)
     for entry in search_path:
         base = Path(entry)
         for candidate in (base / top, base / f"{top}.py", base / f"{top}-stubs"):
-            if candidate.is_dir() and any((candidate / f"__init__{s}").is_file() for s in (".py", ".pyi")) or candidate.is_file():
+            if _is_module(candidate):
                 root = base / Path(*module.split(".")) if "." in module else candidate
                 if not root.exists():
                     root = candidate
