@@ -40,3 +40,10 @@ TORCHDATA_ENV ?= benchmarks/.cache/torchdata-venv
 .PHONY: torchdata-env
 torchdata-env: setup
 	$(PY) -m benchmarks.passk --setup-torchdata-env $(TORCHDATA_ENV) $(if $(TORCH_INDEX),--torch-index $(TORCH_INDEX))
+
+# The VS Code extension: install (npm ci), typecheck, lint, bundle (esbuild), test (mocha unit tests and the
+# node integration test against the real server in $(VENV)) and package extension-vscode/apiary-<version>.vsix.
+.PHONY: extension
+extension: setup
+	cd extension-vscode && npm ci --no-audit --no-fund && npm run typecheck && npm run lint && npm run build \
+		&& APIARY_TEST_PYTHON=$(abspath $(PY)) npm test && npm run package

@@ -1,7 +1,8 @@
 """The one typed settings tree of the server, and where its values come from.
 
-Sources, weakest first: the TOML file ``<user config dir>/config.toml``, the client's
-``workspace/configuration`` section "apiary", then ``initializationOptions``. Keys are camelCase on
+Sources, weakest first: the TOML file ``<user config dir>/config.toml``, ``initializationOptions``
+(the client's settings at start), then the client's ``workspace/configuration`` section "apiary"
+(newer: what it reports or pushes after a change). Keys are camelCase on
 the wire (``topApis``); snake_case is accepted too. A value of the wrong type or out of range is
 dropped with a warning (the weaker source's value, or the default, stays), so one typo never
 stops the server.

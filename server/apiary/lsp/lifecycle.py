@@ -61,8 +61,9 @@ async def start(ls) -> None:
 async def reconfigure(ls, pushed, starting: bool = False) -> None:
     """Re-layer the settings; reload only what changed."""
     workspace = pushed if pushed is not None else await _workspace_configuration(ls)
-    settings, warnings = layered([("config.toml", ls.file_settings), ("workspace configuration", workspace),
-                                  ("initializationOptions", ls.init_options)])
+    # initializationOptions are the client's settings at start; what it reports or pushes later is newer
+    settings, warnings = layered([("config.toml", ls.file_settings), ("initializationOptions", ls.init_options),
+                                  ("workspace configuration", workspace)])
     for warning in [*ls.settings_problems, *warnings] if starting else warnings:
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Warning, f"Apiary: {warning}"))
     ls.settings_problems = warnings
