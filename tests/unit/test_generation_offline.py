@@ -80,3 +80,11 @@ def test_no_apis_no_candidates(index):
 def test_code_that_does_not_parse_still_gets_a_candidate(index):
     prefix = "import honeycomb as hc\ndef broken(:\n    pass\ntitle = 'A b'\n# slug of the title\ns ="
     assert generate(index, prefix, ["honeycomb.slug"])[0].text.startswith(" hc.slug(")
+
+
+def test_an_examples_condition_takes_the_comments_number_and_mentioned_field(index):
+    prefix = ("import honeycomb as hc\norders = hc.read_delimited('orders.csv')\n"
+              "orders = orders.derive('amount', lambda r: r['qty'] * r['price'])\n"
+              "# keep the orders whose qty is above 100\nbig =")
+    best = generate(index, prefix, ["honeycomb.Table.keep_where"])[0]
+    assert best.text.startswith(" orders.keep_where(lambda r: r['qty'] > 100")

@@ -165,6 +165,8 @@ class _Filling:
             return data
         if isinstance(value, ast.Constant) and not isinstance(value.value, bool) and value.value is not None:
             return self._fill_constant(value, param, bound)
+        if isinstance(value, ast.Lambda):
+            self._fill_lambda(value)
         try:
             self._check_names(value, param)
         except _Unfillable:
@@ -190,6 +192,31 @@ class _Filling:
         filled = ast.parse(constant.literal(), mode="eval").body
         filled._apiary_filled = True  # type: ignore[attr-defined]
         return filled
+
+    def _fill_lambda(self, function: ast.Lambda) -> None:
+        """An example's condition (``lambda r: r['n'] > 2``) gets the comment's numbers and the user's
+        field names the comment mentions; what the context does not state stays as written."""
+        keys = [c for c in data_key_constants(self.comment, list(self.fillers.data_keys)) if id(c) not in self.taken_constants]
+        for node in ast.walk(function.body):
+            if isinstance(node, ast.Compare):
+                node.comparators = [self._comment_number(c) for c in node.comparators]
+            elif isinstance(node, ast.Subscript) and _is_string(node.slice) and keys:
+                if node.slice.value not in self.fillers.data_keys:
+                    key = keys.pop(0)
+                    self.taken_constants.add(id(key))
+                    node.slice = ast.Constant(key.value)
+                    self.result.filled += 1
+
+    def _comment_number(self, value: ast.expr) -> ast.expr:
+        if not isinstance(value, ast.Constant) or isinstance(value.value, bool) or not isinstance(value.value, int | float):
+            return value
+        constant = self._next_constant("number")
+        if constant is None:
+            return value
+        self.taken_constants.add(id(constant))
+        self.result.filled += 1
+        self.result.constants_used += 1
+        return ast.parse(constant.literal(), mode="eval").body
 
     def _data_variable(self, value: ast.expr, param: Param | None) -> ast.expr | None:
         """The example's literal data (``[7, 1, 3]``, ``'Crème Brûlée'``, ``Table([{...}])``) stands for
@@ -407,3 +434,7 @@ def _position(node: ast.AST) -> tuple[int, int]:
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z]+", text)
+
+
+def _is_string(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and isinstance(node.value, str)

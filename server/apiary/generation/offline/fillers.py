@@ -40,7 +40,7 @@ class Fillers:
     available: frozenset[str]
     intent: str
     assign_count: int
-    #: string keys of dict literals in the user's code (their data's field names)
+    #: string keys of dict literals and subscripts in the user's code (their data's field names)
     data_keys: tuple[str, ...] = ()
 
     def target_of(self, local: str) -> str | None:
@@ -70,11 +70,13 @@ def collect_fillers(context: EditorContext, index: LibraryIndex | None) -> Fille
     imports = {b.local: b.target for b in context.imports if b.local != "*"}
     available = frozenset({*imports, *(v.name for v in variables), *function_names, *_BUILTINS})
     assign_count = len([t for t in (context.assign_target or "").split(",") if t.strip()])
-    data_keys = tuple(dict.fromkeys(_DICT_KEY.findall(text)))
+    data_keys = tuple(dict.fromkeys(_DICT_KEY.findall(text) + _SUBSCRIPT_KEY.findall(text)))
     return Fillers(variables, functions, imports, available, context.intent, assign_count, data_keys)
 
 
 _DICT_KEY = re.compile(r"[{,]\s*[\"']([A-Za-z_]\w*)[\"']\s*:")
+#: ``row["qty"]``: a field the code reads is a field of its data too
+_SUBSCRIPT_KEY = re.compile(r"\w\[\s*[\"']([A-Za-z_]\w*)[\"']\s*\]")
 _BUILTIN_VALUE = re.compile(r"^(?:str|int|float|bool|bytes|list|dict|set|tuple|complex|range|NoneType)\(\)(?:\[\])?$")
 
 
