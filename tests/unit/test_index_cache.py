@@ -133,3 +133,19 @@ def test_unknown_library_lists_the_known_ones(tmp_path: Path, library: Path):
     with pytest.raises(UnknownLibrary, match="indexed: combs"):
         store.load("nope")
     assert store.load("combs").info.name == "combs"
+
+
+@pytest.mark.slow
+def test_the_plain_transformer_encoder_gives_sentence_transformers_vectors():
+    from apiary.retrieval.encoder import (
+        PooledTransformerEncoder,
+        SentenceEncoder,
+        default_encoder_dir,
+        load_encoder,
+    )
+
+    texts = ["Creates mini-batches of data.", "read a csv file into a table", "x", "a longer description " * 40]
+    fast = load_encoder(quantize=False)
+    assert isinstance(fast, PooledTransformerEncoder)
+    reference = SentenceEncoder(default_encoder_dir(), "reference").encode(texts)
+    assert np.allclose((fast.encode(texts) * reference).sum(axis=1), 1.0, atol=1e-4)

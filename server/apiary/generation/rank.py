@@ -48,7 +48,7 @@ def rank(
     if not candidates:
         return []
     similarity = np.zeros(len(candidates))
-    if intent_scorer is not None and intent.strip():
+    if intent_scorer is not None and intent.strip() and len(candidates) > 1:  # one candidate: nothing to order
         similarity = np.asarray(intent_scorer(intent, [c.text for c in candidates]), dtype=float)
     ranked = []
     for candidate, ok, sim in zip(candidates, syntax_ok, similarity, strict=True):

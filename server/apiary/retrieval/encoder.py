@@ -7,6 +7,7 @@ Models load from local files only: the hub is never contacted (``HF_HUB_OFFLINE=
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import threading
@@ -74,6 +75,79 @@ class SentenceEncoder:
         return np.asarray(vectors, dtype=np.float32)
 
 
+class PooledTransformerEncoder:
+    """The common sentence-transformers layout (a transformer, mean or CLS pooling, optional
+    normalisation) run with transformers alone. Same vectors as sentence-transformers, but importing
+    that package costs ~5 s on 2 cores (it pulls scikit-learn), which is most of the server's start."""
+
+    def __init__(self, model_dir: Path, encoder_id: str, pooling: str, device: str = "cpu", batch_size: int = 16,
+                 quantize: bool = False):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        try:
+            from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+            self._tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
+            self._model = AutoModel.from_pretrained(str(model_dir), local_files_only=True, use_safetensors=True).to(device).eval()
+        except Exception as error:  # many failure types: missing files, bad config, bad weights
+            raise EncoderError(f"cannot load the encoder at {model_dir}: {error}") from error
+        self._pooling = pooling
+        self._device = device
+        self.id = encoder_id
+        if quantize and device == "cpu" and _quantize_linear_layers(self._model):
+            self.id = f"{encoder_id}-int8"
+        self.dim = int(self._model.config.hidden_size)
+        self._batch_size = batch_size
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        import torch
+
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # similar lengths batch with less padding
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        with self._lock, torch.inference_mode():
+            for start in range(0, len(order), self._batch_size):
+                rows = order[start:start + self._batch_size]
+                batch = self._tokenizer([texts[i] for i in rows], padding=True, truncation=True,
+                                        max_length=MAX_SEQ_LENGTH, return_tensors="pt").to(self._device)
+                hidden = self._model(**batch).last_hidden_state
+                vectors[rows] = self._pool(hidden, batch["attention_mask"]).float().cpu().numpy()
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.where(norms == 0, 1.0, norms)
+
+    def _pool(self, hidden, mask):
+        if self._pooling == "cls":
+            return hidden[:, 0]
+        weights = mask.unsqueeze(-1).to(hidden.dtype)
+        return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
+
+
+def _plain_pooling(model_dir: Path) -> str | None:
+    """"mean" or "cls" when ``model_dir`` is a transformer + pooling (+ normalize) sentence-transformers
+    model with its transformer at the root; None for anything else (sentence-transformers loads it)."""
+    try:
+        modules = json.loads((model_dir / "modules.json").read_text())
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        if kinds[:2] != ["Transformer", "Pooling"] or kinds[2:] not in ([], ["Normalize"]) or modules[0]["path"] != "":
+            return None
+        config = json.loads((model_dir / modules[1]["path"] / "config.json").read_text())
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    modes = {k for k, v in config.items() if k.startswith("pooling_mode") and v}
+    return {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls"}.get(modes.pop()) if len(modes) == 1 else None
+
+
+def _sentence_encoder(model_dir: Path, encoder_id: str, device: str, quantize: bool) -> Encoder:
+    pooling = _plain_pooling(model_dir)
+    if pooling is not None:
+        return PooledTransformerEncoder(model_dir, encoder_id, pooling, device, quantize=quantize)
+    return SentenceEncoder(model_dir, encoder_id, device, quantize=quantize)
+
+
 class HashingEncoder:
     """Bag of stemmed words hashed into a fixed number of dimensions: no weights, for tests and fakes."""
 
@@ -118,7 +192,7 @@ def load_encoder(spec: str | None = None, device: str = "cpu", quantize: bool = 
     """``None``/``"default"``: bundled MiniLM; ``"hashing"``: the test encoder; else a model directory.
     On CPU the encoder is int8-quantized unless ``quantize`` is False (its id says which)."""
     if spec in (None, "", "default", DEFAULT_ENCODER):
-        return SentenceEncoder(default_encoder_dir(), DEFAULT_ENCODER, device, quantize=quantize)
+        return _sentence_encoder(default_encoder_dir(), DEFAULT_ENCODER, device, quantize)
     if spec.startswith("hashing"):
         return HashingEncoder()
     model_dir = Path(spec).expanduser()
@@ -127,7 +201,7 @@ def load_encoder(spec: str | None = None, device: str = "cpu", quantize: bool = 
             f"encoder '{spec}' is not a directory; give a local sentence-transformers or Hugging Face "
             "encoder directory (models are never downloaded at run time)"
         )
-    return SentenceEncoder(model_dir, f"{model_dir.name}-{directory_fingerprint(model_dir)}", device, quantize=quantize)
+    return _sentence_encoder(model_dir, f"{model_dir.name}-{directory_fingerprint(model_dir)}", device, quantize)
 
 
 def directory_fingerprint(model_dir: Path) -> str:
