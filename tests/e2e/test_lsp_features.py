@@ -179,3 +179,32 @@ async def test_choose_apis_asks_a_generic_client_with_show_message_request(clien
     assert len(titles) == 6 and titles[-1] == "None of the above"
     assert all(" — " in t and "(" not in t.split(" — ")[0] for t in titles[:5])  # names, no signatures
     assert result["applied"] and result["apis"] == ["honeycomb.Table.keep_where"]
+
+
+async def test_suggest_api_sequence_lists_and_inserts_a_sequence(client: LanguageClient):
+    text = "import honeycomb as hc\n\n# read the orders file and count the orders per country\n"
+    uri, _ = _doc(client, "sequence.py", text)
+    here = types.Range(types.Position(2, 2), types.Position(2, 2))
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri), here, types.CodeActionContext(diagnostics=[])))
+    [action] = [a for a in actions if a.title == "Suggest API sequence…"]
+    listing = dict(action.command.arguments[0], list=True)
+    listed = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="apiary.suggestSequence", arguments=[listing]))
+    assert listed["intent"] == "read the orders file and count the orders per country"
+    assert listed["suggestions"] and all(s["apis"] and s["source"] in {"mined", "docs", "model"} for s in listed["suggestions"])
+    assert any(a.startswith("honeycomb.") for s in listed["suggestions"] for a in s["apis"])
+
+    asked = []
+    client.answer = lambda params: asked.append(params) or params.actions[0]
+    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="apiary.suggestSequence", arguments=action.command.arguments))
+    assert asked and " → ".join(listed["suggestions"][0]["apis"]).startswith(asked[0].actions[0].title[:40])
+    assert result["applied"] and result["apis"] == listed["suggestions"][0]["apis"]
+    [edit] = client.edits[-1].edit.changes[uri]
+    assert edit.range.start.line == 2 and edit.new_text == "\n" + result["text"].rstrip("\n")
+    assert "$" not in result["text"] and "$" in result["snippet"]  # tab stops only where the client inserts snippets
+
+    plan = await client.workspace_execute_command_async(types.ExecuteCommandParams(
+        command="apiary.suggestSequence", arguments=[dict(listing, apis=["honeycomb.read_delimited"], form="plan")]))
+    assert plan["text"].startswith("# To read the orders file") and "honeycomb.read_delimited" in plan["text"]

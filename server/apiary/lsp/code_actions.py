@@ -1,4 +1,5 @@
-"""`textDocument/codeAction` on a comment: "Choose APIs for this comment…" and "Insert completion".
+"""`textDocument/codeAction` on a comment: "Choose APIs for this comment…", "Insert completion" and
+"Suggest API sequence…".
 
 Each action is one small provider function; adding an action is adding a provider to `PROVIDERS`.
 """
@@ -8,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from lsprotocol import types
+
+from apiary.lsp.sequences import suggest_sequence
 
 CHOOSE_APIS = "apiary.chooseApis"
 INSERT_COMPLETION = "apiary.insertCompletion"
@@ -32,7 +35,7 @@ def insert_completion(doc, params: types.CodeActionParams) -> list[types.CodeAct
     return [types.CodeAction(title=command.title, kind=types.CodeActionKind.Refactor, command=command)]
 
 
-PROVIDERS: list[Callable[..., list[types.CodeAction]]] = [choose_apis, insert_completion]
+PROVIDERS: list[Callable[..., list[types.CodeAction]]] = [choose_apis, insert_completion, suggest_sequence]
 
 
 def _on_comment(doc, params: types.CodeActionParams) -> bool:

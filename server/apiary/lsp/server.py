@@ -98,9 +98,18 @@ class ApiaryServer(LanguageServer):
 
 
 def create_server(session_factory: Callable[[Settings], Session] | None = None) -> ApiaryServer:
-    from apiary.lsp import code_actions, commands, completion, documents, hover, inline_completion, lifecycle
+    from apiary.lsp import (
+        code_actions,
+        commands,
+        completion,
+        documents,
+        hover,
+        inline_completion,
+        lifecycle,
+        sequences,
+    )
 
     server = ApiaryServer(session_factory)
-    for module in (lifecycle, documents, inline_completion, completion, hover, code_actions, commands):
+    for module in (lifecycle, documents, inline_completion, completion, hover, code_actions, commands, sequences):
         module.register(server)
     return server

@@ -1,0 +1,65 @@
+"""``apiary suggest "QUERY"``: the sequences of API calls that do what the query says."""
+
+from __future__ import annotations
+
+import json
+import sys
+from argparse import Namespace
+from pathlib import Path
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("suggest", help="suggest the sequence of API calls that does what a comment says")
+    parser.add_argument("query", help='what to do, e.g. "generate md5 hash code"')
+    parser.add_argument("--lib", action="append", default=[],
+                        help="indexed library (repeatable): its docs and its own code are the corpus "
+                             "(default: the standard library and packages of the interpreter)")
+    parser.add_argument("--top-k", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help='print [{"apis", "score", "source"}]')
+    parser.add_argument("--python", help="interpreter whose standard library and packages to mine (default: this one)")
+    parser.add_argument("--corpus", action="append", default=[], type=Path, metavar="DIR",
+                        help="more code to mine (repeatable)")
+    parser.add_argument("--corpus-only", action="store_true",
+                        help="mine only --corpus (and --lib code), not the interpreter's standard library and packages")
+    parser.add_argument("--model", type=Path, help="a trained API-sequence model directory (apiary-train)")
+    parser.add_argument("--encoder", help="encoder directory (default: the bundled all-MiniLM-L6-v2)")
+    parser.set_defaults(run=run_suggest)
+
+
+def run_suggest(args: Namespace) -> int:
+    from apiary.cli import CliError
+    from apiary.paths import index_dir
+    from apiary.retrieval.encoder import load_encoder
+    from apiary.retrieval.store import IndexStore
+    from apiary.sequences.model import ModelError
+    from apiary.sequences.service import build_recommender, corpus_roots
+
+    if args.top_k < 1:
+        raise CliError("--top-k must be at least 1")
+    if not args.query.strip():
+        raise CliError("the query is empty")
+    for directory in args.corpus:
+        if not directory.exists():
+            raise CliError(f"no such corpus directory: {directory}")
+    encoder = load_encoder(args.encoder)
+    store = IndexStore(index_dir(), encoder, python=args.python)
+    indexes = [store.load(name) for name in args.lib]
+    interpreter = not indexes and not args.corpus_only
+    if interpreter:
+        print("mining the standard library and installed packages (once; cached)...", file=sys.stderr)
+    roots = corpus_roots(indexes, python=args.python, extra=args.corpus, interpreter=interpreter)
+    try:
+        recommender = build_recommender(encoder, indexes, roots, model_dir=args.model)
+    except ModelError as error:
+        raise CliError(str(error)) from None
+    suggestions = recommender.suggest(args.query, top_k=args.top_k)
+    if args.json:
+        print(json.dumps([s.to_json() for s in suggestions], indent=2))
+        return 0
+    if not suggestions:
+        print("no suggestions", file=sys.stderr)
+    for rank, suggestion in enumerate(suggestions, 1):
+        print(f"{rank:>2}. {suggestion.score:5.3f} [{suggestion.source}] {', '.join(suggestion.apis)}")
+        if suggestion.example:
+            print(f"      e.g. {suggestion.example}")
+    return 0

@@ -1,0 +1,108 @@
+""""Suggest API sequence…" on a comment (seed 000): the top API sequences for the comment, the chosen
+one inserted under it as call skeletons (or a commented plan).
+
+Generic clients get a `window/showMessageRequest` with the top sequences; a client with its own
+picker calls `apiary.suggestSequence` with `"list": true` for them, then again with `"apis"`. The
+result carries the skeleton as an LSP snippet too, for clients that insert snippets themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+
+from lsprotocol import types
+
+from apiary.context import extract_context
+from apiary.lsp import commands
+from apiary.sequences.recommend import Recommender, Suggestion
+from apiary.sequences.render import as_plan, as_skeleton
+
+log = logging.getLogger(__name__)
+SUGGEST_SEQUENCE = "apiary.suggestSequence"
+TOP_K = 5
+_TAB_STOP = re.compile(r"\$\{\d+:([^}]*)\}|\$\d+")
+
+
+def suggest_sequence(doc, params: types.CodeActionParams) -> list[types.CodeAction]:
+    """The code action provider (see `code_actions.PROVIDERS`)."""
+    if not doc.line(params.range.start.line).lstrip().startswith("#"):
+        return []
+    position = params.range.start
+    arguments = [{"uri": params.text_document.uri, "position": {"line": position.line, "character": position.character}}]
+    command = types.Command(title="Suggest API sequence…", command=SUGGEST_SEQUENCE, arguments=arguments)
+    return [types.CodeAction(title=command.title, kind=types.CodeActionKind.Refactor, command=command)]
+
+
+def register(server) -> None:
+    @server.command(SUGGEST_SEQUENCE)
+    async def suggest(ls, *args) -> dict:
+        doc, position = commands._target(ls, args)
+        options = args[0]
+        intent = _intent(doc, position)
+        chosen = options.get("apis")
+        suggestions: list[Suggestion] = []
+        if chosen is None:
+            suggestions = await ls.run_blocking(lambda: _recommender(ls).suggest(intent, TOP_K),
+                                                budget_ms=ls.session.settings.max_latency_ms * 20, default=[]) or []
+            if options.get("list") or not suggestions:
+                return {"intent": intent, "suggestions": [s.to_json() for s in suggestions], "applied": False}
+            chosen = await _ask_user(ls, intent, suggestions)
+            if chosen is None:
+                return {"intent": intent, "suggestions": [s.to_json() for s in suggestions], "applied": False}
+        return await _insert(ls, doc, position, list(chosen), intent, options.get("form", "skeleton"))
+
+
+def _intent(doc, position: types.Position) -> str:
+    text, offset, _, _ = commands._site(doc, position)
+    return extract_context(text, offset).intent
+
+
+async def _ask_user(ls, intent: str, suggestions: list[Suggestion]) -> list[str] | None:
+    titles = {" → ".join(s.apis)[:200]: list(s.apis) for s in suggestions}
+    actions = [types.MessageActionItem(title=t) for t in titles]
+    message = f"API sequence for: {intent or 'this comment'}"
+    answer = await ls.window_show_message_request_async(
+        types.ShowMessageRequestParams(type=types.MessageType.Info, message=message, actions=actions))
+    return titles.get(answer.title) if answer is not None else None
+
+
+async def _insert(ls, doc, position: types.Position, apis: list[str], intent: str, form: str) -> dict:
+    _, _, insert_at, indent = commands._site(doc, position)
+    snippet = as_plan(apis, intent, indent) if form == "plan" else as_skeleton(apis, indent)
+    plain = _TAB_STOP.sub(lambda m: m.group(1) or "", snippet)
+    at = doc.position(insert_at)
+    edit = types.WorkspaceEdit(changes={doc.uri: [types.TextEdit(types.Range(at, at), "\n" + plain.rstrip("\n"))]})
+    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Apiary: API sequence"))
+    return {"applied": bool(getattr(result, "applied", False)), "apis": apis, "text": plain, "snippet": snippet,
+            "intent": intent}
+
+
+_lock = threading.Lock()
+
+
+def _recommender(ls) -> Recommender:
+    """Built on first use from the indexed libraries' code and docs and the workspace; rebuilt when
+    the set of libraries changes. Mined pairs and their vectors are cached on disk."""
+    from apiary.sequences.service import build_recommender, corpus_roots
+
+    session = ls.session
+    indexes = list(session.libraries.indexes())
+    key = tuple(sorted(f"{i.info.name}=={i.info.version}" for i in indexes))
+    with _lock:
+        cached = getattr(ls, "_sequence_recommender", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        engine = session.engine
+        if engine is None:
+            return Recommender()
+        roots = corpus_roots(indexes, workspace=_workspace(ls), python=session.settings.python, interpreter=False)
+        recommender = build_recommender(engine.retriever.encoder, indexes, roots)
+        ls._sequence_recommender = (key, recommender)
+        return recommender
+
+
+def _workspace(ls):
+    roots = ls.workspace_roots()
+    return roots[0] if roots else None

@@ -1,0 +1,78 @@
+"""Composing API sequences from documentation: APIs retrieved for a query, ordered and extended by how
+APIs are called together in mined sequences (the seed's "future work": learning from documentation
+for libraries with little usage code).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from apiary.sequences.extract import ApiSeqPair
+
+#: A successor joins a composed sequence when it follows the API at least this often...
+MIN_SUCCESSOR_SHARE = 0.3
+#: ...and at least this many times.
+MIN_SUCCESSOR_COUNT = 2
+MAX_EXTENSION = 3
+
+
+class SequenceStats:
+    """Order statistics of mined API sequences: which call directly follows which (bigrams), and
+    which comes before which anywhere in the same sequence."""
+
+    def __init__(self, pairs: Iterable[ApiSeqPair]):
+        self.follows: dict[str, Counter[str]] = defaultdict(Counter)
+        self.precedes: dict[str, Counter[str]] = defaultdict(Counter)
+        for pair in pairs:
+            for first, second in zip(pair.apiseq, pair.apiseq[1:], strict=False):
+                if first != second:
+                    self.follows[first][second] += 1
+            distinct = list(dict.fromkeys(pair.apiseq))  # first calls, in order
+            for i, first in enumerate(distinct):
+                for second in distinct[i + 1 :]:
+                    self.precedes[first][second] += 1
+
+    def before(self, a: str, b: str) -> bool:
+        """Whether mined code calls ``a`` before ``b`` at least as often as the other way round."""
+        return self.precedes[a][b] >= self.precedes[b][a]
+
+    def order(self, apis: Sequence[str]) -> list[str]:
+        """``apis`` in the order mined code calls them (stable where it says nothing)."""
+        ordered: list[str] = []
+        for api in apis:
+            position = len(ordered)
+            while position > 0 and not self.before(ordered[position - 1], api) and self.before(api, ordered[position - 1]):
+                position -= 1
+            ordered.insert(position, api)
+        return ordered
+
+    def extend(self, apis: list[str]) -> list[str]:
+        """Follow the usual next call on the same object (``hashlib.md5`` -> ``hashlib.HASH::update``
+        -> ``hashlib.HASH::hexdigest``): only method calls, only frequent successors."""
+        extended = list(apis)
+        for _ in range(MAX_EXTENSION):
+            following = self.follows.get(extended[-1])
+            if not following:
+                break
+            nxt, count = following.most_common(1)[0]
+            total = sum(following.values())
+            if "::" not in nxt or nxt in extended or count < MIN_SUCCESSOR_COUNT or count / total < MIN_SUCCESSOR_SHARE:
+                break
+            extended.append(nxt)
+        return extended
+
+
+def compose(retrieved: Sequence[tuple[str, float]], stats: SequenceStats, limit: int = 5) -> list[tuple[tuple[str, ...], float]]:
+    """Candidate sequences from retrieved ``(api, score)``: each API extended with its usual method
+    calls, and the top APIs that mined code calls together, in their mined order."""
+    candidates: dict[tuple[str, ...], float] = {}
+    for api, score in retrieved[:limit]:
+        candidates.setdefault(tuple(stats.extend([api])), score)
+    top = [api for api, _ in retrieved[:limit]]
+    for i, a in enumerate(top):
+        for b in top[i + 1 :]:
+            if stats.precedes[a][b] or stats.precedes[b][a]:
+                pair = tuple(stats.extend(stats.order([a, b])))
+                candidates.setdefault(pair, (retrieved[i][1] + dict(retrieved)[b]) / 2)
+    return sorted(candidates.items(), key=lambda item: -item[1])

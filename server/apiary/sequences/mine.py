@@ -1,0 +1,208 @@
+"""Mining (description, API sequence) pairs from code on disk, cached by content fingerprint.
+
+Corpora: the workspace, an indexed library's own tree (with examples/tests beside it), and the
+standard library and site-packages of the configured interpreter (asked in a subprocess; nothing is
+imported). Each root knows its own top-level modules, whose calls are not API calls (seed 000 §3.1.3).
+Pairs are cached as JSON Lines under ``cache_dir()/apiseq``, written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from apiary.paths import cache_dir
+from apiary.sequences.extract import ApiSeqPair, extract_file, filter_reason
+
+log = logging.getLogger(__name__)
+
+#: Larger files are generated tables, not usage code.
+MAX_FILE_BYTES = 1_000_000
+#: Bump when extraction changes: part of every cache key.
+EXTRACTOR_VERSION = 1
+_SKIP_DIRS = {"__pycache__", "site-packages", "dist-packages", "node_modules", ".git", ".venv", "venv", ".tox",
+              "build", "dist", "lib2to3", "idlelib", "turtledemo", "ensurepip", "pydoc_data"}
+
+
+@dataclass(frozen=True)
+class CorpusRoot:
+    """A directory (or file) of code; ``project_modules`` are its own top-level modules."""
+
+    path: Path
+    project_modules: frozenset[str] = frozenset()
+    origin: str = "workspace"
+
+
+def python_files(root: Path) -> Iterator[Path]:
+    """The ``.py`` files under ``root``, in a stable order, skipping caches, VCS and nested environments."""
+    if root.is_file():
+        if root.suffix == ".py":
+            yield root
+        return
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".dist-info"))
+        for name in sorted(files):
+            path = Path(directory, name)
+            if name.endswith(".py") and _small(path):
+                yield path
+
+
+def top_level_modules(root: Path) -> frozenset[str]:
+    """The modules a project at ``root`` defines: packages and module files at its top and under ``src/``."""
+    if root.is_file():
+        return frozenset({root.stem})
+    names: set[str] = set()
+    for base in (root, root / "src"):
+        if base.is_dir():
+            for child in base.iterdir():
+                if child.suffix == ".py":
+                    names.add(child.stem)
+                elif child.is_dir() and (child / "__init__.py").is_file():
+                    names.add(child.name)
+    if (root / "__init__.py").is_file():
+        names.add(root.name)
+    return frozenset(names)
+
+
+def workspace_root(path: Path) -> CorpusRoot:
+    return CorpusRoot(path.resolve(), top_level_modules(path.resolve()), "workspace")
+
+
+def library_roots(root: Path, name: str) -> list[CorpusRoot]:
+    """An indexed library's code and, beside a source tree, its examples and tests (``docs.locate``'s root)."""
+    root = root.resolve()
+    own = top_level_modules(root) | {name} | ({root.name} if (root / "__init__.py").is_file() else set())
+    roots = [CorpusRoot(root, frozenset(own), f"library:{name}")]
+    for sibling in ("examples", "example", "tests", "test", "docs"):
+        for base in {root.parent, root.parent.parent}:
+            candidate = base / sibling
+            if candidate.is_dir() and not candidate.resolve().is_relative_to(root):
+                roots.append(CorpusRoot(candidate, frozenset(own), f"library:{name}"))
+    return roots
+
+
+def interpreter_roots(python: str | None = None) -> list[CorpusRoot]:
+    """The standard library (one corpus: its modules call each other's APIs) and each top-level
+    package of site-packages (a project of its own) of the interpreter ``python``."""
+    paths = _interpreter_paths(python)
+    roots = [CorpusRoot(Path(paths["stdlib"]), frozenset(), "stdlib")]
+    for site in paths["site"]:
+        site_dir = Path(site)
+        if not site_dir.is_dir():
+            continue
+        for child in sorted(site_dir.iterdir()):
+            if child.name.startswith(("_", ".")) or child.name.endswith((".dist-info", ".egg-info", ".libs")):
+                continue
+            if (child.is_dir() and (child / "__init__.py").is_file()) or child.suffix == ".py":
+                roots.append(CorpusRoot(child, frozenset({child.stem if child.is_file() else child.name}), "site-packages"))
+    return roots
+
+
+def _interpreter_paths(python: str | None) -> dict:
+    script = ("import json, site, sysconfig; p = sysconfig.get_paths(); "
+              "print(json.dumps({'stdlib': p['stdlib'], 'site': sorted({p['purelib'], p['platlib']})}))")
+    if not python or Path(python).resolve() == Path(sys.executable).resolve():
+        import sysconfig
+
+        paths = sysconfig.get_paths()
+        return {"stdlib": paths["stdlib"], "site": sorted({paths["purelib"], paths["platlib"]})}
+    try:
+        done = subprocess.run([python, "-c", script], capture_output=True, text=True, timeout=30, check=True)
+        return json.loads(done.stdout)
+    except (OSError, subprocess.SubprocessError, json.JSONDecodeError) as error:
+        raise RuntimeError(f"cannot ask the interpreter {python} where its libraries are: {error}") from error
+
+
+def mine(roots: Iterable[CorpusRoot], return_types: Mapping[str, str] | None = None, keep_all: bool = False,
+         should_stop: Callable[[], bool] = lambda: False) -> list[ApiSeqPair]:
+    """The pairs of every file under ``roots`` (only those passing the seed's filters unless ``keep_all``)."""
+    pairs: list[ApiSeqPair] = []
+    for root in roots:
+        for path in python_files(root.path):
+            if should_stop():
+                return pairs
+            found = extract_file(path, project_modules=root.project_modules, return_types=return_types)
+            pairs.extend(p for p in found if keep_all or filter_reason(p) is None)
+    return pairs
+
+
+def fingerprint(roots: Iterable[CorpusRoot], extra: str = "") -> str:
+    """Changes when any file's path, size or modification time (or the extractor) changes."""
+    digest = hashlib.sha256(f"v{EXTRACTOR_VERSION}:{extra}".encode())
+    for root in roots:
+        digest.update(f"{root.path}|{sorted(root.project_modules)}".encode())
+        for path in python_files(root.path):
+            stat = path.stat()
+            digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:20]
+
+
+class PairCache:
+    """Mined pairs per corpus fingerprint, in ``<dir>/<fingerprint>.jsonl``."""
+
+    def __init__(self, directory: Path | None = None):
+        self.directory = directory or cache_dir() / "apiseq"
+
+    def load_or_mine(self, roots: list[CorpusRoot], return_types: Mapping[str, str] | None = None) -> list[ApiSeqPair]:
+        key = fingerprint(roots, json.dumps(sorted((return_types or {}).items())))
+        path = self.directory / f"{key}.jsonl"
+        cached = read_pairs(path) if path.is_file() else None
+        if cached is not None:
+            return cached
+        pairs = mine(roots, return_types)
+        write_pairs(path, pairs)
+        log.info("mined %d API-sequence pairs into %s", len(pairs), path)
+        return pairs
+
+    def mine_in_background(self, roots: list[CorpusRoot], done: Callable[[list[ApiSeqPair]], None],
+                           return_types: Mapping[str, str] | None = None) -> threading.Thread:
+        """Mine (or load) in a daemon thread and hand the pairs to ``done``."""
+        def work() -> None:
+            try:
+                done(self.load_or_mine(roots, return_types))
+            except Exception:  # a background job must report, not vanish
+                log.exception("mining API sequences failed")
+
+        thread = threading.Thread(target=work, name="apiary-apiseq-mine", daemon=True)
+        thread.start()
+        return thread
+
+
+def write_pairs(path: Path, pairs: Iterable[ApiSeqPair]) -> None:
+    """JSON Lines, written to a temporary file and renamed into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            for pair in pairs:
+                out.write(json.dumps(pair.to_json(), ensure_ascii=False) + "\n")
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def read_pairs(path: Path) -> list[ApiSeqPair] | None:
+    """The pairs of a JSON Lines file; None when it is unreadable or malformed (the caller re-mines)."""
+    try:
+        with path.open(encoding="utf-8") as lines:
+            return [ApiSeqPair.from_json(json.loads(line)) for line in lines if line.strip()]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        log.warning("ignoring the unreadable pair cache %s: %s", path, error)
+        return None
+
+
+def _small(path: Path) -> bool:
+    try:
+        return path.stat().st_size <= MAX_FILE_BYTES
+    except OSError:
+        return False

@@ -1,0 +1,117 @@
+"""API-sequence suggestions for a natural-language query, from three sources merged and ranked:
+
+* ``mined``: the sequences of the mined functions whose descriptions are nearest to the query;
+* ``model``: a trained API-sequence model, when one is configured;
+* ``docs``: APIs retrieved from indexed documentation, ordered and extended by mined call order.
+
+Scores share one scale, a similarity in [0, 1]: the encoder's cosine for ``mined`` and ``docs``,
+the model's sequence probability for ``model``. A sequence several sources agree on ranks higher.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from apiary.sequences.compose import SequenceStats, compose
+from apiary.sequences.model import SequenceModel
+from apiary.sequences.neighbours import Neighbour, PairIndex
+
+#: ``(query, k) -> [(dotted API, similarity)]``: documentation retrieval, e.g. `hybrid_api_search`.
+ApiSearch = Callable[[str, int], list[tuple[str, float]]]
+
+#: How many neighbours vote for the sequences they share.
+NEIGHBOURS = 40
+#: Each further neighbour with the same sequence adds this much (log-damped).
+VOTE_BONUS = 0.03
+AGREEMENT_BONUS = 0.05
+#: Documentation-composed sequences are guesses without usage evidence: ranked a little lower.
+DOCS_WEIGHT = 0.9
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    apis: tuple[str, ...]
+    score: float
+    source: str
+    #: Where a mined sequence comes from (``path:function``) and its description, for the user.
+    example: str | None = None
+
+    def to_json(self) -> dict:
+        return {"apis": list(self.apis), "score": round(self.score, 4), "source": self.source}
+
+
+class Recommender:
+    def __init__(self, index: PairIndex | None = None, model: SequenceModel | None = None,
+                 api_search: ApiSearch | None = None, stats: SequenceStats | None = None):
+        self.index = index
+        self.model = model
+        self.api_search = api_search
+        self.stats = stats or SequenceStats(index.pairs if index else [])
+
+    def suggest(self, query: str, top_k: int = 5) -> list[Suggestion]:
+        if not query.strip():
+            return []
+        candidates: list[Suggestion] = []
+        if self.index is not None:
+            candidates.extend(from_neighbours(self.index.search(query, NEIGHBOURS)))
+        if self.model is not None:
+            candidates.extend(Suggestion(apis, score, "model") for apis, score in self.model.predict(query, top_k))
+        if self.api_search is not None:
+            retrieved = self.api_search(query, 5)
+            candidates.extend(Suggestion(apis, DOCS_WEIGHT * score, "docs") for apis, score in compose(retrieved, self.stats))
+        return merge(candidates)[:top_k]
+
+
+def from_neighbours(neighbours: Sequence[Neighbour]) -> list[Suggestion]:
+    """One suggestion per distinct sequence: its best neighbour's similarity plus a bonus per vote."""
+    best: dict[tuple[str, ...], Neighbour] = {}
+    votes: dict[tuple[str, ...], int] = {}
+    for neighbour in neighbours:
+        apis = neighbour.pair.apiseq
+        votes[apis] = votes.get(apis, 0) + 1
+        if apis not in best or neighbour.similarity > best[apis].similarity:
+            best[apis] = neighbour
+    return [
+        Suggestion(apis, n.similarity + VOTE_BONUS * math.log(votes[apis]), "mined",
+                   f"{n.pair.path}:{n.pair.function}: {n.pair.desc}")
+        for apis, n in best.items()
+    ]
+
+
+def merge(candidates: Sequence[Suggestion]) -> list[Suggestion]:
+    """One suggestion per sequence, the best-scored one's, plus a bonus for each other source agreeing."""
+    by_apis: dict[tuple[str, ...], list[Suggestion]] = {}
+    for candidate in candidates:
+        if candidate.apis:
+            by_apis.setdefault(candidate.apis, []).append(candidate)
+    merged = []
+    for group in by_apis.values():
+        top = max(group, key=lambda s: s.score)
+        sources = {s.source for s in group}
+        merged.append(Suggestion(top.apis, top.score + AGREEMENT_BONUS * (len(sources) - 1), top.source, top.example))
+    return sorted(merged, key=lambda s: (-s.score, len(s.apis), s.apis))
+
+
+def hybrid_api_search(retriever, encoder) -> ApiSearch:
+    """Documentation retrieval through the `HybridRetriever`, scored by the encoder's cosine between
+    the query and each API's description, so that scores compare with mined similarities."""
+    from apiary.retrieval.query import ApiQuery
+
+    def search(query: str, k: int) -> list[tuple[str, float]]:
+        found = retriever.search(ApiQuery(intent=query), top_k=k)
+        if not found:
+            return []
+        vectors = encoder.encode([query, *(s.entry.description or s.entry.name for s in found)])
+        similarities = vectors[1:] @ vectors[0]
+        return [(api_name(s.entry), float(sim)) for s, sim in zip(found, similarities, strict=True)]
+
+    return search
+
+
+def api_name(entry) -> str:
+    """The sequence notation for a documented API: ``module.function``, ``module.Class::method``."""
+    if entry.owner and entry.kind.value in ("method", "property"):
+        return f"{entry.owner}::{entry.name}"
+    return entry.import_path

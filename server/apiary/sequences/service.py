@@ -1,0 +1,73 @@
+"""Building a `Recommender` from what the user has: indexed libraries, the workspace, the configured
+interpreter's standard library and packages, and an optional trained model.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+from apiary.paths import cache_dir
+from apiary.retrieval.encoder import Encoder
+from apiary.sequences.mine import CorpusRoot, PairCache, interpreter_roots, library_roots, workspace_root
+from apiary.sequences.neighbours import PairIndex
+from apiary.sequences.recommend import Recommender, api_name, hybrid_api_search
+
+log = logging.getLogger(__name__)
+
+
+def return_types_of(indexes: Sequence) -> dict[str, str]:
+    """``{api: class it returns}`` from the return annotations indexed documentation gives."""
+    found: dict[str, str] = {}
+    for index in indexes:
+        for entry in index.entries:
+            if entry.returns:
+                owner = index.class_of_annotation(entry.returns)
+                if owner:
+                    found[api_name(entry)] = owner
+    return found
+
+
+def corpus_roots(indexes: Sequence = (), workspace: Path | None = None, python: str | None = None,
+                 extra: Sequence[Path] = (), interpreter: bool | None = None) -> list[CorpusRoot]:
+    """With libraries: their own code, examples and tests; without (or with ``interpreter``): the
+    interpreter's standard library and packages too."""
+    from apiary.docs.locate import locate
+
+    roots: list[CorpusRoot] = []
+    for index in indexes:
+        info = index.info
+        try:
+            source = locate(info.spec, name=info.name, python=python)
+        except Exception as error:  # the library's files may be gone; its docs still serve
+            log.warning("no code of %s to mine: %s", info.name, error)
+            continue
+        if source.kind in ("tree", "module", "wheel", "sdist"):
+            roots.extend(library_roots(source.root, info.name))
+    if interpreter if interpreter is not None else not indexes:
+        roots.extend(interpreter_roots(python))
+    if workspace is not None:
+        roots.append(workspace_root(workspace))
+    roots.extend(CorpusRoot(Path(p).resolve(), frozenset(), "local") for p in extra)
+    return roots
+
+
+def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[CorpusRoot] = (),
+                      model_dir: Path | None = None, cache: Path | None = None) -> Recommender:
+    """Mine (or load the cached pairs of) ``roots``, index them, and add documentation composition
+    over ``indexes`` and the model at ``model_dir`` when given."""
+    cache = cache or cache_dir() / "apiseq"
+    pairs = PairCache(cache).load_or_mine(list(roots), return_types_of(indexes)) if roots else []
+    index = PairIndex(pairs, encoder, cache) if pairs else None
+    api_search = None
+    if indexes:
+        from apiary.retrieval.hybrid import HybridRetriever
+
+        api_search = hybrid_api_search(HybridRetriever(encoder, list(indexes)), encoder)
+    model = None
+    if model_dir is not None:
+        from apiary.sequences.model import Seq2SeqSequenceModel
+
+        model = Seq2SeqSequenceModel(model_dir)
+    return Recommender(index, model, api_search)

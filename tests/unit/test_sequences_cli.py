@@ -1,0 +1,77 @@
+"""``apiary suggest``: JSON output, the library's docs and code as the corpus, and user errors."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from apiary.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+HONEYCOMB = ROOT / "examples" / "library" / "honeycomb"
+WORKSPACE = ROOT / "examples" / "workspace"
+
+
+@pytest.fixture(autouse=True)
+def isolated_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("APIARY_CACHE_DIR", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    (tmp_path / "code").mkdir()
+    (tmp_path / "code" / "net.py").write_text(textwrap.dedent('''
+        import ftplib, shutil
+        def open_connection(host):
+            """Connect to the FTP server and log in."""
+            ftp = ftplib.FTP(host)
+            ftp.login()
+            return ftp
+        def copy_over(src, dst):
+            """Copy a file and keep its metadata."""
+            shutil.copy2(src, dst)
+    '''))
+    return tmp_path / "code"
+
+
+def test_json_output_from_a_local_corpus(corpus, capsys):
+    code = main(["suggest", "log in to an ftp server", "--corpus", str(corpus), "--corpus-only",
+                 "--encoder", "hashing", "--top-k", "2", "--json"])
+    assert code == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0] == {"apis": ["ftplib.FTP", "ftplib.FTP::login"], "score": rows[0]["score"], "source": "mined"}
+    assert len(rows) == 2 and rows[0]["score"] >= rows[1]["score"]
+
+
+def test_table_output(corpus, capsys):
+    assert main(["suggest", "copy a file with metadata", "--corpus", str(corpus), "--corpus-only", "--encoder", "hashing"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(" 1. ") and "[mined] shutil.copy2" in out and "e.g. " in out
+
+
+def test_an_indexed_library_gives_documentation_and_usage_suggestions(capsys):
+    assert main(["index", str(HONEYCOMB), "--encoder", "hashing"]) == 0
+    capsys.readouterr()
+    code = main(["suggest", "read a delimited text file into a table", "--lib", "honeycomb", "--corpus", str(WORKSPACE),
+                 "--encoder", "hashing", "--top-k", "10", "--json"])
+    assert code == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {row["source"] for row in rows} >= {"docs", "mined"}
+    docs = [row["apis"] for row in rows if row["source"] == "docs"]
+    assert docs[0] == ["honeycomb.read_delimited"]
+    assert all(api.startswith("honeycomb.") for apis in docs for api in apis)
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["suggest", "x", "--top-k", "0"], "--top-k must be at least 1"),
+    (["suggest", "  "], "the query is empty"),
+    (["suggest", "x", "--corpus", "/no/such/dir"], "no such corpus directory"),
+    (["suggest", "x", "--lib", "nosuchlib", "--encoder", "hashing"], "nosuchlib"),
+])
+def test_user_errors_are_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err

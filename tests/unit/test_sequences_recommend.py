@@ -1,0 +1,143 @@
+"""The recommender on a small mined set, with the hashing encoder (no model weights needed)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import numpy as np
+import pytest
+
+from apiary.retrieval.encoder import HashingEncoder
+from apiary.sequences.compose import SequenceStats, compose
+from apiary.sequences.extract import ApiSeqPair
+from apiary.sequences.mine import PairCache, fingerprint, library_roots, mine, read_pairs, workspace_root
+from apiary.sequences.neighbours import PairIndex
+from apiary.sequences.recommend import Recommender, Suggestion, merge
+
+CODE = {
+    "files.py": '''
+        import os, shutil
+        def copy_file(src, dst):
+            """Copy a file to the destination path."""
+            shutil.copy(src, dst)
+        def remove_tree(top):
+            """Delete files and folders in a directory."""
+            for root, dirs, files in os.walk(top):
+                for name in files:
+                    os.remove(os.path.join(root, name))
+                os.rmdir(root)
+        def rename_file(a, b):
+            """Rename a file on disk."""
+            os.rename(a, b)
+    ''',
+    "hashing.py": '''
+        import hashlib
+        def md5_hex(data):
+            """Compute the md5 hash code of some bytes."""
+            h = hashlib.md5()
+            h.update(data)
+            return h.hexdigest()
+        def md5_again(data):
+            """Another md5 hash code of the data."""
+            h = hashlib.md5()
+            h.update(data)
+            return h.hexdigest()
+        def test_md5():
+            """Check md5 hash code works in a test."""
+            hashlib.md5()
+    ''',
+    "broken.py": "def f(:\n",
+}
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    for name, text in CODE.items():
+        (tmp_path / name).write_text(textwrap.dedent(text))
+    return tmp_path
+
+
+RETURNS = {"hashlib.md5": "hashlib.HASH"}
+
+
+def test_mining_filters_and_skips_bad_files(workspace):
+    pairs = mine([workspace_root(workspace)], RETURNS)
+    assert {p.function for p in pairs} == {"copy_file", "remove_tree", "rename_file", "md5_hex", "md5_again"}
+    assert all(p.path.startswith(str(workspace)) for p in pairs)
+
+
+def test_pair_cache_mines_once_and_remines_on_change(workspace, tmp_path_factory):
+    cache = PairCache(tmp_path_factory.mktemp("cache"))
+    roots = [workspace_root(workspace)]
+    first = cache.load_or_mine(roots, RETURNS)
+    files = list(cache.directory.glob("*.jsonl"))
+    assert len(files) == 1 and read_pairs(files[0]) == first
+    assert cache.load_or_mine(roots, RETURNS) == first
+    before = fingerprint(roots)
+    (workspace / "more.py").write_text('import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n')
+    assert fingerprint(roots) != before
+    assert any(p.function == "save_object" for p in cache.load_or_mine(roots, RETURNS))
+    files[0].write_text("{not json\n")  # a damaged cache is ignored, not trusted
+    assert read_pairs(files[0]) is None
+
+
+def test_library_roots_include_examples_and_tests_beside_the_package(tmp_path):
+    (tmp_path / "lib" / "mylib").mkdir(parents=True)
+    (tmp_path / "lib" / "mylib" / "__init__.py").write_text("")
+    (tmp_path / "lib" / "examples").mkdir()
+    roots = library_roots(tmp_path / "lib" / "mylib", "mylib")
+    assert [r.path.name for r in roots] == ["mylib", "examples"]
+    assert all("mylib" in r.project_modules for r in roots)
+
+
+def test_neighbours_rank_the_matching_description_first(workspace, tmp_path_factory):
+    pairs = mine([workspace_root(workspace)], RETURNS)
+    cache = tmp_path_factory.mktemp("vectors")
+    recommender = Recommender(PairIndex(pairs, HashingEncoder(), cache))
+    top = recommender.suggest("generate md5 hash code", top_k=3)
+    assert top[0].apis == ("hashlib.md5", "hashlib.HASH::update", "hashlib.HASH::hexdigest")
+    assert top[0].source == "mined" and "md5" in top[0].example
+    assert len({s.apis for s in top}) == len(top)  # one suggestion per sequence
+    assert recommender.suggest("copy a file to your destination path")[0].apis == ("shutil.copy",)
+    assert recommender.suggest("   ") == []
+    vectors = list(cache.glob("*.npy"))
+    assert len(vectors) == 1 and np.load(vectors[0], allow_pickle=False).shape == (len(pairs), 256)
+
+
+def test_votes_and_agreement_raise_scores():
+    a, b = ("x.a",), ("x.b",)
+    merged = merge([Suggestion(a, 0.5, "mined"), Suggestion(b, 0.52, "mined"), Suggestion(a, 0.4, "docs")])
+    assert [s.apis for s in merged] == [a, b]
+
+
+class FakeModel:
+    def predict(self, query, k):
+        return [(("socket.socket",), 0.99)] if "socket" in query else []
+
+
+def test_model_and_documentation_sources(workspace):
+    pairs = mine([workspace_root(workspace)], RETURNS)
+
+    def api_search(query, k):
+        return [("hashlib.md5", 0.8), ("os.rename", 0.3)]
+
+    recommender = Recommender(PairIndex(pairs, HashingEncoder()), model=FakeModel(), api_search=api_search)
+    top = recommender.suggest("create socket", top_k=5)
+    assert top[0] == Suggestion(("socket.socket",), 0.99, "model")
+    docs = [s for s in top if s.source == "docs"]
+    # the retrieved API extended with the calls mined code makes on its result
+    assert docs and docs[0].apis == ("hashlib.md5", "hashlib.HASH::update", "hashlib.HASH::hexdigest")
+
+
+def test_composition_orders_retrieved_apis_as_mined_code_calls_them():
+    pairs = [ApiSeqPair("d e f", ("a.open", "a.read", "a.close"), "p", "f")] * 3
+    stats = SequenceStats(pairs)
+    assert stats.order(["a.close", "a.open"]) == ["a.open", "a.close"]
+    composed = dict(compose([("a.read", 0.9), ("a.open", 0.7)], stats))
+    assert ("a.open", "a.read") in composed and ("a.read",) in composed
+
+
+def test_suggestion_json():
+    assert json.loads(json.dumps(Suggestion(("a.b",), 0.123456, "mined").to_json())) == {
+        "apis": ["a.b"], "score": 0.1235, "source": "mined"}
