@@ -133,6 +133,16 @@ async def session() -> None:
     result = await timed("Choose APIs for this comment… (the generic client's picker)", command(client, "apiary.chooseApis", args))
     print(f"   applied: {result['applied']}, with {', '.join(result['apis']) or 'no API'}")
 
+    listing = await timed("Suggest API sequence… (first use mines the library's code and examples)",
+                          command(client, "apiary.suggestSequence", dict(args, list=True)))
+    for rank, suggestion in enumerate(listing["suggestions"][:3], 1):
+        print(f"   {rank}. {' -> '.join(suggestion['apis'])}   ({suggestion['source']}, {suggestion['score']:.2f})")
+    if listing["suggestions"]:
+        chosen = dict(args, apis=listing["suggestions"][0]["apis"])
+        inserted = await timed("the first sequence inserted as call skeletons", command(client, "apiary.suggestSequence", chosen))
+        for line in inserted["text"].rstrip().splitlines():
+            print(f"   | {line}")
+
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
