@@ -1,0 +1,75 @@
+"""Retrieval metrics (recall@k, MRR) and their evaluation of a text encoder on retriever pairs.
+
+Recall@k is the share of a query's relevant documents found in its top k (averaged over queries);
+MRR the mean of 1/rank of the first relevant one (0 when none is ranked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+
+import numpy as np
+
+KS = (1, 5, 10)
+
+
+def recall_at_k(relevant: Iterable[str], ranked: Sequence[str], k: int) -> float:
+    relevant = set(relevant)
+    if not relevant:
+        raise ValueError("recall needs at least one relevant document")
+    if k < 1:
+        raise ValueError(f"k must be at least 1, got {k}")
+    return len(relevant & set(ranked[:k])) / len(relevant)
+
+
+def reciprocal_rank(relevant: Iterable[str], ranked: Sequence[str]) -> float:
+    relevant = set(relevant)
+    for rank, doc in enumerate(ranked, 1):
+        if doc in relevant:
+            return 1.0 / rank
+    return 0.0
+
+
+def summarize(results: Sequence[tuple[Iterable[str], Sequence[str]]], ks: Sequence[int] = KS) -> dict[str, float]:
+    """Mean recall@k for every k and MRR over ``(relevant, ranked)`` results."""
+    results = [(set(relevant), list(ranked)) for relevant, ranked in results]
+    if not results:
+        raise ValueError("no results to summarize")
+    n = len(results)
+    summary = {f"recall@{k}": sum(recall_at_k(g, r, k) for g, r in results) / n for k in ks}
+    summary["mrr"] = sum(reciprocal_rank(g, r) for g, r in results) / n
+    summary["queries"] = n
+    return summary
+
+
+Encode = Callable[[Sequence[str]], np.ndarray]
+
+
+def rank_documents(encode: Encode, queries: Sequence[str], documents: Sequence[str], top: int) -> list[list[int]]:
+    """For each query, the indices of the ``top`` documents by cosine similarity, best first."""
+    q = _normalized(encode(list(queries)))
+    d = _normalized(encode(list(documents)))
+    scores = q @ d.T
+    top = min(top, len(documents))
+    order = np.argsort(-scores, axis=1, kind="stable")[:, :top]
+    return order.tolist()
+
+
+def evaluate_pairs(encode: Encode, records: Sequence[dict], ks: Sequence[int] = KS) -> dict[str, float]:
+    """Each record's query against the pool of every record's positive and negatives (grouped by
+    library when records name one, as a private library's index would be): recall@k and MRR."""
+    by_library: dict[str, list[dict]] = {}
+    for record in records:
+        by_library.setdefault(record.get("library", ""), []).append(record)
+    results: list[tuple[set[str], list[str]]] = []
+    for group in by_library.values():
+        pool = sorted({r["positive"] for r in group} | {n for r in group for n in r.get("negatives", ())})
+        ranked = rank_documents(encode, [r["query"] for r in group], pool, max(ks))
+        results.extend(({r["positive"]}, [pool[i] for i in order]) for r, order in zip(group, ranked, strict=True))
+    return summarize(results, ks)
+
+
+def _normalized(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms == 0, 1.0, norms)
