@@ -6,7 +6,12 @@
 2. The 18 Python queries of the seed's Table 3: Apiary's top answer beside the paper's RNN and
    CodeBERT answers, judged against the seed's accepted answers (its marked-right answers and its
    "Actual" ones). Rule (``strict``): the answer contains every API of some accepted answer; also
-   reported (``first_api``): it contains the first API of some accepted answer.
+   reported: ``first_api`` (it contains the first API of some accepted answer) and ``same_names``
+   (for every API of some accepted answer it has an API of the same function or method name:
+   ``json.dumps`` for ``ujson.dumps``, ``PIL.Image.Image::save`` for ``PIL.ImageFile.ImageFile::save``).
+
+The held-out split is of the seed's function pairs; the comment and docstring pairs Apiary also
+mines train the recommender, except those of a test function (``split_by_function``).
 
     python -m benchmarks.api_sequences [--encoder hashing] [--max-test 2000] [--model DIR]
 """
@@ -21,7 +26,7 @@ from pathlib import Path
 
 from apiary.retrieval.encoder import load_encoder
 from apiary.sequences.bleu import best_of_bleu, sequence_bleu
-from apiary.sequences.extract import split_train_test
+from apiary.sequences.extract import split_by_function
 from apiary.sequences.mine import PairCache, interpreter_roots
 from apiary.sequences.neighbours import PairIndex
 from apiary.sequences.recommend import Recommender
@@ -39,15 +44,22 @@ def accepted_answers(row: dict) -> list[list[str]]:
 
 
 def judge(apis: list[str], accepted: list[list[str]]) -> dict[str, bool]:
+    names = {_function_name(api) for api in apis}
     return {
         "strict": any(set(answer) <= set(apis) for answer in accepted),
         "first_api": any(answer[0] in apis for answer in accepted),
+        "same_names": any({_function_name(api) for api in answer} <= names for answer in accepted),
     }
+
+
+def _function_name(api: str) -> str:
+    """``os.path.join`` -> join; ``hashlib.HASH::update`` -> update."""
+    return api.rsplit("::", 1)[-1].rsplit(".", 1)[-1]
 
 
 def bleu_split(everything: PairIndex, max_test: int, seed: int, model=None) -> dict:
     pairs = everything.pairs
-    train, test = split_train_test(pairs, 0.04, seed)
+    train, test = split_by_function(pairs, 0.04, seed)
     evaluated = test[:max_test]
     started = time.perf_counter()
     row_of = {id(p): i for i, p in enumerate(pairs)}
@@ -85,6 +97,7 @@ def table3(recommender: Recommender) -> dict:
                        "strict_in_top5": in_top5})
     return {
         "right_strict": sum(j["strict"] for j in judged), "right_first_api": sum(j["first_api"] for j in judged),
+        "right_same_names": sum(j["same_names"] for j in judged),
         "right_strict_in_top5": sum(j["strict_in_top5"] for j in judged), "queries": judged,
     }
 
@@ -129,6 +142,7 @@ def _print(split: dict, table: dict) -> None:
         print(f"    RNN ({'right' if row['rnn']['right'] else 'wrong'}): {', '.join(row['rnn']['apis'])}")
         print(f"    CodeBERT ({'right' if row['codebert']['right'] else 'wrong'}): {', '.join(row['codebert']['apis'])}")
     print(f"Table 3: {table['right_strict']}/18 right (strict), {table['right_first_api']}/18 (first API), "
+          f"{table['right_same_names']}/18 (same names), "
           f"{table['right_strict_in_top5']}/18 in the top 5 (seed: RNN 5, CodeBERT 11)")
 
 

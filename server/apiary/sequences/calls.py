@@ -29,25 +29,35 @@ class Scope:
     #: Functions defined earlier, and their API sequences (inlined where called).
     earlier: dict[str, tuple[str, ...]] = field(default_factory=dict)
     return_types: Mapping[str, str] = field(default_factory=dict)
+    #: The project's own top-level modules: imports of them inside a function bind no API either.
+    project_modules: frozenset[str] = frozenset()
 
 
 def function_calls(function: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -> tuple[str, ...]:
     """The API sequence of ``function``: its own calls plus those of earlier functions it calls."""
+    return tuple(api for _, apis in call_sites(function, outer) for api in apis)
+
+
+def call_sites(function: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -> list[tuple[int, tuple[str, ...]]]:
+    """``(line, APIs)`` of each call in ``function`` that resolves to APIs, in closing-parenthesis
+    order; the line is where the call starts (so a comment above a statement finds its calls)."""
     nodes = list(_own_nodes(function.body))  # walked once: extraction time is dominated by tree walks
-    own_imports = import_bindings([n for n in nodes if isinstance(n, ast.Import | ast.ImportFrom)])
-    scope = Scope({**outer.bindings, **own_imports}, dict(outer.earlier), outer.return_types)
+    own_imports = import_bindings([n for n in nodes if isinstance(n, ast.Import | ast.ImportFrom)], outer.project_modules)
+    scope = Scope({**outer.bindings, **own_imports}, dict(outer.earlier), outer.return_types, outer.project_modules)
     nested = {n.name: n for n in nodes if isinstance(n, _FUNCTIONS)}
     local_names = _assigned_names(function, nodes) - set(own_imports)
     types = _variable_types(function, nodes, scope, local_names)
     calls = sorted((n for n in nodes if isinstance(n, ast.Call)), key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0))
-    sequence: list[str] = []
+    sites: list[tuple[int, tuple[str, ...]]] = []
     for call in calls:
         for name, definition in list(nested.items()):  # a nested def counts once defined (and earlier)
             if definition.end_lineno is not None and definition.end_lineno < (call.lineno or 0):
                 scope.earlier[name] = function_calls(definition, scope)
                 del nested[name]
-        sequence.extend(_resolve(call.func, scope, types, local_names))
-    return tuple(sequence)
+        apis = _resolve(call.func, scope, types, local_names)
+        if apis:
+            sites.append((call.lineno, apis))
+    return sites
 
 
 def _resolve(func: ast.expr, scope: Scope, types: dict[str, str], local_names: set[str]) -> tuple[str, ...]:

@@ -16,19 +16,30 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from apiary.paths import cache_dir
-from apiary.sequences.extract import ApiSeqPair, extract_file, filter_reason
+from apiary.sequences.extract import (
+    COMMENT,
+    DOC,
+    FUNCTION,
+    ApiSeqPair,
+    deduplicate,
+    extract_file,
+    filter_reason,
+)
+from apiary.sequences.usage import canonical_names
 
 log = logging.getLogger(__name__)
 
 #: Larger files are generated tables, not usage code.
 MAX_FILE_BYTES = 1_000_000
 #: Bump when extraction changes: part of every cache key.
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
+ALL_KINDS = (FUNCTION, COMMENT, DOC)
 _SKIP_DIRS = {"__pycache__", "site-packages", "dist-packages", "node_modules", ".git", ".venv", "venv", ".tox",
               "build", "dist", "lib2to3", "idlelib", "turtledemo", "ensurepip", "pydoc_data"}
 
@@ -123,16 +134,43 @@ def _interpreter_paths(python: str | None) -> dict:
 
 
 def mine(roots: Iterable[CorpusRoot], return_types: Mapping[str, str] | None = None, keep_all: bool = False,
-         should_stop: Callable[[], bool] = lambda: False) -> list[ApiSeqPair]:
-    """The pairs of every file under ``roots`` (only those passing the seed's filters unless ``keep_all``)."""
+         should_stop: Callable[[], bool] = lambda: False, kinds: Collection[str] = ALL_KINDS) -> list[ApiSeqPair]:
+    """The pairs of every file under ``roots`` (only those passing the seed's filters unless
+    ``keep_all``): the seed's function pairs, and by default comment and doc pairs too, doc pairs
+    renamed to the names the corpus calls them by (`usage.canonical_names`)."""
     pairs: list[ApiSeqPair] = []
     for root in roots:
         for path in python_files(root.path):
             if should_stop():
-                return pairs
-            found = extract_file(path, project_modules=root.project_modules, return_types=return_types)
-            pairs.extend(p for p in found if keep_all or filter_reason(p) is None)
-    return pairs
+                return _with_canonical_docs(pairs)
+            found = extract_file(path, project_modules=root.project_modules, return_types=return_types,
+                                 kinds=kinds, module=module_name(root, path))
+            pairs.extend(p for p in found if keep_all or p.kind == DOC or filter_reason(p) is None)
+    return _with_canonical_docs(pairs)
+
+
+def module_name(root: CorpusRoot, path: Path) -> str | None:
+    """The dotted module a file under ``root`` is imported as (``honeycomb/io.py`` -> honeycomb.io)."""
+    base = root.path.parent if root.path.is_file() or (root.path / "__init__.py").is_file() else root.path
+    try:
+        parts = list(path.with_suffix("").relative_to(base).parts)
+    except ValueError:
+        return None
+    if parts and parts[0] == "src":
+        parts = parts[1:]
+    if parts and parts[-1] == "__init__":
+        parts = parts[:-1]
+    if not parts or not all(part.isidentifier() for part in parts):
+        return None
+    return ".".join(parts)
+
+
+def _with_canonical_docs(pairs: list[ApiSeqPair]) -> list[ApiSeqPair]:
+    called = Counter(api for pair in pairs if pair.kind != DOC for api in pair.apiseq)
+    docs = [pair for pair in pairs if pair.kind == DOC]
+    names = canonical_names({pair.apiseq[0] for pair in docs}, called)
+    renamed = [replace(pair, apiseq=(names[pair.apiseq[0]],)) for pair in docs if pair.apiseq[0] in names]
+    return [pair for pair in pairs if pair.kind != DOC] + deduplicate(renamed)
 
 
 def fingerprint(roots: Iterable[CorpusRoot], extra: str = "") -> str:

@@ -1,7 +1,9 @@
-"""Dense nearest neighbours over mined (description, API sequence) pairs.
+"""Nearest neighbours over mined (description, API sequence) pairs: dense and lexical, fused.
 
 Descriptions are encoded once with the retrieval encoder and searched with a faiss inner-product
 index; the vectors are cached as ``.npy`` (``allow_pickle=False``), keyed by the encoder and pairs.
+BM25 (bm25s) over the descriptions' words, identifiers split, adds what a sentence encoder blurs:
+the rare word both texts share ("md5", "rmtree", "socket").
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ import numpy as np
 
 from apiary.docs.docstrings import plain_text
 from apiary.retrieval.encoder import Encoder
+from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.extract import ApiSeqPair
 
 log = logging.getLogger(__name__)
 
+#: How much a perfect lexical match adds to the cosine.
+LEXICAL_WEIGHT = 0.2
 _RETURN_WORD = re.compile(r"\breturns?\b:?", re.IGNORECASE)
 
 
@@ -51,6 +56,7 @@ class PairIndex:
         elif vectors.shape != (len(self.pairs), encoder.dim):
             raise ValueError(f"{vectors.shape} vectors for {len(self.pairs)} pairs of dimension {encoder.dim}")
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self._bm25 = None  # built on the first search: most users never ask for a sequence
         self._index = faiss.IndexFlatIP(encoder.dim)
         if len(self.vectors):
             self._index.add(self.vectors)
@@ -60,11 +66,40 @@ class PairIndex:
         return PairIndex([self.pairs[i] for i in keep], self.encoder, vectors=self.vectors[list(keep)])
 
     def search(self, query: str, k: int = 20) -> list[Neighbour]:
+        """The ``k`` pairs nearest ``query``: cosine of the descriptions plus `LEXICAL_WEIGHT` times
+        the BM25 score relative to the query's best, over the union of both top-``k`` lists."""
         if not self.pairs or not query.strip():
             return []
-        vector = self.encoder.encode([description_text(query)])
-        scores, rows = self._index.search(vector, min(k, len(self.pairs)))
-        return [Neighbour(self.pairs[r], float(s)) for s, r in zip(scores[0], rows[0], strict=True) if r >= 0]
+        vector = self.encoder.encode([description_text(query)])[0].astype(np.float32)
+        scores, rows = self._index.search(vector[None, :], min(k, len(self.pairs)))
+        lexical = self._lexical(query, k)
+        candidates = {int(r) for r in rows[0] if r >= 0} | set(lexical)
+        ids = np.fromiter(candidates, dtype=np.int64)
+        fused = self.vectors[ids] @ vector + LEXICAL_WEIGHT * np.array([lexical.get(int(i), 0.0) for i in ids])
+        order = np.argsort(-fused, kind="stable")[:k]
+        return [Neighbour(self.pairs[int(ids[i])], float(fused[i])) for i in order]
+
+    def _lexical(self, query: str, k: int) -> dict[int, float]:
+        """Row -> BM25 score over the query's best, for the top ``k`` lexical matches."""
+        tokens = lexical_tokens(description_text(query))
+        if not tokens:
+            return {}
+        if self._bm25 is None:
+            self._bm25 = _lexical_index([lexical_tokens(description_text(p.desc)) for p in self.pairs])
+        scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
+        top = np.argpartition(-scores, min(k, len(scores)) - 1)[:k] if len(scores) > k else np.arange(len(scores))
+        best = float(scores[top].max()) if len(top) else 0.0
+        if best <= 0:
+            return {}
+        return {int(r): float(scores[r]) / best for r in top if scores[r] > 0}
+
+
+def _lexical_index(documents: list[list[str]]):
+    import bm25s
+
+    index = bm25s.BM25()
+    index.index([d or ["<empty>"] for d in documents], show_progress=False)
+    return index
 
 
 def _cached_vectors(pairs: list[ApiSeqPair], encoder: Encoder, cache_dir: Path | None) -> np.ndarray:

@@ -4,8 +4,13 @@
 * ``model``: a trained API-sequence model, when one is configured;
 * ``docs``: APIs retrieved from indexed documentation, ordered and extended by mined call order.
 
-Scores share one scale, a similarity in [0, 1]: the encoder's cosine for ``mined`` and ``docs``,
-the model's sequence probability for ``model``. A sequence several sources agree on ranks higher.
+Mined neighbours do not vote for their own sequence alone: each distinct sequence is scored by how
+much the nearest neighbours' sequences agree with it (expected BLEU under similarity weights, a
+minimum-Bayes-risk choice), so the sequence the neighbourhood shares beats one odd close match.
+
+Scores share one scale, a similarity in [0, 1]: the encoder's cosine for ``mined`` (scaled by
+the consensus) and ``docs``, the model's sequence probability for ``model``. A sequence several
+sources agree on ranks higher.
 """
 
 from __future__ import annotations
@@ -14,17 +19,20 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from apiary.sequences.bleu import sequence_bleu
 from apiary.sequences.compose import SequenceStats, compose
+from apiary.sequences.extract import DOC
 from apiary.sequences.model import SequenceModel
 from apiary.sequences.neighbours import Neighbour, PairIndex
 
 #: ``(query, k) -> [(dotted API, similarity)]``: documentation retrieval, e.g. `hybrid_api_search`.
 ApiSearch = Callable[[str, int], list[tuple[str, float]]]
 
-#: How many neighbours vote for the sequences they share.
+#: How many neighbours are fetched, and how many of them weigh in on each other's sequences.
 NEIGHBOURS = 40
-#: Each further neighbour with the same sequence adds this much (log-damped).
-VOTE_BONUS = 0.03
+CONSENSUS_NEIGHBOURS = 20
+#: Softmax temperature of the neighbours' weights over their similarities.
+CONSENSUS_TEMPERATURE = 0.2
 AGREEMENT_BONUS = 0.05
 #: Documentation-composed sequences are guesses without usage evidence: ranked a little lower.
 DOCS_WEIGHT = 0.9
@@ -65,16 +73,27 @@ class Recommender:
 
 
 def from_neighbours(neighbours: Sequence[Neighbour]) -> list[Suggestion]:
-    """One suggestion per distinct sequence: its best neighbour's similarity plus a bonus per vote."""
+    """One suggestion per distinct sequence among the nearest `CONSENSUS_NEIGHBOURS`, scored by its
+    expected BLEU against all of their sequences (weights: a softmax of their similarities), scaled
+    so that the best one carries the nearest neighbour's similarity."""
+    near = list(neighbours[:CONSENSUS_NEIGHBOURS])
+    if not near:
+        return []
+    top = max(n.similarity for n in near)
+    weights = [math.exp((n.similarity - top) / CONSENSUS_TEMPERATURE) for n in near]
+    total = sum(weights)
     best: dict[tuple[str, ...], Neighbour] = {}
-    votes: dict[tuple[str, ...], int] = {}
-    for neighbour in neighbours:
+    for neighbour in near:
         apis = neighbour.pair.apiseq
-        votes[apis] = votes.get(apis, 0) + 1
         if apis not in best or neighbour.similarity > best[apis].similarity:
             best[apis] = neighbour
+    consensus = {
+        apis: sum(w * sequence_bleu(n.pair.apiseq, apis) for w, n in zip(weights, near, strict=True)) / total
+        for apis in best
+    }
+    highest = max(consensus.values()) or 1.0
     return [
-        Suggestion(apis, n.similarity + VOTE_BONUS * math.log(votes[apis]), "mined",
+        Suggestion(apis, top * consensus[apis] / highest, "docs" if n.pair.kind == DOC else "mined",
                    f"{n.pair.path}:{n.pair.function}: {n.pair.desc}")
         for apis, n in best.items()
     ]
