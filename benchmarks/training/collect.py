@@ -17,20 +17,12 @@ RUNS_TO_COLLECT = {
     "seq2seq": ("apiseq/seq2seq_metrics.json", {
         "seed_000_table_1_bleu4_python": {"RNN encoder-decoder": 14.14, "CodeBERT": 41.56},
         "note": "seed 000's corpus (GitHub Python projects), not ours: context only",
-        "command": "python -m benchmarks.training.prepare_apiseq --out benchmarks/training/runs/apiseq-train.jsonl "
-                   "--test-out benchmarks/training/runs/apiseq-test.jsonl --test-fraction 0.05; OMP_NUM_THREADS=1 "
-                   "apiary-train train seq2seq --pairs benchmarks/training/runs/apiseq-train.jsonl --test_pairs "
-                   "benchmarks/training/runs/apiseq-test.jsonl --output_dir benchmarks/training/runs/apiseq "
-                   "--max_minutes 15 --batch_size 32 --max_test_pairs 300 --num_beams 5",
+        "command": "bash benchmarks/training/run_cpu.sh seq2seq",
     }),
     "classifier": ("classifier/classifier_metrics.json", {
         "seed_002_accuracy": 0.516,
         "note": "seed 002 reports 51.6% (chance level) on CoNaLa/StaQC; ours is local stdlib code",
-        "command": "apiary-train corpus intent-snippet STDLIB/{json,email,http,logging,urllib,importlib,asyncio,"
-                   "concurrent,xml,unittest} STDLIB/{argparse,shutil,pathlib,tarfile,zipfile,subprocess,csv,datetime}.py "
-                   "--out benchmarks/training/runs/intent-snippet.jsonl; OMP_NUM_THREADS=1 apiary-train train classifier "
-                   "--pairs benchmarks/training/runs/intent-snippet.jsonl --output_dir benchmarks/training/runs/classifier "
-                   "--max_minutes 6 --batch_size 16 --max_length 128 --test_fraction 0.05",
+        "command": "bash benchmarks/training/run_cpu.sh classifier",
     }),
 }
 

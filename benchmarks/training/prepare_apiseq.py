@@ -1,6 +1,8 @@
 """API-sequence pairs of the local Python corpus (the interpreter's standard library and every package
 in its site-packages), mined with the server's extractor and filters (``apiary.sequences``, cached in
 Apiary's cache directory), de-duplicated and split so that no test pair occurs in training (seed 000).
+The test split holds the seed's function pairs only; training also gets the comment and docstring
+pairs, except those of a test function (``split_by_function``, as ``benchmarks.api_sequences``).
 Written in the format of ``apiary-train corpus apiseq``; that command gives the same records for any
 source list, this module reuses the server's cache of the whole interpreter, which a shared 2-core
 CPU cannot re-mine in the time of a run.
@@ -16,7 +18,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from apiary.sequences.extract import split_train_test
+from apiary.sequences.extract import split_by_function
 from apiary.sequences.mine import PairCache, interpreter_roots
 
 
@@ -29,7 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     roots = interpreter_roots()
     pairs = PairCache().load_or_mine(roots)
-    train, test = split_train_test(pairs, args.test_fraction, args.seed)
+    train, test = split_by_function(pairs, args.test_fraction, args.seed)
     for path, part in ((args.out, train), (args.test_out, test)):
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         with open(path, "w", encoding="utf-8") as sink:

@@ -20,7 +20,7 @@ from apiary.generation.offline.generator import OfflineGenerator
 from apiary.generation.rank import encoder_intent_scorer
 from apiary.generation.types import Generator
 from apiary.pipeline import Pipeline
-from apiary.retrieval.encoder import Encoder
+from apiary.retrieval.encoder import CachedEncoder, Encoder
 from apiary.retrieval.hybrid import HybridRetriever
 from apiary.retrieval.index import LibraryIndex
 
@@ -58,6 +58,7 @@ def build_engine(
     default_generator: str = "offline",
     workspace_files: Callable[[], Iterable[Path]] = lambda: (),
 ) -> Engine:
+    encoder = CachedEncoder(encoder)  # queries repeat; the indexes are built with the encoder itself
     retriever = HybridRetriever(encoder, indexes)
     corpus = CorpusStore(workspace_files)
     generators: dict[str, Generator] = {"offline": OfflineGenerator(indexes, corpus.for_index, encoder)}

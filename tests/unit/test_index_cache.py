@@ -149,3 +149,28 @@ def test_the_plain_transformer_encoder_gives_sentence_transformers_vectors():
     assert isinstance(fast, PooledTransformerEncoder)
     reference = SentenceEncoder(default_encoder_dir(), "reference").encode(texts)
     assert np.allclose((fast.encode(texts) * reference).sum(axis=1), 1.0, atol=1e-4)
+
+
+def test_the_query_cache_encodes_a_repeated_text_once():
+    from apiary.retrieval.encoder import CachedEncoder, HashingEncoder
+
+    class Counting(HashingEncoder):
+        calls: list[list[str]] = []
+
+        def encode(self, texts):
+            self.calls.append(list(texts))
+            return super().encode(texts)
+
+    inner = Counting()
+    cached = CachedEncoder(inner, size=2)
+    first = cached.encode(["read the csv", "keep big orders"])
+    again = cached.encode(["keep big orders", "read the csv"])
+    assert np.array_equal(first[::-1], again) and inner.calls == [["read the csv", "keep big orders"]]
+    cached.encode(["a third text"])  # the cache holds two: the least recently used goes
+    cached.encode(["read the csv"])
+    assert inner.calls[-1] == ["a third text"]
+    cached.encode(["keep big orders"])
+    assert inner.calls[-1] == ["keep big orders"]
+    assert cached.encode([]).shape == (0, 256) and cached.id == inner.id
+    many = [f"text {i}" for i in range(40)]  # a bulk batch passes straight through
+    assert np.array_equal(cached.encode(many), HashingEncoder().encode(many)) and inner.calls[-1] == many

@@ -181,3 +181,11 @@ def test_files_that_do_not_decode_or_parse_give_no_pairs(tmp_path: Path):
     (tmp_path / "b.py").write_bytes(b"\xff\xfe not text")
     (tmp_path / "c.py").write_text("# copy the file\ndef f(:\n")
     assert mine([CorpusRoot(tmp_path)]) == []
+
+
+def test_a_query_that_names_an_api_lifts_the_sequence_that_calls_it():
+    from apiary.sequences.recommend import Suggestion, with_mentions
+
+    hashing = [Suggestion(("hashlib.sha256",), 0.60, "mined"), Suggestion(("hashlib.md5",), 0.58, "mined")]
+    assert [s.apis for s in with_mentions(hashing, "generate md5 hash code")][0] == ("hashlib.md5",)
+    assert with_mentions(hashing, "") == hashing  # nothing to match: order unchanged

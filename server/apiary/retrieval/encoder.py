@@ -13,6 +13,7 @@ import os
 import threading
 import warnings
 import zlib
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
@@ -40,6 +41,42 @@ class Encoder(Protocol):
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """L2-normalised float32 vectors, one row per text."""
         ...
+
+
+class CachedEncoder:
+    """An encoder that remembers the vectors of recent short batches: an editor asks about the same
+    comment many times (completion items, ghost text, re-triggers at the same line, the ranking of
+    candidates), and encoding it is most of a request's time on a CPU. Large batches (indexing) go
+    straight through and are not remembered."""
+
+    def __init__(self, inner: Encoder, size: int = 4096, max_batch: int = 32):
+        self.inner = inner
+        self.id = inner.id
+        self.dim = inner.dim
+        self._size = size
+        self._max_batch = max_batch
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) > self._max_batch:
+            return self.inner.encode(texts)
+        with self._lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        fresh = dict(zip(missing, self.inner.encode(missing), strict=True)) if missing else {}
+        with self._lock:
+            for text, vector in fresh.items():
+                self._vectors[text] = vector
+            rows = []
+            for text in texts:
+                vector = fresh.get(text)
+                if vector is None:
+                    vector = self._vectors[text]
+                    self._vectors.move_to_end(text)
+                rows.append(vector)
+            while len(self._vectors) > self._size:
+                self._vectors.popitem(last=False)
+        return np.stack(rows).astype(np.float32, copy=False) if rows else np.zeros((0, self.dim), dtype=np.float32)
 
 
 class SentenceEncoder:

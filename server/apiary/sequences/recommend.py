@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
+from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.bleu import sequence_bleu
 from apiary.sequences.compose import SequenceStats, compose
 from apiary.sequences.extract import DOC
@@ -36,6 +38,8 @@ CONSENSUS_TEMPERATURE = 0.2
 AGREEMENT_BONUS = 0.05
 #: Documentation-composed sequences are guesses without usage evidence: ranked a little lower.
 DOCS_WEIGHT = 0.9
+#: A query that names an API ("md5", "socket", "rename") wants it: this much for naming them all.
+MENTION_BONUS = 0.1
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,7 @@ class Recommender:
         if self.api_search is not None:
             retrieved = self.api_search(query, 5)
             candidates.extend(Suggestion(apis, DOCS_WEIGHT * score, "docs") for apis, score in compose(retrieved, self.stats))
-        return merge(candidates)[:top_k]
+        return with_mentions(merge(candidates), query)[:top_k]
 
 
 def from_neighbours(neighbours: Sequence[Neighbour]) -> list[Suggestion]:
@@ -111,6 +115,29 @@ def merge(candidates: Sequence[Suggestion]) -> list[Suggestion]:
         sources = {s.source for s in group}
         merged.append(Suggestion(top.apis, top.score + AGREEMENT_BONUS * (len(sources) - 1), top.source, top.example))
     return sorted(merged, key=lambda s: (-s.score, len(s.apis), s.apis))
+
+
+def with_mentions(suggestions: Sequence[Suggestion], query: str) -> list[Suggestion]:
+    """Re-ranked by `MENTION_BONUS` times the share of the query's words that the sequence's API names
+    spell (``hashlib.md5`` for "generate md5 hash code": md5 and hash of four words)."""
+    wanted = set(lexical_tokens(query))
+    if not wanted or not MENTION_BONUS:
+        return list(suggestions)
+    scored = [
+        replace(s, score=s.score + MENTION_BONUS * len(wanted & _name_words(s.apis)) / len(wanted)) for s in suggestions
+    ]
+    return sorted(scored, key=lambda s: (-s.score, len(s.apis), s.apis))
+
+
+@lru_cache(maxsize=65536)
+def _name_words(apis: tuple[str, ...]) -> frozenset[str]:
+    """The stemmed words of the module and function (or class and method) names of ``apis``."""
+    found: set[str] = set()
+    for api in apis:
+        parts = api.replace("::", ".").split(".")
+        for part in parts[-2:]:
+            found.update(lexical_tokens(part))
+    return frozenset(found)
 
 
 def hybrid_api_search(retriever, encoder) -> ApiSearch:

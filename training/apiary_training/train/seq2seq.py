@@ -2,8 +2,13 @@
 warm-started from CodeBERT) with a small randomly initialised BERT decoder with cross-attention,
 trained with the Hugging Face ``Seq2SeqTrainer`` and decoded with beam search.
 
-API sequences are tokenized as text by a byte-level BPE tokenizer trained on the training
-sequences (decoding is exact: ``"os.path.join sys.path.insert"`` comes back as written).
+API sequences are tokenized either as whole API names (``--target_vocabulary api``, the default:
+each name seen at least ``--min_api_count`` times is one token, as Deep API's vocabulary of API
+calls; a sequence is a handful of tokens, so a short CPU run learns the mapping rather than the
+spelling) or by a byte-level BPE tokenizer trained on the sequences (``bpe``: any name, spelled
+out). Decoding is exact either way: ``"os.path.join sys.path.insert"`` comes back as written. The
+decoder starts from random weights, so it learns at ``--decoder_learning_rate_factor`` times the
+encoder's rate.
 
     apiary-train train seq2seq --pairs train.jsonl --test-pairs test.jsonl --output-dir runs/apiseq
 """
@@ -43,7 +48,10 @@ class Seq2SeqArguments:
     max_test_pairs: int = field(default=1000, metadata={"help": "score BLEU-4 on at most this many test pairs"})
     encoder: str | None = field(default=None, metadata={"help": "BERT encoder directory (default: bundled MiniLM)"})
     decoder_layers: int = field(default=2)
-    decoder_vocab_size: int = field(default=4000)
+    target_vocabulary: str = field(default="api", metadata={"help": "api (whole API names) or bpe"})
+    min_api_count: int = field(default=2, metadata={"help": "api vocabulary: names seen fewer times are unknown"})
+    decoder_vocab_size: int = field(default=4000, metadata={"help": "bpe vocabulary size"})
+    decoder_learning_rate_factor: float = field(default=5.0, metadata={"help": "decoder rate / encoder rate"})
     max_source_length: int = field(default=48)
     max_target_length: int = field(default=48)
     batch_size: int = field(default=32)
@@ -61,6 +69,8 @@ class Seq2SeqArguments:
             raise ValueError("--test-fraction must be in [0, 1)")
         if self.decoder_layers < 1 or self.num_beams < 1:
             raise ValueError("--decoder-layers and --num-beams must be at least 1")
+        if self.target_vocabulary not in ("api", "bpe"):
+            raise ValueError("--target-vocabulary must be api or bpe")
 
 
 def pair_key(record: dict) -> tuple[str, tuple[str, ...]]:
@@ -88,15 +98,33 @@ def load_pairs(args: Seq2SeqArguments) -> tuple[list[dict], list[dict]]:
     return train, test[: args.max_test_pairs]
 
 
+SPECIALS = ["<pad>", "<s>", "</s>", "<unk>"]
+
+
+def api_name_tokenizer(sequences: list[list[str]], min_count: int):
+    """One token per API name seen at least ``min_count`` times; the rest are ``<unk>``."""
+    from collections import Counter
+
+    from tokenizers import Tokenizer, models, pre_tokenizers
+    from transformers import PreTrainedTokenizerFast
+
+    counts = Counter(api for sequence in sequences for api in sequence)
+    names = sorted(name for name, count in counts.items() if count >= min_count)
+    vocabulary = {token: i for i, token in enumerate([*SPECIALS, *names])}
+    tok = Tokenizer(models.WordLevel(vocab=vocabulary, unk_token="<unk>"))
+    tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
+    return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", bos_token="<s>", eos_token="</s>",
+                                   unk_token="<unk>")
+
+
 def train_decoder_tokenizer(sequences: list[str], vocab_size: int):
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import PreTrainedTokenizerFast
 
-    specials = ["<pad>", "<s>", "</s>", "<unk>"]
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=specials, show_progress=False,
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=SPECIALS, show_progress=False,
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
     tok.train_from_iterator(sequences, trainer)
     return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", bos_token="<s>", eos_token="</s>",
@@ -158,6 +186,16 @@ class ApiSequenceModel:
         return results
 
 
+def _optimizer(model, args: Seq2SeqArguments):
+    """AdamW (seed 000's), the random decoder at a higher rate than the pretrained encoder."""
+    decoder = [p for p in model.decoder.parameters() if p.requires_grad]
+    encoder = [p for p in model.encoder.parameters() if p.requires_grad]
+    return torch.optim.AdamW([
+        {"params": encoder, "lr": args.learning_rate},
+        {"params": decoder, "lr": args.learning_rate * args.decoder_learning_rate_factor},
+    ], lr=args.learning_rate, eps=1e-8, weight_decay=0.0)
+
+
 def _tokenize(records, source_tok, target_tok, args: Seq2SeqArguments):
     from datasets import Dataset
 
@@ -191,7 +229,10 @@ def train(args: Seq2SeqArguments) -> dict:
     train_pairs, test = load_pairs(args)
     encoder_dir = args.encoder or str(default_encoder_dir())
     source_tok = AutoTokenizer.from_pretrained(encoder_dir, local_files_only=True)
-    target_tok = train_decoder_tokenizer([" ".join(r["apiseq"]) for r in train_pairs], args.decoder_vocab_size)
+    if args.target_vocabulary == "api":
+        target_tok = api_name_tokenizer([r["apiseq"] for r in train_pairs], args.min_api_count)
+    else:
+        target_tok = train_decoder_tokenizer([" ".join(r["apiseq"]) for r in train_pairs], args.decoder_vocab_size)
     model = build_model(encoder_dir, target_tok, args.decoder_layers)
     output = Path(args.output_dir)
     limit = TimeLimitCallback(args.max_minutes)
@@ -205,7 +246,7 @@ def train(args: Seq2SeqArguments) -> dict:
     trainer = Seq2SeqTrainer(
         model=model, args=training_args, train_dataset=_tokenize(train_pairs, source_tok, target_tok, args),
         data_collator=DataCollatorForSeq2Seq(source_tok, model=model, label_pad_token_id=-100),
-        callbacks=[limit],
+        callbacks=[limit], optimizers=(_optimizer(model, args), None),  # the Trainer adds the cosine schedule
     )
     result = trainer.train()
     model.save_pretrained(output)  # safetensors
