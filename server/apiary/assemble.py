@@ -17,7 +17,7 @@ from apiary.generation.backends.factory import load_backend
 from apiary.generation.cert import CertGenerator
 from apiary.generation.offline.corpus import CorpusStore
 from apiary.generation.offline.generator import OfflineGenerator
-from apiary.generation.rank import encoder_intent_scorer
+from apiary.generation.rank import RankerError, classifier_intent_scorer, encoder_intent_scorer
 from apiary.generation.types import Generator
 from apiary.pipeline import Pipeline
 from apiary.retrieval.encoder import CachedEncoder, Encoder
@@ -38,6 +38,8 @@ class ModelOptions:
     sketcher: str | None = None
     device: str = "auto"
     dtype: str = "auto"
+    #: a trained intent-snippet classifier that ranks candidates instead of the encoder's similarity
+    reranker: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -62,9 +64,16 @@ def build_engine(
     retriever = HybridRetriever(encoder, indexes)
     corpus = CorpusStore(workspace_files)
     generators: dict[str, Generator] = {"offline": OfflineGenerator(indexes, corpus.for_index, encoder)}
-    problems = _add_model_generators(generators, models or ModelOptions())
+    models = models or ModelOptions()
+    problems = _add_model_generators(generators, models)
     default = GENERATOR_ALIASES.get(default_generator, default_generator)
-    pipeline = Pipeline(retriever, generators, default=default, intent_scorer=encoder_intent_scorer(encoder))
+    scorer = encoder_intent_scorer(encoder)
+    if models.reranker:
+        try:
+            scorer = classifier_intent_scorer(models.reranker, device=models.device)
+        except RankerError as error:
+            problems.append(f"{error}; candidates are ranked with the encoder")
+    pipeline = Pipeline(retriever, generators, default=default, intent_scorer=scorer)
     return Engine(retriever, corpus, generators, pipeline, problems)
 
 

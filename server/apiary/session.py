@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 #: settings whose change needs the encoder reloaded and every index rebuilt
 ENCODER_KEYS = {"encoder"}
 #: settings whose change needs new generators (a model may load)
-MODEL_KEYS = {"generator", "model", "endpoint", "sketcher", "device"}
+MODEL_KEYS = {"generator", "model", "endpoint", "sketcher", "device", "reranker"}
 LIBRARY_KEYS = {"libraries", "python", "auto_discover"}
 
 
@@ -63,7 +63,8 @@ class Session:
 
     def _build_engine(self, encoder: Encoder) -> Engine:
         s = self.settings
-        options = ModelOptions(model=s.model, endpoint=s.endpoint, sketcher=s.sketcher, device=s.device)
+        options = ModelOptions(model=s.model, endpoint=s.endpoint, sketcher=s.sketcher, device=s.device,
+                               reranker=s.reranker)
         engine = build_engine(encoder, self.libraries.indexes, options, s.generator, self._workspace_files)
         self.problems = list(engine.problems)
         return engine

@@ -42,6 +42,9 @@ class Settings:
     max_latency_ms: int = 500
     #: encoder directory; None is the bundled all-MiniLM-L6-v2
     encoder: str | None = None
+    #: intent-snippet classifier directory (apiary-train train classifier) that ranks candidates;
+    #: None ranks them with the encoder's similarity
+    reranker: str | None = None
     inline_completion: bool = True
     auto_discover: bool = True
 
@@ -97,6 +100,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "top_apis": _int_in(0, 20),
     "max_latency_ms": _int_in(10, 600_000),
     "encoder": _optional_str,
+    "reranker": _optional_str,
     "inline_completion": _bool,
     "auto_discover": _bool,
 }

@@ -64,3 +64,19 @@ def test_classifier_trains_saves_and_scores_pairs(tmp_path, tiny_bert, one_torch
     assert correct / len(held_out) == pytest.approx(test["accuracy"])  # the saved model is the evaluated one
     assert scorer(held_out[0]["intent"], held_out[0]["snippet"]) == pytest.approx(scores[0], abs=1e-5)
     assert scorer.score_many([]) == []
+    # the server ranks with the same directory through transformers alone (the `reranker` setting)
+    from apiary.generation.rank import classifier_intent_scorer
+
+    server_scores = classifier_intent_scorer(str(out), device="cpu", max_length=48)(
+        held_out[0]["intent"], [r["snippet"] for r in held_out[:4]])
+    expected = scorer.score_many([(held_out[0]["intent"], r["snippet"]) for r in held_out[:4]])
+    assert server_scores == pytest.approx(expected, abs=1e-4)
+
+
+def test_a_missing_reranker_is_reported_and_the_encoder_ranks(tmp_path):
+    from apiary.assemble import ModelOptions, build_engine
+    from apiary.retrieval.encoder import HashingEncoder
+
+    engine = build_engine(HashingEncoder(), lambda: [], ModelOptions(reranker=str(tmp_path / "nowhere")))
+    assert any("cannot load the reranker" in p for p in engine.problems)
+    assert engine.pipeline.intent_scorer is not None

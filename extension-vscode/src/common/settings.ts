@@ -21,6 +21,7 @@ export interface ServerSettings {
   topApis: number;
   maxLatencyMs: number;
   encoder: string | null;
+  reranker: string | null;
   inlineCompletion: boolean;
   autoDiscover: boolean;
 }
@@ -36,6 +37,7 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = Object.freeze({
   topApis: 2,
   maxLatencyMs: 500,
   encoder: null,
+  reranker: null,
   inlineCompletion: true,
   autoDiscover: true,
 });
@@ -78,7 +80,7 @@ export function readSettings(config: ConfigReader, warn: (message: string) => vo
     }
   };
   checked("libraries", stringList);
-  for (const key of ["python", "model", "sketcher", "encoder"] as const) {
+  for (const key of ["python", "model", "sketcher", "encoder", "reranker"] as const) {
     checked(key, (value) => (typeof value === "string" ? value.trim() || undefined : undefined));
   }
   checked("endpoint", (value) => (typeof value === "string" && /^https?:\/\/\S+$/.test(value.trim()) ? value.trim() : undefined));
@@ -106,6 +108,7 @@ export function toServerSettings(settings: ServerSettings, context: SettingsCont
     model: expandModel(settings.model, context),
     sketcher: settings.sketcher && isUrl(settings.sketcher) ? settings.sketcher : expandModel(settings.sketcher, context),
     encoder: expand(settings.encoder),
+    reranker: expand(settings.reranker),
   };
 }
 

@@ -17,7 +17,7 @@ describe("settings -> server options", () => {
   it("every server setting of the contract is a contributed setting with the same default", () => {
     assert.deepStrictEqual(SETTING_KEYS.sort(), [
       "autoDiscover", "device", "encoder", "endpoint", "generator", "inlineCompletion", "libraries",
-      "maxLatencyMs", "model", "python", "sketcher", "topApis",
+      "maxLatencyMs", "model", "python", "reranker", "sketcher", "topApis",
     ]);
     for (const key of SETTING_KEYS) {
       const contributed = properties[`apiary.${key}`];

@@ -1,6 +1,7 @@
 """Rank candidates from any generator: the generator's own score, how well the snippet matches the
-comment (the intent–snippet task of shared/seeds/002, scored with the dense encoder until a trained
-classifier replaces it), whether it calls the APIs it was given, and whether it fits the file."""
+comment (the intent–snippet task of shared/seeds/002, scored with the dense encoder, or with the
+classifier ``apiary-train train classifier`` trains: the ``reranker`` setting), whether it calls the
+APIs it was given, and whether it fits the file."""
 
 from __future__ import annotations
 
@@ -29,6 +30,44 @@ def encoder_intent_scorer(encoder: Encoder) -> IntentScorer:
     def score(intent: str, snippets: Sequence[str]) -> Sequence[float]:
         vectors = encoder.encode([intent, *(snippet_words(s) for s in snippets)])
         return list(vectors[1:] @ vectors[0])
+
+    return score
+
+
+class RankerError(RuntimeError):
+    """The intent-snippet classifier could not be loaded; the message says why."""
+
+
+def classifier_intent_scorer(model_dir: str, device: str = "auto", max_length: int = 256) -> IntentScorer:
+    """The probability that each snippet does what the intent says, from a cross-encoder trained by
+    ``apiary-train train classifier`` (a sequence-classification model with one logit, safetensors
+    only), loaded with transformers alone."""
+    import os
+    import threading
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True, use_safetensors=True)
+    except Exception as error:  # missing files, not a classifier, pickled weights: the user's to fix
+        raise RankerError(f"cannot load the reranker at {model_dir}: {error}") from error
+    if model.config.num_labels != 1:
+        raise RankerError(f"the reranker at {model_dir} has {model.config.num_labels} labels, not one score")
+    where = "cuda" if device in ("auto", "cuda") and torch.cuda.is_available() else "cpu"
+    model = model.to(where).eval()
+    lock = threading.Lock()
+
+    def score(intent: str, snippets: Sequence[str]) -> Sequence[float]:
+        if not snippets:
+            return []
+        batch = tokenizer([intent] * len(snippets), list(snippets), padding=True, truncation=True,
+                          max_length=max_length, return_tensors="pt").to(where)
+        with lock, torch.inference_mode():
+            logits = model(**batch).logits[:, 0]
+        return torch.sigmoid(logits).float().cpu().tolist()
 
     return score
 
