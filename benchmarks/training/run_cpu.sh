@@ -19,8 +19,8 @@ for run in "${runs[@]}"; do
     $PY -m benchmarks.training.prepare_apiseq --out $RUNS/apiseq-train.jsonl --test-out $RUNS/apiseq-test.jsonl \
         --test-fraction 0.04
     $TRAIN train seq2seq --pairs $RUNS/apiseq-train.jsonl --test_pairs $RUNS/apiseq-test.jsonl \
-        --output_dir $RUNS/apiseq --max_minutes 25 --batch_size 32 --learning_rate 2e-4 --max_test_pairs 300 \
-        --num_beams 5 --logging_steps 25 > $RUNS/seq2seq.log 2>&1 ;;
+        --output_dir $RUNS/apiseq --max_minutes 25 --batch_size 32 --learning_rate 1e-4 --max_target_length 16 \
+        --max_test_pairs 500 --num_beams 5 --logging_steps 25 > $RUNS/seq2seq.log 2>&1 ;;
   classifier)  # intent-snippet pairs from a slice of the standard library
     $TRAIN corpus intent-snippet \
         $STDLIB/{json,email,http,logging,urllib,importlib,asyncio,concurrent,xml,unittest} \

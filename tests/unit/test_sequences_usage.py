@@ -189,3 +189,20 @@ def test_a_query_that_names_an_api_lifts_the_sequence_that_calls_it():
     hashing = [Suggestion(("hashlib.sha256",), 0.60, "mined"), Suggestion(("hashlib.md5",), 0.58, "mined")]
     assert [s.apis for s in with_mentions(hashing, "generate md5 hash code")][0] == ("hashlib.md5",)
     assert with_mentions(hashing, "") == hashing  # nothing to match: order unchanged
+
+
+def test_a_rare_word_of_api_names_weighs_more_than_a_common_one():
+    from apiary.sequences.compose import SequenceStats
+    from apiary.sequences.recommend import Suggestion, with_mentions
+
+    pairs = [ApiSeqPair("d e f", (f"os.path.is{kind}_file", "hashlib.md5"), "p.py", f"f{kind}") for kind in "abcdefgh"]
+    stats = SequenceStats(pairs)
+    from apiary.retrieval.text import lexical_tokens
+
+    (md5,), (file,), (never,) = (lexical_tokens(w) for w in ("md5", "file", "never"))
+    assert stats.name_word_weight(md5) > stats.name_word_weight(file) > 0
+    assert stats.name_word_weight(never) > stats.name_word_weight(md5)
+    generic = Suggestion(("os.path.isa_file",), 0.60, "mined")  # spells "file" and "path"
+    specific = Suggestion(("hashlib.md5",), 0.595, "mined")  # spells "md5"
+    ranked = with_mentions([generic, specific], "md5 of a file path", stats.name_word_weight)
+    assert ranked[0].apis == ("hashlib.md5",)

@@ -5,9 +5,12 @@ for libraries with little usage code).
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
+from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.extract import ApiSeqPair
 
 #: A successor joins a composed sequence when it follows the API at least this often...
@@ -24,7 +27,10 @@ class SequenceStats:
     def __init__(self, pairs: Iterable[ApiSeqPair]):
         self.follows: dict[str, Counter[str]] = defaultdict(Counter)
         self.precedes: dict[str, Counter[str]] = defaultdict(Counter)
+        self.apis: set[str] = set()
+        self._name_words: Counter[str] | None = None
         for pair in pairs:
+            self.apis.update(pair.apiseq)
             for first, second in zip(pair.apiseq, pair.apiseq[1:], strict=False):
                 if first != second:
                     self.follows[first][second] += 1
@@ -32,6 +38,13 @@ class SequenceStats:
             for i, first in enumerate(distinct):
                 for second in distinct[i + 1 :]:
                     self.precedes[first][second] += 1
+
+    def name_word_weight(self, word: str) -> float:
+        """How rare a (stemmed) word is among the names of the mined APIs: log((1 + APIs) / (1 + APIs
+        whose name has it)); a word no API name has weighs the most."""
+        if self._name_words is None:
+            self._name_words = Counter(w for api in self.apis for w in name_words((api,)))
+        return math.log((1 + len(self.apis)) / (1 + self._name_words[word]))
 
     def before(self, a: str, b: str) -> bool:
         """Whether mined code calls ``a`` before ``b`` at least as often as the other way round."""
@@ -76,3 +89,14 @@ def compose(retrieved: Sequence[tuple[str, float]], stats: SequenceStats, limit:
                 pair = tuple(stats.extend(stats.order([a, b])))
                 candidates.setdefault(pair, (retrieved[i][1] + dict(retrieved)[b]) / 2)
     return sorted(candidates.items(), key=lambda item: -item[1])
+
+
+@lru_cache(maxsize=65536)
+def name_words(apis: tuple[str, ...]) -> frozenset[str]:
+    """The stemmed words of the module and function (or class and method) names of ``apis``."""
+    found: set[str] = set()
+    for api in apis:
+        parts = api.replace("::", ".").split(".")
+        for part in parts[-2:]:
+            found.update(lexical_tokens(part))
+    return frozenset(found)

@@ -18,11 +18,10 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.bleu import sequence_bleu
-from apiary.sequences.compose import SequenceStats, compose
+from apiary.sequences.compose import SequenceStats, compose, name_words
 from apiary.sequences.extract import DOC
 from apiary.sequences.model import SequenceModel
 from apiary.sequences.neighbours import Neighbour, PairIndex
@@ -73,7 +72,7 @@ class Recommender:
         if self.api_search is not None:
             retrieved = self.api_search(query, 5)
             candidates.extend(Suggestion(apis, DOCS_WEIGHT * score, "docs") for apis, score in compose(retrieved, self.stats))
-        return with_mentions(merge(candidates), query)[:top_k]
+        return with_mentions(merge(candidates), query, self.stats.name_word_weight)[:top_k]
 
 
 def from_neighbours(neighbours: Sequence[Neighbour]) -> list[Suggestion]:
@@ -117,27 +116,21 @@ def merge(candidates: Sequence[Suggestion]) -> list[Suggestion]:
     return sorted(merged, key=lambda s: (-s.score, len(s.apis), s.apis))
 
 
-def with_mentions(suggestions: Sequence[Suggestion], query: str) -> list[Suggestion]:
+def with_mentions(suggestions: Sequence[Suggestion], query: str,
+                  weight: Callable[[str], float] = lambda word: 1.0) -> list[Suggestion]:
     """Re-ranked by `MENTION_BONUS` times the share of the query's words that the sequence's API names
-    spell (``hashlib.md5`` for "generate md5 hash code": md5 and hash of four words)."""
-    wanted = set(lexical_tokens(query))
-    if not wanted or not MENTION_BONUS:
+    spell (``hashlib.md5`` for "generate md5 hash code"), each word weighted by ``weight`` (how rare
+    it is in API names: "md5" says more than "file")."""
+    wanted = {word: weight(word) for word in lexical_tokens(query)}
+    total = sum(wanted.values())
+    if not total or not MENTION_BONUS:
         return list(suggestions)
-    scored = [
-        replace(s, score=s.score + MENTION_BONUS * len(wanted & _name_words(s.apis)) / len(wanted)) for s in suggestions
-    ]
+
+    def mentioned(apis: tuple[str, ...]) -> float:
+        return sum(w for word, w in wanted.items() if word in name_words(apis)) / total
+
+    scored = [replace(s, score=s.score + MENTION_BONUS * mentioned(s.apis)) for s in suggestions]
     return sorted(scored, key=lambda s: (-s.score, len(s.apis), s.apis))
-
-
-@lru_cache(maxsize=65536)
-def _name_words(apis: tuple[str, ...]) -> frozenset[str]:
-    """The stemmed words of the module and function (or class and method) names of ``apis``."""
-    found: set[str] = set()
-    for api in apis:
-        parts = api.replace("::", ".").split(".")
-        for part in parts[-2:]:
-            found.update(lexical_tokens(part))
-    return frozenset(found)
 
 
 def hybrid_api_search(retriever, encoder) -> ApiSearch:
