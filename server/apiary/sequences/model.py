@@ -54,6 +54,7 @@ class Seq2SeqSequenceModel:
                 num_return_sequences=beams, max_length=self._max_length, output_scores=True,
                 return_dict_in_generate=True, decoder_start_token_id=config.decoder_start_token_id,
                 eos_token_id=config.eos_token_id, pad_token_id=config.pad_token_id,
+                **({"bad_words_ids": [[self._target.unk_token_id]]} if self._target.unk_token_id is not None else {}),
             )
         texts = self._target.batch_decode(output.sequences, skip_special_tokens=True)
         scores = getattr(output, "sequences_scores", None)

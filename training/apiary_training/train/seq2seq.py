@@ -156,6 +156,13 @@ def build_model(encoder_dir: str, decoder_tokenizer, layers: int):
     return model
 
 
+def never_unknown(tokenizer) -> dict:
+    """Generation options that forbid the unknown token: a rare API the vocabulary lacks is better
+    guessed as a known one than left out (the decoded sequence would be empty)."""
+    unk = tokenizer.unk_token_id
+    return {"bad_words_ids": [[unk]]} if unk is not None else {}
+
+
 class ApiSequenceModel:
     """A trained model loaded from its directory: ``predict(descriptions)`` -> API sequences."""
 
@@ -180,6 +187,7 @@ class ApiSequenceModel:
                 input_ids=batch["input_ids"], attention_mask=batch["attention_mask"], num_beams=num_beams,
                 max_length=max_length, decoder_start_token_id=self.model.config.decoder_start_token_id,
                 eos_token_id=self.model.config.eos_token_id, pad_token_id=self.model.config.pad_token_id,
+                **never_unknown(self.target_tokenizer),
             )
             texts = self.target_tokenizer.batch_decode(output, skip_special_tokens=True)
             results.extend(text.split() for text in texts)
