@@ -85,7 +85,11 @@ async def session() -> None:
     while not (status := await command(client, "apiary.status"))["ready"]:
         await asyncio.sleep(0.2)
     libraries = ", ".join(f"{lib['name']} {lib['version']} ({lib['apis']} APIs)" for lib in status["libraries"])
-    print(f"ready after {time.perf_counter() - started:.1f} s: {libraries}; generator {status['generator']}")
+    print(f"ready after {time.perf_counter() - started:.1f} s: {libraries}; generator {status['generator']}"
+          " (answers already come, APIs found by their words while the encoder loads)")
+    while not ((status := await command(client, "apiary.status")).get("encoder") or {}).get("ready"):
+        await asyncio.sleep(0.2)
+    print(f"encoder {status['encoder']['id']} loaded after {time.perf_counter() - started:.1f} s")
 
     # The user opens the report and types an assignment under the comment.
     text = REPORT.read_text()

@@ -15,7 +15,7 @@ from apiary.assemble import GENERATOR_ALIASES, Engine, ModelOptions, build_engin
 from apiary.events import EventLog
 from apiary.paths import index_dir
 from apiary.records import CompletionRecord, RecordCache
-from apiary.retrieval.encoder import Encoder, load_encoder
+from apiary.retrieval.encoder import Encoder, deferred_encoder, is_ready
 from apiary.retrieval.store import IndexStore
 from apiary.settings import Settings, changed
 from apiary.workspace import Libraries, LibraryState
@@ -44,7 +44,8 @@ class Session:
         self.events = events or EventLog()
         self.problems: list[str] = []
         self._workspace_roots = workspace_roots
-        self._encoder_factory = encoder_factory or (lambda s: load_encoder(s.encoder))
+        # the weights load in the background: cached indexes and lexical answers come first
+        self._encoder_factory = encoder_factory or (lambda s: deferred_encoder(s.encoder))
         self._encoder: Encoder | None = None
         self._engine: Engine | None = None
         self._lock = threading.RLock()
@@ -57,9 +58,13 @@ class Session:
         with self._lock:
             if self._encoder is None:
                 self._encoder = self._encoder_factory(self.settings)
-                log.info("encoder %s loaded", self._encoder.id)
+                log.info("encoder %s%s", self._encoder.id, "" if is_ready(self._encoder) else " loading in the background")
             if self._engine is None:
                 self._engine = self._build_engine(self._encoder)
+
+    @property
+    def encoder(self) -> Encoder | None:
+        return self._encoder
 
     def _build_engine(self, encoder: Encoder) -> Engine:
         s = self.settings
@@ -125,7 +130,9 @@ class Session:
     def status(self) -> dict:
         rows = [st.row() for st in self.libraries.states()]
         problems = list(self.problems) + [f"{r['name']}: {r['error']}" for r in rows if r["error"]]
-        return {"ready": self.ready(), "generator": self.generator_name(), "libraries": rows, "problems": problems}
+        encoder = {"id": self._encoder.id, "ready": is_ready(self._encoder)} if self._encoder is not None else None
+        return {"ready": self.ready(), "generator": self.generator_name(), "libraries": rows, "problems": problems,
+                "encoder": encoder}
 
     def record(self, record: CompletionRecord) -> str:
         return self.records.add(record)

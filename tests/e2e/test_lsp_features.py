@@ -74,6 +74,7 @@ async def test_status_lists_the_indexed_library(client: LanguageClient):
     assert status["generator"] == "offline"
     [library] = status["libraries"]
     assert library["name"] == "honeycomb" and library["ready"] and library["apis"] > 20
+    assert status["encoder"]["id"] and isinstance(status["encoder"]["ready"], bool)
 
 
 async def test_inline_completion_after_a_comment_uses_the_private_api(client: LanguageClient):

@@ -12,7 +12,7 @@ from dataclasses import replace
 import numpy as np
 
 from apiary.generation.types import Candidate
-from apiary.retrieval.encoder import Encoder
+from apiary.retrieval.encoder import Encoder, is_ready
 from apiary.retrieval.text import humanize
 
 #: a candidate that breaks the file's syntax sinks below every one that does not
@@ -28,6 +28,8 @@ def encoder_intent_scorer(encoder: Encoder) -> IntentScorer:
     """Cosine similarity of the comment and each snippet read as words (``keep_where`` -> keep where)."""
 
     def score(intent: str, snippets: Sequence[str]) -> Sequence[float]:
+        if not is_ready(encoder):  # still loading: the other ranking features decide
+            return [0.0] * len(snippets)
         vectors = encoder.encode([intent, *(snippet_words(s) for s in snippets)])
         return list(vectors[1:] @ vectors[0])
 

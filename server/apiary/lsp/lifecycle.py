@@ -53,6 +53,7 @@ async def start(ls) -> None:
         report("loading the encoder")
         await _in_indexer(ls, ls.session.load)
         publish_status(ls)
+    asyncio.ensure_future(watch_encoder(ls))
     await index_specs(ls, ls.session.libraries.pending(), "Apiary: indexing")
     for doc in list(ls.documents._docs.values()):
         discover_imports(ls, doc)
@@ -127,11 +128,28 @@ def publish_status(ls) -> dict:
 
 def current_status(ls) -> dict:
     if ls.session is None:
-        return {"ready": False, "generator": "", "libraries": [], "problems": []}
+        return {"ready": False, "generator": "", "libraries": [], "problems": [], "encoder": None}
     status = ls.session.status()
     status["ready"] = status["ready"] and ls.ready
     status["problems"] = list(getattr(ls, "settings_problems", [])) + status["problems"]
     return status
+
+
+async def watch_encoder(ls) -> None:
+    """Log when the encoder's weights (loading in the background) are in, or report why they are not."""
+    encoder = ls.session.encoder
+    wait = getattr(encoder, "wait", None)
+    if wait is None:
+        return
+    try:
+        await asyncio.to_thread(wait)
+        log.info("encoder %s loaded", encoder.id)
+    except Exception as error:  # the user's encoder directory is broken: say so, answer lexically
+        message = f"the encoder could not be loaded ({error}); APIs are found by their words only"
+        log.error("%s", message)
+        ls.session.problems.append(message)
+        ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"Apiary: {message}"))
+    publish_status(ls)
 
 
 async def _in_indexer(ls, fn, *args):

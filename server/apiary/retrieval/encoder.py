@@ -14,7 +14,7 @@ import threading
 import warnings
 import zlib
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -43,6 +43,71 @@ class Encoder(Protocol):
         ...
 
 
+def is_ready(encoder: Encoder) -> bool:
+    """Whether ``encoder`` gives vectors now, without waiting (a `DeferredEncoder` still loading does not)."""
+    return getattr(encoder, "ready", True)
+
+
+class DeferredEncoder:
+    """An encoder whose weights load in a background thread. Its id and dimension come from its files
+    at once, so cached indexes load and retrieval answers lexically while the weights load (importing
+    torch and transformers is most of a server's start); `ready` tells query-time callers whether to
+    use dense vectors yet. `encode` waits for the weights: an index is never built from a stand-in."""
+
+    def __init__(self, load: Callable[[], Encoder], encoder_id: str, dim: int):
+        self.id = encoder_id
+        self.dim = dim
+        self._encoder: Encoder | None = None
+        self._error: BaseException | None = None
+        self._loaded = threading.Event()
+        threading.Thread(target=self._load, args=(load,), name="apiary-encoder-load", daemon=True).start()
+
+    def _load(self, load: Callable[[], Encoder]) -> None:
+        try:
+            encoder = load()
+            if (encoder.id, encoder.dim) != (self.id, self.dim):
+                raise EncoderError(f"the encoder loaded as {encoder.id} ({encoder.dim} dimensions), "
+                                   f"not {self.id} ({self.dim}) as its files said")
+            self._encoder = encoder
+        except BaseException as error:  # kept, and raised to whoever waits for the weights
+            self._error = error
+        finally:
+            self._loaded.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._encoder is not None
+
+    def wait(self, timeout: float | None = None) -> Encoder:
+        """The loaded encoder (blocking); raises what loading raised."""
+        if not self._loaded.wait(timeout):
+            raise EncoderError(f"the encoder {self.id} is still loading")
+        if self._error is not None:
+            raise self._error
+        assert self._encoder is not None
+        return self._encoder
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.wait().encode(texts)
+
+
+def deferred_encoder(spec: str | None = None, device: str = "cpu", quantize: bool = True) -> Encoder:
+    """`load_encoder` in the background where the id and dimension can be read from the files
+    (the bundled MiniLM, a model directory with a ``config.json``); else loaded at once."""
+    if spec is not None and spec.startswith("hashing"):
+        return load_encoder(spec, device, quantize)
+    default = spec in (None, "", "default", DEFAULT_ENCODER)
+    model_dir = default_encoder_dir() if default else Path(spec).expanduser()
+    try:
+        dim = int(json.loads((model_dir / "config.json").read_text())["hidden_size"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return load_encoder(spec, device, quantize)  # an unusual layout: load now, and say why if it fails
+    base = DEFAULT_ENCODER if default else f"{model_dir.name}-{directory_fingerprint(model_dir)}"
+    # the id load_encoder will give: quantized on CPU (a torch without quantization is caught on load)
+    expected = f"{base}-int8" if quantize and device == "cpu" else base
+    return DeferredEncoder(lambda: load_encoder(spec, device, quantize), expected, dim)
+
+
 class CachedEncoder:
     """An encoder that remembers the vectors of recent short batches: an editor asks about the same
     comment many times (completion items, ghost text, re-triggers at the same line, the ranking of
@@ -57,6 +122,10 @@ class CachedEncoder:
         self._max_batch = max_batch
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._lock = threading.Lock()
+
+    @property
+    def ready(self) -> bool:
+        return is_ready(self.inner)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if len(texts) > self._max_batch:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from apiary.docs.entry import ApiEntry, ApiKind
-from apiary.retrieval.encoder import Encoder
+from apiary.retrieval.encoder import Encoder, is_ready
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.query import ApiQuery
 from apiary.retrieval.text import STOP_WORDS, lexical_tokens, stem
@@ -92,7 +92,8 @@ class HybridRetriever:
         indexes = self.indexes_for(query)
         if not indexes or query.is_empty:
             return []
-        texts = [t for t in (query.intent, *query.clauses[:_MAX_CLAUSES]) if t]
+        # until the encoder's weights have loaded, the lexical and context signals answer alone
+        texts = [t for t in (query.intent, *query.clauses[:_MAX_CLAUSES]) if t] if is_ready(self.encoder) else []
         vectors = self.encoder.encode(texts) if texts else np.zeros((0, self.encoder.dim), dtype=np.float32)
         scored: list[ScoredApi] = []
         for index in indexes:

@@ -93,12 +93,21 @@ def library_roots(root: Path, name: str) -> list[CorpusRoot]:
     root = root.resolve()
     own = top_level_modules(root) | {name} | ({root.name} if (root / "__init__.py").is_file() else set())
     roots = [CorpusRoot(root, frozenset(own), f"library:{name}")]
+    project = _project_of(root)
     for sibling in ("examples", "example", "tests", "test", "docs"):
-        for base in {root.parent, root.parent.parent}:
-            candidate = base / sibling
-            if candidate.is_dir() and not candidate.resolve().is_relative_to(root):
-                roots.append(CorpusRoot(candidate, frozenset(own), f"library:{name}"))
+        candidate = project / sibling
+        if candidate.is_dir() and not candidate.resolve().is_relative_to(root):
+            roots.append(CorpusRoot(candidate, frozenset(own), f"library:{name}"))
     return roots
+
+
+def _project_of(root: Path) -> Path:
+    """The project folder around a library: the package's parent (above ``src/`` in a src layout),
+    or the folder itself when it is not a package. Never higher: a repository that merely holds
+    the library does not lend it its own tests."""
+    if not (root / "__init__.py").is_file():
+        return root
+    return root.parent.parent if root.parent.name == "src" else root.parent
 
 
 def interpreter_roots(python: str | None = None) -> list[CorpusRoot]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from apiary.docs.entry import ApiEntry
-from apiary.retrieval.encoder import Encoder
+from apiary.retrieval.encoder import Encoder, is_ready
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.text import STOP_WORDS, split_identifier, stem
 
@@ -73,7 +73,7 @@ def _match(pieces: list[str], apis: Sequence[ApiEntry], index_of, encoder: Encod
             piece_stems = {stem(w.lower()) for w in re.findall(r"[A-Za-z]+", piece)}
             if words:
                 scores[p, a] += sum(any(_close(w, q) for q in piece_stems) for w in words) / len(words)
-    if encoder is not None:
+    if encoder is not None and is_ready(encoder):
         vectors = encoder.encode(pieces)
         for a, api in enumerate(apis):
             index: LibraryIndex | None = index_of(api)
