@@ -113,3 +113,13 @@ def test_the_alternative_the_docs_recommend_is_lifted_next_to_the_top_result(ret
 
 def test_no_intent_and_no_receiver_gives_nothing(retriever):
     assert names(retriever, "x = 1\n") == []
+
+
+def test_documentation_search_for_sequences_keeps_the_retrievers_ranking(retriever):
+    from apiary.sequences.recommend import hybrid_api_search
+
+    search = hybrid_api_search(retriever)
+    found = search("keep the rows where the predicate holds", 3)
+    assert found[0][0] == "hive.Frame::keep"  # methods in sequence notation
+    assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
+    assert all(0.0 <= score <= 1.0 for _, score in found)

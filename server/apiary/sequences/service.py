@@ -64,7 +64,7 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
     if indexes:
         from apiary.retrieval.hybrid import HybridRetriever
 
-        api_search = hybrid_api_search(HybridRetriever(encoder, list(indexes)), encoder)
+        api_search = hybrid_api_search(HybridRetriever(encoder, list(indexes)))
     model = None
     if model_dir is not None:
         from apiary.sequences.model import Seq2SeqSequenceModel
