@@ -73,6 +73,29 @@ def test_workspace_code_is_a_source_of_usage(index, tmp_path):
     assert any("rollup('day'" in u.call for u in store.for_index(index).for_api("honeycomb.Table.rollup"))
 
 
+def test_requests_arriving_together_mine_the_corpus_once(index, monkeypatch):
+    import threading
+    import time
+
+    built = []
+    real = UsageCorpus.from_index
+
+    def slow_from_index(*args, **kwargs):
+        built.append(1)
+        time.sleep(0.2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(UsageCorpus, "from_index", staticmethod(slow_from_index))
+    store = CorpusStore()
+    corpora = []
+    threads = [threading.Thread(target=lambda: corpora.append(store.for_index(index))) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(built) == 1 and len(corpora) == 3 and all(c is corpora[0] for c in corpora)
+
+
 def test_no_apis_no_candidates(index):
     assert generate(index, "x =", []) == []
 

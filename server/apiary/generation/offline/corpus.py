@@ -27,18 +27,28 @@ class CorpusStore:
         self._workspace_files = workspace_files
         self._cache: dict[tuple[str, str], UsageCorpus] = {}
         self._lock = threading.Lock()
+        #: held while mining, so that requests arriving together (the first completion, the warm-up)
+        #: wait for one corpus instead of each mining their own
+        self._mining = threading.Lock()
 
     def for_index(self, index: LibraryIndex) -> UsageCorpus:
         key = (index.info.identity, index.info.content_hash)
-        with self._lock:
-            corpus = self._cache.get(key)
-        if corpus is None:
-            files = [*library_test_files(index), *self._files_importing(index)]
-            corpus = UsageCorpus.from_index(index, files[:_MAX_FILES])
-            log.info("mined %d usage examples of %s from its docs and %d files", len(corpus), index.name, len(files))
-            with self._lock:
-                self._cache[key] = corpus
+        corpus = self._cached(key)
+        if corpus is not None:
+            return corpus
+        with self._mining:
+            corpus = self._cached(key)
+            if corpus is None:
+                files = [*library_test_files(index), *self._files_importing(index)]
+                corpus = UsageCorpus.from_index(index, files[:_MAX_FILES])
+                log.info("mined %d usage examples of %s from its docs and %d files", len(corpus), index.name, len(files))
+                with self._lock:
+                    self._cache[key] = corpus
         return corpus
+
+    def _cached(self, key: tuple[str, str]) -> UsageCorpus | None:
+        with self._lock:
+            return self._cache.get(key)
 
     def invalidate(self) -> None:
         with self._lock:
