@@ -96,13 +96,11 @@ def deferred_encoder(spec: str | None = None, device: str = "cpu", quantize: boo
     (the bundled MiniLM, a model directory with a ``config.json``); else loaded at once."""
     if spec is not None and spec.startswith("hashing"):
         return load_encoder(spec, device, quantize)
-    default = spec in (None, "", "default", DEFAULT_ENCODER)
-    model_dir = default_encoder_dir() if default else Path(spec).expanduser()
     try:
+        model_dir, base = _model_location(spec)
         dim = int(json.loads((model_dir / "config.json").read_text())["hidden_size"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (EncoderError, OSError, ValueError, KeyError, TypeError):
         return load_encoder(spec, device, quantize)  # an unusual layout: load now, and say why if it fails
-    base = DEFAULT_ENCODER if default else f"{model_dir.name}-{directory_fingerprint(model_dir)}"
     # the id load_encoder will give: quantized on CPU (a torch without quantization is caught on load)
     expected = f"{base}-int8" if quantize and device == "cpu" else base
     return DeferredEncoder(lambda: load_encoder(spec, device, quantize), expected, dim)
@@ -297,17 +295,23 @@ def default_encoder_dir() -> Path:
 def load_encoder(spec: str | None = None, device: str = "cpu", quantize: bool = True) -> Encoder:
     """``None``/``"default"``: bundled MiniLM; ``"hashing"``: the test encoder; else a model directory.
     On CPU the encoder is int8-quantized unless ``quantize`` is False (its id says which)."""
-    if spec in (None, "", "default", DEFAULT_ENCODER):
-        return _sentence_encoder(default_encoder_dir(), DEFAULT_ENCODER, device, quantize)
-    if spec.startswith("hashing"):
+    if spec is not None and spec.startswith("hashing"):
         return HashingEncoder()
+    model_dir, base = _model_location(spec)
+    return _sentence_encoder(model_dir, base, device, quantize)
+
+
+def _model_location(spec: str | None) -> tuple[Path, str]:
+    """The directory of a model encoder's spec and its id before quantization."""
+    if spec in (None, "", "default", DEFAULT_ENCODER):
+        return default_encoder_dir(), DEFAULT_ENCODER
     model_dir = Path(spec).expanduser()
     if not model_dir.is_dir():
         raise EncoderError(
             f"encoder '{spec}' is not a directory; give a local sentence-transformers or Hugging Face "
             "encoder directory (models are never downloaded at run time)"
         )
-    return _sentence_encoder(model_dir, f"{model_dir.name}-{directory_fingerprint(model_dir)}", device, quantize)
+    return model_dir, f"{model_dir.name}-{directory_fingerprint(model_dir)}"
 
 
 def directory_fingerprint(model_dir: Path) -> str:
