@@ -17,6 +17,13 @@ from typing import Protocol
 DECODER_TOKENIZER = "decoder_tokenizer"
 
 
+def never_unknown(tokenizer) -> dict:
+    """Generation options that forbid the unknown token: a rare API the vocabulary lacks is better
+    guessed as a known one than left out (the decoded sequence would be empty)."""
+    unk = tokenizer.unk_token_id
+    return {"bad_words_ids": [[unk]]} if unk is not None else {}
+
+
 class SequenceModel(Protocol):
     def predict(self, query: str, k: int) -> list[tuple[tuple[str, ...], float]]:
         """Up to ``k`` API sequences for ``query``, best first, each with a score in [0, 1]."""
@@ -54,7 +61,7 @@ class Seq2SeqSequenceModel:
                 num_return_sequences=beams, max_length=self._max_length, output_scores=True,
                 return_dict_in_generate=True, decoder_start_token_id=config.decoder_start_token_id,
                 eos_token_id=config.eos_token_id, pad_token_id=config.pad_token_id,
-                **({"bad_words_ids": [[self._target.unk_token_id]]} if self._target.unk_token_id is not None else {}),
+                **never_unknown(self._target),
             )
         texts = self._target.batch_decode(output.sequences, skip_special_tokens=True)
         scores = getattr(output, "sequences_scores", None)

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import torch
 
+from apiary.sequences.model import never_unknown
 from apiary_training.eval.bleu import api_name_bleu4, bleu4
 from apiary_training.train.common import (
     DataError,
@@ -154,13 +155,6 @@ def build_model(encoder_dir: str, decoder_tokenizer, layers: int):
     model.config.pad_token_id = decoder_tokenizer.pad_token_id
     model.config.vocab_size = config.vocab_size
     return model
-
-
-def never_unknown(tokenizer) -> dict:
-    """Generation options that forbid the unknown token: a rare API the vocabulary lacks is better
-    guessed as a known one than left out (the decoded sequence would be empty)."""
-    unk = tokenizer.unk_token_id
-    return {"bad_words_ids": [[unk]]} if unk is not None else {}
 
 
 class ApiSequenceModel:
