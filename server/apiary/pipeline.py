@@ -18,6 +18,7 @@ from apiary.generation.syntax import fits_in_place
 from apiary.generation.types import Candidate, CodeContext, GenerationSettings, Generator
 from apiary.retrieval.hybrid import HybridRetriever, ScoredApi
 from apiary.retrieval.query import query_from_context
+from apiary.weights import GenerationRankWeights, load_weights
 
 log = logging.getLogger(__name__)
 
@@ -41,12 +42,14 @@ class Pipeline:
         default: str = "offline",
         fallback: str = "offline",
         intent_scorer: IntentScorer | None = None,
+        rank_weights: GenerationRankWeights | None = None,
     ):
         self.retriever = retriever
         self.generators = dict(generators)
         self.default = default
         self.fallback = fallback
         self.intent_scorer = intent_scorer
+        self.rank_weights = rank_weights if rank_weights is not None else load_weights().generation
 
     def retrieve(self, context: CodeContext, top_k: int = 5) -> list[ScoredApi]:
         return self.retriever.search(query_from_context(context.editor), top_k=top_k)
@@ -118,7 +121,8 @@ class Pipeline:
             apis_used = tuple(dict.fromkeys((*candidate.apis, *result.apis)))
             checked.append(replace(candidate, text=result.text, apis=apis_used, notes=(*candidate.notes, *result.notes)))
         syntax = [fits_in_place(context.prefix, c.text, context.suffix) for c in checked]
-        return rank(checked, context.editor.intent, syntax, [a.import_path for a in apis], self.intent_scorer)
+        return rank(checked, context.editor.intent, syntax, [a.import_path for a in apis], self.intent_scorer,
+                    self.rank_weights)
 
 
 def _deadline(cancel: threading.Event, budget_ms: float | None) -> threading.Timer | None:

@@ -3,10 +3,13 @@ syntax."""
 
 from __future__ import annotations
 
-from apiary.generation.rank import SYNTAX_PENALTY, encoder_intent_scorer, rank, snippet_words
+from apiary.generation.rank import encoder_intent_scorer, rank, snippet_words
 from apiary.generation.syntax import fits_in_place
 from apiary.generation.types import Candidate
 from apiary.retrieval.encoder import HashingEncoder
+from apiary.weights import load_weights
+
+SYNTAX_PENALTY = load_weights().generation.syntax_penalty
 
 
 def test_a_complete_statement_fits():

@@ -159,3 +159,41 @@ def test_a_file_that_is_not_an_object_falls_back(tmp_path, caplog):
     path.write_text("[1, 2]")
     assert load_weights(path) == Weights()
     assert len(warnings_of(caplog)) == 1
+
+
+# -- the parts read the tree -----------------------------------------------------------------------
+@pytest.fixture
+def fitted_file(tmp_path, monkeypatch):
+    """A weights file with changed numbers, standing in for the shipped one."""
+    path = tmp_path / "weights.json"
+    write_weights(Weights(retrieval=replace(RetrievalWeights(), dense=0.5, max_clauses=1),
+                          generation=replace(GenerationRankWeights(), syntax_penalty=7.0)), path)
+    monkeypatch.setattr(weights_module, "SHIPPED_PATH", path)
+    return path
+
+
+def test_the_retriever_without_weights_uses_the_loaded_files(fitted_file):
+    from apiary.retrieval.encoder import HashingEncoder
+    from apiary.retrieval.hybrid import HybridRetriever
+
+    retriever = HybridRetriever(HashingEncoder(), [])
+    assert retriever.weights == load_weights(fitted_file).retrieval
+    assert (retriever.weights.dense, retriever.weights.max_clauses, retriever.weights.lexical) == (0.5, 1, 0.2)
+    tuned = RetrievalWeights(dense=2.0)
+    assert HybridRetriever(HashingEncoder(), [], weights=tuned).weights is tuned
+
+
+def test_rank_weights_is_the_old_name_of_the_retrieval_weights():
+    from apiary.retrieval.hybrid import RankWeights
+
+    assert RankWeights is RetrievalWeights
+    assert RankWeights() == Weights().retrieval
+
+
+def test_generation_ranking_reads_the_tree(fitted_file):
+    from apiary.generation.rank import rank
+    from apiary.generation.types import Candidate
+
+    broken = [Candidate(text=" f(", score=0.0)]
+    assert rank(broken, "", [False])[0].features["syntax"] == -7.0
+    assert rank(broken, "", [False], weights=GenerationRankWeights())[0].features["syntax"] == -5.0

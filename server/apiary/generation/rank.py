@@ -1,7 +1,8 @@
 """Rank candidates from any generator: the generator's own score, how well the snippet matches the
 comment (the intent–snippet task of shared/seeds/002, scored with the dense encoder, or with the
 classifier ``apiary-train train classifier`` trains: the ``reranker`` setting), whether it calls the
-APIs it was given, and whether it fits the file."""
+APIs it was given, and whether it fits the file; how much each counts is `GenerationRankWeights`, in
+the tree `apiary.weights` reads from weights.json."""
 
 from __future__ import annotations
 
@@ -14,12 +15,7 @@ import numpy as np
 from apiary.generation.types import Candidate
 from apiary.retrieval.encoder import Encoder, is_ready
 from apiary.retrieval.text import humanize
-
-#: a candidate that breaks the file's syntax sinks below every one that does not
-SYNTAX_PENALTY = 5.0
-INTENT_WEIGHT = 0.3
-API_WEIGHT = 0.2
-REPAIR_PENALTY = 0.1
+from apiary.weights import GenerationRankWeights, load_weights
 
 IntentScorer = Callable[[str, Sequence[str]], Sequence[float]]
 
@@ -84,10 +80,13 @@ def rank(
     syntax_ok: Sequence[bool],
     wanted_apis: Sequence[str] = (),
     intent_scorer: IntentScorer | None = None,
+    weights: GenerationRankWeights | None = None,
 ) -> list[Candidate]:
-    """Candidates best first, each with its final score and the parts of it in ``features``."""
+    """Candidates best first, each with its final score and the parts of it in ``features``
+    (``weights``: the shipped file's unless given)."""
     if not candidates:
         return []
+    w = weights if weights is not None else load_weights().generation
     similarity = np.zeros(len(candidates))
     if intent_scorer is not None and intent.strip() and len(candidates) > 1:  # one candidate: nothing to order
         similarity = np.asarray(intent_scorer(intent, [c.text for c in candidates]), dtype=float)
@@ -95,10 +94,10 @@ def rank(
     for candidate, ok, sim in zip(candidates, syntax_ok, similarity, strict=True):
         features = {
             "generator": candidate.score,
-            "intent": INTENT_WEIGHT * float(sim),
-            "apis": API_WEIGHT * float(bool(set(candidate.apis) & set(wanted_apis))) if wanted_apis else 0.0,
-            "syntax": 0.0 if ok else -SYNTAX_PENALTY,
-            "repairs": -REPAIR_PENALTY * len(candidate.notes),
+            "intent": w.intent * float(sim),
+            "apis": w.apis * float(bool(set(candidate.apis) & set(wanted_apis))) if wanted_apis else 0.0,
+            "syntax": 0.0 if ok else -w.syntax_penalty,
+            "repairs": -w.repair_penalty * len(candidate.notes),
         }
         ranked.append(replace(candidate, score=round(sum(features.values()), 4), features=features))
     return sorted(ranked, key=lambda c: -c.score)

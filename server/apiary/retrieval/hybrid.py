@@ -5,6 +5,7 @@ The rerank features are general facts about code, never about one library: a nam
 imported but has not used yet is probably what they are about to call; the methods of the objects
 in scope are reachable without a new import; a name the comment spells out is wanted; a module is
 rarely the answer to "what do I call". Every score keeps its parts, so a suggestion can be explained.
+How much each signal counts is `RetrievalWeights`, in the tree `apiary.weights` reads from weights.json.
 """
 
 from __future__ import annotations
@@ -21,36 +22,10 @@ from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.query import ApiQuery
 from apiary.retrieval.text import STOP_WORDS, lexical_tokens, stem
 from apiary.retrieval.types import InferredType, TypeResolver, scope_types
+from apiary.weights import RetrievalWeights, load_weights
 
-
-@dataclass(frozen=True)
-class RankWeights:
-    """How much each signal counts: one place, so a fine-tuned encoder or a new kind of library can be
-    re-tuned. Defaults were set on the development problems (TorchDataEval and the bundled example
-    library's problems) with `benchmarks/retrieval.py`; see README for the figures."""
-
-    dense: float = 1.0
-    dense_clause: float = 0.5
-    lexical: float = 0.2
-    lexical_clause: float = 0.15
-    name_match: float = 0.35
-    mentioned: float = 0.8
-    imported_unused: float = 1.5
-    imported_used: float = 0.1
-    type_affinity: float = 0.35
-    module_affinity: float = 0.25
-    consumes_scope: float = 0.1
-    recently_called: float = 0.2
-    returns_many: float = 0.4
-    module_kind: float = -0.3
-    popularity: float = 0.03
-    #: an API the docs of a top result recommend as the alternative lands this far below it
-    alternative_margin: float = 0.05
-
-
-_CANDIDATES = 200
-#: Encoding is most of a query's time; requests with more steps than this are rare.
-_MAX_CLAUSES = 2
+#: The name retrieval's weights had before they joined the tree in `apiary.weights`; kept for callers.
+RankWeights = RetrievalWeights
 
 
 @dataclass(frozen=True)
@@ -73,11 +48,12 @@ class HybridRetriever:
         self,
         encoder: Encoder,
         indexes: Callable[[], Sequence[LibraryIndex]] | Sequence[LibraryIndex],
-        weights: RankWeights | None = None,
+        weights: RetrievalWeights | None = None,
     ):
         self.encoder = encoder
         self._indexes = indexes if callable(indexes) else (lambda: list(indexes))
-        self.weights = weights or RankWeights()
+        #: the shipped (or fitted) file's weights unless a caller tunes its own
+        self.weights = weights if weights is not None else load_weights().retrieval
 
     def indexes_for(self, query: ApiQuery) -> list[LibraryIndex]:
         """The indexes of the libraries the code imports, or all of them when it imports none we know."""
@@ -93,7 +69,7 @@ class HybridRetriever:
         if not indexes or query.is_empty:
             return []
         # until the encoder's weights have loaded, the lexical and context signals answer alone
-        texts = [t for t in (query.intent, *query.clauses[:_MAX_CLAUSES]) if t] if is_ready(self.encoder) else []
+        texts = [t for t in (query.intent, *query.clauses[: self.weights.max_clauses]) if t] if is_ready(self.encoder) else []
         vectors = self.encoder.encode(texts) if texts else np.zeros((0, self.encoder.dim), dtype=np.float32)
         scored: list[ScoredApi] = []
         for index in indexes:
@@ -105,11 +81,11 @@ class HybridRetriever:
         signals = self._signals(index, query, vectors)
         w = self.weights
         weighted = {name: getattr(w, name) * values for name, values in signals.values.items() if getattr(w, name)}
-        total = _with_alternatives(index, np.sum(list(weighted.values()), axis=0), w.alternative_margin)
+        total = _with_alternatives(index, np.sum(list(weighted.values()), axis=0), w.alternative_margin, w.alternatives_from)
         allowed = self._receiver_members(index, query)
         candidates = np.asarray(allowed if allowed is not None else range(len(index.entries)), dtype=np.int64)
         # Only the best few become results; enough of them that `top_k` distinct names survive.
-        best = candidates[np.argsort(-total[candidates], kind="stable")][: _CANDIDATES]
+        best = candidates[np.argsort(-total[candidates], kind="stable")][: w.candidates]
         return [
             ScoredApi(index.entries[i], float(total[i]), {k: round(float(v[i]), 4) for k, v in weighted.items() if v[i]})
             for i in best
@@ -152,7 +128,7 @@ class HybridRetriever:
         return members or None
 
 
-def _with_alternatives(index: LibraryIndex, total: np.ndarray, margin: float, top: int = 8) -> np.ndarray:
+def _with_alternatives(index: LibraryIndex, total: np.ndarray, margin: float, top: int) -> np.ndarray:
     """Docs often say what to use instead ("to repeat the whole pipe, use Cycler"): pull the best
     form of each API a top result recommends up to just below that result."""
     if margin <= 0:
@@ -284,4 +260,4 @@ def _distinct(scored: list[ScoredApi], top_k: int) -> list[ScoredApi]:
     return result
 
 
-__all__ = ["HybridRetriever", "RankWeights", "ScoredApi", "members_of"]
+__all__ = ["HybridRetriever", "RankWeights", "RetrievalWeights", "ScoredApi", "members_of"]
