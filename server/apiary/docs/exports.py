@@ -142,20 +142,32 @@ def build_entries(modules: dict[str, ModuleDoc], library: str) -> list[ApiEntry]
     return _distinct_import_paths(entries)
 
 
-def _members(modules: dict[str, ModuleDoc], class_paths: dict[tuple[str, str], str], library: str) -> list[ApiEntry]:
+def _members(
+    modules: dict[str, ModuleDoc],
+    class_paths: dict[tuple[str, str], str],
+    library: str,
+    children: dict[tuple[str, str], list[tuple[str, Definition]]] | None = None,
+) -> list[ApiEntry]:
+    # Members looked up by class, not by scanning every definition per class: that was quadratic,
+    # minutes for a large stub (thousands of classes, tens of thousands of methods).
+    children = _children_by_class(modules) if children is None else children
     members: list[ApiEntry] = []
     for (module, class_local), class_path in class_paths.items():
-        for local, definition in modules[module].definitions.items():
-            if definition.parent != class_local:
-                continue
+        for local, definition in children.get((module, class_local), ()):
             path = f"{class_path}.{local.rsplit('.', 1)[-1]}"
+            members.append(_definition_entry(modules[module], definition, path, library, owner=class_path))
             if definition.kind == ApiKind.CLASS:
-                class_paths_nested = {(module, local): path}
-                members.append(_definition_entry(modules[module], definition, path, library, owner=class_path))
-                members.extend(_members(modules, class_paths_nested, library))
-            else:
-                members.append(_definition_entry(modules[module], definition, path, library, owner=class_path))
+                members.extend(_members(modules, {(module, local): path}, library, children))
     return members
+
+
+def _children_by_class(modules: dict[str, ModuleDoc]) -> dict[tuple[str, str], list[tuple[str, Definition]]]:
+    children: dict[tuple[str, str], list[tuple[str, Definition]]] = {}
+    for module, doc in modules.items():
+        for local, definition in doc.definitions.items():
+            if definition.parent is not None:
+                children.setdefault((module, definition.parent), []).append((local, definition))
+    return children
 
 
 def _definition_entry(doc: ModuleDoc, d: Definition, path: str, library: str, owner: str | None) -> ApiEntry:

@@ -7,6 +7,7 @@ follows re-exports across modules to decide which definitions are public and und
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,15 +72,26 @@ class ModuleDoc:
         return self
 
 
-def read_module(tree: ast.Module, module: str, path: Path, is_package: bool) -> ModuleDoc:
-    """Collect what ``tree`` (the parsed file at ``path``) defines and imports."""
+def _no_check() -> None:
+    pass
+
+
+def read_module(
+    tree: ast.Module, module: str, path: Path, is_package: bool, check: Callable[[], None] = _no_check
+) -> ModuleDoc:
+    """Collect what ``tree`` (the parsed file at ``path``) defines and imports.
+
+    ``check`` is called before each module-level statement and class member, so that a caller's time
+    bound can stop the walk (by raising) in a huge file.
+    """
     doc = ModuleDoc(module, path, is_package, path.suffix == ".pyi", clean_docstring(ast.get_docstring(tree)))
     package = module if is_package else module.rpartition(".")[0]
     for node in _module_level_statements(tree.body):
+        check()
         if isinstance(node, ast.Import | ast.ImportFrom):
             _record_import(doc, node, package)
         elif isinstance(node, ast.ClassDef):
-            _record_class(doc, node, prefix="")
+            _record_class(doc, node, prefix="", check=check)
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             _record_function(doc, node, prefix="", in_class=False)
         elif isinstance(node, ast.Assign | ast.AugAssign | ast.AnnAssign | ast.Expr):
@@ -169,7 +181,7 @@ def _is_public(name: str) -> bool:
     return not name.startswith("_")
 
 
-def _record_class(doc: ModuleDoc, node: ast.ClassDef, prefix: str) -> None:
+def _record_class(doc: ModuleDoc, node: ast.ClassDef, prefix: str, check: Callable[[], None]) -> None:
     # Private top-level names are kept: a package may re-export them under a public name.
     if prefix and not _is_public(node.name):
         return
@@ -184,12 +196,13 @@ def _record_class(doc: ModuleDoc, node: ast.ClassDef, prefix: str) -> None:
     doc.definitions[local_name] = definition
     constructor = None
     for child in node.body:
+        check()
         if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
             if child.name == "__init__" or (child.name == "__new__" and constructor is None):
                 constructor = child
             _record_function(doc, child, prefix=local_name + ".", in_class=True)
         elif isinstance(child, ast.ClassDef):
-            _record_class(doc, child, prefix=local_name + ".")
+            _record_class(doc, child, prefix=local_name + ".", check=check)
     if constructor is not None:
         definition.params = _params(constructor.args, drop_first=True)
         definition.doc = definition.doc or clean_docstring(ast.get_docstring(constructor))

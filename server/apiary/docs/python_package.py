@@ -2,7 +2,8 @@
 
 Walks the package, parses every ``.py`` and ``.pyi`` with ``ast`` (the library's code is never
 imported or run), prefers the stub where both describe a module, and reports what it skipped
-(syntax errors, undecodable or oversized files) instead of failing.
+(syntax errors, undecodable files, generated code without API, files over the read or time bound)
+instead of failing: one bad file never loses a library.
 """
 
 from __future__ import annotations
@@ -10,17 +11,29 @@ from __future__ import annotations
 import ast
 import hashlib
 import io
+import time
 import tokenize
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from apiary.docs.exports import build_entries
+from apiary.docs.generated import generated_reason
 from apiary.docs.python_module import ModuleDoc, read_module
 from apiary.docs.report import IngestError, IngestReport, Skipped
 
-#: Larger files are almost always generated (protobuf, tables of data); parsing them costs seconds.
-MAX_FILE_BYTES = 2_000_000
+#: The most read of one file: only a sanity bound, since size says nothing about being API (torch's
+#: _VariableFunctions.pyi is 1.1 MB, Google's apitools compute messages 5.4 MB, all classes). Parsing
+#: dense code costs ~70 MB of memory per MB here, so this also keeps one AST under ~2.5 GB.
+MAX_FILE_BYTES = 32_000_000
+#: Seconds allowed to decode, parse and read one file: BASE + PER_MB for each MB, at most MAX. A 5 MB
+#: module of dense code takes ~2.7 s here on a loaded 2-core machine (ast.parse 1.4-2.3 s, the walk
+#: ~0.7 s; docstring-heavy code a tenth of that), so 17 s for it leaves 6x for slower machines, while
+#: a pathological file still cannot stall indexing for more than a minute.
+FILE_SECONDS_BASE = 2.0
+FILE_SECONDS_PER_MB = 3.0
+FILE_SECONDS_MAX = 60.0
 _SKIP_DIRS = {"tests", "test", "__pycache__", "docs", "doc", "examples", "benchmarks", "node_modules", "build", "dist"}
 _SKIP_FILES = {"setup.py", "conftest.py", "noxfile.py", "fabfile.py"}
 
@@ -108,19 +121,76 @@ def content_digest(files: list[ModuleFile]) -> str:
     for f in sorted(files, key=lambda f: (f.module, str(f.path))):
         digest.update(f"{f.module}\0{f.path.name}\0".encode())
         try:
-            digest.update(hashlib.sha256(f.path.read_bytes()).digest())
+            digest.update(_file_sha256(f.path))
         except OSError:
             digest.update(b"<unreadable>")
     return digest.hexdigest()
 
 
-def read_package(layout: PackageLayout, library: str, max_file_bytes: int = MAX_FILE_BYTES) -> IngestReport:
-    """Parse every module of ``layout`` and build the library's public API entries."""
+def _file_sha256(path: Path) -> bytes:
+    """In chunks: hashing a file never holds all of it in memory, whatever its size."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.digest()
+
+
+def file_time_bound(size: int) -> float:
+    """Seconds one file of ``size`` bytes may take to decode, parse and read."""
+    return min(FILE_SECONDS_MAX, FILE_SECONDS_BASE + FILE_SECONDS_PER_MB * size / 1e6)
+
+
+class SkipFile(Exception):
+    """This file is passed over for the reason given (too big, generated, too slow)."""
+
+
+class Deadline:
+    """A per-file time bound, checked between steps (``check`` raises `SkipFile` once it has passed).
+
+    ``ast.parse`` cannot be interrupted in the thread that runs it, and a process per file would cost
+    more than most files take; but its time grows about linearly with size on real code (measured
+    ~0.3-0.5 s per MB here) and the size is bounded, so it is checked after ``ast.parse`` and at every
+    statement of the tree walk, which bounds everything else.
+    """
+
+    def __init__(self, seconds: float, size: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.seconds, self.size, self._clock = seconds, size, clock
+        self._end = clock() + seconds
+
+    def check(self) -> None:
+        if self._clock() >= self._end:
+            limit = f"{self.seconds:.1f} s allowed for {_size(self.size)}"
+            raise SkipFile(f"parsing and reading took over the {limit} (time bound)")
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """What one file may cost: ``max_bytes`` read, ``time_bound(size)`` seconds on ``clock``."""
+
+    max_bytes: int = MAX_FILE_BYTES
+    time_bound: Callable[[int], float] = file_time_bound
+    clock: Callable[[], float] = time.monotonic
+
+
+def read_package(
+    layout: PackageLayout,
+    library: str,
+    max_file_bytes: int = MAX_FILE_BYTES,
+    time_bound: Callable[[int], float] = file_time_bound,
+    clock: Callable[[], float] = time.monotonic,
+) -> IngestReport:
+    """Parse every module of ``layout`` and build the library's public API entries.
+
+    A file over ``max_file_bytes``, or whose decoding, parsing and reading take over
+    ``time_bound(its size)`` seconds on ``clock``, is skipped and reported like a broken one.
+    """
+    limits = FileLimits(max_file_bytes, time_bound, clock)
     report = IngestReport()
     sources: dict[str, ModuleDoc] = {}
     stubs: dict[str, ModuleDoc] = {}
     for module_file in module_files(layout):
-        doc = _read_file(module_file, max_file_bytes, report)
+        doc = _read_file(module_file, limits, report)
         if doc is not None:
             (stubs if doc.is_stub else sources)[doc.module] = doc
     modules = dict(sources)
@@ -130,17 +200,14 @@ def read_package(layout: PackageLayout, library: str, max_file_bytes: int = MAX_
     return report
 
 
-def _read_file(module_file: ModuleFile, max_bytes: int, report: IngestReport) -> ModuleDoc | None:
+def _read_file(module_file: ModuleFile, limits: FileLimits, report: IngestReport) -> ModuleDoc | None:
+    """The file's module, or ``None`` with the reason it was skipped added to ``report``."""
     path = module_file.path
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            report.skipped.append(Skipped(str(path), f"{size / 1e6:.1f} MB is over the {max_bytes / 1e6:.0f} MB limit (generated?)"))
-            return None
-        source = decode_source(path.read_bytes())
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # invalid escapes and the like in the library's code are not ours
-            tree = ast.parse(source, filename=str(path), type_comments=False)
+        doc = _parse_file(module_file, limits)
+    except SkipFile as skip:
+        report.skipped.append(Skipped(str(path), str(skip)))
+        return None
     except (SyntaxError, ValueError) as error:
         line = getattr(error, "lineno", None)
         report.skipped.append(Skipped(f"{path}:{line}" if line else str(path), _reason(error)))
@@ -149,7 +216,40 @@ def _read_file(module_file: ModuleFile, max_bytes: int, report: IngestReport) ->
         report.skipped.append(Skipped(str(path), _reason(error)))
         return None
     report.files_read += 1
-    return read_module(tree, module_file.module, path, module_file.is_package)
+    return doc
+
+
+def _parse_file(module_file: ModuleFile, limits: FileLimits) -> ModuleDoc:
+    path = module_file.path
+    data = _read_bounded(path, limits.max_bytes)
+    deadline = Deadline(limits.time_bound(len(data)), len(data), limits.clock)
+    source = decode_source(data)
+    # A stub exists only to describe API, and tools write most of them (stubgen, mypy-protobuf, torch's
+    # "@generated" ones): never skip one as generated.
+    reason = None if path.suffix == ".pyi" else generated_reason(source, len(data))
+    if reason is not None:
+        raise SkipFile(reason)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # invalid escapes and the like in the library's code are not ours
+        tree = ast.parse(source, filename=str(path), type_comments=False)
+    deadline.check()
+    return read_module(tree, module_file.module, path, module_file.is_package, check=deadline.check)
+
+
+def _read_bounded(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes, never reading more than ``max_bytes`` (it may grow after ``stat``)."""
+    size = path.stat().st_size
+    if size <= max_bytes:
+        with path.open("rb") as stream:
+            data = stream.read(max_bytes + 1)
+        size = len(data)
+    if size > max_bytes:
+        raise SkipFile(f"{_size(size)} is over the {_size(max_bytes)} read limit")
+    return data
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
 
 
 def decode_source(data: bytes) -> str:
