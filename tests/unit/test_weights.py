@@ -167,7 +167,9 @@ def fitted_file(tmp_path, monkeypatch):
     """A weights file with changed numbers, standing in for the shipped one."""
     path = tmp_path / "weights.json"
     write_weights(Weights(retrieval=replace(RetrievalWeights(), dense=0.5, max_clauses=1),
-                          generation=replace(GenerationRankWeights(), syntax_penalty=7.0)), path)
+                          generation=replace(GenerationRankWeights(), syntax_penalty=7.0),
+                          offline=replace(OfflineWeights(), usages_per_api=3),
+                          sequences=replace(SequenceWeights(), agreement_bonus=0.2, lexical_weight=0.4)), path)
     monkeypatch.setattr(weights_module, "SHIPPED_PATH", path)
     return path
 
@@ -197,3 +199,36 @@ def test_generation_ranking_reads_the_tree(fitted_file):
     broken = [Candidate(text=" f(", score=0.0)]
     assert rank(broken, "", [False])[0].features["syntax"] == -7.0
     assert rank(broken, "", [False], weights=GenerationRankWeights())[0].features["syntax"] == -5.0
+
+
+def test_the_offline_generator_reads_the_tree(fitted_file):
+    from apiary.generation.offline.generator import OfflineGenerator
+
+    assert OfflineGenerator(lambda: [], lambda _: None).weights.usages_per_api == 3
+    tuned = OfflineWeights(chain_heads=1)
+    assert OfflineGenerator(lambda: [], lambda _: None, weights=tuned).weights is tuned
+
+
+def test_a_number_binds_to_a_parameter_within_the_bind_distance():
+    from apiary.generation.offline.constants import bind_to_parameters, comment_constants
+
+    comment = "batch size of 3"
+    constants = comment_constants(comment)
+    assert bind_to_parameters(comment, ["batch_size"], constants, max_distance=OfflineWeights().bind_distance)
+    assert bind_to_parameters(comment, ["batch_size"], constants, max_distance=5) == {}
+
+
+def test_the_sequence_recommender_reads_the_tree(fitted_file):
+    from apiary.retrieval.encoder import HashingEncoder
+    from apiary.sequences.compose import SequenceStats
+    from apiary.sequences.neighbours import PairIndex
+    from apiary.sequences.recommend import Recommender, Suggestion, merge
+
+    recommender = Recommender()
+    assert recommender.weights.agreement_bonus == 0.2
+    assert recommender.stats.weights is recommender.weights
+    assert PairIndex([], HashingEncoder()).weights.lexical_weight == 0.4
+    assert SequenceStats([]).weights == load_weights(fitted_file).sequences
+    agreeing = [Suggestion(("a.f",), 0.5, "mined"), Suggestion(("a.f",), 0.4, "docs")]
+    assert merge(agreeing)[0].score == 0.5 + 0.2
+    assert merge(agreeing, SequenceWeights())[0].score == 0.5 + 0.05

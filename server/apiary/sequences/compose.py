@@ -12,19 +12,16 @@ from functools import lru_cache
 
 from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.extract import ApiSeqPair
-
-#: A successor joins a composed sequence when it follows the API at least this often...
-MIN_SUCCESSOR_SHARE = 0.3
-#: ...and at least this many times.
-MIN_SUCCESSOR_COUNT = 2
-MAX_EXTENSION = 3
+from apiary.weights import SequenceWeights, load_weights
 
 
 class SequenceStats:
     """Order statistics of mined API sequences: which call directly follows which (bigrams), and
     which comes before which anywhere in the same sequence."""
 
-    def __init__(self, pairs: Iterable[ApiSeqPair]):
+    def __init__(self, pairs: Iterable[ApiSeqPair], weights: SequenceWeights | None = None):
+        #: how far a sequence is extended by its usual successors
+        self.weights = weights if weights is not None else load_weights().sequences
         self.follows: dict[str, Counter[str]] = defaultdict(Counter)
         self.precedes: dict[str, Counter[str]] = defaultdict(Counter)
         self.apis: set[str] = set()
@@ -63,22 +60,26 @@ class SequenceStats:
     def extend(self, apis: list[str]) -> list[str]:
         """Follow the usual next call on the same object (``hashlib.md5`` -> ``hashlib.HASH::update``
         -> ``hashlib.HASH::hexdigest``): only method calls, only frequent successors."""
+        w = self.weights
         extended = list(apis)
-        for _ in range(MAX_EXTENSION):
+        for _ in range(w.max_extension):
             following = self.follows.get(extended[-1])
             if not following:
                 break
             nxt, count = following.most_common(1)[0]
             total = sum(following.values())
-            if "::" not in nxt or nxt in extended or count < MIN_SUCCESSOR_COUNT or count / total < MIN_SUCCESSOR_SHARE:
+            if "::" not in nxt or nxt in extended or count < w.min_successor_count or count / total < w.min_successor_share:
                 break
             extended.append(nxt)
         return extended
 
 
-def compose(retrieved: Sequence[tuple[str, float]], stats: SequenceStats, limit: int = 5) -> list[tuple[tuple[str, ...], float]]:
-    """Candidate sequences from retrieved ``(api, score)``: each API extended with its usual method
-    calls, and the top APIs that mined code calls together, in their mined order."""
+def compose(retrieved: Sequence[tuple[str, float]], stats: SequenceStats,
+            limit: int | None = None) -> list[tuple[tuple[str, ...], float]]:
+    """Candidate sequences from the top ``limit`` retrieved ``(api, score)`` (default: the stats'
+    `docs_apis`): each API extended with its usual method calls, and the top APIs that mined code
+    calls together, in their mined order."""
+    limit = stats.weights.docs_apis if limit is None else limit
     candidates: dict[tuple[str, ...], float] = {}
     for api, score in retrieved[:limit]:
         candidates.setdefault(tuple(stats.extend([api])), score)

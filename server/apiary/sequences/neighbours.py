@@ -23,11 +23,10 @@ from apiary.docs.docstrings import plain_text
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.extract import ApiSeqPair
+from apiary.weights import SequenceWeights, load_weights
 
 log = logging.getLogger(__name__)
 
-#: How much a perfect lexical match adds to the cosine.
-LEXICAL_WEIGHT = 0.2
 _RETURN_WORD = re.compile(r"\breturns?\b:?", re.IGNORECASE)
 
 
@@ -46,11 +45,12 @@ class PairIndex:
     """Mined pairs, searchable by description."""
 
     def __init__(self, pairs: Sequence[ApiSeqPair], encoder: Encoder, cache_dir: Path | None = None,
-                 vectors: np.ndarray | None = None):
+                 vectors: np.ndarray | None = None, weights: SequenceWeights | None = None):
         import faiss
 
         self.pairs = list(pairs)
         self.encoder = encoder
+        self.weights = weights if weights is not None else load_weights().sequences
         if vectors is None:
             vectors = _cached_vectors(self.pairs, encoder, cache_dir)
         elif vectors.shape != (len(self.pairs), encoder.dim):
@@ -63,10 +63,10 @@ class PairIndex:
 
     def subset(self, keep: Sequence[int]) -> PairIndex:
         """The index of some of these pairs, without encoding anything again."""
-        return PairIndex([self.pairs[i] for i in keep], self.encoder, vectors=self.vectors[list(keep)])
+        return PairIndex([self.pairs[i] for i in keep], self.encoder, vectors=self.vectors[list(keep)], weights=self.weights)
 
     def search(self, query: str, k: int = 20) -> list[Neighbour]:
-        """The ``k`` pairs nearest ``query``: cosine of the descriptions plus `LEXICAL_WEIGHT` times
+        """The ``k`` pairs nearest ``query``: cosine of the descriptions plus `lexical_weight` times
         the BM25 score relative to the query's best, over the union of both top-``k`` lists."""
         if not self.pairs or not query.strip():
             return []
@@ -75,7 +75,7 @@ class PairIndex:
         lexical = self._lexical(query, k)
         candidates = {int(r) for r in rows[0] if r >= 0} | set(lexical)
         ids = np.fromiter(candidates, dtype=np.int64)
-        fused = self.vectors[ids] @ vector + LEXICAL_WEIGHT * np.array([lexical.get(int(i), 0.0) for i in ids])
+        fused = self.vectors[ids] @ vector + self.weights.lexical_weight * np.array([lexical.get(int(i), 0.0) for i in ids])
         order = np.argsort(-fused, kind="stable")[:k]
         return [Neighbour(self.pairs[int(ids[i])], float(fused[i])) for i in order]
 

@@ -10,7 +10,8 @@ minimum-Bayes-risk choice), so the sequence the neighbourhood shares beats one o
 
 Scores share one scale, a similarity in [0, 1]: the encoder's cosine for ``mined`` (scaled by
 the consensus) and ``docs``, the model's sequence probability for ``model``. A sequence several
-sources agree on ranks higher.
+sources agree on ranks higher. Every count, temperature, weight and bonus here is a `SequenceWeights`
+field (``apiary.weights``).
 """
 
 from __future__ import annotations
@@ -25,20 +26,10 @@ from apiary.sequences.compose import SequenceStats, compose, name_words
 from apiary.sequences.extract import DOC
 from apiary.sequences.model import SequenceModel
 from apiary.sequences.neighbours import Neighbour, PairIndex
+from apiary.weights import SequenceWeights, load_weights
 
 #: ``(query, k) -> [(dotted API, similarity)]``: documentation retrieval, e.g. `hybrid_api_search`.
 ApiSearch = Callable[[str, int], list[tuple[str, float]]]
-
-#: How many neighbours are fetched, and how many of them weigh in on each other's sequences.
-NEIGHBOURS = 40
-CONSENSUS_NEIGHBOURS = 20
-#: Softmax temperature of the neighbours' weights over their similarities.
-CONSENSUS_TEMPERATURE = 0.2
-AGREEMENT_BONUS = 0.05
-#: Documentation-composed sequences are guesses without usage evidence: ranked a little lower.
-DOCS_WEIGHT = 0.9
-#: A query that names an API ("md5", "socket", "rename") wants it: this much for naming them all.
-MENTION_BONUS = 0.1
 
 
 @dataclass(frozen=True)
@@ -55,43 +46,48 @@ class Suggestion:
 
 class Recommender:
     def __init__(self, index: PairIndex | None = None, model: SequenceModel | None = None,
-                 api_search: ApiSearch | None = None, stats: SequenceStats | None = None):
+                 api_search: ApiSearch | None = None, stats: SequenceStats | None = None,
+                 weights: SequenceWeights | None = None):
         self.index = index
         self.model = model
         self.api_search = api_search
-        self.stats = stats or SequenceStats(index.pairs if index else [])
+        self.weights = weights if weights is not None else load_weights().sequences
+        self.stats = stats or SequenceStats(index.pairs if index else [], self.weights)
 
     def suggest(self, query: str, top_k: int = 5) -> list[Suggestion]:
         if not query.strip():
             return []
+        w = self.weights
         candidates: list[Suggestion] = []
         if self.index is not None:
-            candidates.extend(from_neighbours(self.index.search(query, NEIGHBOURS)))
+            candidates.extend(from_neighbours(self.index.search(query, w.neighbours), w))
         if self.model is not None:
             candidates.extend(Suggestion(apis, score, "model") for apis, score in self.model.predict(query, top_k))
         if self.api_search is not None:
-            retrieved = self.api_search(query, 5)
-            candidates.extend(Suggestion(apis, DOCS_WEIGHT * score, "docs") for apis, score in compose(retrieved, self.stats))
-        return with_mentions(merge(candidates), query, self.stats.name_word_weight)[:top_k]
+            retrieved = self.api_search(query, w.docs_apis)
+            composed = compose(retrieved, self.stats, w.docs_apis)
+            candidates.extend(Suggestion(apis, w.docs_weight * score, "docs") for apis, score in composed)
+        return with_mentions(merge(candidates, w), query, self.stats.name_word_weight, w)[:top_k]
 
 
-def from_neighbours(neighbours: Sequence[Neighbour]) -> list[Suggestion]:
-    """One suggestion per distinct sequence among the nearest `CONSENSUS_NEIGHBOURS`, scored by its
+def from_neighbours(neighbours: Sequence[Neighbour], weights: SequenceWeights | None = None) -> list[Suggestion]:
+    """One suggestion per distinct sequence among the nearest `consensus_neighbours`, scored by its
     expected BLEU against all of their sequences (weights: a softmax of their similarities), scaled
     so that the best one carries the nearest neighbour's similarity."""
-    near = list(neighbours[:CONSENSUS_NEIGHBOURS])
+    w = weights if weights is not None else load_weights().sequences
+    near = list(neighbours[: w.consensus_neighbours])
     if not near:
         return []
     top = max(n.similarity for n in near)
-    weights = [math.exp((n.similarity - top) / CONSENSUS_TEMPERATURE) for n in near]
-    total = sum(weights)
+    votes = [math.exp((n.similarity - top) / w.consensus_temperature) for n in near]
+    total = sum(votes)
     best: dict[tuple[str, ...], Neighbour] = {}
     for neighbour in near:
         apis = neighbour.pair.apiseq
         if apis not in best or neighbour.similarity > best[apis].similarity:
             best[apis] = neighbour
     consensus = {
-        apis: sum(w * sequence_bleu(n.pair.apiseq, apis) for w, n in zip(weights, near, strict=True)) / total
+        apis: sum(p * sequence_bleu(n.pair.apiseq, apis) for p, n in zip(votes, near, strict=True)) / total
         for apis in best
     }
     highest = max(consensus.values()) or 1.0
@@ -102,8 +98,9 @@ def from_neighbours(neighbours: Sequence[Neighbour]) -> list[Suggestion]:
     ]
 
 
-def merge(candidates: Sequence[Suggestion]) -> list[Suggestion]:
+def merge(candidates: Sequence[Suggestion], weights: SequenceWeights | None = None) -> list[Suggestion]:
     """One suggestion per sequence, the best-scored one's, plus a bonus for each other source agreeing."""
+    bonus = (weights if weights is not None else load_weights().sequences).agreement_bonus
     by_apis: dict[tuple[str, ...], list[Suggestion]] = {}
     for candidate in candidates:
         if candidate.apis:
@@ -112,24 +109,26 @@ def merge(candidates: Sequence[Suggestion]) -> list[Suggestion]:
     for group in by_apis.values():
         top = max(group, key=lambda s: s.score)
         sources = {s.source for s in group}
-        merged.append(Suggestion(top.apis, top.score + AGREEMENT_BONUS * (len(sources) - 1), top.source, top.example))
+        merged.append(Suggestion(top.apis, top.score + bonus * (len(sources) - 1), top.source, top.example))
     return sorted(merged, key=lambda s: (-s.score, len(s.apis), s.apis))
 
 
 def with_mentions(suggestions: Sequence[Suggestion], query: str,
-                  weight: Callable[[str], float] = lambda word: 1.0) -> list[Suggestion]:
-    """Re-ranked by `MENTION_BONUS` times the share of the query's words that the sequence's API names
+                  weight: Callable[[str], float] = lambda word: 1.0,
+                  weights: SequenceWeights | None = None) -> list[Suggestion]:
+    """Re-ranked by `mention_bonus` times the share of the query's words that the sequence's API names
     spell (``hashlib.md5`` for "generate md5 hash code"), each word weighted by ``weight`` (how rare
-    it is in API names: "md5" says more than "file")."""
+    it is in API names: "md5" says more than "file"). A query that names an API wants it."""
+    bonus = (weights if weights is not None else load_weights().sequences).mention_bonus
     wanted = {word: weight(word) for word in lexical_tokens(query)}
     total = sum(wanted.values())
-    if not total or not MENTION_BONUS:
+    if not total or not bonus:
         return list(suggestions)
 
     def mentioned(apis: tuple[str, ...]) -> float:
         return sum(w for word, w in wanted.items() if word in name_words(apis)) / total
 
-    scored = [replace(s, score=s.score + MENTION_BONUS * mentioned(s.apis)) for s in suggestions]
+    scored = [replace(s, score=s.score + bonus * mentioned(s.apis)) for s in suggestions]
     return sorted(scored, key=lambda s: (-s.score, len(s.apis), s.apis))
 
 

@@ -13,6 +13,7 @@ from apiary.retrieval.encoder import Encoder
 from apiary.sequences.mine import CorpusRoot, PairCache, interpreter_roots, library_roots, workspace_root
 from apiary.sequences.neighbours import PairIndex
 from apiary.sequences.recommend import Recommender, api_name, hybrid_api_search
+from apiary.weights import SequenceWeights, load_weights
 
 log = logging.getLogger(__name__)
 
@@ -54,12 +55,14 @@ def corpus_roots(indexes: Sequence = (), workspace: Path | None = None, python: 
 
 
 def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[CorpusRoot] = (),
-                      model_dir: Path | None = None, cache: Path | None = None) -> Recommender:
+                      model_dir: Path | None = None, cache: Path | None = None,
+                      weights: SequenceWeights | None = None) -> Recommender:
     """Mine (or load the cached pairs of) ``roots``, index them, and add documentation composition
-    over ``indexes`` and the model at ``model_dir`` when given."""
+    over ``indexes`` and the model at ``model_dir`` when given; one set of ``weights`` for all."""
+    weights = weights if weights is not None else load_weights().sequences
     cache = cache or cache_dir() / "apiseq"
     pairs = PairCache(cache).load_or_mine(list(roots), return_types_of(indexes)) if roots else []
-    index = PairIndex(pairs, encoder, cache) if pairs else None
+    index = PairIndex(pairs, encoder, cache, weights=weights) if pairs else None
     api_search = None
     if indexes:
         from apiary.retrieval.hybrid import HybridRetriever
@@ -70,4 +73,4 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
         from apiary.sequences.model import Seq2SeqSequenceModel
 
         model = Seq2SeqSequenceModel(model_dir)
-    return Recommender(index, model, api_search)
+    return Recommender(index, model, api_search, weights=weights)

@@ -26,6 +26,7 @@ from apiary.generation.offline.templates import reference
 from apiary.generation.offline.usage import Usage
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.text import split_identifier, stem
+from apiary.weights import OfflineWeights, load_weights
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -54,7 +55,8 @@ class _Unfillable(Exception):
 
 
 def adapt(usage: Usage, fillers: Fillers, index: LibraryIndex, comment: str | None = None,
-          receiver: str | None = None, prune_unmentioned: bool = False) -> Adapted | None:
+          receiver: str | None = None, prune_unmentioned: bool = False,
+          weights: OfflineWeights | None = None) -> Adapted | None:
     """The usage rewritten for the user's code, or None when a required hole cannot be filled.
 
     ``receiver`` replaces the expression a method chain starts from (used to chain steps);
@@ -65,7 +67,7 @@ def adapt(usage: Usage, fillers: Fillers, index: LibraryIndex, comment: str | No
     except SyntaxError:
         return None
     comment = fillers.intent if comment is None else comment
-    state = _Filling(usage, fillers, index, comment)
+    state = _Filling(usage, fillers, index, comment, weights if weights is not None else load_weights().offline)
     try:
         expression = state.rewrite(expression, receiver, prune_unmentioned)
     except _Unfillable:
@@ -75,8 +77,9 @@ def adapt(usage: Usage, fillers: Fillers, index: LibraryIndex, comment: str | No
 
 
 class _Filling:
-    def __init__(self, usage: Usage, fillers: Fillers, index: LibraryIndex, comment: str):
+    def __init__(self, usage: Usage, fillers: Fillers, index: LibraryIndex, comment: str, weights: OfflineWeights):
         self.usage = usage
+        self.weights = weights
         self.fillers = fillers
         self.index = index
         self.constants = sorted(
@@ -120,7 +123,8 @@ class _Filling:
         if entry is None:  # a call outside the library (``itemgetter(0)``): structure, kept as written
             return
         params = _call_params(entry)
-        bound = bind_to_parameters(self.comment, [p.name for p in params], self._free_constants())
+        bound = bind_to_parameters(self.comment, [p.name for p in params], self._free_constants(),
+                                   max_distance=self.weights.bind_distance)
         self._bound_names = set(bound)
         positional = [p for p in params if p.kind in ("positional_only", "positional_or_keyword")]
         for i, argument in enumerate(list(call.args)):
@@ -150,14 +154,14 @@ class _Filling:
                 self.result.constants_used += 1
 
     def _unsupported(self, keyword: ast.keyword, value: ast.expr, param: Param | None) -> bool:
-        """A keyword keeping the example's constant although the comment never mentions it."""
+        """A keyword keeping the example's constant although the comment names too few of its words."""
         if not isinstance(value, ast.Constant) or keyword.arg is None or getattr(value, "_apiary_filled", False):
             return False
         if param is None or param.default is None:
             return False  # what a **kwargs catch-all receives is the call's content, not an extra
         words = [stem(w) for w in split_identifier(keyword.arg)]
         comment_stems = {stem(w.lower()) for w in _words(self.comment)}
-        return sum(w in comment_stems for w in words) * 2 < len(words)
+        return sum(w in comment_stems for w in words) < self.weights.unsupported_share * len(words)
 
     def _fill_value(self, value: ast.expr, param: Param | None, bound: dict[str, Constant], optional: bool = False) -> ast.expr | None:
         data = self._data_variable(value, param)

@@ -113,8 +113,10 @@ def parameter_mentions(comment: str, parameter: str) -> list[int]:
     return positions
 
 
-def bind_to_parameters(comment: str, parameters: list[str], constants: list[Constant]) -> dict[str, Constant]:
-    """Give each parameter mentioned in the comment the first constant that follows its mention."""
+def bind_to_parameters(comment: str, parameters: list[str], constants: list[Constant], *,
+                       max_distance: int) -> dict[str, Constant]:
+    """Give each parameter mentioned in the comment the first number that follows its mention within
+    ``max_distance`` characters (`OfflineWeights.bind_distance`)."""
     bound: dict[str, Constant] = {}
     used: set[int] = set()
     mentions = sorted((pos, p) for p in parameters for pos in parameter_mentions(comment, p))
@@ -122,7 +124,7 @@ def bind_to_parameters(comment: str, parameters: list[str], constants: list[Cons
         if parameter in bound:
             continue
         following = [c for c in constants if c.position > position and c.position not in used and c.kind == "number"]
-        if following and following[0].position - position < 40:
+        if following and following[0].position - position < max_distance:
             bound[parameter] = following[0]
             used.add(following[0].position)
     return bound

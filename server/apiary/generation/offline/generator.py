@@ -4,7 +4,7 @@ Sketches are the library's own usage examples (docstrings, tests, workspace code
 use; they are chosen by API and by how well the context can fill them, filled from the context
 (variables in scope of a fitting type, local functions, the comment's constants, signature
 defaults), chained across the steps of a multi-step comment, and ranked. A signature template is
-the last resort.
+the last resort. Every score and count here is an `OfflineWeights` field (``apiary.weights``).
 """
 
 from __future__ import annotations
@@ -24,11 +24,7 @@ from apiary.generation.offline.usage import Usage, UsageCorpus
 from apiary.generation.types import Candidate, CodeContext, GenerationSettings
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.index import LibraryIndex
-
-#: usages tried per API: the corpus keeps them in mining order (docs first)
-_USAGES_PER_API = 12
-#: what covering every step of a multi-step comment is worth, against covering one
-_STEP_COVERAGE = 0.8
+from apiary.weights import OfflineWeights, load_weights
 
 
 @dataclass
@@ -49,10 +45,12 @@ class OfflineGenerator:
         indexes: Callable[[], Sequence[LibraryIndex]],
         corpus_for: Callable[[LibraryIndex], UsageCorpus],
         encoder: Encoder | None = None,
+        weights: OfflineWeights | None = None,
     ):
         self._indexes = indexes
         self._corpus_for = corpus_for
         self._encoder = encoder
+        self.weights = weights if weights is not None else load_weights().offline
 
     def generate(
         self,
@@ -63,7 +61,7 @@ class OfflineGenerator:
         cancel: threading.Event | None = None,
     ) -> list[Candidate]:
         editor = context.editor
-        steps = plan(editor.intent, apis, self._index_of, self._encoder)
+        steps = plan(editor.intent, apis, self._index_of, self._encoder, self.weights)
         step_text = {s.api.import_path: s.text for s in steps}
         options: list[_Option] = []
         for rank, api in enumerate(apis):
@@ -75,7 +73,7 @@ class OfflineGenerator:
             singles = self._singles(api, rank, index, collect_fillers(editor, index), step_text.get(api.import_path))
             if steps:  # one API alone covers one step of a multi-step comment
                 for option in singles:
-                    option.score -= _STEP_COVERAGE * (1 - 1 / len(steps))
+                    option.score -= self.weights.step_coverage * (1 - 1 / len(steps))
             options.extend(singles)
         if steps:
             options.extend(self._chains(steps, editor))
@@ -84,18 +82,19 @@ class OfflineGenerator:
     # -- one API -------------------------------------------------------------------------------
     def _singles(self, api: ApiEntry, rank: int, index: LibraryIndex, fillers: Fillers, comment: str | None) -> list[_Option]:
         """Candidates calling ``api`` alone; ``comment`` is the step of the comment it serves, if known."""
-        prior = 0.85**rank
+        w = self.weights
+        prior = w.rank_decay**rank
         comment = comment or fillers.intent
         options: list[_Option] = []
-        for usage in self._corpus_for(index).for_api(api.import_path)[:_USAGES_PER_API]:
+        for usage in self._corpus_for(index).for_api(api.import_path)[: w.usages_per_api]:
             for prune in (False, True):
-                adapted = adapt(usage, fillers, index, comment=comment, prune_unmentioned=prune)
+                adapted = adapt(usage, fillers, index, comment=comment, prune_unmentioned=prune, weights=w)
                 if adapted is not None:
-                    options.append(_Option(adapted.text, adapted.apis, prior + _score(adapted, fillers, comment), usage.origin,
+                    options.append(_Option(adapted.text, adapted.apis, prior + _score(adapted, fillers, w, comment), usage.origin,
                                            assigned=usage.assigned))
-        made = template(api, fillers, index, comment)
+        made = template(api, fillers, index, comment, weights=w)
         if made is not None:
-            options.append(_template_option(made, api, prior, fillers))
+            options.append(_template_option(made, api, prior, w))
         return options
 
     # -- several APIs, chained -----------------------------------------------------------------
@@ -105,7 +104,7 @@ class OfflineGenerator:
         if index is None:
             return []
         fillers = collect_fillers(editor, index)
-        heads = sorted(self._step_options(first, index, fillers, receiver=None), key=lambda o: -o.score)[:3]
+        heads = sorted(self._step_options(first, index, fillers, receiver=None), key=lambda o: -o.score)[: self.weights.chain_heads]
         chains: list[_Option] = []
         for head in heads:
             current = head
@@ -118,25 +117,26 @@ class OfflineGenerator:
                 best = max(following, key=lambda o: o.score)
                 current = _Option(best.text, current.apis + best.apis, current.score + best.score, best.origin)
             if current is not None:
-                current.score = current.score / len(steps) + 0.85
+                current.score = current.score / len(steps) + self.weights.chain_bonus
                 chains.append(current)
         return chains
 
     def _step_options(self, step: Step, index: LibraryIndex, fillers: Fillers, receiver: str | None) -> list[_Option]:
-        api = step.api
+        api, w = step.api, self.weights
         options: list[_Option] = []
         if receiver is not None and not api.owner:  # a class or function taking the previous result
-            made = _wrap(api, receiver, fillers, index, step.text)
+            made = _wrap(api, receiver, fillers, index, step.text, w)
             return [made] if made else []
-        for usage in self._corpus_for(index).for_api(api.import_path)[:_USAGES_PER_API]:
+        for usage in self._corpus_for(index).for_api(api.import_path)[: w.usages_per_api]:
             if receiver is not None and not _single_method(usage):
                 continue  # chaining onto the previous step: only this step's call, not the example's others
-            adapted = adapt(usage, fillers, index, comment=step.text, receiver=receiver, prune_unmentioned=receiver is not None)
+            adapted = adapt(usage, fillers, index, comment=step.text, receiver=receiver, prune_unmentioned=receiver is not None,
+                            weights=w)
             if adapted is not None and (receiver is None or receiver in adapted.text):
-                options.append(_Option(adapted.text, adapted.apis, _score(adapted, fillers, step.text), usage.origin, assigned=usage.assigned))
-        made = template(api, fillers, index, step.text, receiver=receiver)
+                options.append(_Option(adapted.text, adapted.apis, _score(adapted, fillers, w, step.text), usage.origin, assigned=usage.assigned))
+        made = template(api, fillers, index, step.text, receiver=receiver, weights=w)
         if made is not None:
-            options.append(_template_option(made, api, 0.0, fillers))
+            options.append(_template_option(made, api, 0.0, w))
         return options
 
     def _index_of(self, api: ApiEntry) -> LibraryIndex | None:
@@ -153,33 +153,34 @@ def _single_method(usage: Usage) -> bool:
         return False
 
 
-def _wrap(api: ApiEntry, inner: str, fillers: Fillers, index: LibraryIndex, comment: str) -> _Option | None:
+def _wrap(api: ApiEntry, inner: str, fillers: Fillers, index: LibraryIndex, comment: str, w: OfflineWeights) -> _Option | None:
     """``Sampler(previous)``: a class or function whose first parameter takes the previous result."""
-    made = template(api, fillers, index, comment)
+    made = template(api, fillers, index, comment, weights=w)
     if made is None or "(" not in made.text:
         return None
     head, _, args = made.text.partition("(")
     rest = args.rstrip(")").split(", ")[1:] if api.params else []
     text = f"{head}({', '.join([inner, *[a for a in rest if a]])})"
-    return _Option(text, (api.import_path,), 0.1 - 0.5 * made.needs_import, "template")
+    return _Option(text, (api.import_path,), w.wrap_base - w.needs_import_penalty * made.needs_import, "template")
 
 
-def _template_option(made: Template, api: ApiEntry, prior: float, fillers: Fillers) -> _Option:
-    score = prior - 0.3 + 0.1 * made.filled - (0.0 if made.complete else 1.0) - (0.5 if made.needs_import else 0.0)
+def _template_option(made: Template, api: ApiEntry, prior: float, w: OfflineWeights) -> _Option:
+    score = (prior - w.template_penalty + w.template_filled * made.filled - (0.0 if made.complete else w.incomplete_penalty)
+             - (w.needs_import_penalty if made.needs_import else 0.0))
     if api.kind in (ApiKind.METHOD, ApiKind.ALIAS):
-        score += 0.1  # reachable from an object in scope without an import
+        score += w.method_bonus  # reachable from an object in scope without an import
     return _Option(made.text, (api.import_path,), score, "template", snippet=made.snippet if not made.complete else None)
 
 
-def _score(adapted: Adapted, fillers: Fillers, comment: str | None = None) -> float:
-    """How well the context supports an adapted example (weights set on the development problems)."""
+def _score(adapted: Adapted, fillers: Fillers, w: OfflineWeights, comment: str | None = None) -> float:
+    """How well the context supports an adapted example."""
     stated = len([c for c in comment_constants(comment if comment is not None else fillers.intent) if c.kind == "number"])
-    score = 0.15 * adapted.filled - 0.1 * adapted.kept - 0.05 * adapted.dropped + 0.2 * adapted.mentions_used
+    score = w.filled * adapted.filled - w.kept_penalty * adapted.kept - w.dropped_penalty * adapted.dropped + w.mentions * adapted.mentions_used
     if stated:
-        score += 0.4 * min(adapted.constants_used, stated) / stated
+        score += w.constants * min(adapted.constants_used, stated) / stated
     usage: Usage = adapted.usage
     if fillers.assign_count:
-        score += 0.3 if usage.targets == fillers.assign_count else -0.3 if fillers.assign_count > 1 or usage.targets > 1 else 0
+        score += w.targets if usage.targets == fillers.assign_count else -w.targets if fillers.assign_count > 1 or usage.targets > 1 else 0
     return score
 
 

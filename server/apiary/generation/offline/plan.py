@@ -14,6 +14,7 @@ from apiary.docs.entry import ApiEntry
 from apiary.retrieval.encoder import Encoder, is_ready
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.text import STOP_WORDS, split_identifier, stem
+from apiary.weights import OfflineWeights, load_weights
 
 _STEP_BREAK = re.compile(
     r"(?:[.;!?](?:\s+|$))|,\s+|\b(?:and\s+then|then|and|after\s+that|afterwards|finally|also|furthermore|moreover|"
@@ -34,14 +35,16 @@ def steps_of(intent: str) -> list[str]:
     return [p for p in pieces if len([w for w in re.findall(r"[A-Za-z]+", p) if w.lower() not in STOP_WORDS]) >= 1]
 
 
-def plan(intent: str, apis: Sequence[ApiEntry], index_of, encoder: Encoder | None) -> list[Step]:
+def plan(intent: str, apis: Sequence[ApiEntry], index_of, encoder: Encoder | None,
+         weights: OfflineWeights | None = None) -> list[Step]:
     """Assign each API to the step of the comment it matches best, in the comment's order.
 
     Returns one step per API that found a step of its own; APIs competing for the same step keep
-    the better-matching one.
+    the better-matching one. The search is exhaustive, so ``weights`` bounds the steps and APIs.
     """
-    pieces = steps_of(intent)[:6]
-    apis = list(apis)[:4]
+    w = weights if weights is not None else load_weights().offline
+    pieces = steps_of(intent)[: w.max_steps]
+    apis = list(apis)[: w.max_step_apis]
     if len(pieces) < 2 or len(apis) < 2:
         return []
     scores = _match(pieces, apis, index_of, encoder)

@@ -10,6 +10,7 @@ from apiary.docs.entry import ApiEntry, ApiKind, Param
 from apiary.generation.offline.constants import bind_to_parameters, comment_constants
 from apiary.generation.offline.fillers import Fillers, Local
 from apiary.retrieval.index import LibraryIndex
+from apiary.weights import OfflineWeights, load_weights
 
 _CALLABLE_NAME = re.compile(r"(?:^|_)(?:fn|func|function|callback|key|predicate|hook|transform)$")
 _NUMERIC = re.compile(r"\b(?:int|float|Number|complex)\b")
@@ -46,7 +47,8 @@ class Template:
     needs_import: bool
 
 
-def template(entry: ApiEntry, fillers: Fillers, index: LibraryIndex, comment: str, receiver: str | None = None) -> Template | None:
+def template(entry: ApiEntry, fillers: Fillers, index: LibraryIndex, comment: str, receiver: str | None = None,
+             weights: OfflineWeights | None = None) -> Template | None:
     """``receiver.method(args)`` or ``Name(args)`` with every required parameter filled or a tab stop."""
     if entry.kind not in (ApiKind.FUNCTION, ApiKind.METHOD, ApiKind.ALIAS, ApiKind.CLASS, ApiKind.EXTERNAL):
         return None
@@ -61,7 +63,8 @@ def template(entry: ApiEntry, fillers: Fillers, index: LibraryIndex, comment: st
         head, needs_import = ref.text, ref.needs_import
     params = [p for p in entry.params if p.kind not in ("var_positional", "var_keyword")]
     constants = comment_constants(comment)
-    bound = bind_to_parameters(comment, [p.name for p in params], constants)
+    distance = (weights if weights is not None else load_weights().offline).bind_distance
+    bound = bind_to_parameters(comment, [p.name for p in params], constants, max_distance=distance)
     numbers = [c for c in constants if c.kind == "number" and c not in bound.values()]
     strings = [c for c in constants if c.kind == "string"]
     taken: set[str] = {receiver} if receiver else set()
