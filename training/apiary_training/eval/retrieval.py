@@ -22,6 +22,14 @@ def recall_at_k(relevant: Iterable[str], ranked: Sequence[str], k: int) -> float
     return len(relevant & set(ranked[:k])) / len(relevant)
 
 
+def all_at_k(relevant: Iterable[str], ranked: Sequence[str], k: int) -> float:
+    """1 when every relevant document is in the top k, else 0."""
+    relevant = set(relevant)
+    if not relevant:
+        raise ValueError("all@k needs at least one relevant document")
+    return float(relevant <= set(ranked[:k]))
+
+
 def reciprocal_rank(relevant: Iterable[str], ranked: Sequence[str]) -> float:
     relevant = set(relevant)
     for rank, doc in enumerate(ranked, 1):

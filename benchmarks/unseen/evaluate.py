@@ -1,0 +1,131 @@
+"""Rank every problem's APIs three ways, on one library's index at a time: Apiary's retriever (the
+whole editor context), and two plain baselines that read only the comment: BM25 over the API texts
+and all-MiniLM-L6-v2 cosine over the stored API vectors."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from apiary.context import extract_context_from_prefix
+from apiary.docs.entry import ApiEntry
+from apiary.retrieval.encoder import Encoder
+from apiary.retrieval.hybrid import HybridRetriever
+from apiary.retrieval.index import LibraryIndex
+from apiary.retrieval.query import query_from_context
+from apiary.retrieval.text import lexical_tokens
+from apiary_training.eval.retrieval import all_at_k, recall_at_k, reciprocal_rank
+
+METHODS = ("apiary", "bm25", "minilm")
+KS = (1, 3, 5)
+#: the first queries of a library warm caches up and are timed again afterwards
+WARM_UP = 10
+
+RetrieverFactory = Callable[[Encoder, list[LibraryIndex]], HybridRetriever]
+
+
+@dataclass
+class LibraryResult:
+    name: str
+    split: str
+    kind: str
+    apis: int
+    #: method -> one (gold, ranked gold keys) pair per problem
+    ranked: dict[str, list[tuple[list[str], list[str]]]] = field(default_factory=dict)
+    latencies_ms: list[float] = field(default_factory=list)
+    task_ids: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {"split": self.split, "kind": self.kind, "apis": self.apis, "problems": len(self.task_ids)} | {
+            method: metrics(pairs) for method, pairs in self.ranked.items()
+        }
+
+
+def metrics(pairs: Sequence[tuple[list[str], list[str]]], ks: Sequence[int] = KS) -> dict[str, float]:
+    n = len(pairs) or 1
+    result = {f"R@{k}": sum(recall_at_k(g, r, k) for g, r in pairs) / n for k in ks}
+    result["MRR"] = sum(reciprocal_rank(g, r) for g, r in pairs) / n
+    result["all@5"] = sum(all_at_k(g, r, 5) for g, r in pairs) / n
+    return {k: round(v, 4) for k, v in result.items()}
+
+
+def matches(gold: str, entry: ApiEntry) -> bool:
+    """A gold API names an entry by import path, defining path, a dotted tail (``Table.keep``), or a
+    bare name (TorchDataEval's ``cycle``)."""
+    if gold in (entry.import_path, entry.qualname):
+        return True
+    if "." not in gold:
+        return gold == entry.name
+    return entry.import_path.endswith("." + gold) or entry.qualname.endswith("." + gold)
+
+
+def gold_keys(gold: Sequence[str], entries: Sequence[ApiEntry]) -> list[str]:
+    """Each ranked entry as the gold API it is, or as its own import path."""
+    return [next((g for g in gold if matches(g, e)), e.import_path) for e in entries]
+
+
+def evaluate_library(
+    name: str, split: str, kind: str, index: LibraryIndex, problems: Sequence[dict],
+    encoder: Encoder, make_retriever: RetrieverFactory, top_k: int = max(KS),
+) -> LibraryResult:
+    retriever = make_retriever(encoder, [index])
+    result = LibraryResult(name, split, kind, len(index.entries), {m: [] for m in METHODS})
+    queries = [query_from_context(extract_context_from_prefix(p["prompt"])) for p in problems]
+    for query in queries[:WARM_UP]:
+        retriever.search(query, top_k=top_k)
+    intents = [p.get("intent") or q.intent for p, q in zip(problems, queries, strict=True)]
+    dense = _dense_scores(index, encoder, intents)
+    for i, (problem, query) in enumerate(zip(problems, queries, strict=True)):
+        gold = list(problem["gold_apis"])
+        started = time.perf_counter()
+        found = retriever.search(query, top_k=top_k)
+        result.latencies_ms.append((time.perf_counter() - started) * 1000)
+        result.ranked["apiary"].append((gold, gold_keys(gold, [f.entry for f in found])))
+        lexical = index.lexical_scores(lexical_tokens(intents[i]))
+        result.ranked["bm25"].append((gold, gold_keys(gold, top_distinct(index, lexical, top_k))))
+        result.ranked["minilm"].append((gold, gold_keys(gold, top_distinct(index, dense[i], top_k))))
+        result.task_ids.append(problem["task_id"])
+    return result
+
+
+def _dense_scores(index: LibraryIndex, encoder: Encoder, texts: list[str]) -> np.ndarray:
+    vectors = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
+    return index.dense_scores(vectors)
+
+
+def top_distinct(index: LibraryIndex, scores: np.ndarray, k: int) -> list[ApiEntry]:
+    """The ``k`` best entries with distinct names, as the retriever returns them."""
+    seen: set[str] = set()
+    chosen: list[ApiEntry] = []
+    for i in np.argsort(-scores, kind="stable"):
+        entry = index.entries[int(i)]
+        if scores[i] <= 0 or entry.name in seen:
+            continue
+        seen.add(entry.name)
+        chosen.append(entry)
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def pooled(results: Sequence[LibraryResult]) -> dict:
+    """Every problem counted once, whatever its library."""
+    summary = {m: metrics([pair for r in results for pair in r.ranked[m]]) for m in METHODS}
+    latencies = sorted(x for r in results for x in r.latencies_ms)
+    summary["problems"] = len(latencies)
+    summary["libraries"] = len(results)
+    if latencies:
+        summary["latency_ms"] = {"p50": round(statistics.median(latencies), 2), "p95": round(percentile(latencies, 95), 2)}
+    return summary
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    if not values:
+        return 0.0
+    position = (len(values) - 1) * q / 100
+    low, high = int(position), min(int(position) + 1, len(values) - 1)
+    return values[low] + (values[high] - values[low]) * (position - low)
