@@ -23,6 +23,7 @@ from pathlib import Path
 from apiary.retrieval.encoder import load_encoder
 from apiary.retrieval.hybrid import HybridRetriever
 from apiary.retrieval.store import IndexStore
+from apiary.weights import load_weights
 from apiary_training.suite.definition import load_suite
 from apiary_training.suite.problems import SuiteCache
 from benchmarks.unseen.evaluate import LibraryResult, evaluate_library, pooled
@@ -49,6 +50,7 @@ def main(argv: list[str] | None = None) -> dict:
     report = {
         "split": "given" if args.problems else args.split,
         "encoder": encoder.id,
+        "weights": (load_weights(Path(args.weights)) if args.weights else load_weights()).fitted,
         "seconds": round(time.perf_counter() - started, 1),
         "libraries": {r.name: r.summary() for r in results},
         "pooled": pooled(results),
@@ -72,8 +74,10 @@ def _sets(args: argparse.Namespace, cache: SuiteCache, store: IndexStore):
 
 
 def _retriever_factory(args: argparse.Namespace):
+    weights = load_weights(Path(args.weights)).retrieval if args.weights else None
+
     def make(encoder, indexes):
-        return HybridRetriever(encoder, indexes)
+        return HybridRetriever(encoder, indexes, weights)
 
     return make
 
@@ -101,6 +105,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--cache", default=str(HERE.parent / ".cache" / "unseen"))
     parser.add_argument("--encoder", help="encoder directory (default: the bundled all-MiniLM-L6-v2)")
     parser.add_argument("--no-quantize", action="store_true", help="float32 encoder (default: int8 on CPU)")
+    parser.add_argument("--weights", help="a weights file to rank with (default: the shipped server/apiary/weights.json)")
     parser.add_argument("--json", help="where the figures go (default: benchmarks/results/unseen-<split>.json)")
     parser.add_argument("--per-problem", help="also write every problem's rankings to this JSON Lines file")
     return parser

@@ -18,7 +18,7 @@ from apiary.retrieval.hybrid import HybridRetriever
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.query import query_from_context
 from apiary.retrieval.text import lexical_tokens
-from apiary_training.eval.retrieval import all_at_k, recall_at_k, reciprocal_rank
+from apiary_training.eval.retrieval import all_at_k, gold_keys, recall_at_k, reciprocal_rank
 
 METHODS = ("apiary", "bm25", "minilm")
 KS = (1, 3, 5)
@@ -51,21 +51,6 @@ def metrics(pairs: Sequence[tuple[list[str], list[str]]], ks: Sequence[int] = KS
     result["MRR"] = sum(reciprocal_rank(g, r) for g, r in pairs) / n
     result["all@5"] = sum(all_at_k(g, r, 5) for g, r in pairs) / n
     return {k: round(v, 4) for k, v in result.items()}
-
-
-def matches(gold: str, entry: ApiEntry) -> bool:
-    """A gold API names an entry by import path, defining path, a dotted tail (``Table.keep``), or a
-    bare name (TorchDataEval's ``cycle``)."""
-    if gold in (entry.import_path, entry.qualname):
-        return True
-    if "." not in gold:
-        return gold == entry.name
-    return entry.import_path.endswith("." + gold) or entry.qualname.endswith("." + gold)
-
-
-def gold_keys(gold: Sequence[str], entries: Sequence[ApiEntry]) -> list[str]:
-    """Each ranked entry as the gold API it is, or as its own import path."""
-    return [next((g for g in gold if matches(g, e)), e.import_path) for e in entries]
 
 
 def evaluate_library(

@@ -58,10 +58,25 @@ class RetrievalWeights:
     returns_many: float = 0.4  # returns a list or tuple, for ``a, b = ``
     module_kind: float = -0.3  # a module is rarely the answer to "what do I call"
     popularity: float = 0.03  # log(1 + uses in the library's own code)
+    dense_context: float = 0.0  # cosine of the intent read with its code (enclosing function, assigned name)
+    file_calls: float = 0.0  # how often the file already calls the API's name (log scale, 1 at ten)
+    dense_rank: float = 0.0  # 1 / (1 + rank) by the dense score
+    dense_context_rank: float = 0.0  # 1 / (1 + rank) by the dense score of the intent with its code
+    lexical_rank: float = 0.0  # 1 / (1 + rank) by the lexical score
+    imported_parent: float = 0.0  # lives directly in a module or class the file imports
+    member_unreachable: float = 0.0  # a method or property of a class no object in scope is
+    kind_class: float = 0.0  # a class
+    kind_function: float = 0.0  # a function (or a functional alias)
+    kind_method: float = 0.0  # a method
+    kind_attribute: float = 0.0  # a property or attribute
+    kind_external: float = 0.0  # a name re-exported from a library we did not index
+    path_depth: float = 0.0  # how deep the import path is (0 for lib.f, 1 from lib.a.B.m on)
     alternative_margin: float = 0.05  # an API a top result's docs recommend lands this far below it
+    cross_encoder: float = 0.0  # times the API reranker's logit, when the apiReranker setting names one
     candidates: int = 200  # results kept per library before names are made distinct
     max_clauses: int = 2  # steps of a comment encoded (encoding is most of a query's time)
     alternatives_from: int = 8  # top results whose recommended alternatives are lifted
+    rerank_top: int = 30  # distinct APIs the API reranker reads per query
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 from benchmarks.unseen.__main__ import main
-from benchmarks.unseen.evaluate import gold_keys, matches, metrics
+from benchmarks.unseen.evaluate import metrics
 
 from apiary.docs.entry import ApiEntry, ApiKind
+from apiary_training.eval.retrieval import gold_keys, matches
 from apiary_training.suite.definition import SuiteError, load_suite
 
 SUITE = Path(__file__).resolve().parents[2] / "benchmarks" / "unseen" / "suite.json"

@@ -119,6 +119,8 @@ class LibraryIndex:
     alternatives: list[list[list[int]]] = field(init=False)
     #: for each entry, the library classes its parameters are annotated with
     param_classes: list[tuple[str, ...]] = field(init=False)
+    #: each entry's place in the library, the same for every query: kind one-hots, path depth
+    shape: dict[str, np.ndarray] = field(init=False)
 
     def __post_init__(self) -> None:
         if len(self.entries) != len(self.vectors):
@@ -149,6 +151,7 @@ class LibraryIndex:
         self.param_classes = [
             tuple(c for c in (self.class_of_annotation(p.annotation) for p in e.params) if c) for e in self.entries
         ]
+        self.shape = entry_shape(self.entries)
 
     @property
     def name(self) -> str:
@@ -233,6 +236,23 @@ def encode_entries(
     if not entries:
         return np.zeros((0, encoder.dim), dtype=np.float32)
     return np.stack([known[k] if k is not None else zero for k in keys]).astype(np.float32)
+
+
+_KIND_GROUPS = {
+    "kind_class": (ApiKind.CLASS,),
+    "kind_function": (ApiKind.FUNCTION, ApiKind.ALIAS),
+    "kind_method": (ApiKind.METHOD,),
+    "kind_attribute": (ApiKind.PROPERTY, ApiKind.ATTRIBUTE),
+    "kind_external": (ApiKind.EXTERNAL,),
+}
+
+
+def entry_shape(entries: Sequence[ApiEntry]) -> dict[str, np.ndarray]:
+    """What kind of API each entry is, and how deep its import path is (``lib.f`` 0, ``lib.a.B.m``
+    2/3, capped at 1)."""
+    shape = {name: np.asarray([float(e.kind in kinds) for e in entries], dtype=np.float32) for name, kinds in _KIND_GROUPS.items()}
+    shape["path_depth"] = np.asarray([min(e.import_path.count(".") - 1, 3) / 3 for e in entries], dtype=np.float32).clip(0, 1)
+    return shape
 
 
 def _name_stem_matrix(words_per_entry: list[list[str]]) -> tuple[list[str], np.ndarray]:

@@ -8,10 +8,11 @@ which names, which imported names are still unused, and what objects are in scop
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, replace
 
 from apiary.context import EditorContext, ValueOrigin, extract_context_from_prefix
-from apiary.retrieval.text import lexical_tokens
+from apiary.retrieval.text import humanize, lexical_tokens
 
 # Words that start a new step in a multi-step request ("zip them, then cycle three times").
 _CLAUSE_BREAK = re.compile(
@@ -50,6 +51,11 @@ class ApiQuery:
     recent_calls: tuple[str, ...] = ()
     #: how many names the cursor line assigns (``a, b = ``): an API returning that many values fits
     assign_count: int = 0
+    #: how often the file calls each name before the cursor: what a file calls, it calls again
+    call_counts: tuple[tuple[str, int], ...] = ()
+    #: the intent with what the code around it says (the enclosing function, the name being
+    #: assigned): a second text to compare with the APIs', for comments that lean on their code
+    context_text: str = ""
 
     @property
     def is_empty(self) -> bool:
@@ -86,7 +92,32 @@ def query_from_context(context: EditorContext) -> ApiQuery:
         code_words=context.code_identifiers[:30],
         recent_calls=recent_calls(code_after_imports),
         assign_count=len([t for t in (context.assign_target or "").split(",") if t.strip()]),
+        call_counts=tuple(Counter(m.group(1) for m in _CALL.finditer(code_after_imports)).items()),
+        context_text=context_text(context),
     )
+
+
+def context_text(context: EditorContext) -> str:
+    """``<intent> (in <enclosing function>) -> <assigned name>``, names read as words; "" when the
+    code adds nothing to the intent."""
+    parts = [context.intent]
+    function = enclosing_function(context.text_before, len(context.indent.expandtabs(4)))
+    if function:
+        parts.append(f"(in {humanize(function)})")
+    if context.assign_target:
+        parts.append(f"-> {humanize(context.assign_target)}")
+    return " ".join(parts) if context.intent and len(parts) > 1 else ""
+
+
+_DEF = re.compile(r"^([ \t]*)(?:async[ \t]+)?def[ \t]+(\w+)", re.MULTILINE)
+
+
+def enclosing_function(text_before: str, indent: int) -> str | None:
+    """The name of the innermost ``def`` the cursor's statement (indented ``indent``) is inside."""
+    for match in reversed(list(_DEF.finditer(text_before))):
+        if len(match.group(1).expandtabs(4)) < indent:
+            return match.group(2)
+    return None
 
 
 def recent_calls(code: str, lines: int = 40) -> tuple[str, ...]:

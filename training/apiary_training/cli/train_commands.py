@@ -1,4 +1,4 @@
-"""``apiary-train train {clm,retriever,seq2seq,classifier} ...``: each trainer parses its own typed
+"""``apiary-train train {clm,retriever,seq2seq,classifier,ranker,crossencoder} ...``: each trainer parses its own typed
 arguments (``apiary-train train clm --help`` lists them), as transformers' example scripts do."""
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ TRAINERS = {
     "retriever": "fine-tune the dual-encoder API retriever from all-MiniLM-L6-v2",
     "seq2seq": "description -> API sequence (MiniLM encoder, small decoder, beam search)",
     "classifier": "intent-snippet cross-encoder, usable as a reranker",
+    "ranker": "fit the retriever's weights on the dev libraries of the many-library suite",
+    "crossencoder": "API reranker: a MiniLM cross-encoder over the retriever's best APIs",
 }
 
 

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from apiary.docs.entry import ApiEntry
+
 KS = (1, 5, 10)
 
 
@@ -20,6 +22,21 @@ def recall_at_k(relevant: Iterable[str], ranked: Sequence[str], k: int) -> float
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
     return len(relevant & set(ranked[:k])) / len(relevant)
+
+
+def matches(gold: str, entry: ApiEntry) -> bool:
+    """A gold API names an entry by import path, defining path, a dotted tail (``Table.keep``), or a
+    bare name (TorchDataEval's ``cycle``)."""
+    if gold in (entry.import_path, entry.qualname):
+        return True
+    if "." not in gold:
+        return gold == entry.name
+    return entry.import_path.endswith("." + gold) or entry.qualname.endswith("." + gold)
+
+
+def gold_keys(gold: Sequence[str], entries: Sequence[ApiEntry]) -> list[str]:
+    """Each ranked entry as the gold API it is, or as its own import path."""
+    return [next((g for g in gold if matches(g, e)), e.import_path) for e in entries]
 
 
 def all_at_k(relevant: Iterable[str], ranked: Sequence[str], k: int) -> float:

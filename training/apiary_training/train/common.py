@@ -44,6 +44,19 @@ def iter_jsonl(path: str | Path, required: tuple[str, ...]) -> Iterator[dict]:
             yield record
 
 
+class TimeLimit:
+    """The same wall-clock cap for a hand-written training loop: ask `reached` after each step."""
+
+    def __init__(self, minutes: float | None):
+        self.seconds = None if minutes is None else minutes * 60
+        self.started = time.monotonic()
+        self.stopped = False
+
+    def reached(self) -> bool:
+        self.stopped = self.seconds is not None and time.monotonic() - self.started > self.seconds
+        return self.stopped
+
+
 class TimeLimitCallback(TrainerCallback):
     """Stops training (after saving, as at the end) once ``minutes`` of wall-clock time have passed:
     runs on a shared CPU are capped by time, not by steps."""
