@@ -8,11 +8,15 @@ canonical one, and turns definitions into `ApiEntry` values. Pure: works on `Mod
 from __future__ import annotations
 
 import dataclasses
+import logging
 from dataclasses import dataclass
 
+from apiary.docs.assigned import AssignedEntries, Assignments
 from apiary.docs.docstrings import declared_aliases, extract_examples, first_sentence
 from apiary.docs.entry import ApiEntry, ApiKind, signature_text
 from apiary.docs.python_module import Definition, ModuleDoc
+
+log = logging.getLogger(__name__)
 
 _MAX_HOPS = 12
 
@@ -21,7 +25,7 @@ _MAX_HOPS = 12
 class Target:
     """What a public name resolves to."""
 
-    kind: str  # "definition" | "module" | "external"
+    kind: str  # "definition" | "binding" (a name bound by assignment) | "module" | "external"
     module: str  # defining module, or the module itself, or the external dotted path
     local_name: str = ""
 
@@ -38,7 +42,14 @@ class ExportResolver:
         if name in doc.definitions:
             return Target("definition", module, name)
         if name in doc.imports:
-            return self.resolve_dotted(doc.imports[name], hops + 1)
+            found = self.resolve_dotted(doc.imports[name], hops + 1)
+            # ``try: from _speedups import f`` / ``except ImportError: f = _slow_f``: the package's own
+            # binding names the API; a fallback ``f = None`` does not
+            binding = doc.bindings.get(name)
+            if binding is None or binding.form not in ("name", "call") or (found is not None and found.kind != "external"):
+                return found
+        if name in doc.bindings:
+            return Target("binding", module, name)
         if f"{module}.{name}" in self.modules:
             return Target("module", f"{module}.{name}")
         for source in self._wildcard_sources(doc):
@@ -64,6 +75,8 @@ class ExportResolver:
                 full = target.local_name + local[len(head) :]
                 if full in self.modules[target.module].definitions:
                     return Target("definition", target.module, full)
+                if full in self.modules[target.module].bindings:  # ``Registry.Quantity: TypeAlias = ...``
+                    return Target("binding", target.module, full)
             return None
         return Target("external", dotted)
 
@@ -72,6 +85,8 @@ class ExportResolver:
         if doc.all_names is not None:
             return list(dict.fromkeys(doc.all_names))
         names = [n for n in doc.definitions if "." not in n and not n.startswith("_")]
+        # a name both imported and assigned (a fallback) is exported only as its import would be
+        names.extend(n for n in doc.bindings if "." not in n and not n.startswith("_") and n not in doc.imports)
         if doc.is_package or doc.is_stub:
             names.extend(self._implicit_reexports(module, doc))
         for source in self._wildcard_sources(doc):
@@ -114,9 +129,17 @@ def is_public_module(module: str) -> bool:
     return not any(part.startswith("_") and part != "__init__" for part in module.split("."))
 
 
-def canonical(paths: list[str]) -> str:
-    """The path a user would write: fewest dots, then shortest."""
-    return min(paths, key=lambda p: (p.count("."), len(p), p))
+def canonical(paths: list[str], home: str = "", plain_modules: frozenset[str] = frozenset()) -> str:
+    """The path a user would write: fewest dots, then shortest. A top-level single-file module other
+    than the one defining the API (``plain_modules``) comes last at equal depth: it is a script or shim
+    re-exporting it (peewee's ``pwiz.py``: ``from peewee import *``), not where users import it from."""
+    top = home.split(".", 1)[0]
+
+    def elsewhere(path: str) -> bool:
+        head = path.split(".", 1)[0]
+        return head != top and head in plain_modules
+
+    return min(paths, key=lambda p: (p.count("."), elsewhere(p), len(p), p))
 
 
 def build_entries(modules: dict[str, ModuleDoc], library: str) -> list[ApiEntry]:
@@ -124,8 +147,11 @@ def build_entries(modules: dict[str, ModuleDoc], library: str) -> list[ApiEntry]
     paths = public_paths(modules)
     entries: list[ApiEntry] = []
     class_paths: dict[tuple[str, str], str] = {}
+    def_paths: dict[tuple[str, str], str] = {}
+    binding_paths: dict[tuple[str, str], str] = {}
+    plain_modules = frozenset(m for m, doc in modules.items() if "." not in m and not doc.is_package)
     for (module, local), candidates in paths.items():
-        path = canonical(candidates)
+        path = canonical(candidates, module if module != "<external>" else "", plain_modules)
         if module == "<external>":
             entries.append(_external_entry(path, local, library))
         elif local == "":
@@ -134,11 +160,49 @@ def build_entries(modules: dict[str, ModuleDoc], library: str) -> list[ApiEntry]
             definition = modules[module].definitions[local]
             if definition.kind == ApiKind.CLASS:
                 class_paths[(module, local)] = path
+            def_paths[(module, local)] = path
             entries.append(_definition_entry(modules[module], definition, path, library, owner=None))
-    entries.extend(_members(modules, class_paths, library))
+        elif local in modules[module].bindings:
+            binding_paths[(module, local)] = path
+    children = _children_by_class(modules)
+    try:
+        return _with_assignments(modules, library, entries, dict(class_paths), def_paths, binding_paths, children)
+    except Exception:  # noqa: BLE001 - never lose a library to what its assignments say
+        log.warning("%s: names bound by assignment were not indexed", library, exc_info=True)
+    entries = entries + _members(modules, class_paths, library, children)
     resolve_bases = _base_resolver(modules, class_paths)
     entries = [_with_resolved_bases(e, resolve_bases) for e in entries]
     entries.extend(_aliases([e for e in entries if e.kind != ApiKind.MODULE]))
+    return _distinct_import_paths(entries)
+
+
+def _with_assignments(
+    modules: dict[str, ModuleDoc],
+    library: str,
+    entries: list[ApiEntry],
+    class_paths: dict[tuple[str, str], str],
+    def_paths: dict[tuple[str, str], str],
+    binding_paths: dict[tuple[str, str], str],
+    children: dict[tuple[str, str], list[tuple[str, Definition]]],
+) -> list[ApiEntry]:
+    """`build_entries` with the names the package binds by assignment (see `assigned.py`)."""
+    resolver = ExportResolver(modules)
+    assignments = Assignments(modules, resolver.resolve)
+    assigned = AssignedEntries(assignments, library, class_paths, def_paths)
+    entries = list(entries)
+    for cls in [*assigned.claim_aliased_private_classes(binding_paths), *assigned.claim_reachable_classes(children)]:
+        doc = modules[cls[0]]
+        entries.append(_definition_entry(doc, doc.definitions[cls[1]], class_paths[cls], library, owner=None))
+    entries.extend(_members(modules, class_paths, library, children))
+    entries.extend(assigned.member_entries(class_paths))
+    resolve_bases = _base_resolver(modules, class_paths, assignments)
+    entries = [_with_resolved_bases(e, resolve_bases) for e in entries]
+    entries.extend(_aliases([e for e in entries if e.kind != ApiKind.MODULE]))
+
+    def members_under(classes: dict[tuple[str, str], str]) -> list[ApiEntry]:
+        return [_with_resolved_bases(e, resolve_bases) for e in _members(modules, classes, library, children)]
+
+    entries.extend(assigned.module_entries(binding_paths, members_under, resolve_bases))
     return _distinct_import_paths(entries)
 
 
@@ -217,13 +281,19 @@ def _external_entry(path: str, target: str, library: str) -> ApiEntry:
     )
 
 
-def _base_resolver(modules: dict[str, ModuleDoc], class_paths: dict[tuple[str, str], str]):
+def _base_resolver(modules: dict[str, ModuleDoc], class_paths: dict[tuple[str, str], str],
+                   assignments: Assignments | None = None):
     resolver = ExportResolver(modules)
 
     def resolve(base: str, module: str) -> str:
         target = resolver.resolve_dotted(base) if "." in base else resolver.resolve(module, base)
         if target is not None and target.kind == "definition":
             return class_paths.get((target.module, target.local_name), base)
+        if assignments is not None and (target is None or target.kind == "binding"):
+            # a base named through an assignment: ``facets.PlainRegistry.Quantity`` (``Quantity = PlainQuantity``)
+            cls = assignments.base_class(module, base)
+            if cls is not None:
+                return class_paths.get(cls, base)
         return base
 
     return resolve

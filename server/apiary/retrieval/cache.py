@@ -29,7 +29,7 @@ from apiary.retrieval.index import LibraryIndex, LibraryInfo, dense_text, text_k
 log = logging.getLogger(__name__)
 
 #: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt.
-INDEX_FORMAT_VERSION = 2
+INDEX_FORMAT_VERSION = 3
 LOCK_TIMEOUT_S = 600
 
 
