@@ -23,11 +23,14 @@ from apiary.pipeline import Pipeline
 from apiary.retrieval.encoder import CachedEncoder, Encoder
 from apiary.retrieval.hybrid import HybridRetriever
 from apiary.retrieval.index import LibraryIndex
+from apiary.retrieval.rerank import ApiReranker, CrossEncoderReranker, RerankerError
 
 log = logging.getLogger(__name__)
 
 #: "default" is what users and the benchmarks call the offline generator
 GENERATOR_ALIASES = {"default": "offline"}
+#: what a problem with the API reranker ends with: retrieval goes on with the fused score
+WITHOUT_API_RERANKER = "APIs are ranked without it"
 
 
 @dataclass
@@ -40,6 +43,8 @@ class ModelOptions:
     dtype: str = "auto"
     #: a trained intent-snippet classifier that ranks candidates instead of the encoder's similarity
     reranker: str | None = None
+    #: a trained cross-encoder (`apiary-train train crossencoder`) that reranks the retriever's best APIs
+    api_reranker: str | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -61,11 +66,11 @@ def build_engine(
     workspace_files: Callable[[], Iterable[Path]] = lambda: (),
 ) -> Engine:
     encoder = CachedEncoder(encoder)  # queries repeat; the indexes are built with the encoder itself
-    retriever = HybridRetriever(encoder, indexes)
     corpus = CorpusStore(workspace_files)
     generators: dict[str, Generator] = {"offline": OfflineGenerator(indexes, corpus.for_index, encoder)}
     models = models or ModelOptions()
     problems = _add_model_generators(generators, models)
+    retriever = HybridRetriever(encoder, indexes, reranker=load_api_reranker(models, problems))
     default = GENERATOR_ALIASES.get(default_generator, default_generator)
     scorer = encoder_intent_scorer(encoder)
     if models.reranker:
@@ -75,6 +80,18 @@ def build_engine(
             problems.append(f"{error}; candidates are ranked with the encoder")
     pipeline = Pipeline(retriever, generators, default=default, intent_scorer=scorer)
     return Engine(retriever, corpus, generators, pipeline, problems)
+
+
+def load_api_reranker(options: ModelOptions, problems: list[str]) -> ApiReranker | None:
+    """The cross-encoder the options name, or None (none named, or it cannot load: a problem says why)."""
+    if not options.api_reranker:
+        return None
+    try:
+        return CrossEncoderReranker(options.api_reranker, device=options.device)
+    except RerankerError as error:
+        problems.append(f"{error}; {WITHOUT_API_RERANKER}")
+        log.info("API reranker not available: %s", error)
+        return None
 
 
 def _add_model_generators(generators: dict[str, Generator], options: ModelOptions) -> list[str]:

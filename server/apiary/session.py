@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 #: settings whose change needs the encoder reloaded and every index rebuilt
 ENCODER_KEYS = {"encoder"}
 #: settings whose change needs new generators (a model may load)
-MODEL_KEYS = {"generator", "model", "endpoint", "sketcher", "device", "reranker"}
+MODEL_KEYS = {"generator", "model", "endpoint", "sketcher", "device", "reranker", "api_reranker"}
 LIBRARY_KEYS = {"libraries", "python", "auto_discover"}
 
 
@@ -69,7 +69,7 @@ class Session:
     def _build_engine(self, encoder: Encoder) -> Engine:
         s = self.settings
         options = ModelOptions(model=s.model, endpoint=s.endpoint, sketcher=s.sketcher, device=s.device,
-                               reranker=s.reranker)
+                               reranker=s.reranker, api_reranker=s.api_reranker)
         engine = build_engine(encoder, self.libraries.indexes, options, s.generator, self._workspace_files)
         self.problems = list(engine.problems)
         return engine

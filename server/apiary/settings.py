@@ -45,6 +45,9 @@ class Settings:
     #: intent-snippet classifier directory (apiary-train train classifier) that ranks candidates;
     #: None ranks them with the encoder's similarity
     reranker: str | None = None
+    #: cross-encoder directory (apiary-train train crossencoder) that reranks the retriever's best APIs
+    #: for a comment; None ranks them with the retriever's fused score
+    api_reranker: str | None = None
     inline_completion: bool = True
     auto_discover: bool = True
 
@@ -101,6 +104,7 @@ _CHECKS: dict[str, Callable[[Any], Any]] = {
     "max_latency_ms": _int_in(10, 600_000),
     "encoder": _optional_str,
     "reranker": _optional_str,
+    "api_reranker": _optional_str,
     "inline_completion": _bool,
     "auto_discover": _bool,
 }

@@ -53,3 +53,13 @@ def test_changed_names_what_differs_and_wire_form_is_camel_case():
     assert changed(old, new) == {"encoder", "top_apis"}
     wire = to_wire(new)
     assert wire["topApis"] == 5 and wire["libraries"] == [] and "maxLatencyMs" in wire
+
+
+def test_api_reranker_parses_from_camel_case_and_a_number_falls_back_with_a_warning():
+    values, warnings = parse_overrides({"apiReranker": "/models/api-reranker"}, "init")
+    assert (values, warnings) == ({"api_reranker": "/models/api-reranker"}, [])
+    settings, warnings = layered([("config.toml", {"apiReranker": "/models/a"}), ("init", {"apiReranker": 3})])
+    assert settings.api_reranker == "/models/a"
+    assert warnings == ["init: 'apiReranker' = 3 is invalid (expected a string or null); using the default"]
+    assert layered([("init", {"apiReranker": " "})])[0].api_reranker is None
+    assert Settings().api_reranker is None and to_wire(Settings())["apiReranker"] is None

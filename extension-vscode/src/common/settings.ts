@@ -22,6 +22,7 @@ export interface ServerSettings {
   maxLatencyMs: number;
   encoder: string | null;
   reranker: string | null;
+  apiReranker: string | null;
   inlineCompletion: boolean;
   autoDiscover: boolean;
 }
@@ -38,6 +39,7 @@ export const DEFAULT_SETTINGS: Readonly<ServerSettings> = Object.freeze({
   maxLatencyMs: 500,
   encoder: null,
   reranker: null,
+  apiReranker: null,
   inlineCompletion: true,
   autoDiscover: true,
 });
@@ -80,7 +82,7 @@ export function readSettings(config: ConfigReader, warn: (message: string) => vo
     }
   };
   checked("libraries", stringList);
-  for (const key of ["python", "model", "sketcher", "encoder", "reranker"] as const) {
+  for (const key of ["python", "model", "sketcher", "encoder", "reranker", "apiReranker"] as const) {
     checked(key, (value) => (typeof value === "string" ? value.trim() || undefined : undefined));
   }
   checked("endpoint", (value) => (typeof value === "string" && /^https?:\/\/\S+$/.test(value.trim()) ? value.trim() : undefined));
@@ -109,6 +111,7 @@ export function toServerSettings(settings: ServerSettings, context: SettingsCont
     sketcher: settings.sketcher && isUrl(settings.sketcher) ? settings.sketcher : expandModel(settings.sketcher, context),
     encoder: expand(settings.encoder),
     reranker: expand(settings.reranker),
+    apiReranker: expand(settings.apiReranker),
   };
 }
 

@@ -16,7 +16,7 @@ const properties: Record<string, { default: unknown }> = manifest.contributes.co
 describe("settings -> server options", () => {
   it("every server setting of the contract is a contributed setting with the same default", () => {
     assert.deepStrictEqual(SETTING_KEYS.sort(), [
-      "autoDiscover", "device", "encoder", "endpoint", "generator", "inlineCompletion", "libraries",
+      "apiReranker", "autoDiscover", "device", "encoder", "endpoint", "generator", "inlineCompletion", "libraries",
       "maxLatencyMs", "model", "python", "reranker", "sketcher", "topApis",
     ]);
     for (const key of SETTING_KEYS) {
@@ -80,9 +80,10 @@ describe("settings -> server options", () => {
     const hub = toServerSettings(readSettings(configFromObject({ model: "bigcode/tiny_starcoder_py", sketcher: "http://h:1/v1" })), { workspaceFolder: "/ws" });
     assert.strictEqual(hub.model, "bigcode/tiny_starcoder_py");
     assert.strictEqual(hub.sketcher, "http://h:1/v1");
-    const local = toServerSettings(readSettings(configFromObject({ model: "./models/coder", encoder: "~/enc" })), { workspaceFolder: "/ws", home: "/h" });
+    const local = toServerSettings(readSettings(configFromObject({ model: "./models/coder", encoder: "~/enc", apiReranker: "models/ce" })), { workspaceFolder: "/ws", home: "/h" });
     assert.strictEqual(local.model, "/ws/models/coder");
     assert.strictEqual(local.encoder, "/h/enc");
+    assert.strictEqual(local.apiReranker, "/ws/models/ce");
   });
 
   it("the server searches the Python extension's interpreter first, then apiary.python, else its own", () => {

@@ -25,12 +25,14 @@ def register(commands) -> None:
     complete.add_argument("--top-apis", type=int, default=2, help="retrieved APIs given to the generator (the paper's best: 2)")
     complete.add_argument("-n", type=int, default=3, help="candidates to print")
     complete.add_argument("--encoder", help="encoder directory the libraries were indexed with")
+    complete.add_argument("--api-reranker", metavar="DIR",
+                          help="cross-encoder directory (apiary-train train crossencoder) that reranks the retrieved APIs")
     complete.add_argument("--json", action="store_true", help="print JSON with provenance and timings")
     complete.set_defaults(run=run_complete)
 
 
 def run_complete(args: Namespace) -> int:
-    from apiary.assemble import ModelOptions, build_engine
+    from apiary.assemble import WITHOUT_API_RERANKER, ModelOptions, build_engine
     from apiary.cli import CliError
     from apiary.generation.types import CodeContext, GenerationSettings
     from apiary.retrieval.encoder import load_encoder
@@ -40,10 +42,12 @@ def run_complete(args: Namespace) -> int:
     prefix, suffix = split_at_cursor(text, args.line, args.column)
     store = IndexStore(index_dir(), load_encoder(args.encoder))
     indexes = [store.load(name) for name in args.lib]
-    options = ModelOptions(model=args.model, endpoint=args.endpoint, sketcher=args.sketcher)
+    options = ModelOptions(model=args.model, endpoint=args.endpoint, sketcher=args.sketcher,
+                           api_reranker=args.api_reranker)
     engine = build_engine(store.encoder, lambda: indexes, options, default_generator=args.generator)
-    for problem in engine.problems:
-        print(f"apiary complete: {problem}; using the offline generator", file=sys.stderr)
+    for problem in engine.problems:  # the API reranker's problem says itself what happens instead
+        consequence = "" if problem.endswith(WITHOUT_API_RERANKER) else "; using the offline generator"
+        print(f"apiary complete: {problem}{consequence}", file=sys.stderr)
     apis = None
     if args.api:
         apis = [entry for path in args.api for entry in [_find(indexes, path)]]

@@ -25,6 +25,8 @@ def register(commands) -> None:
     search.add_argument("--top-k", type=int, default=5)
     search.add_argument("--json", action="store_true", help="print JSON instead of a table")
     search.add_argument("--encoder", help="encoder directory the library was indexed with")
+    search.add_argument("--api-reranker", metavar="DIR",
+                        help="cross-encoder directory (apiary-train train crossencoder) that reranks the best APIs")
     search.set_defaults(run=run_search)
 
     libs = commands.add_parser("libs", help="list indexed libraries")
@@ -54,6 +56,7 @@ def run_index(args: Namespace) -> int:
 
 
 def run_search(args: Namespace) -> int:
+    from apiary.assemble import ModelOptions, load_api_reranker
     from apiary.retrieval.encoder import load_encoder
     from apiary.retrieval.hybrid import HybridRetriever
     from apiary.retrieval.query import query_from_text
@@ -62,7 +65,11 @@ def run_search(args: Namespace) -> int:
     text = sys.stdin.read() if args.query == "-" else args.query
     store = IndexStore(index_dir(), load_encoder(args.encoder))
     indexes = [store.load(name) for name in args.lib]
-    retriever = HybridRetriever(store.encoder, indexes)
+    problems: list[str] = []
+    reranker = load_api_reranker(ModelOptions(api_reranker=args.api_reranker), problems)
+    for problem in problems:
+        print(f"apiary search: {problem}", file=sys.stderr)
+    retriever = HybridRetriever(store.encoder, indexes, reranker=reranker)
     started = time.perf_counter()
     results = retriever.search(query_from_text(text), top_k=args.top_k)
     elapsed_ms = (time.perf_counter() - started) * 1000
