@@ -22,13 +22,14 @@ from pathlib import Path
 
 from apiary.retrieval.encoder import load_encoder
 from apiary.retrieval.hybrid import HybridRetriever
+from apiary.retrieval.rerank import CrossEncoderReranker
 from apiary.retrieval.store import IndexStore
 from apiary.weights import load_weights
 from apiary_training.suite.definition import load_suite
 from apiary_training.suite.problems import SuiteCache
-from benchmarks.unseen.evaluate import LibraryResult, evaluate_library, pooled
+from benchmarks.unseen.evaluate import SETS, LibraryResult, evaluate_library, pooled
 from benchmarks.unseen.report import print_report, write_report
-from benchmarks.unseen.sets import file_set, suite_sets
+from benchmarks.unseen.sets import file_set, given_sets, suite_sets
 
 HERE = Path(__file__).parent
 RESULTS = HERE.parent / "results"
@@ -45,7 +46,9 @@ def main(argv: list[str] | None = None) -> dict:
     for problem_set in _sets(args, cache, store):
         result = evaluate_library(problem_set.name, problem_set.split, problem_set.kind, problem_set.index,
                                   problem_set.problems, encoder, _retriever_factory(args))
-        print(f"  {problem_set.name}: {len(problem_set.problems)} problems, R@1 {result.summary()['apiary']['R@1']:.3f}", flush=True)
+        figures = "  ".join(f"{name} n={len(r.task_ids)} R@1 {r.summary()['apiary']['R@1']:.3f}"
+                            for name, r in result.sets.items() if r.task_ids)
+        print(f"  {problem_set.name}: {figures}", flush=True)
         results.append(result)
     report = {
         "split": "given" if args.problems else args.split,
@@ -53,7 +56,7 @@ def main(argv: list[str] | None = None) -> dict:
         "weights": (load_weights(Path(args.weights)) if args.weights else load_weights()).fitted,
         "seconds": round(time.perf_counter() - started, 1),
         "libraries": {r.name: r.summary() for r in results},
-        "pooled": pooled(results),
+        "pooled": {name: pooled(results, name) for name in SETS},
     }
     print_report(report)
     write_report(report, Path(args.json or RESULTS / f"unseen-{report['split']}.json"))
@@ -71,13 +74,16 @@ def _sets(args: argparse.Namespace, cache: SuiteCache, store: IndexStore):
     suite = load_suite(Path(args.suite))
     names = [n.strip() for n in args.libraries.split(",") if n.strip()] if args.libraries else None
     yield from suite_sets(suite, args.split, names, cache, store, args.limit)
+    if not names and not args.no_given:
+        yield from given_sets(Path(args.suite), args.split, cache, store)
 
 
 def _retriever_factory(args: argparse.Namespace):
-    weights = load_weights(Path(args.weights)).retrieval if args.weights else None
+    tree = load_weights(Path(args.weights)) if args.weights else load_weights()
+    reranker = CrossEncoderReranker(args.reranker) if args.reranker else None
 
     def make(encoder, indexes):
-        return HybridRetriever(encoder, indexes, weights)
+        return HybridRetriever(encoder, indexes, tree.retrieval, reranker, lexical_weights=tree.retrieval_lexical)
 
     return make
 
@@ -86,10 +92,11 @@ def _write_per_problem(results: list[LibraryResult], path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as f:
         for result in results:
-            for i, task_id in enumerate(result.task_ids):
-                gold, _ = result.ranked["apiary"][i]
-                row = {"task_id": task_id, "gold": gold} | {m: result.ranked[m][i][1] for m in result.ranked}
-                f.write(json.dumps(row) + "\n")
+            for set_name, part in result.sets.items():
+                for i, task_id in enumerate(part.task_ids):
+                    gold, _ = part.ranked["apiary"][i]
+                    row = {"task_id": task_id, "set": set_name, "gold": gold} | {m: part.ranked[m][i][1] for m in part.ranked}
+                    f.write(json.dumps(row) + "\n")
     print(f"per-problem rankings written to {path}")
 
 
@@ -106,6 +113,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--encoder", help="encoder directory (default: the bundled all-MiniLM-L6-v2)")
     parser.add_argument("--no-quantize", action="store_true", help="float32 encoder (default: int8 on CPU)")
     parser.add_argument("--weights", help="a weights file to rank with (default: the shipped server/apiary/weights.json)")
+    parser.add_argument("--reranker", help="an API reranker directory (apiary-train train crossencoder) over the top APIs")
+    parser.add_argument("--no-given", action="store_true", help="leave out the problem sets the suite file names (TorchDataEval, the example library)")
     parser.add_argument("--json", help="where the figures go (default: benchmarks/results/unseen-<split>.json)")
     parser.add_argument("--per-problem", help="also write every problem's rankings to this JSON Lines file")
     return parser

@@ -18,14 +18,29 @@ from apiary.retrieval.hybrid import HybridRetriever
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.query import query_from_context
 from apiary.retrieval.text import lexical_tokens
-from apiary_training.eval.retrieval import all_at_k, gold_keys, recall_at_k, reciprocal_rank
+from apiary_training.eval.retrieval import all_at_k, canonical_gold, gold_keys, recall_at_k, reciprocal_rank
 
 METHODS = ("apiary", "bm25", "minilm")
+#: mined from code that calls the library; written in users' own words (short files, a comment);
+#: a given problems file (TorchDataEval, the example library's, or one passed with --problems)
+SETS = ("mined", "user", "given")
 KS = (1, 3, 5)
 #: the first queries of a library warm caches up and are timed again afterwards
 WARM_UP = 10
 
 RetrieverFactory = Callable[[Encoder, list[LibraryIndex]], HybridRetriever]
+Pairs = list[tuple[list[str], list[str]]]
+
+
+@dataclass
+class SetResult:
+    #: method -> one (gold, ranked gold keys) pair per problem
+    ranked: dict[str, Pairs] = field(default_factory=lambda: {m: [] for m in METHODS})
+    latencies_ms: list[float] = field(default_factory=list)
+    task_ids: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict:
+        return {"problems": len(self.task_ids)} | {m: metrics(pairs) for m, pairs in self.ranked.items()}
 
 
 @dataclass
@@ -34,18 +49,15 @@ class LibraryResult:
     split: str
     kind: str
     apis: int
-    #: method -> one (gold, ranked gold keys) pair per problem
-    ranked: dict[str, list[tuple[list[str], list[str]]]] = field(default_factory=dict)
-    latencies_ms: list[float] = field(default_factory=list)
-    task_ids: list[str] = field(default_factory=list)
+    sets: dict[str, SetResult] = field(default_factory=dict)
 
     def summary(self) -> dict:
-        return {"split": self.split, "kind": self.kind, "apis": self.apis, "problems": len(self.task_ids)} | {
-            method: metrics(pairs) for method, pairs in self.ranked.items()
+        return {"split": self.split, "kind": self.kind, "apis": self.apis} | {
+            name: result.summary() for name, result in self.sets.items() if result.task_ids
         }
 
 
-def metrics(pairs: Sequence[tuple[list[str], list[str]]], ks: Sequence[int] = KS) -> dict[str, float]:
+def metrics(pairs: Pairs, ks: Sequence[int] = KS) -> dict[str, float]:
     n = len(pairs) or 1
     result = {f"R@{k}": sum(recall_at_k(g, r, k) for g, r in pairs) / n for k in ks}
     result["MRR"] = sum(reciprocal_rank(g, r) for g, r in pairs) / n
@@ -54,18 +66,26 @@ def metrics(pairs: Sequence[tuple[list[str], list[str]]], ks: Sequence[int] = KS
 
 
 def evaluate_library(
-    name: str, split: str, kind: str, index: LibraryIndex, problems: Sequence[dict],
+    name: str, split: str, kind: str, index: LibraryIndex, problem_sets: dict[str, Sequence[dict]],
     encoder: Encoder, make_retriever: RetrieverFactory, top_k: int = max(KS),
 ) -> LibraryResult:
     retriever = make_retriever(encoder, [index])
-    result = LibraryResult(name, split, kind, len(index.entries), {m: [] for m in METHODS})
+    result = LibraryResult(name, split, kind, len(index.entries))
+    for set_name, problems in problem_sets.items():
+        result.sets[set_name] = evaluate_set(index, problems, encoder, retriever, top_k)
+    return result
+
+
+def evaluate_set(index: LibraryIndex, problems: Sequence[dict], encoder: Encoder, retriever: HybridRetriever,
+                 top_k: int) -> SetResult:
+    result = SetResult()
     queries = [query_from_context(extract_context_from_prefix(p["prompt"])) for p in problems]
     for query in queries[:WARM_UP]:
         retriever.search(query, top_k=top_k)
     intents = [p.get("intent") or q.intent for p, q in zip(problems, queries, strict=True)]
     dense = _dense_scores(index, encoder, intents)
     for i, (problem, query) in enumerate(zip(problems, queries, strict=True)):
-        gold = list(problem["gold_apis"])
+        gold = canonical_gold(index, problem["gold_apis"])
         started = time.perf_counter()
         found = retriever.search(query, top_k=top_k)
         result.latencies_ms.append((time.perf_counter() - started) * 1000)
@@ -78,7 +98,7 @@ def evaluate_library(
 
 
 def _dense_scores(index: LibraryIndex, encoder: Encoder, texts: list[str]) -> np.ndarray:
-    vectors = encoder.encode(texts) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
+    vectors = encoder.encode([t or " " for t in texts]) if texts else np.zeros((0, encoder.dim), dtype=np.float32)
     return index.dense_scores(vectors)
 
 
@@ -97,12 +117,13 @@ def top_distinct(index: LibraryIndex, scores: np.ndarray, k: int) -> list[ApiEnt
     return chosen
 
 
-def pooled(results: Sequence[LibraryResult]) -> dict:
-    """Every problem counted once, whatever its library."""
-    summary = {m: metrics([pair for r in results for pair in r.ranked[m]]) for m in METHODS}
-    latencies = sorted(x for r in results for x in r.latencies_ms)
+def pooled(results: Sequence[LibraryResult], set_name: str) -> dict:
+    """Every problem of one set counted once, whatever its library."""
+    parts = [r.sets[set_name] for r in results if set_name in r.sets and r.sets[set_name].task_ids]
+    summary: dict = {m: metrics([pair for part in parts for pair in part.ranked[m]]) for m in METHODS}
+    latencies = sorted(x for part in parts for x in part.latencies_ms)
     summary["problems"] = len(latencies)
-    summary["libraries"] = len(results)
+    summary["libraries"] = len(parts)
     if latencies:
         summary["latency_ms"] = {"p50": round(statistics.median(latencies), 2), "p95": round(percentile(latencies, 95), 2)}
     return summary

@@ -60,6 +60,11 @@ class RetrievalWeights:
     popularity: float = 0.03  # log(1 + uses in the library's own code)
     dense_context: float = 0.0  # cosine of the intent read with its code (enclosing function, assigned name)
     file_calls: float = 0.0  # how often the file already calls the API's name (log scale, 1 at ten)
+    recently_called_short: float = 0.0  # recently_called again, in a short file (where calls are setup)
+    file_calls_short: float = 0.0  # file_calls again, in a short file
+    imported_used_short: float = 0.0  # imported_used again, in a short file
+    has_instance: float = 0.0  # a class of which an object in scope is already an instance
+    has_instance_short: float = 0.0  # has_instance again, in a short file
     dense_rank: float = 0.0  # 1 / (1 + rank) by the dense score
     dense_context_rank: float = 0.0  # 1 / (1 + rank) by the dense score of the intent with its code
     lexical_rank: float = 0.0  # 1 / (1 + rank) by the lexical score
@@ -135,6 +140,7 @@ class SequenceWeights:
 
 _PARTS: dict[str, type] = {
     "retrieval": RetrievalWeights,
+    "retrieval_lexical": RetrievalWeights,
     "generation": GenerationRankWeights,
     "offline": OfflineWeights,
     "sequences": SequenceWeights,
@@ -144,6 +150,8 @@ _PARTS: dict[str, type] = {
 @dataclass(frozen=True)
 class Weights:
     retrieval: RetrievalWeights = field(default_factory=RetrievalWeights)
+    #: the same signals weighed without the dense ones: while the encoder loads, or with no comment
+    retrieval_lexical: RetrievalWeights = field(default_factory=RetrievalWeights)
     generation: GenerationRankWeights = field(default_factory=GenerationRankWeights)
     offline: OfflineWeights = field(default_factory=OfflineWeights)
     sequences: SequenceWeights = field(default_factory=SequenceWeights)

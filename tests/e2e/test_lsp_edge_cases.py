@@ -95,7 +95,7 @@ async def test_incremental_edits_update_the_parse(client: LanguageClient):
     uri = (WORKSPACE / "edits.py").as_uri()
     open_document(client, uri, "import honeycomb as hc\nnote = '😀'\n")
     changes = [
-        types.TextDocumentContentChangePartial(types.Range(types.Position(1, 10), types.Position(1, 10)),
+        types.TextDocumentContentChangePartial(types.Range(types.Position(1, 11), types.Position(1, 11)),  # after the quote: 😀 is 2 UTF-16 units
                                                "; orders = hc.read_delimited('o.csv')"),
         types.TextDocumentContentChangePartial(types.Range(types.Position(2, 0), types.Position(2, 0)), "orders."),
     ]

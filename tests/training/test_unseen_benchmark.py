@@ -27,6 +27,8 @@ def test_the_split_is_fixed_by_library_and_keeps_the_held_out_libraries_out():
     assert suite.split_of("requests") == "dev" and suite.split_of("httpx") == "test" and suite.split_of("Python_Dateutil") == "dev"
     assert set(suite.held_out) == {"toolz", "cytoolz", "more-itertools", "boltons"}
     assert [lib.name for lib in suite.select("all", ["attrs", "click"])] == ["click", "attrs"]
+    user = suite.user_problems_of(suite.select(names=["httpx"])[0])
+    assert len(user) >= 3 and {p["library"] for p in user} == {"httpx"} and all(p["split"] == "test" for p in user)
 
 
 @pytest.mark.parametrize("libraries, message", [
@@ -86,9 +88,31 @@ def test_a_whole_run_on_a_tiny_library_writes_its_figures_and_plot(tmp_path):
     out = tmp_path / "out" / "figures.json"
     report = main(["--problems", str(problems), "--library", str(tmp_path / "tinylib"), "--encoder", "hashing",
                    "--cache", str(tmp_path / "cache"), "--json", str(out), "--name", "tiny"])
-    assert report["pooled"]["problems"] == 2 and report["pooled"]["libraries"] == 1
+    assert report["pooled"]["given"]["problems"] == 2 and report["pooled"]["given"]["libraries"] == 1
+    assert report["pooled"]["mined"]["problems"] == 0 and report["pooled"]["user"]["problems"] == 0
     row = report["libraries"]["tiny"]
-    assert (row["split"], row["problems"], row["apis"]) == ("given", 2, 4)
-    assert row["apiary"]["R@5"] == 1.0  # three functions and the module: every one is in the top 5
-    assert json.loads(out.read_text())["libraries"]["tiny"]["apiary"] == row["apiary"]
+    assert (row["split"], row["apis"], row["given"]["problems"]) == ("given", 4, 2)
+    assert row["given"]["apiary"]["R@5"] == 1.0  # three functions and the module: every one is in the top 5
+    assert json.loads(out.read_text())["libraries"]["tiny"]["given"]["apiary"] == row["given"]["apiary"]
     assert out.with_suffix(".png").stat().st_size > 1000
+
+
+def test_gold_resolves_through_inherited_members_and_subpackage_reexports(tmp_path):
+    import numpy as np
+
+    from apiary.retrieval.index import LibraryIndex, LibraryInfo
+    from apiary_training.eval.retrieval import canonical_gold, resolve_gold
+
+    def entry(path: str, kind: ApiKind, qualname: str | None = None, owner: str | None = None, bases=()) -> ApiEntry:
+        return ApiEntry(path.rsplit(".", 1)[-1], qualname or path, path, kind, "lib", owner=owner, bases=tuple(bases))
+
+    entries = [
+        entry("lib.Tag", ApiKind.CLASS), entry("lib.Tag.find", ApiKind.METHOD, owner="lib.Tag"),
+        entry("lib.Soup", ApiKind.CLASS, bases=["lib.Tag"]),
+        entry("lib.Retry", ApiKind.CLASS, qualname="lib.util.retry.Retry"),
+    ]
+    index = LibraryIndex(LibraryInfo("lib", "1", "tree", "x", "x", "h", "e", 0.0, 4), entries, np.zeros((4, 2), dtype=np.float32))
+    assert resolve_gold(index, "lib.Soup.find") == ["lib.Tag.find"]
+    assert resolve_gold(index, "lib.util.Retry") == ["lib.Retry"]
+    assert resolve_gold(index, "lib.nowhere") == []
+    assert canonical_gold(index, ["lib.Soup.find", "lib.Tag.find", "lib.nowhere"]) == ["lib.Tag.find", "lib.nowhere"]

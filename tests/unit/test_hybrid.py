@@ -1,4 +1,6 @@
-"""Ranking with the weight-free hashing encoder: each context signal moves the right API."""
+"""Ranking with the weight-free hashing encoder: each context signal moves the right API. The
+weights are the hand-set ones, fixed here, so these tests pin the mechanism whatever a refit ships
+(the fitted file's own tests are in test_weights.py and the e2e retrieval examples)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from apiary.retrieval.encoder import HashingEncoder
 from apiary.retrieval.hybrid import HybridRetriever
 from apiary.retrieval.index import LibraryIndex, LibraryInfo, encode_entries
 from apiary.retrieval.query import query_from_context
+from apiary.weights import RetrievalWeights
 
 LIBRARY = {
     "hive/__init__.py": '''
@@ -65,7 +68,7 @@ def retriever(tmp_path_factory) -> HybridRetriever:
     encoder = HashingEncoder()
     info = LibraryInfo("hive", "1", "tree", str(root), "tree:x", "h", encoder.id, 0.0, len(entries))
     index = LibraryIndex(info, entries, encode_entries(entries, encoder))
-    return HybridRetriever(encoder, [index])
+    return HybridRetriever(encoder, [index], RetrievalWeights())
 
 
 def names(retriever: HybridRetriever, code: str, k: int = 5) -> list[str]:
@@ -123,3 +126,17 @@ def test_documentation_search_for_sequences_keeps_the_retrievers_ranking(retriev
     assert found[0][0] == "hive.Frame::keep"  # methods in sequence notation
     assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
     assert all(0.0 <= score <= 1.0 for _, score in found)
+
+
+class _Loading(HashingEncoder):
+    ready = False  # an encoder whose weights are still loading gives no query vectors
+
+
+def test_without_query_vectors_the_lexical_weights_rank(retriever):
+    index = retriever._indexes()[0]
+    query = query_from_context(extract_context_from_prefix("import hive\n# load a frame from the rows file\nf ="))
+    dense_weights, lexical_weights = RetrievalWeights(lexical=0.0), RetrievalWeights(lexical=5.0)
+    loading = HybridRetriever(_Loading(), [index], dense_weights, lexical_weights=lexical_weights)
+    ready = HybridRetriever(HashingEncoder(), [index], dense_weights, lexical_weights=lexical_weights)
+    assert any("lexical" in s.parts for s in loading.search(query))
+    assert not any("lexical" in s.parts for s in ready.search(query)) and any("dense" in s.parts for s in ready.search(query))

@@ -14,6 +14,7 @@ from apiary.retrieval.encoder import HashingEncoder
 from apiary.retrieval.index import LibraryIndex, LibraryInfo, encode_entries
 from apiary.retrieval.query import context_text, enclosing_function, query_from_context
 from apiary.retrieval.signals import compute_signals, query_vectors
+from apiary.retrieval.tables import StemColumns
 
 LIBRARY = {
     "shop/__init__.py": "from .orders import Orders, load\n",
@@ -84,3 +85,34 @@ def test_the_context_text_reads_the_enclosing_function_and_the_assigned_name():
     assert context_text(extract_context_from_prefix("import shop\n# add them up\n")) == ""
     assert enclosing_function("def a():\n    pass\ndef b():\n    x = 1\n", 4) == "b"
     assert enclosing_function("def a():\n    pass\n", 0) is None
+
+
+def test_a_rebound_name_keeps_the_type_of_what_it_was_made_from(index):
+    code = "import shop\norders = shop.load('a')\norders = orders\n# how much\n"
+    assert _signals(index, code)["type_affinity"]["shop.Orders.total"] == 1.0
+    rebound = "import shop\norders = shop.load('a')\norders = orders.total()\norders = shop.load('b')\n# sum\n"
+    assert _signals(index, rebound)["type_affinity"]["shop.Orders.total"] == 1.0
+
+
+def test_a_subclass_the_file_defines_has_its_library_bases_methods(index):
+    code = "from shop import Orders\n\nclass Mine(Orders):\n    pass\n\nmine = Mine()\n# how much did we sell\n"
+    query = query_from_context(extract_context_from_prefix(code))
+    assert query.local_classes == (("Mine", ("shop.Orders",)),)
+    signals = _signals(index, code)
+    assert signals["type_affinity"]["shop.Orders.total"] == 1.0
+    assert signals["has_instance"]["shop.Orders"] == 1.0 and signals["has_instance_short"]["shop.Orders"] == 1.0
+
+
+def test_a_short_file_turns_its_setup_signals_into_their_short_twins(index):
+    short = _signals(index, "import shop\norders = shop.load('a')\n# how much did we sell\n")
+    assert short["recently_called"]["shop.load"] == 1.0 and short["recently_called_short"]["shop.load"] == 1.0
+    long_file = "import shop\n" + "x = 1\n" * 20 + "orders = shop.load('a')\n# how much did we sell\n"
+    signals = _signals(index, long_file)
+    assert signals["recently_called"]["shop.load"] == 1.0 and signals["recently_called_short"]["shop.load"] == 0.0
+
+
+def test_name_words_match_as_stems_or_prefixes_of_three_letters_or_more():
+    columns = StemColumns.of([["read", "table"], ["tab"], ["re"], ["keep", "where"]])
+    assert sorted(columns.matching("tabl")) == ["tab", "tabl"]
+    assert list(columns.scores({"tabl"}, 4)) == [0.5, 1.0, 0.0, 0.0]
+    assert list(columns.scores({"re"}, 4)) == [0.0, 0.0, 1.0, 0.0]  # two letters: the word itself only

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
 
@@ -30,15 +30,25 @@ def warnings_of(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if r.name == WARN and r.levelno == logging.WARNING]
 
 
-def test_the_shipped_file_loads_and_equals_the_defaults(caplog):
+def test_the_shipped_file_loads_whole_and_says_how_its_retrieval_weights_were_fitted(caplog):
     caplog.set_level(logging.WARNING, logger=WARN)
     loaded = load_weights(SHIPPED_PATH)
-    assert loaded == Weights()
     assert load_weights() is loaded  # cached per path
     assert warnings_of(caplog) == []
     shipped = json.loads(SHIPPED_PATH.read_text(encoding="utf-8"))
-    assert list(shipped) == ["about", "fitted", "retrieval", "generation", "offline", "sequences"]
-    assert shipped["fitted"]["method"] == "hand-set"
+    assert list(shipped) == ["about", "fitted", "retrieval", "retrieval_lexical", "generation", "offline", "sequences"]
+    for part in ("retrieval", "retrieval_lexical"):  # every field given: nothing silently hand-set
+        assert set(shipped[part]) == {f.name for f in fields(RetrievalWeights)}
+    assert shipped["fitted"]["method"].startswith("linear listwise softmax ranking")
+    assert "dev libraries" in shipped["fitted"]["on"]
+    # the rest of the tree is still the hand-set numbers
+    assert (loaded.generation, loaded.offline, loaded.sequences) == (Weights().generation, Weights().offline, Weights().sequences)
+
+
+def test_the_fitted_weights_learned_what_code_says():
+    retrieval = load_weights().retrieval
+    assert retrieval.imported_unused > 0 and retrieval.type_affinity > 0 and retrieval.mentioned > 0
+    assert retrieval.module_kind < 0
 
 
 def test_the_defaults_are_todays_numbers():
@@ -92,7 +102,7 @@ def test_a_rewritten_file_is_read_again(tmp_path):
 def test_a_missing_file_falls_back_with_one_warning(tmp_path, caplog):
     caplog.set_level(logging.WARNING, logger=WARN)
     path = tmp_path / "absent.json"
-    assert load_weights(path) == Weights()
+    assert load_weights(path) == load_weights(SHIPPED_PATH)
     load_weights(path)  # cached: no second warning
     messages = warnings_of(caplog)
     assert len(messages) == 1
@@ -103,7 +113,7 @@ def test_a_corrupt_file_falls_back_with_one_warning(tmp_path, caplog):
     caplog.set_level(logging.WARNING, logger=WARN)
     path = tmp_path / "corrupt.json"
     path.write_text('{"retrieval": {"dense": 2.0,', encoding="utf-8")
-    assert load_weights(path) == Weights()
+    assert load_weights(path) == load_weights(SHIPPED_PATH)
     messages = warnings_of(caplog)
     assert len(messages) == 1
     assert str(path) in messages[0]

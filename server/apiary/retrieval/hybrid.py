@@ -20,7 +20,7 @@ from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.query import ApiQuery
 from apiary.retrieval.rerank import ApiReranker, rerank_query
-from apiary.retrieval.signals import compute_signals, query_vectors
+from apiary.retrieval.signals import QueryVectors, compute_signals, query_vectors
 from apiary.retrieval.types import InferredType, TypeResolver
 from apiary.weights import RetrievalWeights, load_weights
 
@@ -34,6 +34,9 @@ class ScoredApi:
     score: float
     #: the weighted parts of ``score``, for explanations
     parts: dict[str, float] = field(default_factory=dict)
+    #: the fitted ranker is a softmax over a library's APIs: this API's share of it, a confidence
+    #: on a scale that does not move when the weights are refitted
+    probability: float = 0.0
 
 
 class HybridRetriever:
@@ -43,11 +46,16 @@ class HybridRetriever:
         indexes: Callable[[], Sequence[LibraryIndex]] | Sequence[LibraryIndex],
         weights: RetrievalWeights | None = None,
         reranker: ApiReranker | None = None,
+        lexical_weights: RetrievalWeights | None = None,
     ):
         self.encoder = encoder
         self._indexes = indexes if callable(indexes) else (lambda: list(indexes))
+        shipped = load_weights()
         #: the shipped (or fitted) file's weights unless a caller tunes its own
-        self.weights = weights if weights is not None else load_weights().retrieval
+        self.weights = weights if weights is not None else shipped.retrieval
+        #: what ranks without query vectors (the encoder still loading, no comment): a model fitted
+        #: without the dense signals, or the caller's own weights
+        self.lexical_weights = lexical_weights or (weights if weights is not None else shipped.retrieval_lexical)
         #: reads the comment with each of the best candidates (None: the fused score decides)
         self.reranker = reranker
 
@@ -65,9 +73,10 @@ class HybridRetriever:
         if not indexes or query.is_empty:
             return []
         vectors = query_vectors(self.encoder, query, self.weights.max_clauses)
+        weights = self.weights if vectors.intent is not None else self.lexical_weights
         scored: list[ScoredApi] = []
         for index in indexes:
-            scored.extend(self._score_index(index, query, vectors))
+            scored.extend(self._score_index(index, query, vectors, weights))
         scored.sort(key=lambda s: -s.score)
         if self.reranker is not None and query.intent and self.weights.rerank_top:
             scored = self._reranked(query, scored)
@@ -81,23 +90,25 @@ class HybridRetriever:
         logits = self.reranker.scores(rerank_query(query), [s.entry for s in head])
         weight = self.weights.cross_encoder
         rescored = [
-            ScoredApi(s.entry, s.score + weight * float(x), {**s.parts, "cross_encoder": round(weight * float(x), 4)})
+            ScoredApi(s.entry, s.score + weight * float(x), {**s.parts, "cross_encoder": round(weight * float(x), 4)}, s.probability)
             for s, x in zip(head, logits, strict=True)
         ]
         chosen = {id(s) for s in head}
         return sorted(rescored, key=lambda s: -s.score) + [s for s in scored if id(s) not in chosen]
 
-    def _score_index(self, index: LibraryIndex, query: ApiQuery, vectors: np.ndarray) -> list[ScoredApi]:
+    def _score_index(self, index: LibraryIndex, query: ApiQuery, vectors: QueryVectors, w: RetrievalWeights) -> list[ScoredApi]:
         signals = compute_signals(index, query, vectors)
-        w = self.weights
         weighted = {name: getattr(w, name) * values for name, values in signals.items() if getattr(w, name)}
         total = _with_alternatives(index, np.sum(list(weighted.values()), axis=0), w.alternative_margin, w.alternatives_from)
         allowed = self._receiver_members(index, query)
         candidates = np.asarray(allowed if allowed is not None else range(len(index.entries)), dtype=np.int64)
         # Only the best few become results; enough of them that `top_k` distinct names survive.
         best = candidates[np.argsort(-total[candidates], kind="stable")][: w.candidates]
+        shifted = total[candidates] - total[candidates].max() if len(candidates) else total[candidates]
+        log_partition = float(total[candidates].max() + np.log(np.exp(shifted).sum())) if len(candidates) else 0.0
         return [
-            ScoredApi(index.entries[i], float(total[i]), {k: round(float(v[i]), 4) for k, v in weighted.items() if v[i]})
+            ScoredApi(index.entries[i], float(total[i]), {k: round(float(v[i]), 4) for k, v in weighted.items() if v[i]},
+                      float(np.exp(total[i] - log_partition)))
             for i in best
         ]
 
@@ -105,7 +116,7 @@ class HybridRetriever:
         """With ``obj.`` before the cursor, only what ``obj`` has can follow (when we know what that is)."""
         if not query.receiver:
             return None
-        resolver = TypeResolver(index, {o.name: o for o in query.scope})
+        resolver = TypeResolver(index, {o.name: o for o in query.scope}, dict(query.local_classes))
         receiver_type = resolver.of_expression(query.receiver_origin, head_is_local=False) if query.receiver_origin else InferredType()
         if not receiver_type.known:
             receiver_type = resolver.of_expression(query.receiver, head_is_local=True)

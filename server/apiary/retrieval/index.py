@@ -1,5 +1,5 @@
 """A library's searchable index: its API entries, one dense vector per entry, and what is derived
-from them (FAISS, BM25, lookup tables by name, import path, owner and base class).
+from them (BM25, lookup tables by name, import path, owner and base class, the signals' tables).
 
 Only entries and vectors are persisted (see `cache.py`); everything else is rebuilt on load, so a
 crafted index file can never reach FAISS's own deserialiser.
@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import bm25s
-import faiss
 import numpy as np
 
 from apiary.docs.docstrings import declared_aliases, plain_text, summary_paragraph
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.retrieval.encoder import Encoder
-from apiary.retrieval.text import STOP_WORDS, humanize, lexical_tokens, split_identifier, stem
+from apiary.retrieval.tables import SignalTables
+from apiary.retrieval.text import humanize, lexical_tokens, split_identifier
 
 # bm25s sets its own logger to DEBUG, which would print through any root handler
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -110,8 +110,6 @@ class LibraryIndex:
     popularity: np.ndarray = field(init=False)
     #: the words of each API's name, concatenations split with the library's own vocabulary
     name_words: list[list[str]] = field(init=False)
-    name_stem_vocabulary: list[str] = field(init=False)
-    name_stem_matrix: np.ndarray = field(init=False)
     #: 1 for entries with a description, 0 for names we only know exist
     documented: np.ndarray = field(init=False)
     #: for each entry, the groups of entries its docs point to as alternatives ("use X instead"),
@@ -121,6 +119,8 @@ class LibraryIndex:
     param_classes: list[tuple[str, ...]] = field(init=False)
     #: each entry's place in the library, the same for every query: kind one-hots, path depth
     shape: dict[str, np.ndarray] = field(init=False)
+    #: what the retriever's signals look up per query
+    tables: SignalTables = field(init=False)
 
     def __post_init__(self) -> None:
         if len(self.entries) != len(self.vectors):
@@ -134,12 +134,8 @@ class LibraryIndex:
             self.by_name[entry.name].append(i)
             if entry.owner:
                 self.members[entry.owner].append(i)
-        self._faiss = faiss.IndexFlatIP(self.vectors.shape[1]) if len(self.vectors) else None
-        if self._faiss is not None:
-            self._faiss.add(self.vectors)
         vocabulary = description_vocabulary(self.entries)
         self.name_words = [name_words(e.name, vocabulary) for e in self.entries]
-        self.name_stem_vocabulary, self.name_stem_matrix = _name_stem_matrix(self.name_words)
         self._bm25 = bm25s.BM25()
         self._bm25.index(
             [lexical_text(e, words) or ["_"] for e, words in zip(self.entries, self.name_words, strict=True)],
@@ -152,19 +148,19 @@ class LibraryIndex:
             tuple(c for c in (self.class_of_annotation(p.annotation) for p in e.params) if c) for e in self.entries
         ]
         self.shape = entry_shape(self.entries)
+        self.tables = SignalTables.of(self.entries, self.name_words, self.param_classes)
 
     @property
     def name(self) -> str:
         return self.info.name
 
     def dense_scores(self, query_vectors: np.ndarray) -> np.ndarray:
-        """Cosine similarity of each query vector to every entry: shape (queries, entries)."""
-        if self._faiss is None or not len(query_vectors):
+        """Cosine similarity of each query vector to every entry: shape (queries, entries). Every API
+        needs its score for the fusion, so this is one matrix product (a top-k search would answer
+        another question)."""
+        if not len(self.entries) or not len(query_vectors):
             return np.zeros((len(query_vectors), len(self.entries)), dtype=np.float32)
-        scores, ids = self._faiss.search(np.ascontiguousarray(query_vectors, dtype=np.float32), len(self.entries))
-        dense = np.zeros_like(scores)
-        np.put_along_axis(dense, ids, scores, axis=1)
-        return dense
+        return np.asarray(query_vectors, dtype=np.float32) @ self.vectors.T
 
     def lexical_scores(self, tokens: Sequence[str]) -> np.ndarray:
         if not tokens or not self.entries:
@@ -253,19 +249,6 @@ def entry_shape(entries: Sequence[ApiEntry]) -> dict[str, np.ndarray]:
     shape = {name: np.asarray([float(e.kind in kinds) for e in entries], dtype=np.float32) for name, kinds in _KIND_GROUPS.items()}
     shape["path_depth"] = np.asarray([min(e.import_path.count(".") - 1, 3) / 3 for e in entries], dtype=np.float32).clip(0, 1)
     return shape
-
-
-def _name_stem_matrix(words_per_entry: list[list[str]]) -> tuple[list[str], np.ndarray]:
-    """Each entry's name as a row of weights over the distinct stems of all names (rows sum to 1),
-    so matching a query against every name is one matrix product."""
-    stems_per_entry = [[stem(w) for w in words if w not in STOP_WORDS] for words in words_per_entry]
-    vocabulary = sorted({s for stems in stems_per_entry for s in stems})
-    column = {s: j for j, s in enumerate(vocabulary)}
-    matrix = np.zeros((len(stems_per_entry), len(vocabulary)), dtype=np.float32)
-    for i, stems in enumerate(stems_per_entry):
-        for s in stems:
-            matrix[i, column[s]] += 1.0 / len(stems)
-    return vocabulary, matrix
 
 
 # "... use :class:`.Cycler`", "See :func:`read_table` instead", a NumPy "See Also" line.

@@ -56,6 +56,11 @@ class ApiQuery:
     #: the intent with what the code around it says (the enclosing function, the name being
     #: assigned): a second text to compare with the APIs', for comments that lean on their code
     context_text: str = ""
+    #: few lines of code before the cursor: what a short file has called is its setup (the data the
+    #: comment talks about), where a long one calls the same APIs again and again
+    short_context: bool = False
+    #: classes the file defines, with their bases resolved through its imports
+    local_classes: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -94,7 +99,30 @@ def query_from_context(context: EditorContext) -> ApiQuery:
         assign_count=len([t for t in (context.assign_target or "").split(",") if t.strip()]),
         call_counts=tuple(Counter(m.group(1) for m in _CALL.finditer(code_after_imports)).items()),
         context_text=context_text(context),
+        short_context=sum(1 for line in code_after_imports.splitlines() if line.strip()) < SHORT_CONTEXT_LINES,
+        local_classes=local_classes(context.text_before, {b.local: b.target for b in context.imports}),
     )
+
+
+_CLASS = re.compile(r"^[ \t]*class[ \t]+([A-Za-z_]\w*)[ \t]*\(([^)]*)\)[ \t]*:", re.MULTILINE)
+
+
+def local_classes(text_before: str, imports: dict[str, str]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``class UserSchema(ma.Schema):`` -> ("UserSchema", ("marshmallow.Schema",)): each base's head
+    resolved through the file's imports (keyword arguments such as ``metaclass=`` left out)."""
+    found = []
+    for match in _CLASS.finditer(text_before):
+        bases = []
+        for base in (b.strip() for b in match.group(2).split(",")):
+            if re.fullmatch(r"[A-Za-z_][\w.]*", base):
+                head, _, rest = base.partition(".")
+                bases.append(".".join(p for p in (imports.get(head, head), rest) if p))
+        found.append((match.group(1), tuple(bases)))
+    return tuple(found)
+
+
+#: fewer code lines than this (imports and comments aside) before the cursor make a short context
+SHORT_CONTEXT_LINES = 15
 
 
 def context_text(context: EditorContext) -> str:

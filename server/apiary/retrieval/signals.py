@@ -10,6 +10,7 @@ the ranker trainer reads the same arrays, so what is learned is what runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,20 +61,43 @@ def compute_signals(index: LibraryIndex, query: ApiQuery, vectors: QueryVectors)
     clause_scores = [_normalized(index.lexical_scores(lexical_tokens(c))) for c in query.clauses]
     values["lexical_clause"] = np.max(clause_scores, axis=0) if clause_scores else np.zeros(n, dtype=np.float32)
     values["name_match"] = _name_match(index, query.intent)
-    values["recently_called"] = np.asarray([float(e.name in query.recent_calls) for e in index.entries], dtype=np.float32)
-    values["returns_many"] = _returns_many(index, query.assign_count)
-    values["mentioned"] = np.asarray([float(e.name in query.mentioned) for e in index.entries], dtype=np.float32)
+    values["recently_called"] = _named(index, {name: 1.0 for name in query.recent_calls})
+    values["mentioned"] = _named(index, {name: 1.0 for name in query.mentioned})
+    values["file_calls"] = _named(index, {name: _log_share(count) for name, count in query.call_counts})
+    values["returns_many"] = index.tables.returns_sequence if query.assign_count >= 2 else np.zeros(n, dtype=np.float32)
     values.update(_import_signals(index, query))
-    types = scope_types(index, query.scope)
-    values.update(_affinity_signals(index, types))
-    values["consumes_scope"] = _consumes_scope(index, types)
-    values["module_kind"] = np.asarray([float(e.kind == ApiKind.MODULE) for e in index.entries], dtype=np.float32)
+    types = scope_types(index, query.scope, query.local_classes)
+    classes, modules = _scope_classes_and_modules(types)
+    values.update(_affinity_signals(index, classes, modules))
+    values["consumes_scope"] = _consumes_scope(index, classes, modules)
+    values["member_unreachable"] = index.tables.member_kind * (1.0 - _members(index, classes))
+    values["has_instance"] = _has_instance(index, types)
+    values["module_kind"] = index.tables.module_kind
     values["popularity"] = np.log1p(index.popularity)
-    values["file_calls"] = _file_calls(index, query)
     values.update(_rank_signals(values))
-    values["imported_parent"] = _imported_parent(index, query)
-    values["member_unreachable"] = _member_unreachable(index, types)
     values.update(index.shape)
+    for name in ("recently_called", "file_calls", "imported_used", "has_instance"):
+        values[f"{name}_short"] = values[name] if query.short_context else np.zeros(n, dtype=np.float32)
+    return values
+
+
+def _named(index: LibraryIndex, value_of: dict[str, float]) -> np.ndarray:
+    """Each entry called one of the names gets that name's value."""
+    values = np.zeros(len(index.entries), dtype=np.float32)
+    for name, value in value_of.items():
+        values[index.by_name.get(name, [])] = value
+    return values
+
+
+def _log_share(count: int) -> float:
+    """A count on a log scale that reaches 1 at ten."""
+    return min(float(np.log1p(count) / np.log1p(10.0)), 1.0)
+
+
+def _at(size: int, positions: Iterable[np.ndarray | list[int]]) -> np.ndarray:
+    values = np.zeros(size, dtype=np.float32)
+    for found in positions:
+        values[found] = 1.0
     return values
 
 
@@ -92,32 +116,6 @@ def _rank_signals(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     return ranks
 
 
-def _file_calls(index: LibraryIndex, query: ApiQuery) -> np.ndarray:
-    """How often the file already calls the API's name, on a log scale that reaches 1 at ten calls."""
-    counts = dict(query.call_counts)
-    if not counts:
-        return np.zeros(len(index.entries), dtype=np.float32)
-    calls = np.asarray([counts.get(e.name, 0) for e in index.entries], dtype=np.float32)
-    return np.minimum(np.log1p(calls) / np.log1p(10.0), 1.0).astype(np.float32)
-
-
-def _imported_parent(index: LibraryIndex, query: ApiQuery) -> np.ndarray:
-    """APIs that live directly in a module or class the file imports (``from dateutil import tz``
-    makes ``tz.gettz`` reachable by a short name; ``import requests`` makes ``requests.get``)."""
-    targets = {i.target for i in query.imported}
-    return np.asarray([float(e.import_path.rpartition(".")[0] in targets) for e in index.entries], dtype=np.float32)
-
-
-def _member_unreachable(index: LibraryIndex, types: dict[str, InferredType]) -> np.ndarray:
-    """Methods and properties of a class no object in scope is an instance of: the user would have
-    to make one first."""
-    classes, _ = _scope_classes_and_modules(types)
-    return np.asarray(
-        [float(e.kind in (ApiKind.METHOD, ApiKind.PROPERTY) and e.owner not in classes) for e in index.entries],
-        dtype=np.float32,
-    )
-
-
 def _normalized(scores: np.ndarray) -> np.ndarray:
     top = float(scores.max()) if len(scores) else 0.0
     return scores / top if top > 0 else np.zeros_like(scores)
@@ -129,42 +127,20 @@ def _name_match(index: LibraryIndex, intent: str) -> np.ndarray:
     their parts are not matched (an exact identifier is a `mentioned` name instead)."""
     plain = [t.lower() for t in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", intent) if re.fullmatch(r"[A-Za-z][a-z]*|[A-Z]+", t)]
     query_stems = {stem(w) for w in plain if w not in STOP_WORDS and len(w) > 1}
-    if not query_stems:
-        return np.zeros(len(index.entries), dtype=np.float32)
-    matched = np.asarray([any(_same_word(q, w) for q in query_stems) for w in index.name_stem_vocabulary], dtype=np.float32)
-    return index.name_stem_matrix @ matched
-
-
-def _same_word(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    short, long = sorted((a, b), key=len)
-    return len(short) >= 3 and long.startswith(short)
-
-
-_SEQUENCE_RETURN = re.compile(r"^(?:typing\.)?(?:List|list|Tuple|tuple|Sequence)\b")
-
-
-def _returns_many(index: LibraryIndex, assign_count: int) -> np.ndarray:
-    """For ``a, b = |``: APIs annotated to return a list or tuple."""
-    if assign_count < 2:
-        return np.zeros(len(index.entries), dtype=np.float32)
-    return np.asarray([float(bool(_SEQUENCE_RETURN.match(e.returns or ""))) for e in index.entries], dtype=np.float32)
+    return index.tables.stems.scores(query_stems, len(index.entries))
 
 
 def _import_signals(index: LibraryIndex, query: ApiQuery) -> dict[str, np.ndarray]:
-    targets = {i.target: i.used for i in query.imported}
-    unused = np.zeros(len(index.entries), dtype=np.float32)
-    used = np.zeros(len(index.entries), dtype=np.float32)
-    for i, entry in enumerate(index.entries):
-        if entry.kind == ApiKind.MODULE:
-            continue
-        state = targets.get(entry.import_path, targets.get(entry.qualname))
-        if state is False:
-            unused[i] = 1.0
-        elif state is True:
-            used[i] = 1.0
-    return {"imported_unused": unused, "imported_used": used}
+    """Names the file imports, used since or not yet (what it imported *for* the code to come), and
+    the APIs directly in a module or class it imports (``from dateutil import tz`` -> ``tz.gettz``)."""
+    n = len(index.entries)
+    unused, used = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+    for imported in query.imported:
+        entry = index.find(imported.target)
+        if entry is not None and entry.kind != ApiKind.MODULE:
+            (used if imported.used else unused)[index.by_path[entry.import_path]] = 1.0
+    parents = _at(n, (index.tables.children[i.target] for i in query.imported if i.target in index.tables.children))
+    return {"imported_unused": unused, "imported_used": used, "imported_parent": parents}
 
 
 def _scope_classes_and_modules(types: dict[str, InferredType]) -> tuple[set[str], set[str]]:
@@ -177,33 +153,37 @@ def _scope_classes_and_modules(types: dict[str, InferredType]) -> tuple[set[str]
     return classes, modules
 
 
-def _consumes_scope(index: LibraryIndex, types: dict[str, InferredType]) -> np.ndarray:
+def _members(index: LibraryIndex, classes: set[str]) -> np.ndarray:
+    return _at(len(index.entries), (index.members[c] for c in classes if c in index.members))
+
+
+def _has_instance(index: LibraryIndex, types: dict[str, InferredType]) -> np.ndarray:
+    """Classes (and their functional forms) of which the file already holds an instance: a second
+    one is less often what comes next than a method of the first."""
+    made = {t.classes[0] for t in types.values() if t.classes}
+    return np.asarray([float(e.import_path in made or e.alias_of in made) for e in index.entries], dtype=np.float32) \
+        if made else np.zeros(len(index.entries), dtype=np.float32)
+
+
+def _in_modules(index: LibraryIndex, paths: Iterable[str | None], modules: set[str]) -> np.ndarray:
+    prefixes = tuple(m + "." for m in modules)
+    return np.asarray([float(bool(p) and p.startswith(prefixes)) for p in paths], dtype=np.float32)
+
+
+def _consumes_scope(index: LibraryIndex, classes: set[str], modules: set[str]) -> np.ndarray:
     """Methods with a parameter typed as one of the objects in scope: what combines the value the
     method is called on with another value the user already has (``dp.zip_with_map(map_dp)``)."""
-    classes, modules = _scope_classes_and_modules(types)
-    scores = np.zeros(len(index.entries), dtype=np.float32)
-    if not classes and not modules:
-        return scores
-    for i, entry in enumerate(index.entries):
-        if entry.kind in (ApiKind.METHOD, ApiKind.ALIAS) and any(
-            c in classes or any(c.startswith(m + ".") for m in modules) for c in index.param_classes[i]
-        ):
-            scores[i] = 1.0
-    return scores
+    values = _at(len(index.entries), (index.tables.param_users[c] for c in classes if c in index.tables.param_users))
+    if modules:  # values of undocumented classes: any parameter class from their module
+        prefixes = tuple(m + "." for m in modules)
+        for class_path, users in index.tables.param_users.items():
+            if class_path.startswith(prefixes):
+                values[users] = 1.0
+    return values
 
 
-def _affinity_signals(index: LibraryIndex, types: dict[str, InferredType]) -> dict[str, np.ndarray]:
+def _affinity_signals(index: LibraryIndex, classes: set[str], modules: set[str]) -> dict[str, np.ndarray]:
     """Members of the classes (or modules) of the objects in scope."""
-    classes, modules = _scope_classes_and_modules(types)
-    typed = np.zeros(len(index.entries), dtype=np.float32)
-    moduled = np.zeros(len(index.entries), dtype=np.float32)
-    for i, entry in enumerate(index.entries):
-        if not entry.owner:
-            continue
-        if entry.owner in classes:
-            typed[i] = 1.0
-        elif any(entry.owner.startswith(m + ".") for m in modules):
-            moduled[i] = 1.0
+    typed = _members(index, classes)
+    moduled = _in_modules(index, (e.owner for e in index.entries), modules) * (1.0 - typed) if modules else np.zeros_like(typed)
     return {"type_affinity": typed, "module_affinity": moduled}
-
-

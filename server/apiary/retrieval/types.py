@@ -35,6 +35,8 @@ class InferredType:
 class TypeResolver:
     index: LibraryIndex
     scope: dict[str, ValueOrigin] = field(default_factory=dict)
+    #: classes the file defines -> their bases as dotted paths (``class UserSchema(ma.Schema)``)
+    local_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def of_name(self, name: str, depth: int = 0) -> InferredType:
         origin = self.scope.get(name)
@@ -44,6 +46,12 @@ class TypeResolver:
             annotated = self.of_annotation(origin.annotation)
             if annotated.known:
                 return annotated
+        if origin.resolved and "[]" not in origin.resolved:
+            # resolved at the point of binding: `df = df.filter(...)` reads the earlier `df`, where the
+            # callee alone ("df.filter") would lead back to this very binding
+            resolved = self.of_expression(origin.resolved.removesuffix("()"), head_is_local=False, depth=depth + 1)
+            if resolved.known:
+                return resolved
         if origin.callee is None:
             return InferredType()
         return self.of_expression(origin.callee, origin.head_is_local, depth + 1)
@@ -80,7 +88,19 @@ class TypeResolver:
             entry = self.index.find(".".join(parts[:cut]))
             if entry is not None:
                 return self._value_of(entry), parts[cut:]
+        if parts[0] in self.local_classes:
+            return self.of_local_class(parts[0]), parts[1:]
         return InferredType(), []
+
+    def of_local_class(self, name: str) -> InferredType:
+        """A class the file defines is, to the library, what its library bases are: a subclass of
+        ``Schema`` has ``Schema``'s methods."""
+        classes: list[str] = []
+        for base in self.local_classes.get(name, ()):
+            entry = self._class_named(base) if base not in self.local_classes else None
+            if entry is not None:
+                classes.extend(c for c in self.index.ancestors(entry.import_path) if c not in classes)
+        return InferredType(classes=tuple(classes))
 
     def _value_of(self, entry: ApiEntry) -> InferredType:
         """The type of the value produced by calling (or naming) ``entry``."""
@@ -130,8 +150,11 @@ class TypeResolver:
         return InferredType(classes=tuple(self.index.ancestors(entry.import_path)))
 
 
-def scope_types(index: LibraryIndex, scope: tuple[ValueOrigin, ...]) -> dict[str, InferredType]:
-    """The inferred type of every name in scope that the library's docs tell us something about."""
-    resolver = TypeResolver(index, {origin.name: origin for origin in scope})
+def scope_types(index: LibraryIndex, scope: tuple[ValueOrigin, ...],
+                local_classes: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> dict[str, InferredType]:
+    """The inferred type of every name in scope that the library's docs tell us something about,
+    the file's own subclasses of library classes included (their classmethods are reachable)."""
+    resolver = TypeResolver(index, {origin.name: origin for origin in scope}, dict(local_classes))
     inferred = {origin.name: resolver.of_name(origin.name) for origin in scope}
+    inferred |= {name: resolver.of_local_class(name) for name, _ in local_classes if name not in inferred}
     return {name: t for name, t in inferred.items() if t.known}

@@ -133,15 +133,15 @@ def with_mentions(suggestions: Sequence[Suggestion], query: str,
 
 
 def hybrid_api_search(retriever) -> ApiSearch:
-    """Documentation retrieval through the `HybridRetriever`, scored by its fused score clipped to
-    [0, 1]. Its dense part is the encoder's cosine, the scale mined similarities share; its lexical
-    and name parts add what a small encoder misses ("keep only the orders above 100" and "Return only
-    the rows that satisfy a condition" have a cosine of 0.13, yet the API is the right one)."""
+    """Documentation retrieval through the `HybridRetriever`, scored by the ranker's probability of
+    each API among its library's (in [0, 1] whatever the fitted weights' scale). Its lexical and name
+    parts add what a small encoder misses ("keep only the orders above 100" and "Return only the rows
+    that satisfy a condition" have a cosine of 0.13, yet the API is the right one)."""
     from apiary.retrieval.query import ApiQuery
 
     def search(query: str, k: int) -> list[tuple[str, float]]:
         found = retriever.search(ApiQuery(intent=query), top_k=k)
-        return [(api_name(s.entry), min(1.0, max(0.0, float(s.score)))) for s in found]
+        return [(api_name(s.entry), s.probability) for s in found]
 
     return search
 

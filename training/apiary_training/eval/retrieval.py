@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 
 from apiary.docs.entry import ApiEntry
+from apiary.retrieval.index import LibraryIndex
 
 KS = (1, 5, 10)
 
@@ -32,6 +33,38 @@ def matches(gold: str, entry: ApiEntry) -> bool:
     if "." not in gold:
         return gold == entry.name
     return entry.import_path.endswith("." + gold) or entry.qualname.endswith("." + gold)
+
+
+def resolve_gold(index: LibraryIndex, gold: str) -> list[str]:
+    """The import paths of the entries a gold API names: the entry itself, or a member a subclass
+    inherits (``bs4.BeautifulSoup.find_all`` is ``bs4.element.Tag.find_all``), or every entry the
+    name matches (a bare ``cycle``); none when the index has no such API."""
+    found = index.find(gold)
+    if found is not None:
+        return [found.import_path]
+    owner, _, attribute = gold.rpartition(".")
+    owner_entry = index.find(owner) if owner else None
+    if owner_entry is not None:
+        for ancestor in index.ancestors(owner_entry.import_path)[1:]:
+            inherited = index.find(f"{ancestor}.{attribute}")
+            if inherited is not None:
+                return [inherited.import_path]
+    matched = [e.import_path for e in index.entries if matches(gold, e)]
+    return matched or _reexported(index, gold)
+
+
+def _reexported(index: LibraryIndex, gold: str) -> list[str]:
+    """``urllib3.util.Retry``: a name a subpackage re-exports, defined somewhere below it
+    (``urllib3.util.retry.Retry``, indexed as ``urllib3.Retry``); only when that is unambiguous."""
+    package, _, name = gold.rpartition(".")
+    below = {e.import_path for e in index.entries if e.name == name and e.qualname.startswith(package + ".") and not e.owner}
+    return sorted(below) if len(below) == 1 else []
+
+
+def canonical_gold(index: LibraryIndex, gold: Sequence[str]) -> list[str]:
+    """Each gold API as the import path of its entry when the index has it (as written otherwise, so
+    an API the index lacks still counts as not found)."""
+    return list(dict.fromkeys(path for name in gold for path in (resolve_gold(index, name)[:1] or [name])))
 
 
 def gold_keys(gold: Sequence[str], entries: Sequence[ApiEntry]) -> list[str]:

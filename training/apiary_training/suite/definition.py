@@ -6,6 +6,7 @@ on what a run finds: a library is dev or test because the file says so.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ class Suite:
     libraries: tuple[SuiteLibrary, ...]
     #: libraries kept out of the suite and of all tuning, for independent checks
     held_out: tuple[str, ...] = ()
+    #: problems written in users' own words (HumanEval form, a ``library`` field each), beside the mined ones
+    user_problems: Path | None = None
 
     def select(self, split: str | None = None, names: list[str] | None = None) -> list[SuiteLibrary]:
         """The libraries of one split (or both), optionally only those named, in file order."""
@@ -49,6 +52,13 @@ class Suite:
                 raise SuiteError(f"not in the suite: {', '.join(sorted(unknown))}")
             chosen = [lib for lib in chosen if normalize(lib.name) in wanted]
         return chosen
+
+    def user_problems_of(self, library: SuiteLibrary) -> list[dict]:
+        """The problems in users' own words over ``library`` (none when the suite has no such file)."""
+        if self.user_problems is None or not self.user_problems.is_file():
+            return []
+        records = _jsonl(self.user_problems)
+        return [dict(r) for r in records if normalize(r.get("library", "")) == normalize(library.name) and r.get("gold_apis")]
 
     def split_of(self, name: str) -> str | None:
         return next((lib.split for lib in self.libraries if normalize(lib.name) == normalize(name)), None)
@@ -64,6 +74,7 @@ def load_suite(path: Path) -> Suite:
         data = json.loads(path.read_text(encoding="utf-8"))
         libraries = tuple(_library(item) for item in data["libraries"])
         held_out = tuple(data.get("held_out", ()))
+        user_problems = path.parent / data["user_problems"] if data.get("user_problems") else None
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise SuiteError(f"{path}: {error}") from error
     names = [normalize(lib.name) for lib in libraries]
@@ -73,7 +84,13 @@ def load_suite(path: Path) -> Suite:
     leaked = sorted(set(names) & {normalize(n) for n in held_out})
     if leaked:
         raise SuiteError(f"{path}: held-out libraries may not be in the suite: {', '.join(leaked)}")
-    return Suite(libraries, held_out)
+    return Suite(libraries, held_out, user_problems)
+
+
+@functools.lru_cache(maxsize=4)
+def _jsonl(path: Path) -> tuple[dict, ...]:
+    with path.open(encoding="utf-8") as lines:
+        return tuple(json.loads(line) for line in lines if line.strip())
 
 
 def _library(item: dict) -> SuiteLibrary:

@@ -27,7 +27,7 @@ from apiary_training.suite.unpack import unpack
 log = logging.getLogger(__name__)
 
 #: bump when mining changes, so cached problems are mined again
-MINER_VERSION = 3
+MINER_VERSION = 4
 MAX_PER_LIBRARY = 150
 #: one long test file must not make a library's whole problem set
 MAX_PER_FILE = 25

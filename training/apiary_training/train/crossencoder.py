@@ -68,8 +68,9 @@ def collect(args: CrossEncoderArguments) -> tuple[list[RerankCase], list[RerankC
     cache = SuiteCache(Path(args.cache))
     weights = (load_weights(Path(args.weights)) if args.weights else load_weights()).retrieval
     cases: list[RerankCase] = []
-    for name, index, problems in dev_libraries(Path(args.suite), cache, IndexStore(cache.root / "indexes", encoder)):
-        cases += library_cases(name, index, problems, HybridRetriever(encoder, [index], weights), args.candidates)
+    for name, index, problem_sets in dev_libraries(Path(args.suite), cache, IndexStore(cache.root / "indexes", encoder)):
+        retriever = HybridRetriever(encoder, [index], weights)
+        cases += [c for problems in problem_sets.values() for c in library_cases(name, index, problems, retriever, args.candidates)]
     groups = sorted({c.group for c in cases})
     held = set(random.Random(args.seed).sample(groups, round(len(groups) * args.validation_fraction)))
     return [c for c in cases if c.group not in held], [c for c in cases if c.group in held]

@@ -8,6 +8,7 @@ Pure numpy and scipy: all queries' candidates are stacked into one matrix, queri
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ class RankingQuery:
     group: str  # the library, for balancing and for folds
     features: np.ndarray  # (candidates, features)
     gold: np.ndarray  # (candidates,) bool
+    source: str = ""  # what kind of problem (mined from code, written in users' words), for balancing
 
 
 @dataclass
@@ -35,10 +37,11 @@ class Stacked:
         sizes = np.asarray([len(q.gold) for q in kept])
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         weight = np.ones(len(kept))
-        if balance_groups:  # every library counts the same, whatever its number of problems
-            groups = [q.group for q in kept]
-            counts = {g: groups.count(g) for g in set(groups)}
-            weight = np.asarray([len(kept) / (len(counts) * counts[g]) for g in groups])
+        if balance_groups:  # every source counts the same, and within it every library
+            keys = [(q.source, q.group) for q in kept]
+            per_key = Counter(keys)
+            libraries_per_source = Counter(source for source, _ in per_key)
+            weight = np.asarray([1.0 / (len(libraries_per_source) * libraries_per_source[k[0]] * per_key[k]) for k in keys])
         return cls(np.concatenate([q.features for q in kept]).astype(np.float64),
                    np.concatenate([q.gold for q in kept]), starts, weight / weight.sum())
 

@@ -28,7 +28,7 @@ from apiary.retrieval.store import IndexStore
 from apiary.weights import load_weights, write_weights
 from apiary_training.suite.problems import SuiteCache
 from apiary_training.train.listwise import RankingQuery, evaluate, fit, group_folds
-from apiary_training.train.ranking_data import FEATURES, dev_libraries, library_queries
+from apiary_training.train.ranking_data import FEATURES, dev_libraries, library_queries, without_dense
 
 log = logging.getLogger(__name__)
 
@@ -58,22 +58,33 @@ def collect(args: RankerArguments) -> list[RankingQuery]:
     cache = SuiteCache(Path(args.cache))
     max_clauses = load_weights().retrieval.max_clauses
     queries: list[RankingQuery] = []
-    for name, index, problems in dev_libraries(Path(args.suite), cache, IndexStore(cache.root / "indexes", encoder)):
-        queries += library_queries(name, index, problems, encoder, max_clauses)
+    for name, index, problem_sets in dev_libraries(Path(args.suite), cache, IndexStore(cache.root / "indexes", encoder)):
+        for source, problems in problem_sets.items():
+            queries += library_queries(name, index, problems, encoder, max_clauses, source)
     return queries
 
 
 def cross_validate(queries: list[RankingQuery], l2_values: list[float], folds: int, start: np.ndarray, seed: int) -> dict[float, dict]:
-    """Held-out-library R@1, R@5 and MRR of each L2 strength, every query counted once."""
+    """Held-out-library R@1, R@5 and MRR of each L2 strength, per source of problems (each query
+    scored once, by weights that never saw its library) and their mean over sources."""
     results: dict[float, dict] = {}
     for l2 in l2_values:
-        parts = []
+        held_out_weights = {}
         for train, held in group_folds(queries, folds, seed):
             w = fit([queries[i] for i in train], l2, start=start)
-            parts.append((evaluate([queries[i] for i in held], w), len(held)))
-        total = sum(n for _, n in parts)
-        results[l2] = {k: round(sum(r[k] * n for r, n in parts) / total, 4) for k in ("R@1", "R@5", "MRR")}
+            held_out_weights.update({i: w for i in held})
+        results[l2] = _by_source(queries, held_out_weights)
     return results
+
+
+def _by_source(queries: list[RankingQuery], weights_of: dict[int, np.ndarray]) -> dict:
+    figures = {}
+    for source in sorted({q.source for q in queries}):
+        scored = [evaluate([q], weights_of[i]) | {"n": 1} for i, q in enumerate(queries) if q.source == source]
+        figures[source] = {k: round(float(np.mean([s[k] for s in scored])), 4) for k in ("R@1", "R@5", "MRR")}
+        figures[source]["queries"] = len(scored)
+    figures["mean"] = {k: round(float(np.mean([figures[s][k] for s in figures])), 4) for k in ("R@1", "R@5", "MRR")}
+    return figures
 
 
 def train(args: RankerArguments) -> dict:
@@ -83,23 +94,38 @@ def train(args: RankerArguments) -> dict:
     queries = collect(args)
     if not queries:
         raise SystemExit("no dev problems: run `python -m benchmarks.unseen --split dev` once to fetch and mine them")
-    before = evaluate(queries, start)
+    before = _by_source(queries, dict.fromkeys(range(len(queries)), start))
     cv = cross_validate(queries, args.l2_values, args.folds, start, args.seed)
-    l2 = max(cv, key=lambda x: (cv[x]["MRR"], -x))
+    l2 = max(cv, key=lambda x: (cv[x]["mean"]["MRR"], -x))
     w = fit(queries, l2, start=start)
+    lexical_start = np.asarray([getattr(base.retrieval_lexical, name) for name in FEATURES], dtype=np.float64)
+    w_lexical = fit(without_dense(queries), l2, start=lexical_start)
     libraries = sorted({q.group for q in queries})
     fitted = {
         "method": "linear listwise softmax ranking (apiary_training.train.ranker), L2 chosen by "
                   f"{args.folds}-fold cross-validation over whole libraries",
-        "on": f"the dev libraries of {args.suite}: {len(queries)} mined problems from {len(libraries)} libraries",
+        "on": f"the dev libraries of {args.suite}: {len(queries)} problems ({_counts(queries)}) from {len(libraries)} libraries, "
+              "each source of problems weighing the same, and each library within it",
         "l2": l2,
         "cross_validation": {str(k): v for k, v in cv.items()},
-        "before": {k: round(v, 4) for k, v in before.items() if k != "queries"},
+        "before": before,
         "date": time.strftime("%Y-%m-%d"),
     }
-    values = {name: round(float(x), 4) for name, x in zip(FEATURES, w, strict=True)}
-    write_weights(replace(base, retrieval=replace(base.retrieval, **values), fitted=fitted), Path(args.output))
+    fitted["lexical_only_in_sample"] = _by_source(without_dense(queries), dict.fromkeys(range(len(queries)), w_lexical))
+    values = _rounded(w)
+    tree = replace(base, retrieval=replace(base.retrieval, **values),
+                   retrieval_lexical=replace(base.retrieval_lexical, **_rounded(w_lexical)), fitted=fitted)
+    write_weights(tree, Path(args.output))
     return {"weights": values, **fitted, "seconds": round(time.perf_counter() - started, 1)}
+
+
+def _rounded(w: np.ndarray) -> dict[str, float]:
+    return {name: round(float(x), 4) for name, x in zip(FEATURES, w, strict=True)}
+
+
+def _counts(queries: list[RankingQuery]) -> str:
+    sources = sorted({q.source for q in queries})
+    return ", ".join(f"{sum(q.source == s for q in queries)} {s}" for s in sources)
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -18,7 +18,7 @@ from apiary.retrieval.query import query_from_context
 from apiary.retrieval.signals import compute_signals, query_vectors
 from apiary.retrieval.store import IndexStore
 from apiary.weights import RetrievalWeights
-from apiary_training.eval.retrieval import matches
+from apiary_training.eval.retrieval import resolve_gold
 from apiary_training.suite.definition import load_suite
 from apiary_training.suite.problems import SuiteCache, library_problems
 from apiary_training.train.listwise import RankingQuery
@@ -33,18 +33,35 @@ FEATURES = tuple(
 )
 
 
-def dev_libraries(suite_file: Path, cache: SuiteCache, store: IndexStore) -> Iterator[tuple[str, LibraryIndex, list[dict]]]:
-    """Each dev library of the suite with its index and mined problems; test libraries are never read."""
-    for library in load_suite(suite_file).select("dev"):
-        problems = [p.to_json() for p in library_problems(library, cache)]
-        if problems:
+#: the signals an encoder gives: zero while it loads, so the lexical weights are fitted without them
+DENSE_FEATURES = tuple(name for name in FEATURES if name.startswith("dense"))
+
+
+def without_dense(queries: Sequence[RankingQuery]) -> list[RankingQuery]:
+    """The queries as the retriever sees them before the encoder has loaded."""
+    columns = [FEATURES.index(name) for name in DENSE_FEATURES]
+    stripped = []
+    for query in queries:
+        features = query.features.copy()
+        features[:, columns] = 0.0
+        stripped.append(RankingQuery(query.group, features, query.gold, query.source))
+    return stripped
+
+
+def dev_libraries(suite_file: Path, cache: SuiteCache, store: IndexStore) -> Iterator[tuple[str, LibraryIndex, dict[str, list[dict]]]]:
+    """Each dev library of the suite with its index and its problems, mined ("mined") and in users'
+    own words ("user"); test libraries are never read."""
+    suite = load_suite(suite_file)
+    for library in suite.select("dev"):
+        problems = {"mined": [p.to_json() for p in library_problems(library, cache)], "user": suite.user_problems_of(library)}
+        if any(problems.values()):
             source = locate(str(cache.wheel(library.requirement)), unpack_dir=cache.root / "sources")
-            log.info("%s: %d problems", library.name, len(problems))
+            log.info("%s: %s problems", library.name, {k: len(v) for k, v in problems.items()})
             yield library.name, store.get_or_build(source).index, problems
 
 
 def library_queries(group: str, index: LibraryIndex, problems: Sequence[dict], encoder: Encoder,
-                    max_clauses: int) -> list[RankingQuery]:
+                    max_clauses: int, source: str = "") -> list[RankingQuery]:
     """One ranking query per problem whose gold is among the library's APIs."""
     queries = []
     for problem in problems:
@@ -53,7 +70,7 @@ def library_queries(group: str, index: LibraryIndex, problems: Sequence[dict], e
             continue
         query = query_from_context(extract_context_from_prefix(problem["prompt"]))
         signals = compute_signals(index, query, query_vectors(encoder, query, max_clauses))
-        queries.append(RankingQuery(group, feature_matrix(signals, len(index.entries)), gold))
+        queries.append(RankingQuery(group, feature_matrix(signals, len(index.entries)), gold, source))
     return queries
 
 
@@ -66,9 +83,5 @@ def feature_matrix(signals: dict[str, np.ndarray], size: int) -> np.ndarray:
 def gold_mask(index: LibraryIndex, gold: Sequence[str]) -> np.ndarray:
     mask = np.zeros(len(index.entries), dtype=bool)
     for name in gold:
-        found = index.find(name)
-        if found is not None:
-            mask[index.by_path[found.import_path]] = True
-        else:
-            mask |= np.asarray([matches(name, e) for e in index.entries], dtype=bool)
+        mask[[index.by_path[path] for path in resolve_gold(index, name)]] = True
     return mask

@@ -110,7 +110,8 @@ class OfflineGenerator:
             current = head
             for step in rest:
                 step_index = self._index_of(step.api) or index
-                following = self._step_options(step, step_index, collect_fillers(editor, step_index), receiver=current.text)
+                following = self._step_options(step, step_index, collect_fillers(editor, step_index), receiver=current.text,
+                                               receiver_returns=_returns_of(current.apis[-1], step_index))
                 if not following:
                     current = None
                     break
@@ -121,10 +122,13 @@ class OfflineGenerator:
                 chains.append(current)
         return chains
 
-    def _step_options(self, step: Step, index: LibraryIndex, fillers: Fillers, receiver: str | None) -> list[_Option]:
+    def _step_options(self, step: Step, index: LibraryIndex, fillers: Fillers, receiver: str | None,
+                      receiver_returns: str | None = None) -> list[_Option]:
         api, w = step.api, self.weights
         options: list[_Option] = []
         if receiver is not None and not api.owner:  # a class or function taking the previous result
+            if not accepts(api, receiver_returns):
+                return []
             made = _wrap(api, receiver, fillers, index, step.text, w)
             return [made] if made else []
         for usage in self._corpus_for(index).for_api(api.import_path)[: w.usages_per_api]:
@@ -151,6 +155,53 @@ def _single_method(usage: Usage) -> bool:
         return methods_in_chain(ast.parse(usage.call, mode="eval").body) == 1
     except SyntaxError:
         return False
+
+
+_SCALARS = frozenset({"str", "bytes", "int", "float", "bool", "complex"})
+
+
+def accepts(api: ApiEntry, returns: str | None) -> bool:
+    """Whether ``api``'s first parameter can take a value annotated ``returns``. Only what the docs
+    plainly rule out is refused: a scalar (``str`` from ``slug``) passed where the annotation asks for
+    other types (``records: Iterable[Mapping]``); anything unannotated or unknown is accepted."""
+    params = [p for p in api.params if p.kind in ("positional_only", "positional_or_keyword", "var_positional")]
+    if not params or not params[0].annotation or not returns:
+        return True
+    produced = returns.strip().split("[")[0].rpartition(".")[2]
+    return produced not in _SCALARS or _takes(params[0].annotation, produced)
+
+
+def _takes(annotation: str, scalar: str) -> bool:
+    """Whether an annotation admits a scalar type: named in a union, ``Any``/``object``/a TypeVar,
+    or (for text) an iterable of text."""
+    for part in _top_level(annotation, "|"):
+        outer, _, args = part.strip().partition("[")
+        name = outer.strip().rpartition(".")[2]
+        if name in (scalar, "Any", "object", "Optional", "Union") or (len(name) == 1 and name.isupper()):
+            return True
+        if name in _ITERABLES and scalar in ("str", "bytes") and args and _takes(args.rstrip("]"), scalar):
+            return True
+    return False
+
+
+_ITERABLES = frozenset({"Iterable", "Sequence", "Collection", "Container", "Iterator"})
+
+
+def _top_level(text: str, separator: str) -> list[str]:
+    """``text`` split at ``separator`` outside brackets."""
+    parts, depth, start = [], 0, 0
+    for i, char in enumerate(text):
+        depth += char == "["
+        depth -= char == "]"
+        if char == separator and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    return [*parts, text[start:]]
+
+
+def _returns_of(import_path: str, index: LibraryIndex) -> str | None:
+    entry = index.find(import_path)
+    return entry.returns if entry is not None else None
 
 
 def _wrap(api: ApiEntry, inner: str, fillers: Fillers, index: LibraryIndex, comment: str, w: OfflineWeights) -> _Option | None:

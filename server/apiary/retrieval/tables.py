@@ -1,0 +1,99 @@
+"""What the retriever's signals look up, built once per index: maps from a name, a module, a class
+or a word stem to the entries it concerns, and per-entry flags. A query then costs what it mentions
+plus a few vector operations, not a Python loop over every API of every library."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.retrieval.text import STOP_WORDS, stem
+
+_SEQUENCE_RETURN = re.compile(r"^(?:typing\.)?(?:List|list|Tuple|tuple|Sequence)\b")
+
+
+@dataclass(frozen=True)
+class StemColumns:
+    """Each API name as weights over its words' stems (an entry's weights sum to 1), stored by stem:
+    a sparse matrix read one column per word of the query."""
+
+    rows: dict[str, np.ndarray]
+    weights: dict[str, np.ndarray]
+    #: the stems in order, to find those a query word is a prefix of
+    ordered: tuple[str, ...]
+
+    @classmethod
+    def of(cls, words_per_entry: Sequence[Sequence[str]]) -> StemColumns:
+        rows: dict[str, list[int]] = defaultdict(list)
+        weights: dict[str, list[float]] = defaultdict(list)
+        for i, words in enumerate(words_per_entry):
+            stems = [stem(w) for w in words if w not in STOP_WORDS]
+            for s in stems:
+                rows[s].append(i)
+                weights[s].append(1.0 / len(stems))
+        return cls({s: np.asarray(r, dtype=np.int64) for s, r in rows.items()},
+                   {s: np.asarray(w, dtype=np.float32) for s, w in weights.items()}, tuple(sorted(rows)))
+
+    def matching(self, query_stem: str) -> Iterable[str]:
+        """Stems that are the query's word, or a prefix of it, or have it as a prefix (3+ letters)."""
+        if query_stem in self.rows:
+            yield query_stem
+        for end in range(3, len(query_stem)):
+            if query_stem[:end] in self.rows:
+                yield query_stem[:end]
+        if len(query_stem) >= 3:
+            start = bisect.bisect_right(self.ordered, query_stem)
+            while start < len(self.ordered) and self.ordered[start].startswith(query_stem):
+                yield self.ordered[start]
+                start += 1
+
+    def scores(self, query_stems: Iterable[str], size: int) -> np.ndarray:
+        """Share of each API name's words that some query word matches."""
+        matched = {s for q in query_stems for s in self.matching(q)}
+        total = np.zeros(size, dtype=np.float32)
+        for s in matched:
+            np.add.at(total, self.rows[s], self.weights[s])
+        return total
+
+
+@dataclass(frozen=True)
+class SignalTables:
+    #: import path of a module or class -> the entries directly in it
+    children: dict[str, np.ndarray]
+    #: import path of a class -> the methods (and functional aliases) with a parameter of that class
+    param_users: dict[str, np.ndarray]
+    #: 1 for methods and properties (reached through an instance)
+    member_kind: np.ndarray
+    #: 1 for APIs annotated to return a list or tuple
+    returns_sequence: np.ndarray
+    module_kind: np.ndarray
+    stems: StemColumns
+
+    @classmethod
+    def of(cls, entries: Sequence[ApiEntry], name_words: Sequence[Sequence[str]],
+           param_classes: Sequence[tuple[str, ...]]) -> SignalTables:
+        children: dict[str, list[int]] = defaultdict(list)
+        users: dict[str, list[int]] = defaultdict(list)
+        for i, entry in enumerate(entries):
+            children[entry.import_path.rpartition(".")[0]].append(i)
+            if entry.kind in (ApiKind.METHOD, ApiKind.ALIAS):
+                for class_path in set(param_classes[i]):
+                    users[class_path].append(i)
+        return cls(
+            {k: np.asarray(v, dtype=np.int64) for k, v in children.items()},
+            {k: np.asarray(v, dtype=np.int64) for k, v in users.items()},
+            _flags(entries, lambda e: e.kind in (ApiKind.METHOD, ApiKind.PROPERTY)),
+            _flags(entries, lambda e: bool(_SEQUENCE_RETURN.match(e.returns or ""))),
+            _flags(entries, lambda e: e.kind == ApiKind.MODULE),
+            StemColumns.of(name_words),
+        )
+
+
+def _flags(entries: Sequence[ApiEntry], test) -> np.ndarray:
+    return np.asarray([float(test(e)) for e in entries], dtype=np.float32)
