@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import textwrap
 
+import numpy as np
 import pytest
 
 from apiary.context import extract_context_from_prefix
@@ -140,3 +141,29 @@ def test_without_query_vectors_the_lexical_weights_rank(retriever):
     ready = HybridRetriever(HashingEncoder(), [index], dense_weights, lexical_weights=lexical_weights)
     assert any("lexical" in s.parts for s in loading.search(query))
     assert not any("lexical" in s.parts for s in ready.search(query)) and any("dense" in s.parts for s in ready.search(query))
+
+
+class _Favours:
+    """A stand-in API reranker that likes one name, and counts its calls."""
+
+    def __init__(self, name: str):
+        self.name, self.calls = name, 0
+
+    def scores(self, query, entries):
+        self.calls += 1
+        return np.asarray([10.0 if e.name == self.name else 0.0 for e in entries], dtype=np.float32)
+
+
+def test_the_api_reranker_reorders_the_best_candidates_by_its_weight(retriever):
+    from dataclasses import replace
+
+    index = retriever._indexes()[0]
+    query = query_from_context(extract_context_from_prefix("import hive\n# load a frame from the rows file\nf ="))
+    first = retriever.search(query)[0].entry.name
+    favoured = next(name for name in ("keep_rows", "Cycler") if name != first)
+    reranker = _Favours(favoured)
+    weighed = HybridRetriever(HashingEncoder(), [index], replace(RetrievalWeights(), cross_encoder=1.0), reranker)
+    top = weighed.search(query)[0]
+    assert top.entry.name == favoured and top.parts["cross_encoder"] == 10.0
+    unweighed = HybridRetriever(HashingEncoder(), [index], RetrievalWeights(), _Favours(favoured))
+    assert unweighed.search(query)[0].entry.name == first and unweighed.reranker.calls == 0  # weight 0: never run

@@ -78,7 +78,7 @@ class HybridRetriever:
         for index in indexes:
             scored.extend(self._score_index(index, query, vectors, weights))
         scored.sort(key=lambda s: -s.score)
-        if self.reranker is not None and query.intent and self.weights.rerank_top:
+        if self.reranker is not None and query.intent and self.weights.rerank_top and self.weights.cross_encoder:
             scored = self._reranked(query, scored)
         return _distinct(scored, top_k) if distinct_names else scored[:top_k]
 

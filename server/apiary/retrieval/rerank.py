@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -22,7 +23,7 @@ from apiary.retrieval.text import humanize
 log = logging.getLogger(__name__)
 
 #: the comment and an API's summary fit well within this many tokens; longer only costs time
-MAX_LENGTH = 128
+MAX_LENGTH = 96
 
 
 class ApiReranker(Protocol):
@@ -56,6 +57,8 @@ class CrossEncoderReranker:
 
     def __init__(self, model_dir: str, device: str = "cpu", quantize: bool = True):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        if not Path(model_dir).is_dir():
+            raise RerankerError(f"cannot load the API reranker at {model_dir}: no such directory")
         try:
             import torch
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
