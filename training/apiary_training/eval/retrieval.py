@@ -64,7 +64,14 @@ def _reexported(index: LibraryIndex, gold: str) -> list[str]:
 def canonical_gold(index: LibraryIndex, gold: Sequence[str]) -> list[str]:
     """Each gold API as the import path of its entry when the index has it (as written otherwise, so
     an API the index lacks still counts as not found)."""
-    return list(dict.fromkeys(path for name in gold for path in (resolve_gold(index, name)[:1] or [name])))
+    return list(dict.fromkeys(path for name in gold for path in (_canonical(index, name),)))
+
+
+def _canonical(index: LibraryIndex, gold: str) -> str:
+    if "." not in gold:  # a bare name (TorchDataEval's ``cycle``): every API of that name answers it
+        return gold
+    found = resolve_gold(index, gold)
+    return found[0] if found else gold
 
 
 def gold_keys(gold: Sequence[str], entries: Sequence[ApiEntry]) -> list[str]:

@@ -32,23 +32,26 @@ class Stacked:
     query_weight: np.ndarray  # how much each query counts in the loss
 
     @classmethod
-    def of(cls, queries: Sequence[RankingQuery], balance_groups: bool = True) -> Stacked:
+    def of(cls, queries: Sequence[RankingQuery], balance_groups: bool = True,
+           source_share: dict[str, float] | None = None) -> Stacked:
         kept = [q for q in queries if q.gold.any()]
         sizes = np.asarray([len(q.gold) for q in kept])
         starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
         weight = np.ones(len(kept))
-        if balance_groups:  # every source counts the same, and within it every library
+        if balance_groups:  # each source its share (the same by default), within it every library the same
             keys = [(q.source, q.group) for q in kept]
             per_key = Counter(keys)
             libraries_per_source = Counter(source for source, _ in per_key)
-            weight = np.asarray([1.0 / (len(libraries_per_source) * libraries_per_source[k[0]] * per_key[k]) for k in keys])
+            share = source_share or {}
+            weight = np.asarray([share.get(k[0], 1.0) / (libraries_per_source[k[0]] * per_key[k]) for k in keys])
         return cls(np.concatenate([q.features for q in kept]).astype(np.float64),
                    np.concatenate([q.gold for q in kept]), starts, weight / weight.sum())
 
 
-def fit(queries: Sequence[RankingQuery], l2: float, start: np.ndarray | None = None, max_iterations: int = 500) -> np.ndarray:
+def fit(queries: Sequence[RankingQuery], l2: float, start: np.ndarray | None = None, max_iterations: int = 500,
+        source_share: dict[str, float] | None = None) -> np.ndarray:
     """The weights minimizing the mean (library-balanced) listwise loss plus ``l2 / 2 * |w|^2``."""
-    data = Stacked.of(queries)
+    data = Stacked.of(queries, source_share=source_share)
     w0 = np.zeros(data.features.shape[1]) if start is None else np.asarray(start, dtype=np.float64)
     result = minimize(loss_and_gradient, w0, args=(data, l2), jac=True, method="L-BFGS-B",
                       options={"maxiter": max_iterations})

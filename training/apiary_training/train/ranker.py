@@ -42,6 +42,7 @@ class RankerArguments:
     encoder: str | None = field(default=None, metadata={"help": "encoder directory (default: bundled all-MiniLM-L6-v2)"})
     l2_grid: str = field(default="0.0001,0.001,0.01,0.1", metadata={"help": "L2 strengths tried by cross-validation"})
     folds: int = field(default=5, metadata={"help": "cross-validation folds over whole dev libraries"})
+    user_share: float = field(default=0.5, metadata={"help": "share of the loss of the problems in users' own words (the rest: mined)"})
     seed: int = field(default=0)
 
     def __post_init__(self):
@@ -50,6 +51,9 @@ class RankerArguments:
         self.l2_values = [float(x) for x in self.l2_grid.split(",") if x.strip()]
         if not self.l2_values or any(x < 0 for x in self.l2_values):
             raise ValueError("--l2_grid needs non-negative numbers")
+        if not 0 < self.user_share < 1:
+            raise ValueError("--user_share must be in (0, 1)")
+        self.shares = {"user": self.user_share, "mined": 1 - self.user_share}
 
 
 def collect(args: RankerArguments) -> list[RankingQuery]:
@@ -64,14 +68,15 @@ def collect(args: RankerArguments) -> list[RankingQuery]:
     return queries
 
 
-def cross_validate(queries: list[RankingQuery], l2_values: list[float], folds: int, start: np.ndarray, seed: int) -> dict[float, dict]:
+def cross_validate(queries: list[RankingQuery], l2_values: list[float], folds: int, start: np.ndarray, seed: int,
+                   shares: dict[str, float] | None = None) -> dict[float, dict]:
     """Held-out-library R@1, R@5 and MRR of each L2 strength, per source of problems (each query
     scored once, by weights that never saw its library) and their mean over sources."""
     results: dict[float, dict] = {}
     for l2 in l2_values:
         held_out_weights = {}
         for train, held in group_folds(queries, folds, seed):
-            w = fit([queries[i] for i in train], l2, start=start)
+            w = fit([queries[i] for i in train], l2, start=start, source_share=shares)
             held_out_weights.update({i: w for i in held})
         results[l2] = _by_source(queries, held_out_weights)
     return results
@@ -95,17 +100,17 @@ def train(args: RankerArguments) -> dict:
     if not queries:
         raise SystemExit("no dev problems: run `python -m benchmarks.unseen --split dev` once to fetch and mine them")
     before = _by_source(queries, dict.fromkeys(range(len(queries)), start))
-    cv = cross_validate(queries, args.l2_values, args.folds, start, args.seed)
+    cv = cross_validate(queries, args.l2_values, args.folds, start, args.seed, args.shares)
     l2 = max(cv, key=lambda x: (cv[x]["mean"]["MRR"], -x))
-    w = fit(queries, l2, start=start)
+    w = fit(queries, l2, start=start, source_share=args.shares)
     lexical_start = np.asarray([getattr(base.retrieval_lexical, name) for name in FEATURES], dtype=np.float64)
-    w_lexical = fit(without_dense(queries), l2, start=lexical_start)
+    w_lexical = fit(without_dense(queries), l2, start=lexical_start, source_share=args.shares)
     libraries = sorted({q.group for q in queries})
     fitted = {
         "method": "linear listwise softmax ranking (apiary_training.train.ranker), L2 chosen by "
                   f"{args.folds}-fold cross-validation over whole libraries",
         "on": f"the dev libraries of {args.suite}: {len(queries)} problems ({_counts(queries)}) from {len(libraries)} libraries, "
-              "each source of problems weighing the same, and each library within it",
+              f"the problems in users' own words weighing {args.user_share:g} of the loss, each library the same within a source",
         "l2": l2,
         "cross_validation": {str(k): v for k, v in cv.items()},
         "before": before,
