@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from apiary.retrieval.encoder import load_encoder
 from apiary.retrieval.hybrid import HybridRetriever
 from apiary.retrieval.query import query_from_context
 from apiary.retrieval.store import IndexStore
+from benchmarks.timing import latency_summary
 
 CACHE = Path(__file__).parent / ".cache"
 
@@ -115,21 +115,13 @@ def run(args: argparse.Namespace) -> dict:
         "apis_per_second": round(api_count / build_seconds, 1) if build_seconds else None,
         "encoder": encoder.id,
         "apiary": summarize([(r.gold, r.ranked) for r in results], ks),
-        "latency_ms": {"p50": round(statistics.median(latencies), 2), "p95": round(_percentile(latencies, 95), 2)},
+        "latency_ms": latency_summary(latencies),
         "per_problem": [r.__dict__ for r in results],
     }
     paper = [(p["gold_apis"], p["apiretriever_top5"]) for p in problems if "apiretriever_top5" in p]
     if paper:
         report["apiretriever"] = summarize(paper, [k for k in ks if k <= 5])
     return report
-
-
-def _percentile(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    position = (len(values) - 1) * q / 100
-    low, high = int(position), min(int(position) + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (position - low)
 
 
 def print_report(report: dict, ks: list[int]) -> None:

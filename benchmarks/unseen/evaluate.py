@@ -4,7 +4,6 @@ and all-MiniLM-L6-v2 cosine over the stored API vectors."""
 
 from __future__ import annotations
 
-import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.query import query_from_context
 from apiary.retrieval.text import lexical_tokens
 from apiary_training.eval.retrieval import all_at_k, canonical_gold, gold_keys, recall_at_k, reciprocal_rank
+from benchmarks.timing import latency_summary
 
 METHODS = ("apiary", "bm25", "minilm")
 #: mined from code that calls the library; written in users' own words (short files, a comment);
@@ -121,17 +121,9 @@ def pooled(results: Sequence[LibraryResult], set_name: str) -> dict:
     """Every problem of one set counted once, whatever its library."""
     parts = [r.sets[set_name] for r in results if set_name in r.sets and r.sets[set_name].task_ids]
     summary: dict = {m: metrics([pair for part in parts for pair in part.ranked[m]]) for m in METHODS}
-    latencies = sorted(x for part in parts for x in part.latencies_ms)
+    latencies = [x for part in parts for x in part.latencies_ms]
     summary["problems"] = len(latencies)
     summary["libraries"] = len(parts)
     if latencies:
-        summary["latency_ms"] = {"p50": round(statistics.median(latencies), 2), "p95": round(percentile(latencies, 95), 2)}
+        summary["latency_ms"] = latency_summary(latencies)
     return summary
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    if not values:
-        return 0.0
-    position = (len(values) - 1) * q / 100
-    low, high = int(position), min(int(position) + 1, len(values) - 1)
-    return values[low] + (values[high] - values[low]) * (position - low)
