@@ -106,7 +106,9 @@ def train(args: RankerArguments) -> dict:
     lexical_start = np.asarray([getattr(base.retrieval_lexical, name) for name in FEATURES], dtype=np.float64)
     w_lexical = fit(without_dense(queries), l2, start=lexical_start, source_share=args.shares)
     libraries = sorted({q.group for q in queries})
+    kept = {k: v for k, v in base.fitted.items() if k == "cross_encoder"}  # fitted with its own model
     fitted = {
+        **kept,
         "method": "linear listwise softmax ranking (apiary_training.train.ranker), L2 chosen by "
                   f"{args.folds}-fold cross-validation over whole libraries",
         "on": f"the dev libraries of {args.suite}: {len(queries)} problems ({_counts(queries)}) from {len(libraries)} libraries, "
