@@ -174,3 +174,14 @@ def test_the_query_cache_encodes_a_repeated_text_once():
     assert cached.encode([]).shape == (0, 256) and cached.id == inner.id
     many = [f"text {i}" for i in range(40)]  # a bulk batch passes straight through
     assert np.array_equal(cached.encode(many), HashingEncoder().encode(many)) and inner.calls[-1] == many
+
+
+def test_loading_a_cpu_encoder_leaves_numpy_one_blas_thread():
+    """OpenBLAS's spinning idle threads slow the encoder's next pass on the same cores."""
+    from threadpoolctl import threadpool_info
+
+    from apiary.retrieval.encoder import load_encoder
+
+    load_encoder(quantize=False)
+    numpy_blas = [pool["num_threads"] for pool in threadpool_info() if "numpy" in pool["filepath"]]
+    assert numpy_blas == [1]
