@@ -33,6 +33,8 @@ from benchmarks.unseen.sets import file_set, given_sets, suite_sets
 
 HERE = Path(__file__).parent
 RESULTS = HERE.parent / "results"
+SUITE_FILE = HERE / "suite.json"
+CACHE_ROOT = HERE.parent / ".cache" / "unseen"
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -102,14 +104,14 @@ def _write_per_problem(results: list[LibraryResult], path: Path) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--suite", default=str(HERE / "suite.json"))
+    parser.add_argument("--suite", default=str(SUITE_FILE))
     parser.add_argument("--split", choices=("dev", "test", "all"), default="test")
     parser.add_argument("--libraries", help="comma-separated suite libraries (default: every one of the split)")
     parser.add_argument("--problems", help="a problems file (prompt, gold_apis) instead of the suite")
     parser.add_argument("--library", action="append", help="with --problems: a library path, wheel or NAME==VERSION")
     parser.add_argument("--name", help="with --problems: the name to report")
     parser.add_argument("--limit", type=int, help="at most this many problems per library (a quick run)")
-    parser.add_argument("--cache", default=str(HERE.parent / ".cache" / "unseen"))
+    parser.add_argument("--cache", default=str(CACHE_ROOT))
     parser.add_argument("--encoder", help="encoder directory (default: the bundled all-MiniLM-L6-v2)")
     parser.add_argument("--no-quantize", action="store_true", help="float32 encoder (default: int8 on CPU)")
     parser.add_argument("--weights", help="a weights file to rank with (default: the shipped server/apiary/weights.json)")

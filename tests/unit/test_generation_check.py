@@ -59,7 +59,7 @@ def test_too_many_positional_arguments_drop(index):
 
 def test_calls_the_index_cannot_judge_pass(index):
     # a value of unknown type, a builtin, another library, and broken syntax (left to the syntax check)
-    assert check(index, " something.whatever(1)").ok
+    assert check(index, " something.whatever(1)", "import honeycomb as hc\nsomething = load()\nx =").ok
     assert check(index, " len(orders)").ok
     assert check(index, " json.dumps({})", "import json\nx =").ok
     assert check(index, " orders.keep_where(", PREFIX).ok
@@ -73,3 +73,25 @@ def test_calls_written_before_the_cursor_are_not_checked(index):
 def test_repairs_keep_non_ascii_text_intact(index):
     result = check(index, " hc.slugg('Crème brûlée 🍮')")
     assert result.text == " hc.slug('Crème brûlée 🍮')"
+
+
+def test_a_name_defined_nowhere_drops_the_candidate(index):
+    result = check(index, " orders.keep_where(predicate)")
+    assert not result.ok and result.notes == ["dropped: 'predicate' defined nowhere"]
+
+
+def test_a_near_miss_of_a_name_in_scope_is_repaired(index):
+    result = check(index, " order.keep_where(lambda r: r['total'] > 100)")
+    assert result.ok and result.text == " orders.keep_where(lambda r: r['total'] > 100)"
+    assert result.notes == ["renamed order to orders"]
+
+
+def test_names_the_candidate_or_the_file_defines_are_found(index):
+    assert check(index, " [hc.slug(t) for t in orders.column('name')]").ok  # comprehension variable
+    assert check(index, " orders.keep_where(lambda row: row['total'] > limit)", "limit = 3\n" + PREFIX).ok
+    after = "\n\ndef is_big(row):\n    return row['total'] > 100\n"
+    context = extract_context_from_prefix(PREFIX)
+    from dataclasses import replace
+    assert check_candidate(" orders.keep_where(is_big)", replace(context, text_after=after), [index]).ok
+    assert check(index, " len(sorted(orders))").ok  # builtins
+    assert check(index, " whatever(1)", "from honeycomb import *\nx =").ok  # a star import may define anything

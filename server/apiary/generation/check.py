@@ -1,23 +1,29 @@
 """Check every call into an indexed library against the index before a candidate is shown.
 
-An API that does not exist, a keyword the signature does not take, or too many positional
-arguments is repaired (the nearest real API or parameter) or the candidate is dropped.
+An API that does not exist, a keyword the signature does not take, too many positional
+arguments, or a name defined nowhere is repaired (the nearest real API, parameter or name in
+scope) or the candidate is dropped.
 Hallucinated APIs are what users of private libraries suffer most from.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import difflib
 from dataclasses import dataclass, field
 
 from apiary.context import EditorContext
 from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.generation.names import bound_names, defined_names, undefined_names, used_names
 from apiary.retrieval.hybrid import members_of
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.types import InferredType, TypeResolver
 
 _CUTOFF = 0.75
+#: a free name is repaired only into a visible name this close (``sale`` -> ``sales``)
+_NAME_CUTOFF = 0.8
+_BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 @dataclass
@@ -43,14 +49,17 @@ def check_candidate(completion: str, context: EditorContext, indexes: list[Libra
     indent = len(line_prefix) - len(line_prefix.lstrip())
     try:
         tree = ast.parse(source.rstrip() or "pass")
-    except SyntaxError:
-        return CheckResult(completion, True)  # not ours to judge: the syntax check decides
+    except SyntaxError:  # the syntax check judges the rest; a name defined nowhere is still wrong
+        missing = undefined_names(completion, context)
+        return CheckResult(completion, not missing, [_undefined_note(missing)] if missing else [])
     checker = _Checker(context, indexes, source)
     completion_start = len(line_prefix.lstrip().encode("utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and checker.ends_after(node, completion_start):
             if not checker.check_call(node):
                 return CheckResult(completion, False, checker.notes)
+    if not checker.check_names(tree, completion_start):
+        return CheckResult(completion, False, checker.notes)
     repaired = _apply(source, checker.edits)
     text = repaired[len(line_prefix) - indent:] if checker.edits else completion
     return CheckResult(text, True, checker.notes, checker.apis)
@@ -132,6 +141,29 @@ class _Checker:
             return resolver.of_expression(receiver, head_is_local=True) if rest or "(" in receiver else resolver.of_name(head)
         return InferredType()
 
+    def check_names(self, tree: ast.Module, completion_start: int) -> bool:
+        """Every name the candidate reads is defined somewhere the code can see; a near miss of a
+        name in scope (``sale`` for ``sales``) is repaired, anything else drops the candidate."""
+        defined = defined_names(self.context)
+        missing = used_names(tree) - bound_names(tree) - defined
+        if not missing or any(b.local == "*" for b in self.context.imports):
+            return True
+        visible = sorted(defined - _BUILTIN_NAMES)
+        unrepaired = set()
+        for name in sorted(missing):
+            match = difflib.get_close_matches(name, visible, n=1, cutoff=_NAME_CUTOFF)
+            if not match:
+                unrepaired.add(name)
+                continue
+            for node in ast.walk(tree):
+                if isinstance(node, ast.Name) and node.id == name and self.ends_after(node, completion_start):
+                    start = self._offset(node.lineno, node.col_offset)
+                    self.edits.append(_Edit(start, start + len(name.encode("utf-8")), match[0]))
+            self.notes.append(f"renamed {name} to {match[0]}")
+        if unrepaired:
+            self.notes.append(_undefined_note(unrepaired))
+        return not unrepaired
+
     def _check_arguments(self, call: ast.Call, entry: ApiEntry) -> bool:
         if not entry.params and not entry.signature:
             return True  # nothing known to check against
@@ -168,6 +200,10 @@ class _Checker:
 
 #: bases that add no methods a library's users call
 _ROOT_BASES = frozenset({"object", "ABC", "Generic", "Protocol", "NamedTuple", "TypedDict", "Enum", "Exception"})
+
+
+def _undefined_note(names: set[str]) -> str:
+    return "dropped: " + ", ".join(f"'{n}'" for n in sorted(names)) + " defined nowhere"
 
 
 def _bases(index: LibraryIndex, class_path: str) -> tuple[str, ...]:
