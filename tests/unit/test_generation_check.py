@@ -95,3 +95,15 @@ def test_names_the_candidate_or_the_file_defines_are_found(index):
     assert check_candidate(" orders.keep_where(is_big)", replace(context, text_after=after), [index]).ok
     assert check(index, " len(sorted(orders))").ok  # builtins
     assert check(index, " whatever(1)", "from honeycomb import *\nx =").ok  # a star import may define anything
+
+
+def test_a_value_of_a_builtin_type_is_not_called_and_has_only_its_methods(index):
+    prefix = "import honeycomb as hc\ncolumns = ['a', 'b']\nuser = {'email': 'x'}\ntitle = 'A b'\n# keys\nkeys ="
+    result = check(index, " hc.slug(columns('IOError'))", prefix)
+    assert not result.ok and result.notes == ["dropped: 'columns' is a list, not something to call"]
+    assert not check(index, " user('email')", prefix).ok
+    result = check(index, " hc.slug(title).pick(title)", prefix)  # slug returns a str
+    assert not result.ok and result.notes == ["dropped: a str has no method 'pick'"]
+    assert check(index, " title.uper()", prefix).text == " title.upper()"
+    assert check(index, " [c.upper() for c in columns]", prefix).ok
+    assert check(index, " [columns(title) for columns in [str]]", prefix).ok  # the candidate's own binding shadows

@@ -52,7 +52,7 @@ def check_candidate(completion: str, context: EditorContext, indexes: list[Libra
     except SyntaxError:  # the syntax check judges the rest; a name defined nowhere is still wrong
         missing = undefined_names(completion, context)
         return CheckResult(completion, not missing, [_undefined_note(missing)] if missing else [])
-    checker = _Checker(context, indexes, source)
+    checker = _Checker(context, indexes, source, bound_names(tree))
     completion_start = len(line_prefix.lstrip().encode("utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and checker.ends_after(node, completion_start):
@@ -66,8 +66,11 @@ def check_candidate(completion: str, context: EditorContext, indexes: list[Libra
 
 
 class _Checker:
-    def __init__(self, context: EditorContext, indexes: list[LibraryIndex], source: str):
+    def __init__(self, context: EditorContext, indexes: list[LibraryIndex], source: str, bound: set[str] = frozenset()):
         self.context = context
+        #: names the candidate binds itself: they shadow the file's
+        self.bound = bound
+        self.scope = {o.name: o for o in context.scope}
         self.indexes = indexes
         self.imports = {b.local: b.target for b in context.imports}
         self.line_offsets = _line_offsets(source)
@@ -80,6 +83,8 @@ class _Checker:
         return self._offset(node.end_lineno, node.end_col_offset) > offset
 
     def check_call(self, call: ast.Call) -> bool:
+        if not self._fits_builtin_kind(call.func):
+            return False
         resolved = self._resolve(call.func)
         if resolved is None:
             return True  # not a call into an indexed library
@@ -93,6 +98,44 @@ class _Checker:
             entry = replacement
         self.apis.append(entry.import_path)
         return self._check_arguments(call, entry)
+
+    def _fits_builtin_kind(self, func: ast.expr) -> bool:
+        """A value Python's own types describe (a literal, a name bound to one, what the docs say a
+        call returns) is not called, and only its type's methods are called on it: ``db_columns(...)``
+        on a list, ``hc.slug(title).pick(...)`` on the ``str`` that ``slug`` returns."""
+        if isinstance(func, ast.Name):
+            kind = self._builtin_kind(func)
+            if kind is not None:  # no value of Python's own types can be called
+                self.notes.append(f"dropped: '{func.id}' is a {kind.__name__}, not something to call")
+                return False
+            return True
+        if not isinstance(func, ast.Attribute):
+            return True
+        kind = self._builtin_kind(func.value)
+        if kind is None or hasattr(kind, func.attr):
+            return True
+        replacement = difflib.get_close_matches(func.attr, [m for m in dir(kind) if not m.startswith("_")], n=1, cutoff=_CUTOFF)
+        if not replacement:
+            self.notes.append(f"dropped: a {kind.__name__} has no method '{func.attr}'")
+            return False
+        self._rename_callee(func, func.attr, replacement[0])
+        return True
+
+    def _builtin_kind(self, node: ast.expr) -> type | None:
+        if isinstance(node, ast.Constant):
+            return type(node.value) if type(node.value) in _BUILTIN_KINDS.values() else None
+        if isinstance(node, (ast.List, ast.ListComp, ast.Dict, ast.DictComp, ast.Set, ast.SetComp, ast.Tuple, ast.JoinedStr)):
+            return _LITERAL_KINDS[type(node)]
+        if isinstance(node, ast.Name):
+            origin = self.scope.get(node.id)
+            if node.id in self.bound or origin is None or not origin.resolved:
+                return None
+            return _BUILTIN_KINDS.get(origin.resolved.removesuffix("()")) if origin.resolved.endswith("()") else None
+        if isinstance(node, ast.Call):
+            resolved = self._resolve(node.func)
+            entry = resolved[1] if resolved is not None else None
+            return _BUILTIN_KINDS.get((entry.returns or "").strip()) if entry is not None else None
+        return None
 
     def _resolve(self, func: ast.expr) -> tuple[LibraryIndex, ApiEntry | None, list[ApiEntry], str] | None:
         if isinstance(func, ast.Name):
@@ -196,6 +239,14 @@ class _Checker:
 
     def _offset(self, line: int | None, column: int | None) -> int:
         return self.line_offsets[(line or 1) - 1] + (column or 0)
+
+
+#: Python's own types, by the name docs and annotations give them
+_BUILTIN_KINDS: dict[str, type] = {t.__name__: t for t in (str, bytes, int, float, complex, bool, list, dict, tuple, set, frozenset)}
+_LITERAL_KINDS: dict[type, type] = {
+    ast.List: list, ast.ListComp: list, ast.Dict: dict, ast.DictComp: dict, ast.Set: set, ast.SetComp: set,
+    ast.Tuple: tuple, ast.JoinedStr: str,
+}
 
 
 #: bases that add no methods a library's users call
