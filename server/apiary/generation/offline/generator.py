@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.generation.offline.adapt import Adapted, adapt, methods_in_chain
 from apiary.generation.offline.constants import comment_constants
+from apiary.generation.offline.elementwise import over_each
 from apiary.generation.offline.fillers import Fillers, collect_fillers
 from apiary.generation.offline.plan import Step, plan
 from apiary.generation.offline.templates import Template, template
@@ -70,7 +71,8 @@ class OfflineGenerator:
             index = self._index_of(api)
             if index is None:
                 continue
-            singles = self._singles(api, rank, index, collect_fillers(editor, index), step_text.get(api.import_path))
+            singles = self._singles(api, rank, index, collect_fillers(editor, index), step_text.get(api.import_path),
+                                    editor.text_before)
             if steps:  # one API alone covers one step of a multi-step comment
                 for option in singles:
                     option.score -= self.weights.step_coverage * (1 - 1 / len(steps))
@@ -80,7 +82,8 @@ class OfflineGenerator:
         return _finish(options, context, n)
 
     # -- one API -------------------------------------------------------------------------------
-    def _singles(self, api: ApiEntry, rank: int, index: LibraryIndex, fillers: Fillers, comment: str | None) -> list[_Option]:
+    def _singles(self, api: ApiEntry, rank: int, index: LibraryIndex, fillers: Fillers, comment: str | None,
+                 code_before: str = "") -> list[_Option]:
         """Candidates calling ``api`` alone; ``comment`` is the step of the comment it serves, if known."""
         w = self.weights
         prior = w.rank_decay**rank
@@ -89,8 +92,13 @@ class OfflineGenerator:
         for usage in self._corpus_for(index).for_api(api.import_path)[: w.usages_per_api]:
             for prune in (False, True):
                 adapted = adapt(usage, fillers, index, comment=comment, prune_unmentioned=prune, weights=w)
-                if adapted is not None:
-                    options.append(_Option(adapted.text, adapted.apis, prior + _score(adapted, fillers, w, comment), usage.origin,
+                if adapted is None:
+                    continue
+                score = prior + _score(adapted, fillers, w, comment)
+                options.append(_Option(adapted.text, adapted.apis, score, usage.origin, assigned=usage.assigned))
+                each = over_each(adapted.text, fillers, code_before, comment) if adapted.kept else None
+                if each is not None:  # the example's value became each of the user's values
+                    options.append(_Option(each, adapted.apis, score + w.kept_penalty + w.filled, usage.origin,
                                            assigned=usage.assigned))
         made = template(api, fillers, index, comment, weights=w)
         if made is not None:
