@@ -111,3 +111,11 @@ def test_an_examples_condition_takes_the_comments_number_and_mentioned_field(ind
               "# keep the orders whose qty is above 100\nbig =")
     best = generate(index, prefix, ["honeycomb.Table.keep_where"])[0]
     assert best.text.startswith(" orders.keep_where(lambda r: r['qty'] > 100")
+
+
+def test_computed_fields_are_read_in_file_order():
+    from apiary.generation.offline.fillers import computed_keys
+
+    code = 'row["total"] = 3\nok = r["a"] == 2\nt = t.derive("amount", lambda r: r["qty"] * 2)\nt.assign("z", fn)\n'
+    assert computed_keys(code) == ("total", "amount", "z")
+    assert computed_keys('print(d["a"])\nt.dedupe("order_id")\n') == ()

@@ -4,6 +4,7 @@ the engine built from user options, with models that load and models that do not
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 from tests.unit.generation_fixtures import example_engine, example_index
@@ -32,7 +33,7 @@ def engine_with(index, backend):
 def test_offline_default_completes_with_retrieved_apis(index):
     result = example_engine(index).pipeline.complete(CodeContext(PREFIX))
     assert result.generator == "offline" and result.fallback_reason is None
-    assert result.candidates and result.candidates[0].text.startswith(" hc.slug(")
+    assert result.candidates and result.candidates[0].text == " hc.slug(title)"
     assert result.apis and {"retrieve", "generate", "total"} <= set(result.timings_ms)
 
 
@@ -73,7 +74,7 @@ def test_a_hanging_model_is_cut_at_the_time_budget_and_the_offline_answer_return
         CodeContext(PREFIX), generator="apicoder", settings=GenerationSettings(time_budget_ms=200))
     assert time.perf_counter() - started < 5
     assert result.generator == "offline" and "timed out" in result.fallback_reason
-    assert result.candidates[0].text.startswith(" hc.slug(")
+    assert result.candidates[0].text == " hc.slug(title)"
 
 
 def test_an_unknown_generator_name_falls_back(index):
@@ -107,3 +108,9 @@ def test_a_tiny_model_directory_drives_apicoder_and_cert_through_the_pipeline(in
         assert result.candidates[0].prompt.startswith("# [start]\n# ")
     cert = engine.pipeline.complete(CodeContext(PREFIX), generator="cert", settings=settings)
     assert cert.generator in {"cert", "offline"}
+
+
+def test_the_demo_filters_on_the_column_the_file_computed(index):
+    report = (Path(__file__).resolve().parents[2] / "examples" / "workspace" / "new_report.py").read_text()
+    result = example_engine(index).pipeline.complete(CodeContext(report + "big_orders ="))
+    assert result.candidates[0].text == " orders.keep_where(lambda r: r['amount'] > 100)"

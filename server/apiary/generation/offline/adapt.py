@@ -204,11 +204,16 @@ class _Filling:
         for node in ast.walk(function.body):
             if isinstance(node, ast.Compare):
                 node.comparators = [self._comment_number(c) for c in node.comparators]
-            elif isinstance(node, ast.Subscript) and _is_string(node.slice) and keys:
-                if node.slice.value not in self.fillers.data_keys:
+            elif isinstance(node, ast.Subscript) and _is_string(node.slice) and node.slice.value not in self.fillers.data_keys:
+                if keys:
                     key = keys.pop(0)
                     self.taken_constants.add(id(key))
                     node.slice = ast.Constant(key.value)
+                    self.result.filled += 1
+                elif self.fillers.computed_keys:
+                    # the comment names no field: the one the code computed last is what it talks about
+                    # ("keep only the orders above 100 euros" after deriving "amount"), not the example's
+                    node.slice = ast.Constant(self.fillers.computed_keys[-1])
                     self.result.filled += 1
 
     def _comment_number(self, value: ast.expr) -> ast.expr:

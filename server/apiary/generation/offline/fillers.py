@@ -42,6 +42,8 @@ class Fillers:
     assign_count: int
     #: string keys of dict literals and subscripts in the user's code (their data's field names)
     data_keys: tuple[str, ...] = ()
+    #: fields the code computes, in file order: ``row["total"] = ...``, ``t.derive("amount", lambda r: ...)``
+    computed_keys: tuple[str, ...] = ()
 
     def target_of(self, local: str) -> str | None:
         return self.imports.get(local)
@@ -70,13 +72,24 @@ def collect_fillers(context: EditorContext, index: LibraryIndex | None) -> Fille
     imports = {b.local: b.target for b in context.imports if b.local != "*"}
     available = frozenset({*imports, *(v.name for v in variables), *function_names, *_BUILTINS})
     assign_count = len([t for t in (context.assign_target or "").split(",") if t.strip()])
-    data_keys = tuple(dict.fromkeys(_DICT_KEY.findall(text) + _SUBSCRIPT_KEY.findall(text)))
-    return Fillers(variables, functions, imports, available, context.intent, assign_count, data_keys)
+    computed = computed_keys(text)
+    data_keys = tuple(dict.fromkeys(_DICT_KEY.findall(text) + _SUBSCRIPT_KEY.findall(text) + list(computed)))
+    return Fillers(variables, functions, imports, available, context.intent, assign_count, data_keys, computed)
+
+
+def computed_keys(code: str) -> tuple[str, ...]:
+    """Fields the code makes, in file order (the last one is what the next step most likely reads)."""
+    found = sorted((m.start(), m.group(1)) for pattern in (_ASSIGNED_KEY, _COMPUTED_COLUMN) for m in pattern.finditer(code))
+    return tuple(dict.fromkeys(key for _, key in found))
 
 
 _DICT_KEY = re.compile(r"[{,]\s*[\"']([A-Za-z_]\w*)[\"']\s*:")
 #: ``row["qty"]``: a field the code reads is a field of its data too
 _SUBSCRIPT_KEY = re.compile(r"\w\[\s*[\"']([A-Za-z_]\w*)[\"']\s*\]")
+#: ``row["total"] = ...``: a field written
+_ASSIGNED_KEY = re.compile(r"\w\[\s*[\"']([A-Za-z_]\w*)[\"']\s*\]\s*=(?!=)")
+#: ``t.derive("amount", lambda r: ...)``: a named field computed by a function, as data libraries add columns
+_COMPUTED_COLUMN = re.compile(r"\.\w+\(\s*[\"']([A-Za-z_]\w*)[\"']\s*,\s*(?:lambda\b|[A-Za-z_][\w.]*\s*[,)])")
 _BUILTIN_VALUE = re.compile(r"^(?:str|int|float|bool|bytes|list|dict|set|tuple|complex|range|NoneType)\(\)(?:\[\])?$")
 
 
