@@ -19,6 +19,7 @@ from apiary.records import CompletionRecord
 from apiary.retrieval.hybrid import ScoredApi
 from apiary.retrieval.query import query_from_context
 from apiary.session import Session
+from apiary.snippet import escape
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CALLABLE = (ApiKind.FUNCTION, ApiKind.METHOD, ApiKind.CLASS, ApiKind.ALIAS)
@@ -132,13 +133,9 @@ def call_snippet(entry: ApiEntry, name: str) -> str | None:
         return None
     required = [p for p in entry.params if p.required and p.kind != "keyword_only"]
     keyword = [p for p in entry.params if p.required and p.kind == "keyword_only"]
-    stops = [f"${{{i}:{_escape(p.name)}}}" for i, p in enumerate(required, 1)]
-    stops += [f"{p.name}=${{{i}:{_escape(p.name)}}}" for i, p in enumerate(keyword, len(stops) + 1)]
-    return f"{_escape(name)}({', '.join(stops)})$0" if stops else f"{_escape(name)}($1)$0"
-
-
-def _escape(text: str) -> str:
-    return re.sub(r"([$}\\])", r"\\\1", text)
+    stops = [f"${{{i}:{escape(p.name)}}}" for i, p in enumerate(required, 1)]
+    stops += [f"{p.name}=${{{i}:{escape(p.name)}}}" for i, p in enumerate(keyword, len(stops) + 1)]
+    return f"{escape(name)}({', '.join(stops)})$0" if stops else f"{escape(name)}($1)$0"
 
 
 def entry_markdown(entry: ApiEntry) -> str:

@@ -119,7 +119,9 @@ class Pipeline:
                 log.info("dropped a candidate: %s", "; ".join(result.notes))
                 continue
             apis_used = tuple(dict.fromkeys((*candidate.apis, *result.apis)))
-            checked.append(replace(candidate, text=result.text, apis=apis_used, notes=(*candidate.notes, *result.notes)))
+            snippet = candidate.snippet if result.text == candidate.text else None  # a repair outdates it
+            checked.append(replace(candidate, text=result.text, apis=apis_used, notes=(*candidate.notes, *result.notes),
+                                   snippet=snippet))
         syntax = [fits_in_place(context.prefix, c.text, context.suffix) for c in checked]
         return rank(checked, context.editor.intent, syntax, [a.import_path for a in apis], self.intent_scorer,
                     self.rank_weights)

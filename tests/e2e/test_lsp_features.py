@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 
 import pytest
@@ -66,6 +67,16 @@ def _doc(client: LanguageClient, name: str, text: str) -> tuple[str, types.Posit
     uri = (WORKSPACE / name).as_uri()
     open_document(client, uri, text)
     return uri, end_position(text)
+
+
+async def test_ghost_text_that_keeps_an_examples_value_makes_it_a_tab_stop(client: LanguageClient):
+    """Nothing in the file says which text to slug: the example's value is a placeholder to fill."""
+    uri, position = _doc(client, "slug.py", "import honeycomb as hc\n# a slug for the report's file name\nstem =")
+    result = await client.text_document_inline_completion_async(types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri), position=position,
+        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked)))
+    snippets = [i.insert_text for i in result.items if isinstance(i.insert_text, types.StringValue)]
+    assert snippets and re.fullmatch(r" hc\.\w+\(\$\{1:.+\}.*\)", snippets[0].value)
 
 
 async def test_status_lists_the_indexed_library(client: LanguageClient):

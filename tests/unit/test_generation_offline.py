@@ -119,3 +119,21 @@ def test_computed_fields_are_read_in_file_order():
     code = 'row["total"] = 3\nok = r["a"] == 2\nt = t.derive("amount", lambda r: r["qty"] * 2)\nt.assign("z", fn)\n'
     assert computed_keys(code) == ("total", "amount", "z")
     assert computed_keys('print(d["a"])\nt.dedupe("order_id")\n') == ()
+
+
+def test_an_examples_value_kept_for_want_of_a_better_one_is_a_tab_stop(index):
+    best = generate(index, "import honeycomb as hc\n# how long is it\nd =", ["honeycomb.parse_duration"])[0]
+    assert best.text == " hc.parse_duration('1h30m')" and best.snippet == " hc.parse_duration(${1:'1h30m'})"
+    filled = generate(index, "import honeycomb as hc\ntitle = 'Q3'\n# a file name from the title\nstem =", ["honeycomb.slug"])[0]
+    assert filled.text == " hc.slug(title)" and filled.snippet is None
+
+
+def test_tab_stops_escape_snippet_syntax():
+    import ast
+
+    from apiary.generation.offline.adapt import with_tab_stops
+
+    call = ast.parse("f('${x}', 'a}', n=2)", mode="eval").body
+    kept = [call.args[0], call.keywords[0].value]
+    assert with_tab_stops(call, kept) == "f(${1:'\\${x\\}'}, 'a\\}', n=${2:2})"
+    assert ast.unparse(call) == "f('${x}', 'a}', n=2)"  # the expression is left as it was

@@ -48,7 +48,7 @@ def register(server) -> None:
             return NOT_READY
         start = doc.position(offset - len(editor.prefix))
         replace = types.Range(start, doc.position(offset))  # a position past the end is clamped
-        snippets = _snippet_support(ls)
+        snippets = snippet_support(ls)
         items = [_item(s.entry, rank, editor, replace, snippets) for rank, s in enumerate(scored)]
         return types.CompletionList(is_incomplete=False, items=items)
 
@@ -61,7 +61,8 @@ def register(server) -> None:
         return item
 
 
-def _snippet_support(ls) -> bool:
+def snippet_support(ls) -> bool:
+    """Whether the client inserts snippets (tab stops) from completion items."""
     caps = ls.client_capabilities.text_document
     item = caps.completion.completion_item if caps and caps.completion else None
     return bool(item and item.snippet_support)

@@ -12,6 +12,7 @@ import logging
 from lsprotocol import types
 
 from apiary import assist
+from apiary.lsp.completion import snippet_support
 
 log = logging.getLogger(__name__)
 EMPTY = types.InlineCompletionList(items=[])
@@ -32,7 +33,8 @@ def register(server) -> None:
         if not ls.debouncer.is_current(uri, generation):
             return EMPTY
         at = types.Range(params.position, params.position)
-        items = [_item(r, at) for r in records]
+        snippets = snippet_support(ls)
+        items = [_item(r, at, snippets) for r in records]
         for record in records:
             ls.session.events.record("shown", record.id, generator=record.generator, apis=list(record.candidate.apis))
         return types.InlineCompletionList(items=items)
@@ -51,7 +53,11 @@ async def complete_at(ls, doc, position: types.Position, manual: bool, cancel) -
     return await ls.run_blocking(work, budget_ms=budget, cancel=cancel, default=[]) or []
 
 
-def _item(record, at: types.Range) -> types.InlineCompletionItem:
+def _item(record, at: types.Range, snippets: bool) -> types.InlineCompletionItem:
+    """The ghost text; where it keeps an example's value and the client takes snippets, that value
+    is a tab stop the user fills, not a silent constant."""
     names = ", ".join(p.rsplit(".", 1)[-1] for p in record.candidate.apis) or "no library API"
     command = types.Command(title=f"Apiary ({names})", command="apiary.accepted", arguments=[record.id])
-    return types.InlineCompletionItem(insert_text=record.text, range=at, command=command)
+    snippet = record.candidate.snippet if snippets else None
+    text = types.StringValue(value=snippet) if snippet else record.text
+    return types.InlineCompletionItem(insert_text=text, range=at, command=command)

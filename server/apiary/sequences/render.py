@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-_SNIPPET_SPECIAL = re.compile(r"([$}\\])")
+from apiary.snippet import escape
 
 
 def as_plan(apis: Sequence[str], query: str | None = None, indent: str = "") -> str:
@@ -48,7 +48,7 @@ class _Skeleton:
 
     def tab(self, placeholder: str = "") -> str:
         self.stop += 1
-        return f"${{{self.stop}:{_escape(placeholder)}}}" if placeholder else f"${self.stop}"
+        return f"${{{self.stop}:{escape(placeholder)}}}" if placeholder else f"${self.stop}"
 
 
 def as_skeleton(apis: Sequence[str], indent: str = "") -> str:
@@ -92,7 +92,3 @@ def _readable(api: str) -> str:
         owner, method = api.split("::", 1)
         return f"call .{method}() on the {owner} object"
     return f"call {api}()"
-
-
-def _escape(text: str) -> str:
-    return _SNIPPET_SPECIAL.sub(r"\\\1", text)

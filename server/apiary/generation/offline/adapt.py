@@ -26,6 +26,7 @@ from apiary.generation.offline.templates import reference
 from apiary.generation.offline.usage import Usage
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.text import split_identifier, stem
+from apiary.snippet import escape
 from apiary.weights import OfflineWeights, load_weights
 
 _BUILTINS = frozenset(dir(builtins))
@@ -48,6 +49,8 @@ class Adapted:
     #: names of the user's code that the comment mentions and the candidate uses
     mentions_used: int = 0
     notes: list[str] = field(default_factory=list)
+    #: the text with every kept example value as a tab stop, for editors to fill (None: nothing kept)
+    snippet: str | None = None
 
 
 class _Unfillable(Exception):
@@ -73,7 +76,39 @@ def adapt(usage: Usage, fillers: Fillers, index: LibraryIndex, comment: str | No
     except _Unfillable:
         return None
     state.result.text = ast.unparse(expression)
+    if state.kept_values:
+        state.result.snippet = with_tab_stops(expression, state.kept_values)
     return state.result
+
+
+_STOP = "__apiary_tab_stop_{}__"
+
+
+def with_tab_stops(expression: ast.expr, values: list[ast.expr]) -> str:
+    """``expression`` as an LSP snippet whose ``values`` (example literals in it) are tab stops
+    holding the example's value: an example's constant is never a silent guess."""
+    stops = {id(v): ast.Name(_STOP.format(i), ast.Load()) for i, v in enumerate(values)}
+    marked = _Swap(stops).visit(expression)
+    try:
+        snippet = escape(ast.unparse(marked))
+    finally:
+        _Swap({id(stops[id(v)]): v for v in values}).visit(marked)  # the caller's tree, as it was
+    stop = 0
+    for i, value in enumerate(values):
+        if _STOP.format(i) in snippet:  # a value on an argument that was dropped is not there
+            stop += 1
+            snippet = snippet.replace(_STOP.format(i), f"${{{stop}:{escape(ast.unparse(value))}}}", 1)
+    return snippet
+
+
+class _Swap(ast.NodeTransformer):
+    """Replaces nodes by identity, in place."""
+
+    def __init__(self, by_id: dict[int, ast.expr]):
+        self.by_id = by_id
+
+    def visit(self, node: ast.AST) -> ast.AST:
+        return self.by_id.get(id(node)) or super().visit(node)
 
 
 class _Filling:
@@ -90,6 +125,8 @@ class _Filling:
         self.renames: dict[str, str] = {}
         self.taken_names: set[str] = set()
         self._bound_names: set[str] = set()
+        #: example values kept as written (no better value in the context)
+        self.kept_values: list[ast.expr] = []
         self.result = Adapted("", usage.apis, usage, constants_stated=len([c for c in self.constants if c.kind != "name"]))
 
     # -- the walk ------------------------------------------------------------------------------
@@ -171,6 +208,8 @@ class _Filling:
             return self._fill_constant(value, param, bound)
         if isinstance(value, ast.Lambda):
             self._fill_lambda(value)
+        elif isinstance(value, (ast.List, ast.Tuple, ast.Dict, ast.Set)) and _is_literal(value):
+            self.kept_values.append(value)  # the example's data, where the context has none of its kind
         try:
             self._check_names(value, param)
         except _Unfillable:
@@ -188,6 +227,7 @@ class _Filling:
             constant = Constant(self.fillers.assign_count, -1, "number")
         if constant is None:
             self.result.kept += 1
+            self.kept_values.append(value)
             return value
         self.taken_constants.add(id(constant))
         self.result.filled += 1

@@ -95,7 +95,8 @@ class OfflineGenerator:
                 if adapted is None:
                     continue
                 score = prior + _score(adapted, fillers, w, comment)
-                options.append(_Option(adapted.text, adapted.apis, score, usage.origin, assigned=usage.assigned))
+                options.append(_Option(adapted.text, adapted.apis, score, usage.origin, snippet=adapted.snippet,
+                                       assigned=usage.assigned))
                 each = over_each(adapted.text, fillers, code_before, comment) if adapted.kept else None
                 if each is not None:  # the example's value became each of the user's values
                     options.append(_Option(each, adapted.apis, score + w.kept_penalty + w.filled, usage.origin,
@@ -145,7 +146,8 @@ class OfflineGenerator:
             adapted = adapt(usage, fillers, index, comment=step.text, receiver=receiver, prune_unmentioned=receiver is not None,
                             weights=w)
             if adapted is not None and (receiver is None or receiver in adapted.text):
-                options.append(_Option(adapted.text, adapted.apis, _score(adapted, fillers, w, step.text), usage.origin, assigned=usage.assigned))
+                options.append(_Option(adapted.text, adapted.apis, _score(adapted, fillers, w, step.text), usage.origin,
+                                       snippet=adapted.snippet, assigned=usage.assigned))
         made = template(api, fillers, index, step.text, receiver=receiver, weights=w)
         if made is not None:
             options.append(_template_option(made, api, 0.0, w))
