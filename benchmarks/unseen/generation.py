@@ -102,6 +102,7 @@ def _summary(problems: list[dict], report, undefined: dict[str, list[str]], late
         "latency_ms": {"p50": round(statistics.median(latencies), 1),
                        "p95": round(statistics.quantiles(latencies, n=20)[-1], 1) if len(latencies) > 1 else latencies[0]},
         "per_library": {name: round(statistics.fmean(v), 4) for name, v in sorted(per_library.items())},
+        "passed": sorted(t for t, value in passed.items() if value > 0),
         "statuses": report.statuses,
         "isolation": report.isolation,
     }

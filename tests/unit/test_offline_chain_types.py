@@ -1,4 +1,4 @@
-"""A chain wraps the previous result only in an API whose first parameter can take it."""
+"""A chain wraps the previous result only in an API whose first parameter the docs say takes it."""
 
 from __future__ import annotations
 
@@ -20,9 +20,13 @@ def _taking(annotation: str | None) -> ApiEntry:
     ("Sequence[Any]", "str", True),
     ("Any", "int", True),
     ("T", "float", True),
-    (None, "str", True),  # unannotated: anything
-    ("Iterable[Mapping[str, Any]]", "Table", True),  # not a scalar: not ruled out
-    ("Iterable[Mapping[str, Any]]", None, True),  # the previous API's result is unknown
+    (None, "str", False),  # unannotated: no evidence
+    ("Iterable[Mapping[str, Any]]", "Table", False),  # a class the annotation does not name
+    ("Iterable[Mapping[str, Any]]", None, False),  # the previous API's result is unknown
+    ("Table", "lib.Table", True),
+    ("Optional[Table]", "Table", True),
+    ("lib.Table | None", "Table[Any]", True),
+    ("Union[str, Table]", "Response", False),
 ])
-def test_a_scalar_is_refused_only_where_the_annotation_rules_it_out(annotation, returns, expected):
+def test_a_wrap_needs_both_types_known_and_the_annotation_to_admit_the_value(annotation, returns, expected):
     assert accepts(_taking(annotation), returns) is expected
