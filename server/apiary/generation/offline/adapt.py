@@ -22,6 +22,7 @@ from apiary.generation.offline.constants import (
     data_key_constants,
 )
 from apiary.generation.offline.fillers import Fillers, Local
+from apiary.generation.offline.flags import stated_flags
 from apiary.generation.offline.templates import reference
 from apiary.generation.offline.usage import Usage
 from apiary.retrieval.index import LibraryIndex
@@ -178,6 +179,14 @@ class _Filling:
             kept_keywords.append(keyword)
         call.keywords = kept_keywords
         self._add_stated_keywords(call, params, bound)
+        self._add_stated_flags(call, params, entry.import_path)
+
+    def _add_stated_flags(self, call: ast.Call, params: list[Param], api_path: str) -> None:
+        """Switches the comment asks for ("keys sorted", "best first") that the example did not set."""
+        present = {k.arg for k in call.keywords if k.arg} | {p.name for p, _ in zip(params, call.args, strict=False)}
+        for name, value in stated_flags(self.comment, params, present, api_path).items():
+            call.keywords.append(ast.keyword(name, ast.Constant(value)))
+            self.result.filled += 1
 
     def _add_stated_keywords(self, call: ast.Call, params: list[Param], bound: dict[str, Constant]) -> None:
         """Parameters the comment sets ("buffer size to 3") that the example did not pass."""
