@@ -23,6 +23,7 @@ from pathlib import Path
 
 from apiary.docs.python_package import find_layout
 from apiary.docs.report import IngestError
+from apiary.interpreter import ask
 
 log = logging.getLogger(__name__)
 
@@ -130,11 +131,8 @@ def interpreter_path(python: str | None) -> list[str]:
     if not python or Path(python).resolve() == Path(sys.executable).resolve():
         return [p for p in sys.path if p]
     try:
-        result = subprocess.run(
-            [python, "-c", "import json, sys; print(json.dumps(sys.path))"],
-            capture_output=True, text=True, timeout=20, check=True,
-        )
-        return [p for p in json.loads(result.stdout) if p]
+        answer = ask(python, "import json, sys; print(json.dumps(sys.path))", timeout_s=20)
+        return [p for p in json.loads(answer) if p]
     except (OSError, subprocess.SubprocessError, json.JSONDecodeError) as error:
         raise IngestError(f"cannot ask the interpreter {python} for its path: {error}") from error
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from apiary.interpreter import ask
 from apiary.paths import cache_dir
 from apiary.sequences.extract import (
     COMMENT,
@@ -136,8 +137,7 @@ def _interpreter_paths(python: str | None) -> dict:
         paths = sysconfig.get_paths()
         return {"stdlib": paths["stdlib"], "site": sorted({paths["purelib"], paths["platlib"]})}
     try:
-        done = subprocess.run([python, "-c", script], capture_output=True, text=True, timeout=30, check=True)
-        return json.loads(done.stdout)
+        return json.loads(ask(python, script, timeout_s=30))
     except (OSError, subprocess.SubprocessError, json.JSONDecodeError) as error:
         raise RuntimeError(f"cannot ask the interpreter {python} where its libraries are: {error}") from error
 
