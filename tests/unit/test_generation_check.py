@@ -107,3 +107,8 @@ def test_a_value_of_a_builtin_type_is_not_called_and_has_only_its_methods(index)
     assert check(index, " title.uper()", prefix).text == " title.upper()"
     assert check(index, " [c.upper() for c in columns]", prefix).ok
     assert check(index, " [columns(title) for columns in [str]]", prefix).ok  # the candidate's own binding shadows
+
+
+def test_names_on_the_users_part_of_the_line_are_theirs(index):
+    prefix = "import honeycomb as hc\n# keep the big ones\nbig = not_yet_defined +"
+    assert check(index, " hc.slug('a')", prefix).ok

@@ -9,13 +9,12 @@ Hallucinated APIs are what users of private libraries suffer most from.
 from __future__ import annotations
 
 import ast
-import builtins
 import difflib
 from dataclasses import dataclass, field
 
 from apiary.context import EditorContext
 from apiary.docs.entry import ApiEntry, ApiKind
-from apiary.generation.names import bound_names, defined_names, undefined_names, used_names
+from apiary.generation.names import BUILTINS, bound_names, defined_names, free_names, undefined_names
 from apiary.retrieval.hybrid import members_of
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.types import InferredType, TypeResolver
@@ -23,7 +22,6 @@ from apiary.retrieval.types import InferredType, TypeResolver
 _CUTOFF = 0.75
 #: a free name is repaired only into a visible name this close (``sale`` -> ``sales``)
 _NAME_CUTOFF = 0.8
-_BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 @dataclass
@@ -186,22 +184,22 @@ class _Checker:
 
     def check_names(self, tree: ast.Module, completion_start: int) -> bool:
         """Every name the candidate reads is defined somewhere the code can see; a near miss of a
-        name in scope (``sale`` for ``sales``) is repaired, anything else drops the candidate."""
-        defined = defined_names(self.context)
-        missing = used_names(tree) - bound_names(tree) - defined
-        if not missing or any(b.local == "*" for b in self.context.imports):
+        name in scope (``sale`` for ``sales``) is repaired, anything else drops the candidate.
+        Names on the user's part of the line are theirs to judge."""
+        written = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and self.ends_after(n, completion_start)]
+        missing = free_names(tree, self.context) & {n.id for n in written}
+        if not missing:
             return True
-        visible = sorted(defined - _BUILTIN_NAMES)
+        visible = sorted(defined_names(self.context) - BUILTINS)
         unrepaired = set()
         for name in sorted(missing):
             match = difflib.get_close_matches(name, visible, n=1, cutoff=_NAME_CUTOFF)
             if not match:
                 unrepaired.add(name)
                 continue
-            for node in ast.walk(tree):
-                if isinstance(node, ast.Name) and node.id == name and self.ends_after(node, completion_start):
-                    start = self._offset(node.lineno, node.col_offset)
-                    self.edits.append(_Edit(start, start + len(name.encode("utf-8")), match[0]))
+            for node in (n for n in written if n.id == name):
+                start = self._offset(node.lineno, node.col_offset)
+                self.edits.append(_Edit(start, start + len(name.encode("utf-8")), match[0]))
             self.notes.append(f"renamed {name} to {match[0]}")
         if unrepaired:
             self.notes.append(_undefined_note(unrepaired))

@@ -12,18 +12,24 @@ import textwrap
 
 from apiary.context import EditorContext
 
-_BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__", "__doc__", "__builtins__", "__spec__"}
+#: what every module can read without defining it
+BUILTINS = frozenset(dir(builtins)) | {"__name__", "__file__", "__doc__", "__builtins__", "__spec__"}
 #: functions and classes the file defines at any depth, after the cursor too (a helper written
 #: below the code that calls it is found when that code runs)
 _DEFINITION = re.compile(r"^[ \t]*(?:async[ \t]+)?(?:def|class)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
-_STAR_IMPORT = re.compile(r"^[ \t]*from[ \t]+\S+[ \t]+import[ \t]+\*", re.MULTILINE)
 
 
 def undefined_names(completion: str, context: EditorContext) -> set[str]:
-    """Free names of ``completion`` (inserted at the cursor of ``context``) defined nowhere. Empty
-    when the text does not parse (the syntax check judges that) or a star import may define anything."""
+    """Free names of ``completion`` (inserted at the cursor of ``context``) defined nowhere; empty
+    when the text does not parse (the syntax check judges that)."""
     tree = _parse(textwrap.dedent(context.line_prefix + completion))
-    if tree is None or _STAR_IMPORT.search(context.text_before):
+    return free_names(tree, context) if tree is not None else set()
+
+
+def free_names(tree: ast.AST, context: EditorContext) -> set[str]:
+    """Names ``tree`` reads that neither it nor the code at the cursor defines; none when a star
+    import may define anything."""
+    if any(b.local == "*" for b in context.imports):
         return set()
     return used_names(tree) - bound_names(tree) - defined_names(context)
 
@@ -32,7 +38,7 @@ def defined_names(context: EditorContext) -> set[str]:
     """Every name the code at the cursor can see without the candidate."""
     names = {o.name for o in context.scope} | {b.local for b in context.imports}
     names |= set(_DEFINITION.findall(context.text_before)) | set(_DEFINITION.findall(context.text_after))
-    return names | _BUILTINS
+    return names | BUILTINS
 
 
 def used_names(tree: ast.AST) -> set[str]:
