@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import queue
+import re
+import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from lsprotocol import types
@@ -58,3 +63,45 @@ def open_document(client, uri: str, text: str, language: str = "python", version
 def end_position(text: str) -> types.Position:
     lines = text.split("\n")
     return types.Position(len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
+
+
+# -- a raw-byte client: what no LSP library would send -----------------------------------------
+
+def frame(message: dict | bytes) -> bytes:
+    body = message if isinstance(message, bytes) else json.dumps(message).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+class RawServer:
+    def __init__(self, tmp_path):
+        self.proc = subprocess.Popen(SERVER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, env=server_env(tmp_path))
+        self.messages: queue.Queue[dict] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        out = self.proc.stdout
+        while True:
+            header = b""
+            while not header.endswith(b"\r\n\r\n"):
+                byte = out.read(1)
+                if not byte:
+                    return
+                header += byte
+            length = int(re.search(rb"Content-Length: (\d+)", header).group(1))
+            self.messages.put(json.loads(out.read(length)))
+
+    def send(self, data: bytes) -> None:
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def response(self, ident, timeout: float = 20.0) -> dict:
+        """The response with id ``ident`` (notifications and other responses are skipped)."""
+        while True:
+            message = self.messages.get(timeout=timeout)
+            if "method" not in message and message.get("id") == ident:
+                return message
+
+
+def request(ident, method, params=None) -> bytes:
+    return frame({"jsonrpc": "2.0", "id": ident, "method": method, "params": params or {}})

@@ -32,7 +32,8 @@ def register(server) -> None:
         records = await complete_at(ls, doc, params.position, manual, cancel)
         if not ls.debouncer.is_current(uri, generation):
             return EMPTY
-        at = types.Range(params.position, params.position)
+        here = doc.position(doc.offset(params.position))  # a position past the end is clamped
+        at = types.Range(here, here)
         snippets = snippet_support(ls)
         items = [_item(r, at, snippets) for r in records]
         for record in records:

@@ -26,10 +26,11 @@ log = logging.getLogger(__name__)
 #: a 10 MB document of binary content escapes to ~60 MB of JSON; more than this is refused
 MAX_BODY = 128 * 1024 * 1024
 _MAX_HEADER = 8192
+_MAX_LENGTH_DIGITS = 18
 _HEADER = re.compile(rb"Content-Length:[ \t]*([^\r\n]*)\r\n(?:[A-Za-z-]+:[^\r\n]*\r\n)*\r\n", re.IGNORECASE)
 _HEADER_START = re.compile(rb"Content-Length:", re.IGNORECASE)
 
-PARSE_ERROR, INVALID_REQUEST = -32700, -32600
+PARSE_ERROR, INVALID_REQUEST, SERVER_NOT_INITIALIZED = -32700, -32600, -32002
 
 
 @dataclass
@@ -37,6 +38,36 @@ class FrameError:
     code: int
     message: str
     id: Any = None
+    #: JSON-RPC never answers a notification: its error is only logged
+    answer: bool = True
+
+
+@dataclass
+class Gate:
+    """What LSP lets a connection send at each point of its life: nothing but ``initialize`` before
+    it (requests get -32002), ``initialize`` once, nothing but ``exit`` after ``shutdown`` (requests
+    get InvalidRequest). Refused notifications are dropped, never answered."""
+
+    initialized: bool = False
+    shut_down: bool = False
+
+    def refuse(self, data: dict) -> FrameError | None:
+        method = data.get("method")
+        if not isinstance(method, str) or method == "exit":
+            return None  # a response to a server request, or the end
+        answer, ident = "id" in data, data.get("id")
+        if method == "initialize":
+            return FrameError(INVALID_REQUEST, "initialize was already received", ident, answer) if self.initialized else None
+        if not self.initialized:
+            return FrameError(SERVER_NOT_INITIALIZED, f"{method} before initialize", ident, answer)
+        if self.shut_down:
+            return FrameError(INVALID_REQUEST, f"{method} after shutdown", ident, answer)
+        return None
+
+    def passed(self, data: dict) -> None:
+        method = data.get("method")
+        self.initialized |= method == "initialize"
+        self.shut_down |= method == "shutdown"
 
 
 class Framer:
@@ -72,7 +103,8 @@ class Framer:
         if not raw_length.isdigit():
             del self._buffer[: header.end()]
             return FrameError(PARSE_ERROR, f"bad Content-Length {raw_length[:40]!r}")
-        length = int(raw_length)
+        # more digits than any limit has: too large, without asking int() (which refuses 4,300 digits)
+        length = int(raw_length) if len(raw_length.lstrip(b"0")) <= _MAX_LENGTH_DIGITS else self._max_body + 1
         if length > self._max_body:
             # the body (if it ever comes) is dropped as junk up to the next header: a lying length
             # must not swallow the messages after it
@@ -109,11 +141,13 @@ def _is_json(body: bytes) -> bool:
     try:
         json.loads(body)
         return True
+    except RecursionError:
+        return True  # JSON nested too deep to read: `dispatch` answers it
     except ValueError:
         return False
 
 
-def dispatch(body: bytes, protocol) -> FrameError | None:
+def dispatch(body: bytes, protocol, gate: Gate | None = None) -> FrameError | None:
     """Decode one body and hand it to pygls; an error to answer when it cannot be."""
     try:
         data = json.loads(body)
@@ -123,20 +157,32 @@ def dispatch(body: bytes, protocol) -> FrameError | None:
         ident = data.get("id") if isinstance(data, dict) else None
         return FrameError(INVALID_REQUEST, "not a JSON-RPC 2.0 message", ident)
     ident = data.get("id")
+    refused = gate.refuse(data) if gate is not None else None
+    if refused is not None:
+        return refused
     try:
         message = protocol.structure_message(data)
     except (JsonRpcInvalidParams, JsonRpcInternalError) as error:
         # pygls raises these for params that do not fit the method's schema; a request needs an answer
-        return FrameError(-32602, f"invalid params for {data.get('method')!r}: {error.__cause__ or error}", ident)
+        return FrameError(-32602, f"invalid params for {data.get('method')!r}: {error.__cause__ or error}", ident,
+                          answer="id" in data)
+    except RecursionError:
+        return FrameError(PARSE_ERROR, "message nested too deep", ident)
     try:
         protocol.handle_message(message)
     except (AttributeError, TypeError, KeyError) as error:
         return FrameError(INVALID_REQUEST, f"malformed message: {error}", ident)
+    except RecursionError:
+        return FrameError(PARSE_ERROR, "message nested too deep", ident)
+    if gate is not None:
+        gate.passed(data)
     return None
 
 
 def send_error(protocol, error: FrameError) -> None:
     log.warning("JSON-RPC error %d: %s", error.code, error.message)
+    if not error.answer:
+        return
     # JSON-RPC answers with id null when the id cannot be read
     protocol._send_data({"jsonrpc": "2.0", "id": error.id, "error": {"code": error.code, "message": error.message}})
 
@@ -159,14 +205,14 @@ async def serve_stream(protocol, stream: BinaryIO, stop: threading.Event) -> Non
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[bytes] = asyncio.Queue()
     threading.Thread(target=_reader_thread, args=(stream, loop, queue.put_nowait), daemon=True, name="apiary-stdin").start()
-    framer = Framer()
+    framer, gate = Framer(), Gate()
     while not stop.is_set():
         chunk = await queue.get()
         if not chunk:
             log.info("the client closed the connection")
             return
         for item in framer.feed(chunk):
-            error = item if isinstance(item, FrameError) else dispatch(item, protocol)
+            error = item if isinstance(item, FrameError) else dispatch(item, protocol, gate)
             if error is not None:
                 send_error(protocol, error)
 
