@@ -12,7 +12,9 @@ def register(commands) -> None:
     serve = commands.add_parser("serve", help="run the language server (any LSP client: VS Code, Neovim, Emacs, Helix)")
     transport = serve.add_mutually_exclusive_group()
     transport.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (default)")
-    transport.add_argument("--tcp", action="store_true", help="listen on --host:--port instead")
+    transport.add_argument("--tcp", action="store_true",
+                           help="listen on --host:--port instead (one client; any local user can connect)")
+    transport.add_argument("--socket", metavar="PATH", help="listen on a Unix socket only this user can open (mode 0600)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=2087)
     serve.add_argument("--log-file", help="also write the server log to this file")
@@ -22,9 +24,12 @@ def register(commands) -> None:
 def run_serve(args: Namespace) -> int:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")  # models are never downloaded at run time
     _setup_logging(args.log_file, args.verbose)
-    from apiary.lsp.run import serve_stdio, serve_tcp
+    from apiary.lsp.run import serve_socket, serve_stdio, serve_tcp
 
-    code = serve_tcp(args.host, args.port) if args.tcp else serve_stdio()
+    if args.socket:
+        code = serve_socket(args.socket)
+    else:
+        code = serve_tcp(args.host, args.port) if args.tcp else serve_stdio()
     logging.shutdown()
     sys.stderr.flush()
     # A generator that hangs may still hold a worker thread; `exit` must end the process regardless.

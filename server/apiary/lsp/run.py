@@ -1,15 +1,18 @@
-"""Run the server over stdio (with the robust reader of `transport`) or TCP."""
+"""Run the server over stdio, TCP or a Unix socket, each through the robust reader of `transport`."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import os
+import stat
 import sys
 import threading
+from pathlib import Path
 from typing import BinaryIO
 
 from apiary.lsp.server import ApiaryServer, create_server
-from apiary.lsp.transport import BinaryWriter, protocol_stdout, serve_stream
+from apiary.lsp.transport import BinaryWriter, protocol_stdout, serve_connections, serve_stream
 
 log = logging.getLogger(__name__)
 
@@ -34,12 +37,43 @@ def serve_stdio(server: ApiaryServer | None = None, stdin: BinaryIO | None = Non
 
 
 def serve_tcp(host: str, port: int, server: ApiaryServer | None = None) -> int:
-    server = server or create_server()
+    """Listen on ``host:port``: one client at a time (any local user can connect to a TCP port;
+    `serve_socket` is the private local transport)."""
+    return _serve_sockets(lambda connection: asyncio.start_server(connection, host, port), server)
+
+
+def serve_socket(path: str, server: ApiaryServer | None = None) -> int:
+    """Listen on a Unix socket only this user can open (mode 0600, made so before it listens)."""
+    socket_path = Path(path)
+    if socket_path.exists() or socket_path.is_symlink():
+        if not stat.S_ISSOCK(socket_path.lstat().st_mode):
+            raise SystemExit(f"{path} exists and is not a socket; not replacing it")
+        socket_path.unlink()
+
+    async def start(connection):
+        previous = os.umask(0o177)
+        try:
+            return await asyncio.start_unix_server(connection, path)
+        finally:
+            os.umask(previous)
+
     try:
-        server.start_tcp(host, port)
-    except SystemExit as exit_:
-        return int(exit_.code or 0)
+        return _serve_sockets(start, server)
+    finally:
+        socket_path.unlink(missing_ok=True)
+
+
+def _serve_sockets(start_server, server: ApiaryServer | None) -> int:
+    server = server or create_server()
+    server._stop_event = threading.Event()
+    code = 0
+    try:
+        asyncio.run(serve_connections(server.protocol, start_server, server._stop_event))
+    except SystemExit as exit_:  # pygls ends `exit` with sys.exit
+        code = int(exit_.code or 0)
+    except KeyboardInterrupt:
+        log.info("interrupted")
     finally:
         server.workers.shutdown(wait=False, cancel_futures=True)
         server.indexer.shutdown(wait=False, cancel_futures=True)
-    return 0
+    return code

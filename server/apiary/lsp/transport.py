@@ -217,6 +217,62 @@ async def serve_stream(protocol, stream: BinaryIO, stop: threading.Event) -> Non
                 send_error(protocol, error)
 
 
+async def serve_connections(protocol, start_server, stop: threading.Event) -> None:
+    """Serve one client at a time over sockets (TCP or a Unix socket), with the same framing and
+    gate as stdio. While a client is connected any other connection is closed at once; a connection
+    that ends before ``initialize`` (a port probe) leaves the server listening; the end of an
+    initialized client's connection ends the server, as the end of stdin does."""
+    done = asyncio.Event()
+    busy = False
+
+    async def connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        nonlocal busy
+        if busy:
+            log.warning("refused a second connection: this server has a client")
+            writer.close()
+            return
+        busy = True
+        protocol.set_writer(StreamWriter(writer))
+        framer, gate = Framer(), Gate()
+        try:
+            while not stop.is_set():
+                try:
+                    chunk = await reader.read(65536)
+                except (ConnectionError, OSError):
+                    chunk = b""
+                if not chunk:
+                    break
+                for item in framer.feed(chunk):
+                    error = item if isinstance(item, FrameError) else dispatch(item, protocol, gate)
+                    if error is not None:
+                        send_error(protocol, error)
+        finally:
+            busy = False
+            writer.close()
+            if gate.initialized:
+                log.info("the client closed the connection")
+                done.set()
+
+    server = await start_server(connection)
+    log.info("serving on %s", ", ".join(str(sock.getsockname()) for sock in server.sockets))
+    async with server:
+        await done.wait()
+
+
+class StreamWriter:
+    """pygls' writer interface over an asyncio stream."""
+
+    def __init__(self, writer: asyncio.StreamWriter):
+        self._writer = writer
+
+    def write(self, data: bytes) -> None:
+        if not self._writer.is_closing():
+            self._writer.write(data)
+
+    def close(self) -> None:
+        self._writer.close()
+
+
 class BinaryWriter:
     """pygls' writer interface over a binary stream, flushing each message."""
 
