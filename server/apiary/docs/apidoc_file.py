@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.docs.files import MAX_DOC_FILE_BYTES, read_bounded
 from apiary.docs.formats.common import describe, is_class_like, kind_from_name, make_entry, parent_of, qualify
 from apiary.docs.report import IngestError, IngestReport, Skipped
 from apiary.docs.signatures import split_name_and_signature
@@ -65,7 +66,7 @@ def read_apidoc_file(path: Path, library: str) -> IngestReport:
 def _read_lines(path: Path) -> tuple[list[str | None], bool]:
     """The file's lines, None for a line that is not UTF-8; and whether any such line was met."""
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_DOC_FILE_BYTES)
     except FileNotFoundError:
         raise IngestError(f"API doc file not found: {path}") from None
     except IsADirectoryError:

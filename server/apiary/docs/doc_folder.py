@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.docs.files import MAX_DOC_FILE_BYTES, read_bounded
 from apiary.docs.formats.markdown import read_markdown
 from apiary.docs.formats.rst import has_py_directive, read_rst
 from apiary.docs.formats.sphinx_html import read_html
@@ -76,7 +77,7 @@ def _read_page(path: Path, rel: str, library: str, report: IngestReport) -> list
 
 def _decode(path: Path, rel: str, report: IngestReport) -> str | None:
     try:
-        data = path.read_bytes()
+        data = read_bounded(path, MAX_DOC_FILE_BYTES)
     except OSError as exc:
         report.skipped.append(Skipped(rel, f"cannot read: {exc.strerror or exc}"))
         return None

@@ -6,6 +6,7 @@ import hashlib
 from pathlib import Path
 
 from apiary.docs.entry import ApiKind
+from apiary.docs.files import MAX_DOC_FILE_BYTES, file_sha256, is_regular
 from apiary.docs.locate import LibrarySource
 from apiary.docs.python_package import content_digest, find_layout, module_files, read_package
 from apiary.docs.report import IngestError, IngestReport
@@ -38,10 +39,13 @@ def source_digest(source: LibrarySource) -> str:
 
 def _files_digest(root: Path) -> str:
     digest = hashlib.sha256()
-    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+    files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if is_regular(p))
     if not files:
         raise IngestError(f"{root}: no files to read")
     for path in files:
         digest.update(str(path.relative_to(root) if root.is_dir() else path.name).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+        try:
+            digest.update(file_sha256(path, MAX_DOC_FILE_BYTES))
+        except OSError:
+            digest.update(b"<unreadable>")
     return digest.hexdigest()

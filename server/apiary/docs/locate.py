@@ -8,7 +8,6 @@ and stubs only, path traversal refused) into the cache.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import re
@@ -21,6 +20,7 @@ from email.parser import HeaderParser
 from importlib import metadata
 from pathlib import Path
 
+from apiary.docs.files import file_sha256
 from apiary.docs.python_package import find_layout
 from apiary.docs.report import IngestError
 from apiary.interpreter import ask
@@ -149,8 +149,17 @@ def installed_version(top_level: str, site_dir: Path) -> str:
     return "0"
 
 
+#: the bounds of what an archive may cost: read, unpacked in all, and how much one member may expand
+MAX_ARCHIVE_BYTES = 4_000_000_000
+MAX_UNPACKED_BYTES = 1_000_000_000
+MAX_RATIO = 200
+
+
 def _unpack(archive: Path, kind: str, name: str | None, unpack_dir: Path | None) -> LibrarySource:
-    digest = hashlib.sha256(archive.read_bytes()).hexdigest()[:16]
+    try:
+        digest = file_sha256(archive, MAX_ARCHIVE_BYTES).hex()[:16]
+    except OSError as error:
+        raise IngestError(f"{archive}: cannot read the archive: {error}") from error
     if unpack_dir is None:
         from apiary.paths import cache_dir
 
@@ -169,16 +178,29 @@ def _extract_sources(archive: Path, target: Path) -> None:
     try:
         if archive.suffix in (".whl", ".zip"):
             with zipfile.ZipFile(archive) as zf:
-                for member in zf.namelist():
-                    if _ARCHIVE_MEMBER.match(member) and _inside(target, member):
-                        zf.extract(member, target)
+                members = [m for m in zf.infolist() if _ARCHIVE_MEMBER.match(m.filename) and _inside(target, m.filename)]
+                _check_unpacked_size(archive, [(m.file_size, m.compress_size) for m in members])
+                for member in members:  # zipfile never writes more than a member's declared size
+                    zf.extract(member, target)
         else:
             with tarfile.open(archive) as tf:
                 members = [m for m in tf.getmembers() if m.isfile() and _ARCHIVE_MEMBER.match(m.name) and _inside(target, m.name)]
+                _check_unpacked_size(archive, [(m.size, None) for m in members])
                 tf.extractall(target, members=members, filter="data")
     except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as error:
         raise IngestError(f"{archive}: cannot read the archive: {error}") from error
     (target / ".complete").touch()
+
+
+def _check_unpacked_size(archive: Path, sizes: list[tuple[int, int | None]]) -> None:
+    """An archive whose sources unpack to more than `MAX_UNPACKED_BYTES`, or one member of which
+    expands more than `MAX_RATIO` times (a zip bomb), is refused before anything is written."""
+    total = sum(size for size, _ in sizes)
+    if total > MAX_UNPACKED_BYTES:
+        raise IngestError(f"{archive}: its sources unpack to {total:,} bytes, over the {MAX_UNPACKED_BYTES:,}-byte limit")
+    for size, packed in sizes:
+        if packed is not None and size > 1_000_000 and size > MAX_RATIO * max(packed, 1):
+            raise IngestError(f"{archive}: a member expands {size // max(packed, 1)} times (limit {MAX_RATIO}): refused")
 
 
 def _inside(target: Path, member: str) -> bool:

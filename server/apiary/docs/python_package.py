@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apiary.docs.exports import build_entries
+from apiary.docs.files import NotAFile, file_sha256, is_regular, read_bounded
 from apiary.docs.generated import generated_reason
 from apiary.docs.python_module import ModuleDoc, read_module
 from apiary.docs.report import IngestError, IngestReport, Skipped
@@ -98,8 +99,8 @@ def module_files(layout: PackageLayout) -> list[ModuleFile]:
 def _walk_package(directory: Path, package: str) -> list[ModuleFile]:
     files: list[ModuleFile] = []
     for path in sorted(directory.rglob("*.py*")):
-        if path.suffix not in (".py", ".pyi") or path.name in _SKIP_FILES:
-            continue
+        if path.suffix not in (".py", ".pyi") or path.name in _SKIP_FILES or not is_regular(path):
+            continue  # a FIFO or a link to a device named like a module is no module
         relative = path.relative_to(directory)
         if any(part in _SKIP_DIRS or part.startswith(".") for part in relative.parts[:-1]):
             continue
@@ -121,19 +122,10 @@ def content_digest(files: list[ModuleFile]) -> str:
     for f in sorted(files, key=lambda f: (f.module, str(f.path))):
         digest.update(f"{f.module}\0{f.path.name}\0".encode())
         try:
-            digest.update(_file_sha256(f.path))
+            digest.update(file_sha256(f.path, MAX_FILE_BYTES))
         except OSError:
             digest.update(b"<unreadable>")
     return digest.hexdigest()
-
-
-def _file_sha256(path: Path) -> bytes:
-    """In chunks: hashing a file never holds all of it in memory, whatever its size."""
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.digest()
 
 
 def file_time_bound(size: int) -> float:
@@ -221,7 +213,7 @@ def _read_file(module_file: ModuleFile, limits: FileLimits, report: IngestReport
 
 def _parse_file(module_file: ModuleFile, limits: FileLimits) -> ModuleDoc:
     path = module_file.path
-    data = _read_bounded(path, limits.max_bytes)
+    data = _read_limited(path, limits.max_bytes)
     deadline = Deadline(limits.time_bound(len(data)), len(data), limits.clock)
     source = decode_source(data)
     # A stub exists only to describe API, and tools write most of them (stubgen, mypy-protobuf, torch's
@@ -236,16 +228,15 @@ def _parse_file(module_file: ModuleFile, limits: FileLimits) -> ModuleDoc:
     return read_module(tree, module_file.module, path, module_file.is_package, check=deadline.check)
 
 
-def _read_bounded(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, never reading more than ``max_bytes`` (it may grow after ``stat``)."""
+def _read_limited(path: Path, max_bytes: int) -> bytes:
+    """The file's bytes; a file over ``max_bytes`` is skipped with its size as the reason."""
     size = path.stat().st_size
-    if size <= max_bytes:
-        with path.open("rb") as stream:
-            data = stream.read(max_bytes + 1)
-        size = len(data)
     if size > max_bytes:
         raise SkipFile(f"{_size(size)} is over the {_size(max_bytes)} read limit")
-    return data
+    try:
+        return read_bounded(path, max_bytes)
+    except NotAFile as error:  # grew past the limit since stat, or is no regular file
+        raise SkipFile(str(error).partition(": ")[2] or str(error)) from None
 
 
 def _size(n: int) -> str:
