@@ -100,6 +100,8 @@ def _entry_from_line(text: str, library: str, location: str) -> ApiEntry:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
         raise _BadLine(f"invalid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise _BadLine("JSON nested too deep to read") from None
     if not isinstance(record, dict):
         raise _BadLine(f"not a JSON object but {type(record).__name__}")
     fields = _checked_fields(record)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
-from apiary.docs.entry import ApiKind
+from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.docs.files import MAX_DOC_FILE_BYTES, file_sha256, is_regular
 from apiary.docs.locate import LibrarySource
 from apiary.docs.python_package import content_digest, find_layout, module_files, read_package
@@ -24,10 +25,35 @@ def ingest(source: LibrarySource) -> IngestReport:
         report = read_doc_folder(source.root, source.name)
     else:
         report = read_package(find_layout(source.root), source.name)
+    report.entries = [storable(e) for e in report.entries]
     if not any(e.kind != ApiKind.MODULE for e in report.entries):
         detail = f"; {len(report.skipped)} file(s) skipped" if report.skipped else ""
         raise IngestError(f"{source.spec}: no public APIs found{detail}")
     return report
+
+
+def storable(entry: ApiEntry) -> ApiEntry:
+    """``entry`` with every text as valid Unicode: a docstring may hold a lone surrogate
+    (``"\\ud800"`` in the source or a JSON escape), which no UTF-8 cache or encoder takes."""
+    changes = {}
+    for name, value in vars(entry).items():
+        if isinstance(value, str) and not _encodable(value):
+            changes[name] = _replace_surrogates(value)
+        elif isinstance(value, tuple) and any(isinstance(v, str) and not _encodable(v) for v in value):
+            changes[name] = tuple(_replace_surrogates(v) if isinstance(v, str) else v for v in value)
+    return replace(entry, **changes) if changes else entry
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _replace_surrogates(text: str) -> str:
+    return text.encode("utf-8", "replace").decode("utf-8")
 
 
 def source_digest(source: LibrarySource) -> str:

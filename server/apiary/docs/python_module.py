@@ -249,7 +249,7 @@ def _record_class(doc: ModuleDoc, node: ast.ClassDef, prefix: str, check: Callab
         local_name,
         node.lineno,
         doc=clean_docstring(ast.get_docstring(node)),
-        bases=tuple(_resolve_name(ast.unparse(b), doc) for b in node.bases),
+        bases=tuple(_resolve_name(_unparsed(b), doc) for b in node.bases),
     )
     doc.definitions[local_name] = definition
     constructor = None
@@ -307,7 +307,7 @@ def _function_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: s
         node.lineno,
         doc=clean_docstring(ast.get_docstring(node)),
         params=() if is_property else _params(node.args, drop_first=in_class and not static),
-        returns=ast.unparse(node.returns) if node.returns else None,
+        returns=_unparsed(node.returns) if node.returns else None,
         is_static=static and not in_class,
         decorators=decorators,
     )
@@ -337,7 +337,7 @@ def _record_assignment(
     body are left out; private module-level ones are kept, since a public name may be bound to them."""
     value = node.value
     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-    annotation = ast.unparse(node.annotation) if isinstance(node, ast.AnnAssign) else None
+    annotation = _unparsed(node.annotation) if isinstance(node, ast.AnnAssign) else None
     form, target, first_arg = _classify_value(value)
     if form == "call" and target.rsplit(".", 1)[-1] in _TYPING_FACTORIES:
         return
@@ -347,7 +347,7 @@ def _record_assignment(
     getter = functions.get(first_arg) if functions and form == "call" and target in _PROPERTY_FACTORIES else None
     if getter is not None:  # ``x = property(_get_x)``: the getter, private or not, documents it
         docstring = docstring or clean_docstring(ast.get_docstring(getter))
-        annotation = annotation or (ast.unparse(getter.returns) if getter.returns else None)
+        annotation = annotation or (_unparsed(getter.returns) if getter.returns else None)
     for t in targets:
         if isinstance(t, ast.Name):
             if t.id == "__all__" or (prefix and not _is_public(t.id)):
@@ -445,7 +445,7 @@ def _record_instance_attributes(doc: ModuleDoc, node: ast.FunctionDef | ast.Asyn
 def _decorated_with(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef, names: set[str]) -> bool:
     for decorator in node.decorator_list:
         target = decorator.func if isinstance(decorator, ast.Call) else decorator
-        if ast.unparse(target) in names:
+        if _unparsed(target) in names:
             return True
     return False
 
@@ -472,8 +472,8 @@ def _param(arg: ast.arg, kind: str, default: ast.expr | None) -> Param:
     return Param(
         name=arg.arg,
         kind=kind,
-        annotation=ast.unparse(arg.annotation) if arg.annotation else None,
-        default=ast.unparse(default) if default is not None else None,
+        annotation=_unparsed(arg.annotation) if arg.annotation else None,
+        default=_unparsed(default) if default is not None else None,
     )
 
 
@@ -481,10 +481,10 @@ def _dataclass_fields(node: ast.ClassDef) -> tuple[Param, ...]:
     fields: list[Param] = []
     for child in node.body:
         if isinstance(child, ast.AnnAssign) and isinstance(child.target, ast.Name):
-            annotation = ast.unparse(child.annotation)
+            annotation = _unparsed(child.annotation)
             if annotation.startswith(("ClassVar", "typing.ClassVar")):
                 continue
-            default = ast.unparse(child.value) if child.value is not None else None
+            default = _unparsed(child.value) if child.value is not None else None
             fields.append(Param(child.target.id, "positional_or_keyword", annotation, default))
     return tuple(fields)
 
@@ -498,3 +498,12 @@ def _resolve_name(expression: str, doc: ModuleDoc) -> str:
     if head in doc.definitions or bare in doc.definitions:
         return f"{doc.module}.{bare}"
     return bare
+
+
+def _unparsed(node: ast.AST) -> str:
+    """The source of an annotation, default or base; ``...`` for one nested too deep to write
+    (``x=a | b | ...`` 900 times), so that one expression never costs its API or its file."""
+    try:
+        return ast.unparse(node)
+    except RecursionError:
+        return "..."
