@@ -5,11 +5,11 @@ over or refused, quickly, and the rest of the library is read."""
 from __future__ import annotations
 
 import os
-import threading
 import zipfile
 from pathlib import Path
 
 import pytest
+from tests.attacks.bounds import within
 
 from apiary.docs.files import NotAFile, read_bounded
 from apiary.docs.ingest import ingest, source_digest
@@ -25,25 +25,6 @@ def hostile_package(root: Path) -> Path:
     os.mkfifo(package / "pipe.py")
     (package / "zero.py").symlink_to("/dev/zero")
     return package
-
-
-def within(seconds: float, work):
-    """``work()``'s result, or a failure if it has not returned after ``seconds`` (it may hang)."""
-    result: dict = {}
-
-    def run() -> None:
-        try:
-            result["value"] = work()
-        except BaseException as error:  # handed to the test's thread
-            result["error"] = error
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    thread.join(seconds)
-    assert not thread.is_alive(), f"still running after {seconds} s"
-    if "error" in result:
-        raise result["error"]
-    return result["value"]
 
 
 def test_a_fifo_and_a_device_named_like_modules_are_passed_over(tmp_path):
