@@ -47,6 +47,8 @@ class Session:
         # the weights load in the background: cached indexes and lexical answers come first
         self._encoder_factory = encoder_factory or (lambda s: deferred_encoder(s.encoder))
         self._encoder: Encoder | None = None
+        #: why the configured encoder is not the one in use, if it is not
+        self.encoder_problem: str | None = None
         self._engine: Engine | None = None
         self._lock = threading.RLock()
         self.libraries.configure(settings.libraries)
@@ -57,7 +59,7 @@ class Session:
         """Load the encoder and build the engine; libraries are indexed separately (`index`)."""
         with self._lock:
             if self._encoder is None:
-                self._encoder = self._encoder_factory(self.settings)
+                self._encoder = self._load_encoder()
                 log.info("encoder %s%s", self._encoder.id, "" if is_ready(self._encoder) else " loading in the background")
             if self._engine is None:
                 self._engine = self._build_engine(self._encoder)
@@ -66,12 +68,25 @@ class Session:
     def encoder(self) -> Encoder | None:
         return self._encoder
 
+    def _load_encoder(self) -> Encoder:
+        """The configured encoder; one that cannot be loaded (a file, ``/etc``, ``/dev/zero``) is
+        reported and the bundled one serves instead, so the server still becomes ready."""
+        try:
+            return self._encoder_factory(self.settings)
+        except Exception as error:  # any failure of a user's model directory
+            if not self.settings.encoder:
+                raise
+            message = f"the encoder setting {self.settings.encoder!r} cannot be used ({error}); using the bundled encoder"
+            log.error("%s", message)
+            self.encoder_problem = message
+            return deferred_encoder(None)
+
     def _build_engine(self, encoder: Encoder) -> Engine:
         s = self.settings
         options = ModelOptions(model=s.model, endpoint=s.endpoint, sketcher=s.sketcher, device=s.device,
                                reranker=s.reranker, api_reranker=s.api_reranker)
         engine = build_engine(encoder, self.libraries.indexes, options, s.generator, self._workspace_files)
-        self.problems = list(engine.problems)
+        self.problems = [*([self.encoder_problem] if self.encoder_problem else []), *engine.problems]
         return engine
 
     def index(self, spec: str, progress=None) -> LibraryState | None:

@@ -326,6 +326,8 @@ def _model_location(spec: str | None) -> tuple[Path, str]:
             f"encoder '{spec}' is not a directory; give a local sentence-transformers or Hugging Face "
             "encoder directory (models are never downloaded at run time)"
         )
+    if not (model_dir / "config.json").is_file():  # before anything walks it: '/' is a directory too
+        raise EncoderError(f"encoder '{spec}' has no config.json: not a Hugging Face model directory")
     return model_dir, f"{model_dir.name}-{directory_fingerprint(model_dir)}"
 
 
