@@ -17,7 +17,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import numpy as np
@@ -76,7 +76,24 @@ def read_meta(directory: Path) -> dict:
         raise CacheCorrupt(f"{directory}: unreadable meta.json ({error})") from error
     if not isinstance(meta, dict) or meta.get("format") != INDEX_FORMAT_VERSION:
         raise CacheCorrupt(f"{directory}: index format {meta.get('format') if isinstance(meta, dict) else '?'} is not {INDEX_FORMAT_VERSION}")
+    problem = _meta_shape_problem(meta)
+    if problem:
+        raise CacheCorrupt(f"{directory}: meta.json {problem}")
     return meta
+
+
+def _meta_shape_problem(meta: dict) -> str | None:
+    """What is wrong with valid JSON of the wrong shape (every reader indexes into it), or None."""
+    library, files, keys = meta.get("library"), meta.get("files"), meta.get("text_keys")
+    if not isinstance(library, dict) or set(library) != {f.name for f in fields(LibraryInfo)}:
+        return "has no library description of the known fields"
+    if not all(isinstance(library[k], str) for k in ("name", "version", "content_hash", "encoder_id")):
+        return "describes its library with values of the wrong types"
+    if not isinstance(files, dict) or not all(isinstance(files.get(f), str) for f in ("entries.jsonl", "vectors.npy")):
+        return "has no checksums for its files"
+    if not isinstance(keys, list) or not all(k is None or isinstance(k, str) for k in keys):
+        return "has no text keys"
+    return None
 
 
 def read_index(directory: Path) -> LibraryIndex:
@@ -89,6 +106,8 @@ def read_index(directory: Path) -> LibraryIndex:
             raise CacheCorrupt(f"{directory}: checksum mismatch (half-written or modified)")
         vectors = np.load(io.BytesIO(vectors_bytes), allow_pickle=False)
         entries = [ApiEntry.from_json(json.loads(line)) for line in entries_bytes.decode().splitlines() if line]
+        if vectors.dtype != np.float32 or vectors.ndim != 2 or not len(vectors) == len(entries) == len(meta["text_keys"]):
+            raise CacheCorrupt(f"{directory}: vectors of shape {vectors.shape} ({vectors.dtype}) for {len(entries)} APIs")
         info = LibraryInfo(**meta["library"])
         return LibraryIndex(info, entries, vectors)
     except CacheCorrupt:
@@ -97,13 +116,16 @@ def read_index(directory: Path) -> LibraryIndex:
         raise CacheCorrupt(f"{directory}: {type(error).__name__}: {error}") from error
 
 
-def reusable_vectors(directory: Path, encoder_id: str) -> dict[str, np.ndarray]:
-    """Vectors of an older build of the same library, keyed by text, for an incremental rebuild."""
+def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np.ndarray]:
+    """Vectors of an older build of the same library, keyed by text, for an incremental rebuild
+    (none when they are not the encoder's: another id, or another dimension)."""
     try:
         meta = read_meta(directory)
         if meta["library"]["encoder_id"] != encoder_id:
             return {}
         index = read_index(directory)
+        if index.vectors.shape[1] != dim:
+            return {}
         return {k: v for k, v in zip(meta["text_keys"], index.vectors, strict=True) if k is not None}
     except (CacheCorrupt, KeyError, ValueError):
         return {}

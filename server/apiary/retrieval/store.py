@@ -86,14 +86,17 @@ class IndexStore:
             if meta["library"]["content_hash"] != digest or meta["library"]["encoder_id"] != self.encoder.id:
                 log.info("index at %s is out of date; rebuilding", directory)
                 return None
-            return read_index(directory)
+            index = read_index(directory)
+            if index.vectors.shape[1] != self.encoder.dim:  # checksums vouch for the bytes, not their meaning
+                raise CacheCorrupt(f"{directory}: vectors of {index.vectors.shape[1]} dimensions, the encoder gives {self.encoder.dim}")
+            return index
         except (CacheCorrupt, KeyError, TypeError) as error:
             log.warning("rebuilding a damaged index: %s", error)
             return None
 
     def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None) -> BuildResult:
         report = ingest(source)
-        reuse = reusable_vectors(directory, self.encoder.id)
+        reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
         vectors = encode_entries(report.entries, self.encoder, reuse, progress)
         info = LibraryInfo(
             name=source.name,
