@@ -144,7 +144,7 @@ class Session:
 
     def status(self) -> dict:
         rows = [st.row() for st in self.libraries.states()]
-        problems = list(self.problems) + [f"{r['name']}: {r['error']}" for r in rows if r["error"]]
+        problems = list(self.problems) + [f"{r['name']}: {r['error'] or r['warning']}" for r in rows if r["error"] or r["warning"]]
         encoder = {"id": self._encoder.id, "ready": is_ready(self._encoder)} if self._encoder is not None else None
         return {"ready": self.ready(), "generator": self.generator_name(), "libraries": rows, "problems": problems,
                 "encoder": encoder}

@@ -34,9 +34,12 @@ class LibraryState:
     error: str | None = None
     discovered: bool = False
     index: LibraryIndex | None = None
+    #: what works but not as it should (the index could not be cached)
+    warning: str | None = None
 
     def row(self) -> dict:
-        return {"name": self.name, "version": self.version, "apis": self.apis, "ready": self.ready, "error": self.error}
+        return {"name": self.name, "version": self.version, "apis": self.apis, "ready": self.ready, "error": self.error,
+                "warning": self.warning}
 
 
 class Libraries:
@@ -107,7 +110,7 @@ class Libraries:
             return state
         info = result.index.info
         state.name, state.version, state.apis = info.name, info.version, info.api_count
-        state.index, state.ready, state.error = result.index, True, None
+        state.index, state.ready, state.error, state.warning = result.index, True, None, result.cache_problem
         log.info("%s %s: %d APIs ready (%s in %.1f s)", info.name, info.version, info.api_count,
                  "built" if result.rebuilt else "cached", result.seconds)
         return state

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,6 +52,8 @@ class BuildResult:
     reused_vectors: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
+    #: why the index lives only in memory (a read-only or full cache directory), if it does
+    cache_problem: str | None = None
 
 
 class IndexStore:
@@ -70,8 +73,8 @@ class IndexStore:
             fresh = self._fresh(directory, digest)
             if fresh is not None:
                 return BuildResult(fresh, rebuilt=False, seconds=time.perf_counter() - started)
-        with lock_for(directory):
-            fresh = None if force else self._fresh(directory, digest)  # another process may have built it meanwhile
+        with _build_lock(directory) as locked:
+            fresh = None if force or not locked else self._fresh(directory, digest)  # built meanwhile by another process?
             if fresh is not None:
                 return BuildResult(fresh, rebuilt=False, seconds=time.perf_counter() - started)
             result = self._build(source, directory, digest, progress)
@@ -111,9 +114,14 @@ class IndexStore:
             skipped=len(report.skipped),
         )
         index = LibraryIndex(info, report.entries, vectors)
-        write_index(directory, index)
+        problem = None
+        try:
+            write_index(directory, index)
+        except OSError as error:  # read-only or full: the index serves from memory all the same
+            problem = f"the index of {source.name} could not be cached in {directory} ({error.strerror or error}); it is kept in memory"
+            log.warning("%s", problem)
         reused = sum(1 for e in report.entries if e.description and text_key(dense_text(e)) in reuse)
-        return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped)
+        return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped, cache_problem=problem)
 
     def known(self) -> list[LibraryInfo]:
         """Every library indexed with this store's encoder, newest build first."""
@@ -140,3 +148,20 @@ class IndexStore:
             log.warning("serving the cached index of %s: its files are gone (%s)", name, error)
             return read_index(index_key_dir(self.root, info.name, info.version, info.encoder_id, info.identity))
         return self.get_or_build(source).index
+
+
+@contextmanager
+def _build_lock(directory: Path):
+    """The builders' file lock; where it cannot be taken (a read-only cache) the build goes on
+    without it, in memory (yields whether the lock is held)."""
+    try:
+        lock = lock_for(directory)
+        lock.acquire()
+    except OSError as error:
+        log.warning("cannot lock %s (%s): building in memory", directory, error.strerror or error)
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        lock.release()
