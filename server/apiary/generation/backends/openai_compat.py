@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 
 API_KEY_ENV = "APIARY_API_KEY"
 CHARS_PER_TOKEN = 3.5
+#: what an endpoint may send: a whole answer, one server-sent event line, a model list
+MAX_RESPONSE_BYTES = 16_000_000
+MAX_EVENT_LINE_BYTES = 1_000_000
+MAX_MODELS_BYTES = 1_000_000
 
 
 @dataclass
@@ -121,6 +125,7 @@ class OpenAICompatBackend:
         self._model = model
         self._context_window = context_window
         self._models_lock = threading.Lock()
+        self._asking = False
         self.id = f"{model or 'default'}@{self.base_url}"
 
     @property
@@ -138,13 +143,22 @@ class OpenAICompatBackend:
         """The constructor's, else the first one ``GET /v1/models`` lists (asked once it answers),
         else "default"."""
         with self._models_lock:
-            if self._model is None:
-                asked = self._ask_model()
-                if asked is None:  # unreachable now: ask again next time
-                    return "default"
-                self._model, window = asked
-                self._context_window = self._context_window or window
-                self.id = f"{self._model}@{self.base_url}"
+            if self._model is not None:
+                return self._model
+            if self._asking:  # another request is asking: never wait on it (it may trickle)
+                return "default"
+            self._asking = True
+        try:
+            asked = self._ask_model()
+        finally:
+            with self._models_lock:
+                self._asking = False
+        if asked is None:  # unreachable now: ask again next time
+            return "default"
+        with self._models_lock:
+            self._model, window = asked
+            self._context_window = self._context_window or window
+            self.id = f"{self._model}@{self.base_url}"
         return self._model
 
     def count_tokens(self, text: str) -> int:
@@ -247,11 +261,16 @@ class OpenAICompatBackend:
             raise BackendError(f"{url} answered HTTP {resp.status} {resp.reason}: {detail[:500]}")
         if "text/event-stream" in (resp.getheader("Content-Type") or ""):
             return self._read_stream(resp, choices, checker, url)
-        _fill(choices, _json(resp.read(), url), url)
+        _fill(choices, _json(_read_capped(resp, MAX_RESPONSE_BYTES, url), url), url)
         return "done"
 
     def _read_stream(self, resp, choices: list[_Choice], checker: StopChecker, url: str) -> str:
-        while line := resp.readline():
+        received = 0
+        while line := resp.readline(MAX_EVENT_LINE_BYTES + 1):
+            received += len(line)
+            if len(line) > MAX_EVENT_LINE_BYTES or received > MAX_RESPONSE_BYTES:
+                raise BackendError(f"{url} sent more than {MAX_EVENT_LINE_BYTES:,} bytes in one event "
+                                   f"or {MAX_RESPONSE_BYTES:,} in all")
             line = line.strip()
             if not line.startswith(b"data:"):
                 continue
@@ -267,17 +286,21 @@ class OpenAICompatBackend:
         """The first model id ``GET /v1/models`` lists (and its ``max_model_len``); "default" if
         the server has no such list; None if it cannot be reached."""
         url = self._url("/v1/models")
-        conn = None
+        conn, watchdog = None, None
         try:
             conn = self._connect()
             conn.sock.settimeout(self.connect_timeout_s)  # a model list is quick, or not there
+            # the whole answer within the same time: a list that trickles a byte a second ends too
+            watchdog = _Watchdog(conn, threading.Event(), time.monotonic() + self.connect_timeout_s)
             conn.request("GET", f"{self._root}/v1/models", headers=self._headers())
             resp = conn.getresponse()
-            raw = resp.read()
-        except (OSError, http.client.HTTPException) as exc:
-            log.info("%s: unreachable (%s); using model 'default' for now", url, exc)
+            raw = _read_capped(resp, MAX_MODELS_BYTES, url)
+        except (OSError, http.client.HTTPException, BackendError) as exc:
+            log.info("%s: unreachable or unreadable (%s); using model 'default' for now", url, exc)
             return None
         finally:
+            if watchdog is not None:
+                watchdog.stop()
             if conn is not None:
                 conn.close()
         try:
@@ -287,6 +310,13 @@ class OpenAICompatBackend:
         except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             log.info("%s: no model list; using model 'default'", url)
             return "default", None
+
+
+def _read_capped(resp, limit: int, url: str) -> bytes:
+    data = resp.read(limit + 1)
+    if len(data) > limit:
+        raise BackendError(f"{url} answered more than {limit:,} bytes")
+    return data
 
 
 def _template(family: str) -> FimTokens:
