@@ -38,10 +38,13 @@ def new_parser() -> tree_sitter.Parser:
 class ParsedDocument:
     """Text, its UTF-8 bytes and its syntax tree; incremental edits re-parse with the old tree."""
 
-    def __init__(self, text: str, data: bytes, tree: tree_sitter.Tree, parser: tree_sitter.Parser) -> None:
+    def __init__(self, text: str, data: bytes, tree: tree_sitter.Tree | None, parser: tree_sitter.Parser,
+                 stale: bool = False) -> None:
         self._text = text
         self._data = data
+        #: after edits, the old tree told about them but not yet re-parsed (None: parse from scratch)
         self._tree = tree
+        self._stale = stale or tree is None
         self._parser = parser
         self._lines: list[int] | None = None
         self._byte_lines: list[int] | None = None
@@ -63,7 +66,17 @@ class ParsedDocument:
 
     @property
     def tree(self) -> tree_sitter.Tree:
+        """The syntax tree, re-parsed here if edits came since: a burst of keystrokes costs one parse,
+        paid by the first request that needs the tree (on a worker, from a snapshot)."""
+        if self._stale:
+            self._tree = self._parser.parse(self._data, self._tree) if self._tree is not None else self._parser.parse(self._data)
+            self._stale = False
         return self._tree
+
+    def snapshot(self) -> ParsedDocument:
+        """A copy another thread may read (and parse, if edits are pending) while edits go on here."""
+        tree = self._tree.copy() if self._tree is not None else None
+        return ParsedDocument(self._text, self._data, tree, new_parser(), stale=self._stale)
 
     @property
     def line_starts(self) -> list[int]:
@@ -102,6 +115,9 @@ class ParsedDocument:
         text = self._text[:start_offset] + new_text + self._text[end_offset:]
         data = parser_bytes(text)
         new_end_byte = old_end_byte + len(data) - len(self._data)
+        if self._tree is None:  # replaced wholesale and not parsed since: nothing to tell
+            self._set(text, data, None)
+            return
         self._tree.edit(
             start_byte,
             old_end_byte,
@@ -118,7 +134,7 @@ class ParsedDocument:
 
     def _set(self, text: str, data: bytes, old_tree: tree_sitter.Tree | None) -> None:
         self._text, self._data = text, data
-        self._tree = self._parser.parse(data, old_tree) if old_tree else self._parser.parse(data)
+        self._tree, self._stale = old_tree, True  # parsed when the tree is next asked for
         self._lines = self._byte_lines = None
 
 

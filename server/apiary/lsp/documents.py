@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from lsprotocol import types
 
 from apiary.context import ParsedDocument, offset_at, position_at
-from apiary.context.document import new_parser
+from apiary.context.document import new_parser, parser_bytes
 from apiary.lsp import lifecycle
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,8 @@ class Document:
     parsed: ParsedDocument | None
     text_: str
     encoding: str = "utf-16"
+    #: the too-large warning was given (once per document, not per keystroke)
+    warned_large: bool = False
 
     @property
     def text(self) -> str:
@@ -47,10 +49,8 @@ class Document:
         return types.Position(line=line, character=character)
 
     def snapshot(self) -> ParsedDocument | None:
-        """A copy a worker may read while the loop applies the next edit."""
-        if self.parsed is None:
-            return None
-        return ParsedDocument(self.parsed.text, self.parsed.data, self.parsed.tree.copy(), new_parser())
+        """A copy a worker may read (and parse, after edits) while the loop applies the next edit."""
+        return self.parsed.snapshot() if self.parsed is not None else None
 
     def line(self, number: int) -> str:
         if self.parsed is not None:
@@ -59,11 +59,12 @@ class Document:
         return lines[number] if 0 <= number < len(lines) else ""
 
 
-def _parse(text: str, language_id: str, uri: str) -> ParsedDocument | None:
+def _parse(text: str, language_id: str, uri: str, warned: bool = False) -> ParsedDocument | None:
     if len(text) > MAX_CHARS:
-        log.warning("%s has %d characters; too large to assist (limit %d)", uri, len(text), MAX_CHARS)
+        if not warned:  # once per document, not on every keystroke
+            log.warning("%s has %d characters; too large to assist (limit %d)", uri, len(text), MAX_CHARS)
         return None
-    return ParsedDocument.parse(text)
+    return ParsedDocument(text, parser_bytes(text), None, new_parser())  # parsed when first needed
 
 
 class DocumentStore:
@@ -77,6 +78,7 @@ class DocumentStore:
     def open(self, item: types.TextDocumentItem) -> Document:
         doc = Document(item.uri, item.language_id, item.version, _parse(item.text, item.language_id, item.uri),
                        item.text, self.encoding)
+        doc.warned_large = doc.parsed is None
         if doc.parsed is not None:
             doc.text_ = ""  # the parsed document holds the text
         self._docs[item.uri] = doc
@@ -110,7 +112,8 @@ def _apply(doc: Document, change: types.TextDocumentContentChangeEvent) -> None:
     if doc.parsed is not None and len(new_text) <= MAX_CHARS:
         doc.parsed.replace_all(new_text)
     else:
-        doc.parsed = _parse(new_text, doc.language_id, doc.uri)
+        doc.parsed = _parse(new_text, doc.language_id, doc.uri, warned=doc.warned_large)
+        doc.warned_large = doc.warned_large or doc.parsed is None
         doc.text_ = "" if doc.parsed is not None else new_text
 
 
