@@ -11,7 +11,8 @@ In order, before any line of the program runs:
 3. new namespaces where the kernel allows them: user (drops every privilege over the host) + network
    (no interface but a downed loopback) + mount, in which every mount is remounted read-only except
    the sandbox directory and a fresh ``/dev/shm``;
-4. no capabilities and no_new_privs, so the limits and mounts cannot be undone;
+4. as root, a uid of its own (no account has it, no groups); then no capabilities and no_new_privs,
+   so the limits and mounts cannot be undone;
 5. the audit-hook guard (``_child_guard.py``), also installed as ``sitecustomize`` for Python children.
 
 It reports what it achieved as one JSON line on ``STATUS_FD`` and, once the program has run to its
@@ -33,6 +34,7 @@ MOUNT_ATTR_RDONLY, AT_FDCWD, AT_RECURSIVE = 0x1, -100, 0x8000
 SYS_MOUNT_SETATTR = 442  # the same number on every architecture (added in Linux 5.12)
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
 TASK_MARGIN = 256
+DEDICATED_UID_BASE, DEDICATED_UID_SPAN = 3_000_000, 1_000_000
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -107,9 +109,12 @@ def read_only_except(root: str, memory_mb: int) -> None:
 
 
 def enter_namespaces(root: str, memory_mb: int, report: dict) -> None:
-    """Fills ``report`` with the network and filesystem isolation achieved, and why not more."""
+    """Fills ``report`` with the network and filesystem isolation achieved, and why not more. As root
+    the namespaces need no user namespace (which would keep root's file access: an unmapped process
+    still owns what root owns); the runner then becomes a uid of its own (`become_dedicated_user`)."""
     report.update(network="guard", filesystem="guard")
-    for flags in (CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS, CLONE_NEWNET | CLONE_NEWNS, CLONE_NEWNET):
+    attempts = (CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS, CLONE_NEWNET | CLONE_NEWNS, CLONE_NEWNET)
+    for flags in attempts[1:] if os.geteuid() == 0 else attempts:
         if libc.unshare(flags) == 0:
             break
     else:
@@ -122,6 +127,44 @@ def enter_namespaces(root: str, memory_mb: int, report: dict) -> None:
             report["filesystem"] = "readonly-mounts"
         except OSError as exc:
             report["note"] = str(exc)
+
+
+def _others_can_read(path: str) -> bool:
+    """Whether a user with no groups can list ``path`` and reach it (every ancestor searchable)."""
+    path = os.path.realpath(path)
+    if not os.stat(path).st_mode & 0o005 == 0o005:
+        return False
+    while True:
+        parent = os.path.dirname(path)
+        if parent == path:
+            return True
+        if not os.stat(parent).st_mode & 0o001:
+            return False
+        path = parent
+
+
+def dedicated_uid() -> int:
+    """A uid no account has (above every system and login range), different for concurrent runs."""
+    return DEDICATED_UID_BASE + os.getpid() % DEDICATED_UID_SPAN
+
+
+def become_dedicated_user(root: str) -> str:
+    """As root: own the sandbox directory as a uid of its own and become that uid (and gid), with no
+    supplementary groups. Host secrets readable by root or by the benchmark's user, sockets of the host
+    and every other process are then out of reach. Returns the user isolation achieved."""
+    if os.geteuid() != 0:
+        return "same-user"
+    mine = os.path.realpath(root) + os.sep  # the sandbox becomes the uid's own
+    closed = [p for p in [os.path.dirname(os.__file__), *sys.path, os.path.dirname(root)]
+              if p and os.path.isdir(p) and not (os.path.realpath(p) + os.sep).startswith(mine) and not _others_can_read(p)]
+    if closed:  # e.g. an interpreter under /root: another uid could not even import the standard library
+        raise OSError(f"{closed[0]} is not readable by other users: the program runs as root")
+    uid = dedicated_uid()
+    os.chown(root, uid, uid)
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    return "dedicated-uid"
 
 
 def drop_privileges() -> None:
@@ -183,6 +226,11 @@ def main() -> None:
         enter_namespaces(config["root"], config["memory_mb"], report)
     else:
         report.update(network="guard", filesystem="guard", note="namespaces not requested")
+    try:
+        report["user"] = become_dedicated_user(config["root"])
+    except OSError as exc:
+        report["user"] = "same-user"
+        report["note"] = "; ".join(filter(None, [report.get("note"), str(exc)]))
     drop_privileges()
     install_guard(config, report["processes"])
     status.write(json.dumps(report) + "\n")

@@ -70,9 +70,20 @@ class EvalReport:
         return data
 
 
+#: what a report keeps of a program's own words: its last error line, this long, printable only
+MAX_ERROR_CHARS = 160
+
+
+def short_error(line: str) -> str:
+    """A program's error line as a report may carry it: printable characters only, cut short, so a
+    program cannot fill the report with what it read (or with terminal escapes)."""
+    printable = "".join(c if c.isprintable() else " " for c in line).strip()
+    return printable[:MAX_ERROR_CHARS] + ("…" if len(printable) > MAX_ERROR_CHARS else "")
+
+
 def _sample_result(task_id: str, index: int, run: RunResult) -> SampleResult:
     lines = run.stderr.strip().splitlines() if not run.passed else []
-    error = lines[-1] if lines else ""
+    error = short_error(lines[-1]) if lines else ""
     if run.exited_early:
         error = "exited before its last line"
     elif run.status == "error":
@@ -148,6 +159,7 @@ def summarize(results: list[SampleResult], first: RunResult | None = None) -> Ev
             "network": first.network_isolation,
             "filesystem": first.filesystem_isolation,
             "processes": first.process_limit,
+            "user": first.user_isolation,
             "note": first.note,
         }
     return EvalReport(overall, problems, statuses, isolation, results)

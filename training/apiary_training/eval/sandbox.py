@@ -9,7 +9,9 @@ in the evaluating process), every program here gets:
 * rlimits: address space ``memory_mb``, CPU ``timeout_s + 1`` s, files 64 MB, no core dumps, and a
   process count (``RLIMIT_NPROC`` as a normal user; a pids cgroup as root, where the rlimit is void);
 * where the kernel allows: new user, network and mount namespaces (only a downed loopback, every mount
-  read-only but the sandbox directory), then no capabilities and no_new_privs;
+  read-only but the sandbox directory); started as root, a uid of its own (no account, no groups), so
+  root's files, the host's sockets and other processes are out of reach; then no capabilities and
+  no_new_privs;
 * always: an audit-hook guard against network use and writes outside the directory, also in Python
   children. The guard stops accidents, not an adversary (ctypes walks past it); the process limits and
   the namespaces are the walls. ``RunResult`` says which of them were in effect.
@@ -56,6 +58,7 @@ class RunResult:
     network_isolation: str = "guard"  # "namespace": only a downed loopback; "guard": audit hooks only
     filesystem_isolation: str = "guard"  # "readonly-mounts" or "guard"
     process_limit: str = "guard"  # "cgroup", "rlimit" or "guard"
+    user_isolation: str = "same-user"  # "dedicated-uid": the program ran as a uid of its own
     note: str = ""  # why isolation is weaker than it could be, or why the run is an "error"
 
     @property
@@ -155,6 +158,7 @@ def _execute(command: list[str], root: Path, env: dict, timeout_s: float, cgroup
         network_isolation=report.get("network", "guard"),
         filesystem_isolation=report.get("filesystem", "guard"),
         process_limit=report.get("processes", "guard"),
+        user_isolation=report.get("user", "same-user"),
         note=report.get("note", ""),
     )
 

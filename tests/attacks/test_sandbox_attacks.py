@@ -1,0 +1,69 @@
+"""The evaluation sandbox against a hostile program (issue "Security and robustness", item 2, in
+part): started as root, the program runs as a uid of its own, so root's secrets, root's Unix
+sockets and the benchmark's own process are out of its reach; and a report carries only a short,
+printable error line of the program's words."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+
+import pytest
+
+from apiary_training.eval.passk import MAX_ERROR_CHARS, short_error
+from apiary_training.eval.sandbox import run_program
+
+SYSTEM_PYTHON = shutil.which("python3", path="/usr/bin:/bin")
+needs_root_and_an_open_python = pytest.mark.skipif(
+    os.geteuid() != 0 or SYSTEM_PYTHON is None, reason="the dedicated uid is taken by a sandbox started as root")
+
+
+@needs_root_and_an_open_python
+def test_root_only_files_and_the_benchmark_process_are_out_of_reach(tmp_path):
+    secret = tmp_path / "key"
+    secret.write_text("s3cret")
+    secret.chmod(0o600)
+    code = f"""
+import os
+for attempt, action in [("read", lambda: open({str(secret)!r}).read()), ("signal", lambda: os.kill({os.getpid()}, 0)),
+                        ("shadow", lambda: open("/etc/shadow").read())]:
+    try:
+        action()
+        print(attempt, "REACHED")
+    except PermissionError:
+        print(attempt, "refused")
+"""
+    result = run_program(code, python=SYSTEM_PYTHON)
+    assert result.user_isolation == "dedicated-uid", result.note
+    assert result.stdout.split() == ["read", "refused", "signal", "refused", "shadow", "refused"]
+
+
+@needs_root_and_an_open_python
+def test_a_root_owned_unix_socket_is_refused(tmp_path):
+    path = str(tmp_path / "docker.sock")
+    listener = socket.socket(socket.AF_UNIX)
+    listener.bind(path)
+    os.chmod(path, 0o660)
+    listener.listen(1)
+    try:
+        code = f"""
+import socket
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect({path!r})
+    print("CONNECTED")
+except OSError as e:
+    print("refused", type(e).__name__)
+"""
+        result = run_program(code, python=SYSTEM_PYTHON)
+        assert result.stdout.strip().startswith("refused"), result.stdout
+    finally:
+        listener.close()
+
+
+def test_a_report_keeps_a_short_printable_error_line():
+    line = "ValueError: " + "\x1b[31m" + "x" * 10_000
+    short = short_error(line)
+    assert short.startswith("ValueError:") and len(short) == MAX_ERROR_CHARS + 1 and "\x1b" not in short
+    assert short_error("AssertionError") == "AssertionError"
