@@ -31,7 +31,7 @@ for attempt, action in [("read", lambda: open({str(secret)!r}).read()), ("signal
     try:
         action()
         print(attempt, "REACHED")
-    except PermissionError:
+    except (PermissionError, ProcessLookupError):  # another uid's, or outside its PID namespace
         print(attempt, "refused")
 """
     result = run_program(code, python=SYSTEM_PYTHON)

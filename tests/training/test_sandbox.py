@@ -67,19 +67,23 @@ def test_allocating_past_the_memory_limit_is_a_memory_status():
     assert "MemoryError" in result.stderr
 
 
+#: a process's pid as the host sees it, printed from inside the sandbox (whose PID namespace numbers
+#: its processes from 1; /proc is the host's)
+HOST_PID = "print(open('/proc/self/stat').read().split()[0], flush=True)"
+
+
 def test_no_child_survives_a_time_out():
     code = textwrap.dedent("""
         import os, subprocess, sys, time
         for _ in range(5):
-            child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-            print(child.pid, flush=True)
+            subprocess.Popen([sys.executable, "-c", "HOST_PID; import time; time.sleep(60)"])
             pid = os.fork()
             if pid == 0:
+                HOST_PID
                 time.sleep(60)
                 os._exit(0)
-            print(pid, flush=True)
         time.sleep(60)
-    """)
+    """).replace("HOST_PID", HOST_PID)
     result = run_program(code, timeout_s=3)
     pids = [int(line) for line in result.stdout.split()]
     assert result.status == "timeout" and len(pids) == 10
@@ -87,8 +91,11 @@ def test_no_child_survives_a_time_out():
 
 
 def test_no_child_survives_its_parent_passing():
-    sleeper = "[sys.executable, '-c', 'import time; time.sleep(60)']"
-    code = f"import subprocess, sys\nprint(subprocess.Popen({sleeper}).pid)"
+    code = textwrap.dedent("""
+        import subprocess, sys, time
+        subprocess.Popen([sys.executable, "-c", "HOST_PID; import time; time.sleep(60)"])
+        time.sleep(1)
+    """).replace("HOST_PID", HOST_PID)
     result = run_program(code)
     assert result.status == "passed"
     assert not alive(int(result.stdout))
@@ -100,15 +107,24 @@ def test_a_child_that_leaves_the_session_is_killed_through_the_cgroup():
         pid = os.fork()
         if pid == 0:
             os.setsid()
+            HOST_PID
             time.sleep(60)
             os._exit(0)
-        print(pid, flush=True)
         time.sleep(60)
-    """)
+    """).replace("HOST_PID", HOST_PID)
     result = run_program(code, timeout_s=2)
     if result.process_limit != "cgroup":
         pytest.skip("no pids cgroup here: a child that calls setsid() escapes killpg")
     assert result.status == "timeout" and not alive(int(result.stdout))
+
+
+def test_the_program_signals_nothing_outside_its_own_processes():
+    import os
+
+    result = run_program(f"import os\ntry:\n    os.kill({os.getpid()}, 0)\nexcept OSError as e:\n    print(type(e).__name__)\n")
+    if result.pid_isolation != "namespace":
+        pytest.skip("no PID namespace here")
+    assert result.stdout.strip() == "ProcessLookupError"
 
 
 FORK_LOOP = textwrap.dedent("""

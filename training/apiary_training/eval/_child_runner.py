@@ -10,7 +10,8 @@ In order, before any line of the program runs:
    kill every descendant, even one that left the process group);
 3. new namespaces where the kernel allows them: user (drops every privilege over the host) + network
    (no interface but a downed loopback) + mount, in which every mount is remounted read-only except
-   the sandbox directory and a fresh ``/dev/shm``;
+   the sandbox directory and a fresh ``/dev/shm`` + PID (the program runs as process 1 of its own,
+   forked from the runner, and can signal nothing outside it);
 4. as root, a uid of its own (no account has it, no groups); then no capabilities and no_new_privs,
    so the limits and mounts cannot be undone;
 5. the audit-hook guard (``_child_guard.py``), also installed as ``sitecustomize`` for Python children.
@@ -28,7 +29,7 @@ import resource
 import sys
 import types
 
-CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET = 0x00020000, 0x10000000, 0x40000000
+CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWPID = 0x00020000, 0x10000000, 0x40000000, 0x20000000
 MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x40000
 MOUNT_ATTR_RDONLY, AT_FDCWD, AT_RECURSIVE = 0x1, -100, 0x8000
 SYS_MOUNT_SETATTR = 442  # the same number on every architecture (added in Linux 5.12)
@@ -121,6 +122,8 @@ def enter_namespaces(root: str, memory_mb: int, report: dict) -> None:
         report["note"] = "unshare: " + os.strerror(ctypes.get_errno())
         return
     report["network"] = "namespace"
+    if libc.unshare(CLONE_NEWPID) == 0:  # the next child is process 1 of a namespace of its own
+        report["pids"] = "namespace"
     if flags & CLONE_NEWNS:
         try:
             read_only_except(root, memory_mb)
@@ -213,6 +216,24 @@ def run_program(config: dict, status) -> None:
         status.flush()
 
 
+def _run_as_first_process() -> None:
+    """Fork into the new PID namespace: the child goes on (it sees and can signal only its own
+    descendants), this process waits and ends as the child ended. The child is killed with the
+    session, and its namespace's every process with it."""
+    child = os.fork()
+    if child == 0:
+        return
+    while True:
+        try:
+            _, status = os.waitpid(child, 0)
+            break
+        except InterruptedError:
+            continue
+    if os.WIFSIGNALED(status):
+        os.kill(os.getpid(), os.WTERMSIG(status))
+    os._exit(os.waitstatus_to_exitcode(status) if hasattr(os, "waitstatus_to_exitcode") else status >> 8)
+
+
 def main() -> None:
     with open(sys.argv[1]) as f:
         config = json.load(f)
@@ -226,6 +247,8 @@ def main() -> None:
         enter_namespaces(config["root"], config["memory_mb"], report)
     else:
         report.update(network="guard", filesystem="guard", note="namespaces not requested")
+    if report.get("pids") == "namespace":
+        _run_as_first_process()
     try:
         report["user"] = become_dedicated_user(config["root"])
     except OSError as exc:

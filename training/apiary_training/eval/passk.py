@@ -160,6 +160,7 @@ def summarize(results: list[SampleResult], first: RunResult | None = None) -> Ev
             "filesystem": first.filesystem_isolation,
             "processes": first.process_limit,
             "user": first.user_isolation,
+            "pids": first.pid_isolation,
             "note": first.note,
         }
     return EvalReport(overall, problems, statuses, isolation, results)

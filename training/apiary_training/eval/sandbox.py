@@ -59,6 +59,7 @@ class RunResult:
     filesystem_isolation: str = "guard"  # "readonly-mounts" or "guard"
     process_limit: str = "guard"  # "cgroup", "rlimit" or "guard"
     user_isolation: str = "same-user"  # "dedicated-uid": the program ran as a uid of its own
+    pid_isolation: str = "none"  # "namespace": the program saw and could signal only its own processes
     note: str = ""  # why isolation is weaker than it could be, or why the run is an "error"
 
     @property
@@ -159,6 +160,7 @@ def _execute(command: list[str], root: Path, env: dict, timeout_s: float, cgroup
         filesystem_isolation=report.get("filesystem", "guard"),
         process_limit=report.get("processes", "guard"),
         user_isolation=report.get("user", "same-user"),
+        pid_isolation=report.get("pids", "none"),
         note=report.get("note", ""),
     )
 
