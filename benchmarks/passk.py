@@ -103,6 +103,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--memory-mb", type=int, default=2048, help="address-space limit per program")
     parser.add_argument("--workers", type=int, default=2, help="programs run at the same time")
     parser.add_argument("--json", type=Path, help="write the full report here")
+    parser.add_argument("--allow-weak-sandbox", action="store_true",
+                        help="run the samples even where the sandbox is weaker than untrusted code needs")
     parser.add_argument(
         "--setup-torchdata-env", type=Path, nargs="?", const=TORCHDATA_ENV, metavar="DIR",
         help=f"create the TorchDataEval interpreter (default {TORCHDATA_ENV}), print its path, and exit",
@@ -128,7 +130,7 @@ def main(argv: list[str] | None = None) -> None:
 
     report = evaluate_samples(
         problems, samples, python=args.python, timeout_s=args.timeout, workers=args.workers,
-        memory_mb=args.memory_mb, progress=progress,
+        memory_mb=args.memory_mb, progress=progress, allow_weak_sandbox=args.canonical or args.allow_weak_sandbox,
         env_extra={"PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in args.pythonpath)} if args.pythonpath else None,
     )
     print_report(report)

@@ -67,3 +67,25 @@ def test_a_report_keeps_a_short_printable_error_line():
     short = short_error(line)
     assert short.startswith("ValueError:") and len(short) == MAX_ERROR_CHARS + 1 and "\x1b" not in short
     assert short_error("AssertionError") == "AssertionError"
+
+
+def test_untrusted_samples_need_a_strong_sandbox_or_an_explicit_allowance(monkeypatch):
+    from apiary_training.eval import passk
+
+    problem = {"task_id": "T/0", "prompt": "x = 1\n", "test": "def check(f):\n    pass\n", "entry_point": "x"}
+    sample = [{"task_id": "T/0", "completion": ""}]
+    monkeypatch.setattr(passk, "sandbox_weaknesses", lambda python=None: ["no PID namespace"])
+    with pytest.raises(passk.WeakSandbox, match="no PID namespace.*--allow-weak-sandbox"):
+        passk.evaluate_samples([problem], sample)
+    assert passk.evaluate_samples([problem], sample, allow_weak_sandbox=True).statuses
+    monkeypatch.setattr(passk, "sandbox_weaknesses", lambda python=None: [])
+    assert passk.evaluate_samples([problem], sample).statuses
+
+
+def test_the_weaknesses_found_here_match_what_a_run_reports():
+    from apiary_training.eval.passk import sandbox_weaknesses
+
+    probe = run_program("pass\n")
+    weak = sandbox_weaknesses()
+    assert ("no PID namespace" in weak) == (probe.pid_isolation != "namespace")
+    assert any("root" in w for w in weak) == (os.geteuid() == 0 and probe.user_isolation != "dedicated-uid")

@@ -24,7 +24,7 @@ def test_gold_apis_samples_pass_some_example_problems(tmp_path):
     rows = [json.loads(line) for line in samples.read_text().splitlines()]
     assert len(rows) == 16 and {"task_id", "completion"} <= set(rows[0])
     subprocess.run([sys.executable, "-m", "benchmarks.passk", "--problems", str(problems), "--samples", str(samples),
-                    "--pythonpath", str(ROOT / "examples" / "library"), "--json", str(report)],
+                    "--pythonpath", str(ROOT / "examples" / "library"), "--json", str(report), "--allow-weak-sandbox"],
                    cwd=ROOT, check=True, capture_output=True, timeout=300)
     result = json.loads(report.read_text())
     assert 0 < result["pass_at"]["pass@1"] <= 1

@@ -64,7 +64,7 @@ def test_evaluate_samples_gives_the_expected_pass_at_1():
         {"task_id": "Tiny/1", "completion": " 3"},
         {"task_id": "Tiny/1", "completion": " 2\nwhile True:\n    pass"},
     ]
-    report = evaluate_samples([ADD, TWO], samples, timeout_s=2, workers=4)
+    report = evaluate_samples([ADD, TWO], samples, timeout_s=2, workers=4, allow_weak_sandbox=True)
     by_id = {p.task_id: p for p in report.problems}
     assert (by_id["Tiny/0"].n, by_id["Tiny/0"].c) == (4, 3)
     assert (by_id["Tiny/1"].n, by_id["Tiny/1"].c) == (3, 1)

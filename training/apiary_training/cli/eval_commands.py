@@ -17,6 +17,8 @@ def register(commands) -> None:
     passk.add_argument("--samples", required=True, help="JSON Lines of {task_id, completion}")
     passk.add_argument("--python", help="interpreter the programs run under (default: this one)")
     passk.add_argument("--timeout", type=float, default=10.0, help="seconds per program")
+    passk.add_argument("--allow-weak-sandbox", action="store_true",
+                       help="run the samples even where the sandbox is weaker than untrusted code needs")
     passk.set_defaults(run=_passk)
 
     bleu = kinds.add_parser("bleu", help="BLEU-4 of predicted API sequences (seed 000)")
@@ -53,7 +55,8 @@ def _passk(args: argparse.Namespace) -> int:
 
     problems = read_jsonl(args.problems, ("task_id", "prompt", "test"))
     samples = read_jsonl(args.samples, ("task_id", "completion"))
-    report = passk.evaluate_samples(problems, samples, python=args.python, timeout_s=args.timeout)
+    report = passk.evaluate_samples(problems, samples, python=args.python, timeout_s=args.timeout,
+                                    allow_weak_sandbox=args.allow_weak_sandbox)
     figures = report.to_dict()
     figures.pop("samples", None)
     return _emit(args, figures)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -70,6 +71,26 @@ class EvalReport:
         return data
 
 
+class WeakSandbox(RuntimeError):
+    """The kernel or the interpreter's place leaves the sandbox weaker than untrusted code needs."""
+
+
+def sandbox_weaknesses(python: str | None = None) -> list[str]:
+    """What the sandbox lacks here, found by running an empty program: a network, mount or PID
+    namespace, and (started as root) a uid of its own."""
+    probe = run_program("pass\n", **({"python": python} if python else {}))
+    missing = []
+    if probe.network_isolation != "namespace":
+        missing.append("no network namespace")
+    if probe.filesystem_isolation != "readonly-mounts":
+        missing.append("no read-only mounts")
+    if probe.pid_isolation != "namespace":
+        missing.append("no PID namespace")
+    if os.geteuid() == 0 and probe.user_isolation != "dedicated-uid":
+        missing.append("programs would run as root" + (f" ({probe.note})" if probe.note else ""))
+    return missing
+
+
 #: what a report keeps of a program's own words: its last error line, this long, printable only
 MAX_ERROR_CHARS = 160
 
@@ -121,13 +142,21 @@ def evaluate_samples(
     memory_mb: int = 2048,
     env_extra: dict[str, str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    allow_weak_sandbox: bool = False,
 ) -> EvalReport:
     """Run every sample ``{"task_id", "completion"}`` against its problem, ``workers`` at a time (threads
-    that each wait on one sandboxed process), and estimate pass@k per problem and overall."""
+    that each wait on one sandboxed process), and estimate pass@k per problem and overall. Generated
+    code is untrusted: where the sandbox here is weaker than it should be (`sandbox_weaknesses`) this
+    raises `WeakSandbox` unless ``allow_weak_sandbox`` (trusted code, such as canonical solutions)."""
     jobs = _jobs(problems, samples)
     kwargs = {"timeout_s": timeout_s, "memory_mb": memory_mb, "env_extra": env_extra}
     if python:
         kwargs["python"] = python
+    if not allow_weak_sandbox and jobs:
+        weak = sandbox_weaknesses(python)
+        if weak:
+            raise WeakSandbox("the sandbox here is weaker than untrusted code needs: " + "; ".join(weak)
+                              + " (run trusted samples with --allow-weak-sandbox)")
     finished = itertools.count(1)
 
     def run(job: tuple[str, int, str]) -> tuple[SampleResult, RunResult]:
