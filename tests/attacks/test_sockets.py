@@ -49,6 +49,13 @@ class Client:
                 return message
 
 
+def initialized_client(address) -> Client:
+    client = Client(connect(address))
+    client.send(request(1, "initialize", INIT))
+    assert "capabilities" in client.response(1)["result"]
+    return client
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -92,9 +99,7 @@ def test_a_port_probe_leaves_the_server_listening(tcp_server):
 
 def test_a_second_connection_cannot_take_the_server_over(tcp_server):
     proc, address = tcp_server
-    first = Client(connect(address))
-    first.send(request(1, "initialize", INIT))
-    first.response(1)
+    first = initialized_client(address)
     intruder = connect(address, deadline_s=5)
     intruder.settimeout(10)
     intruder.sendall(request(1, "initialize", {**INIT, "initializationOptions": {"python": "/tmp/x"}}))
@@ -109,9 +114,7 @@ def test_a_second_connection_cannot_take_the_server_over(tcp_server):
 
 def test_a_lying_length_over_tcp_is_an_error_and_the_next_message_is_answered(tcp_server):
     _, address = tcp_server
-    client = Client(connect(address))
-    client.send(request(1, "initialize", INIT))
-    client.response(1)
+    client = initialized_client(address)
     client.send(b"Content-Length: 99999999999\r\n\r\n{}" + request(2, "workspace/executeCommand", {"command": "apiary.status"}))
     assert client.response(None)["error"]["code"] == -32700
     assert "libraries" in client.response(2)["result"]
@@ -119,9 +122,7 @@ def test_a_lying_length_over_tcp_is_an_error_and_the_next_message_is_answered(tc
 
 def test_the_end_of_the_clients_connection_ends_the_server(tcp_server):
     proc, address = tcp_server
-    client = Client(connect(address))
-    client.send(request(1, "initialize", INIT))
-    client.response(1)
+    client = initialized_client(address)
     client.send(request(2, "shutdown"))
     client.response(2)
     client.send(frame({"jsonrpc": "2.0", "method": "exit"}))
