@@ -65,7 +65,9 @@ def _writes(mode, flags) -> bool:
 
 
 def _session_size() -> int:
-    sid = os.getsid(0)
+    # the session as /proc numbers it: inside a PID namespace os.getsid() counts from 1, /proc does not
+    with open("/proc/self/stat", "rb") as f:
+        sid = int(f.read().rsplit(b")", 1)[1].split()[3])
     count = 0
     for name in os.listdir("/proc"):
         try:
