@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from apiary.assemble import GENERATOR_ALIASES
 from apiary.context import EditorContext, ParsedDocument, extract_context
 from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.generation.placement import Placement, placement, repeats_previous
 from apiary.generation.types import CodeContext, GenerationSettings
 from apiary.records import CompletionRecord
 from apiary.retrieval.hybrid import ScoredApi
@@ -37,8 +38,8 @@ def complete(session: Session, context: CodeContext, *, manual: bool, cancel: th
              apis: Sequence[ApiEntry] | None = None) -> list[CompletionRecord]:
     """Candidates for the cursor, best first, each recorded for `apiary.explain`."""
     engine = session.engine
-    if engine is None:
-        return []
+    if engine is None or placement(context.editor) is Placement.NOTHING:
+        return []  # inside a comment or string, after a complete statement, before text on the line
     s = session.settings
     generator = GENERATOR_ALIASES.get(s.generator, s.generator)
     budget = s.max_latency_ms
@@ -50,7 +51,7 @@ def complete(session: Session, context: CodeContext, *, manual: bool, cancel: th
     result = engine.pipeline.complete(context, generator=generator, apis=apis, n=n, settings=settings, cancel=cancel)
     records = []
     for candidate in result.candidates:
-        if not candidate.text.strip():
+        if not candidate.text.strip() or repeats_previous(context.editor, candidate.text):
             continue
         record = CompletionRecord(candidate, list(result.apis), result.generator, result.timings_ms, result.fallback_reason)
         session.record(record)

@@ -79,6 +79,27 @@ async def test_ghost_text_that_keeps_an_examples_value_makes_it_a_tab_stop(clien
     assert snippets and re.fullmatch(r" hc\.\w+\(\$\{1:.+\}.*\)", snippets[0].value)
 
 
+async def _ghost(client: LanguageClient, name: str, text: str) -> list:
+    uri, position = _doc(client, name, text)
+    result = await client.text_document_inline_completion_async(types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri), position=position,
+        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Invoked)))
+    return [t if isinstance(t, str) else t.value for t in (item.insert_text for item in result.items)]
+
+
+async def test_ghost_text_continues_the_statement_being_typed(client: LanguageClient):
+    texts = await _ghost(client, "dot.py", REPORT + "big_orders = orders.")
+    assert texts and not [t for t in texts if t.startswith((" ", "orders"))]
+    assert texts[0] == "keep_where(lambda r: r['amount'] > 100)"
+
+
+async def test_no_ghost_text_where_no_code_belongs(client: LanguageClient):
+    assert await _ghost(client, "comment.py", REPORT.rstrip("\n")) == []  # the end of the comment line
+    done = REPORT + "big_orders = orders.keep_where(lambda r: r['amount'] > 100)"
+    assert await _ghost(client, "done.py", done) == []  # after a complete statement
+    assert await _ghost(client, "string.py", REPORT + "label = 'orders above ") == []
+
+
 async def test_status_lists_the_indexed_library(client: LanguageClient):
     status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.status"))
     assert status["ready"] is True

@@ -22,6 +22,7 @@ from apiary.generation.offline.fillers import Fillers, collect_fillers
 from apiary.generation.offline.plan import Step, plan
 from apiary.generation.offline.templates import Template, template
 from apiary.generation.offline.usage import Usage, UsageCorpus
+from apiary.generation.placement import continuation
 from apiary.generation.types import Candidate, CodeContext, GenerationSettings
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.index import LibraryIndex
@@ -265,7 +266,7 @@ def _finish(options: list[_Option], context: CodeContext, n: int) -> list[Candid
     candidates: list[Candidate] = []
     for option in sorted(options, key=lambda o: -o.score):
         text = _at_cursor(option, context)
-        if text in seen:
+        if text is None or text in seen:
             continue
         seen.add(text)
         candidates.append(Candidate(text, round(option.score, 4), option.apis, "offline", prompt=option.origin,
@@ -275,12 +276,14 @@ def _finish(options: list[_Option], context: CodeContext, n: int) -> list[Candid
     return candidates
 
 
-def _at_cursor(option: _Option, context: CodeContext) -> str:
+def _at_cursor(option: _Option, context: CodeContext) -> str | None:
+    """The option as inserted at the cursor: a whole statement on an empty line, else what continues
+    the line (None when it does not continue what is typed there)."""
     line = context.prefix.rsplit("\n", 1)[-1]
     if not line.strip():
         target = option.assigned or "result"
         return f"{target} = {option.text}"
-    return option.text if line.endswith((" ", "\t", "(", "[", "{")) else f" {option.text}"
+    return continuation(line, option.text)
 
 
 def _at_cursor_snippet(option: _Option, context: CodeContext) -> str | None:
