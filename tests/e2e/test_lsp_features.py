@@ -93,6 +93,23 @@ async def test_ghost_text_continues_the_statement_being_typed(client: LanguageCl
     assert texts[0] == "keep_where(lambda r: r['amount'] > 100)"
 
 
+async def test_ghost_text_agrees_with_the_selected_completion_item(client: LanguageClient):
+    text = REPORT + "big_orders = orders.ke"
+    uri, position = _doc(client, "selected.py", text)
+    typed_from = types.Position(position.line, position.character - 2)
+
+    async def ghost(label: str) -> list:
+        result = await client.text_document_inline_completion_async(types.InlineCompletionParams(
+            text_document=types.TextDocumentIdentifier(uri), position=position,
+            context=types.InlineCompletionContext(
+                trigger_kind=types.InlineCompletionTriggerKind.Automatic,
+                selected_completion_info=types.SelectedCompletionInfo(types.Range(typed_from, position), label))))
+        return [i.insert_text if isinstance(i.insert_text, str) else i.insert_text.value for i in result.items]
+
+    assert (await ghost("keep_where"))[0] == "ep_where(lambda r: r['amount'] > 100)"
+    assert await ghost("kebab") == []  # nothing that contradicts the item the editor shows
+
+
 async def test_no_ghost_text_where_no_code_belongs(client: LanguageClient):
     assert await _ghost(client, "comment.py", REPORT.rstrip("\n")) == []  # the end of the comment line
     done = REPORT + "big_orders = orders.keep_where(lambda r: r['amount'] > 100)"

@@ -34,6 +34,9 @@ def register(server) -> None:
             return EMPTY
         here = doc.position(doc.offset(params.position))  # a position past the end is clamped
         at = types.Range(here, here)
+        selected = params.context.selected_completion_info
+        if selected is not None:
+            records = [r for r in records if agrees_with_selection(doc, params.position, selected, r.text)]
         snippets = snippet_support(ls)
         items = [_item(r, at, snippets) for r in records]
         for record in records:
@@ -52,6 +55,17 @@ async def complete_at(ls, doc, position: types.Position, manual: bool, cancel) -
         return assist.complete(session, assist.code_context(snapshot.text, offset, snapshot), manual=manual, cancel=cancel)
 
     return await ls.run_blocking(work, budget_ms=budget, cancel=cancel, default=[]) or []
+
+
+def agrees_with_selection(doc, position: types.Position, selected: types.SelectedCompletionInfo, text: str) -> bool:
+    """Whether ghost text ``text`` at ``position`` reads as the completion item the editor has selected
+    (it replaces ``selected.range`` with ``selected.text``): the editor shows both, so they must agree."""
+    start, cursor = doc.offset(selected.range.start), doc.offset(position)
+    typed = doc.text[start:cursor]
+    if not selected.text.startswith(typed):
+        return False
+    rest = selected.text[len(typed):]
+    return text.startswith(rest) or (not rest.strip() and bool(text))
 
 
 def _item(record, at: types.Range, snippets: bool) -> types.InlineCompletionItem:
