@@ -10,11 +10,10 @@ import {
   LanguageClientOptions,
   RevealOutputChannelOn,
   ServerOptions,
-  TransportKind,
 } from "vscode-languageclient/node";
 import { chooseApis, needsClientPick, PickItem, Target } from "./common/chooseApis";
 import { RestartPolicy } from "./common/restart";
-import { ServerLaunch, ServerCommands } from "./common/server";
+import { executableOptions, ServerLaunch, ServerCommands } from "./common/server";
 import { ProgressValue } from "./common/status";
 import { ServerSettings } from "./common/settings";
 
@@ -39,12 +38,7 @@ export function createClient(
   hooks: ClientHooks,
   restarts: RestartPolicy,
 ): LanguageClient {
-  const serverOptions: ServerOptions = {
-    command: launch.command,
-    args: launch.args,
-    options: launch.options,
-    transport: TransportKind.stdio,
-  };
+  const serverOptions: ServerOptions = executableOptions(launch);
   // The middleware reaches the server through the client; it only runs once the client exists.
   const execute = (command: string, args: unknown[]) =>
     client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });

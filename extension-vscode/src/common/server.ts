@@ -24,6 +24,13 @@ export function buildServerLaunch(python: string, options: LaunchOptions = {}): 
   return { command: python, args, options: { cwd: options.cwd, env } };
 }
 
+/** The executable as vscode-languageclient takes it. No `transport`: with `TransportKind.stdio` the
+ * client appends its own `--stdio` to `args`, and the server would be started with it twice; without
+ * one it talks over the process's stdio all the same. */
+export function executableOptions(launch: ServerLaunch): { command: string; args: string[]; options: ServerLaunch["options"] } {
+  return { command: launch.command, args: [...launch.args], options: launch.options };
+}
+
 /** Server-side commands the client sends through workspace/executeCommand (contract: "Commands"). */
 export const ServerCommands = {
   status: "apiary.status",

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { RestartPolicy } from "../../src/common/restart";
-import { buildServerLaunch } from "../../src/common/server";
+import { buildServerLaunch, executableOptions } from "../../src/common/server";
 
 describe("restart on crash", () => {
   it("restarts up to the limit within the window, then stops with a message", () => {
@@ -37,6 +37,12 @@ describe("server launch", () => {
     assert.strictEqual(launch.options.cwd, "/ws");
     assert.strictEqual(launch.options.env.PATH, "/bin");
     assert.strictEqual(launch.options.env.PYTHONUNBUFFERED, "1");
+  });
+
+  it("passes --stdio once: the client is given no transport that would add it again", () => {
+    const options = executableOptions(buildServerLaunch("py"));
+    assert.strictEqual(options.args.filter((a) => a === "--stdio").length, 1);
+    assert.ok(!("transport" in options));
   });
 
   it("adds --log-file only when asked", () => {
