@@ -53,3 +53,24 @@ def test_exit_without_shutdown_ends_with_status_1(raw):
 def test_end_of_input_ends_the_server(raw):
     raw.proc.stdin.close()
     assert raw.proc.wait(15) == 0
+
+
+def test_log_lines_go_to_the_client_not_to_stderr(tmp_path):
+    """Editors show stderr as errors: informational lines travel as window/logMessage instead."""
+    import subprocess
+    import time
+
+    from tests.e2e.lsp_helpers import SERVER_COMMAND, server_env
+
+    proc = subprocess.Popen(SERVER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=server_env(tmp_path))
+    options = {"libraries": [str(LIBRARY)], "encoder": "hashing"}
+    proc.stdin.write(request(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options}))
+    proc.stdin.write(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
+    proc.stdin.flush()
+    time.sleep(3)  # the library is indexed meanwhile, and says so
+    proc.stdin.write(request(2, "shutdown") + frame({"jsonrpc": "2.0", "method": "exit"}))
+    proc.stdin.flush()
+    out, err = proc.communicate(timeout=30)
+    assert b'"method": "window/logMessage"' in out and b"APIs ready" in out
+    assert err.decode() == ""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 
 from lsprotocol import types
 
@@ -16,6 +17,8 @@ _LEVELS = {
     logging.INFO: types.MessageType.Info,
 }
 _handler: logging.Handler | None = None
+#: stderr handlers and the level they had before the client took the log over
+_quieted: list[tuple[logging.Handler, int]] = []
 
 
 class ClientLogHandler(logging.Handler):
@@ -42,6 +45,11 @@ def attach(server, level: int = logging.INFO) -> None:
     logger.addHandler(_handler)
     if logger.getEffectiveLevel() > level:
         logger.setLevel(level)
+    # Editors show the server's stderr as errors ("[error]" in VS Code, "[ERROR]" in Neovim): once the
+    # client receives the log, stderr carries only real errors.
+    for handler in _stderr_handlers():
+        _quieted.append((handler, handler.level))
+        handler.setLevel(max(handler.level, logging.ERROR))
 
 
 def detach() -> None:
@@ -49,3 +57,12 @@ def detach() -> None:
     if _handler is not None:
         logging.getLogger("apiary").removeHandler(_handler)
         _handler = None
+    while _quieted:
+        handler, level = _quieted.pop()
+        handler.setLevel(level)
+
+
+def _stderr_handlers() -> list[logging.Handler]:
+    return [h for h in logging.getLogger().handlers
+            if isinstance(h, logging.StreamHandler) and not isinstance(h, logging.FileHandler)
+            and getattr(h, "stream", None) in (sys.stderr, sys.__stderr__)]
