@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from apiary.assemble import GENERATOR_ALIASES
 from apiary.context import EditorContext, ParsedDocument, extract_context
+from apiary.docs.docstring_markdown import docstring_markdown
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.generation.placement import Placement, placement, repeats_previous
 from apiary.generation.types import CodeContext, GenerationSettings
@@ -145,7 +146,7 @@ def entry_markdown(entry: ApiEntry) -> str:
     parts = [f"```python\n{head}\n```"]
     doc = entry.doc or entry.description
     if doc:
-        parts.append(doc.split("\nExample", 1)[0].strip() if entry.examples else doc)
+        parts.append(docstring_markdown(doc.split("\nExample", 1)[0].strip() if entry.examples else doc))
     if entry.examples:
         parts.append(f"**Example**\n\n```python\n{entry.examples[0]}\n```")
     parts.append(f"*{entry.library}* · {entry.kind.value}")
