@@ -213,6 +213,26 @@ async def test_code_actions_and_choose_apis_with_a_rich_client(client: LanguageC
     assert edit.range.start.line == comment_line and edit.new_text.startswith("\n") and "keep_where" in edit.new_text
 
 
+async def test_choose_apis_completes_the_half_typed_line_under_the_comment(client: LanguageClient):
+    text = REPORT + "big_orders ="
+    uri, _ = _doc(client, "half.py", text)
+    comment_line = text.split("\n").index("# keep only the orders above 100 euros")
+    args = {"uri": uri, "position": {"line": comment_line, "character": 2}, "apis": ["honeycomb.Table.keep_where"]}
+    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.chooseApis", arguments=[args]))
+    assert result["applied"]
+    [edit] = client.edits[-1].edit.changes[uri]
+    assert edit.range.start == types.Position(comment_line + 1, len("big_orders ="))
+    assert edit.new_text == " orders.keep_where(lambda r: r['amount'] > 100)"
+
+
+async def test_none_of_the_above_says_why_nothing_was_written(client: LanguageClient):
+    uri, _ = _doc(client, "none.py", REPORT)
+    comment_line = REPORT.split("\n").index("# keep only the orders above 100 euros")
+    args = {"uri": uri, "position": {"line": comment_line, "character": 0}, "apis": []}
+    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.chooseApis", arguments=[args]))
+    assert not result["applied"] and "without retrieval" in result["reason"]
+
+
 async def test_choose_apis_asks_a_generic_client_with_show_message_request(client: LanguageClient):
     uri, _ = _doc(client, "ask.py", REPORT)
     comment_line = REPORT.split("\n").index("# keep only the orders above 100 euros")

@@ -16,6 +16,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from apiary import assist
 from apiary.context import extract_context
+from apiary.generation.placement import Placement, placement
 from apiary.lsp import lifecycle
 from apiary.lsp.inline_completion import complete_at
 
@@ -117,14 +118,28 @@ async def _ask_user(ls, doc, position) -> list[str] | None:
     return [] if answer.title == NONE_OF_THE_ABOVE else [titles[answer.title]] if answer.title in titles else None
 
 
+def _nothing_written(api_ids: list[str] | None, session) -> str:
+    """Why nothing came back, in words a user can act on."""
+    if api_ids == [] and session.generator_name() == "offline":
+        return ("with no API chosen the offline generator has nothing to adapt; configure a code model "
+                "(the `model` or `endpoint` setting) to write code without retrieval")
+    return "no code could be written here" if api_ids is not None else ""
+
+
 def _site(doc, position: types.Position) -> tuple[str, int, int, str]:
     """(text to complete in, cursor offset in it, where the edit goes in the document, indent).
 
-    On a comment line the code goes on a new line after the comment; elsewhere at the position."""
+    On a comment line the code completes the statement begun on the line below it (``big_orders =``)
+    or goes on a new line after the comment; elsewhere at the position."""
     line = doc.line(position.line)
     if not line.lstrip().startswith("#"):
         offset = doc.offset(position)
         return doc.text, offset, offset, ""
+    below = doc.line(position.line + 1)
+    if below.strip() and not below.lstrip().startswith("#"):
+        end_below = doc.offset(types.Position(position.line + 1, 0)) + len(below.rstrip())
+        if placement(extract_context(doc.text, end_below)) is Placement.REST:
+            return doc.text, end_below, end_below, ""
     end = doc.offset(types.Position(position.line, 0)) + len(line)
     indent = line[: len(line) - len(line.lstrip())]
     text = doc.text
@@ -146,7 +161,10 @@ async def _generate_and_apply(ls, doc, position: types.Position, api_ids: list[s
 
         records = await ls.run_blocking(work, budget_ms=session.settings.max_latency_ms * 4, cancel=cancel, default=[]) or []
     if not records:
-        return {"applied": False, "text": "", "apis": api_ids or []}
+        reason = _nothing_written(api_ids, session)
+        if reason:
+            ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, f"Apiary: {reason}"))
+        return {"applied": False, "text": "", "apis": api_ids or [], "reason": reason}
     best = records[0]
     new_text = best.text if insert_at == offset else "\n" + indent + best.text.replace("\n", "\n" + indent)
     at = doc.position(insert_at)
