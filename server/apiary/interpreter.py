@@ -7,7 +7,9 @@ current directory on the path, no user site, no ``PYTHON*`` variables) from an e
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 import tempfile
 
 
@@ -18,3 +20,12 @@ def ask(python: str, script: str, timeout_s: float) -> str:
         done = subprocess.run([python, "-I", "-c", script], cwd=neutral, capture_output=True, text=True,
                               timeout=timeout_s, check=True)
     return done.stdout
+
+
+def is_this_interpreter(python: str | None) -> bool:
+    """Whether ``python`` names the interpreter running Apiary (then its paths are known without a
+    probe). Compared as written, never resolved: a venv's ``python`` is a link to its base
+    interpreter's binary, and the venv's installed packages are exactly what resolving would lose."""
+    if not python:
+        return True
+    return os.path.abspath(os.path.expanduser(python)) == os.path.abspath(sys.executable)

@@ -23,7 +23,7 @@ from pathlib import Path
 from apiary.docs.files import file_sha256
 from apiary.docs.python_package import find_layout
 from apiary.docs.report import IngestError
-from apiary.interpreter import ask
+from apiary.interpreter import ask, is_this_interpreter
 
 log = logging.getLogger(__name__)
 
@@ -128,7 +128,7 @@ def _from_module(module: str, name: str | None, python: str | None) -> LibrarySo
 
 def interpreter_path(python: str | None) -> list[str]:
     """``sys.path`` of the configured interpreter (asked in a subprocess), or of this one."""
-    if not python or Path(python).resolve() == Path(sys.executable).resolve():
+    if is_this_interpreter(python):
         return [p for p in sys.path if p]
     try:
         answer = ask(python, "import json, sys; print(json.dumps(sys.path))", timeout_s=20)

@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import subprocess
-import sys
 import tempfile
 import threading
 from collections import Counter
@@ -21,7 +20,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from apiary.interpreter import ask
+from apiary.interpreter import ask, is_this_interpreter
 from apiary.paths import cache_dir
 from apiary.sequences.extract import (
     COMMENT,
@@ -131,7 +130,7 @@ def interpreter_roots(python: str | None = None) -> list[CorpusRoot]:
 def _interpreter_paths(python: str | None) -> dict:
     script = ("import json, site, sysconfig; p = sysconfig.get_paths(); "
               "print(json.dumps({'stdlib': p['stdlib'], 'site': sorted({p['purelib'], p['platlib']})}))")
-    if not python or Path(python).resolve() == Path(sys.executable).resolve():
+    if is_this_interpreter(python):
         import sysconfig
 
         paths = sysconfig.get_paths()
