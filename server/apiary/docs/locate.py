@@ -78,7 +78,7 @@ def _from_path(path: Path, name: str | None, unpack_dir: Path | None) -> Library
             return LibrarySource(name or path.name, "0", "docfolder", str(path), path)
         raise
     library = name or (layout.packages[0] if len(layout.packages) == 1 else path.name)
-    return LibrarySource(library, _static_version(path, layout.packages[0]), "tree", str(path), path)
+    return LibrarySource(library, _static_version(layout.base, layout.packages[0]), "tree", str(path), path)
 
 
 def _has_docs(path: Path) -> bool:
@@ -86,7 +86,8 @@ def _has_docs(path: Path) -> bool:
 
 
 def _static_version(root: Path, package: str) -> str:
-    """A version without importing: ``__version__ = "x"`` in the package, else pyproject/setup.cfg, else "0"."""
+    """A version without importing, for the package ``package`` in the directory ``root``:
+    ``__version__ = "x"`` in it, else a ``pyproject.toml``, else installed metadata beside it, else "0"."""
     pattern = re.compile(r"^__version__\s*(?::\s*str\s*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
     for candidate in (root / package / "__init__.py", root / package / "version.py", root / f"{package}.py",
                       root / package / "_version.py"):
@@ -99,7 +100,7 @@ def _static_version(root: Path, package: str) -> str:
             match = re.search(r'^version\s*=\s*["\']([^"\']+)["\']', project_file.read_text(errors="replace"), re.MULTILINE)
             if match:
                 return match.group(1)
-    return "0"
+    return installed_version(package, root)  # a *.dist-info or *.egg-info beside the package, read not imported
 
 
 def _is_module(candidate: Path) -> bool:
