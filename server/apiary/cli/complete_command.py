@@ -8,22 +8,23 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from apiary.cli.arguments import non_negative, positive
 from apiary.paths import index_dir
 
 
 def register(commands) -> None:
     complete = commands.add_parser("complete", help="complete code at a position with the library's APIs")
     complete.add_argument("file", metavar="FILE|-", help="Python file ('-' reads stdin); the cursor is at its end unless --line is given")
-    complete.add_argument("--line", type=int, help="cursor line (1-based); with --column, else the end of that line")
-    complete.add_argument("--column", type=int, help="cursor column (0-based, characters)")
+    complete.add_argument("--line", type=positive, help="cursor line (1-based); with --column, else the end of that line")
+    complete.add_argument("--column", type=non_negative, help="cursor column (0-based, characters)")
     complete.add_argument("--lib", action="append", required=True, help="indexed library name (repeatable); see `apiary libs`")
     complete.add_argument("--generator", default="default", help="default (offline, no weights) | apicoder | cert")
     complete.add_argument("--model", help="Hugging Face model directory or hub id (apicoder, CERT's generator)")
     complete.add_argument("--endpoint", help="OpenAI-compatible completions endpoint (vLLM, llama.cpp, TGI, Ollama)")
     complete.add_argument("--sketcher", help="CERT's sketcher: model directory or endpoint URL")
     complete.add_argument("--api", action="append", help="use this API (import path) instead of retrieving (repeatable)")
-    complete.add_argument("--top-apis", type=int, default=2, help="retrieved APIs given to the generator (the paper's best: 2)")
-    complete.add_argument("-n", type=int, default=3, help="candidates to print")
+    complete.add_argument("--top-apis", type=non_negative, default=2, help="retrieved APIs given to the generator (the paper's best: 2)")
+    complete.add_argument("-n", type=positive, default=3, help="candidates to print")
     complete.add_argument("--encoder", help="encoder directory the libraries were indexed with")
     complete.add_argument("--api-reranker", metavar="DIR",
                           help="cross-encoder directory (apiary-train train crossencoder) that reranks the retrieved APIs")
@@ -59,7 +60,17 @@ def run_complete(args: Namespace) -> int:
         print(json.dumps(_as_json(result), indent=2))
     else:
         _print_plain(result)
+    if not result.candidates:
+        print(f"no suggestion: {_why_none(result, args)}", file=sys.stderr)
     return 0 if result.candidates else 1
+
+
+def _why_none(result, args: Namespace) -> str:
+    if result.fallback_reason:
+        return result.fallback_reason
+    if args.top_apis == 0 or not result.apis:
+        return "no API to write with (--top-apis 0, or none retrieved); the offline generator needs one"
+    return "every candidate failed the checks against the library here"
 
 
 def split_at_cursor(text: str, line: int | None, column: int | None) -> tuple[str, str]:
@@ -111,3 +122,4 @@ def _print_plain(result) -> None:
     for rank, candidate in enumerate(result.candidates, 1):
         notes = f"  [{'; '.join(candidate.notes)}]" if candidate.notes else ""
         print(f"{rank}. {candidate.text.strip()}{notes}")
+

@@ -7,6 +7,7 @@ import sys
 import time
 from argparse import Namespace
 
+from apiary.cli.arguments import positive
 from apiary.paths import index_dir
 
 
@@ -22,7 +23,7 @@ def register(commands) -> None:
     search = commands.add_parser("search", help="find the APIs a comment or an editor context needs")
     search.add_argument("query", metavar="QUERY_OR_CONTEXT", help="a comment, or code with the cursor at its end ('-' reads stdin)")
     search.add_argument("--lib", action="append", required=True, help="library name (repeatable); see `apiary libs`")
-    search.add_argument("--top-k", type=int, default=5)
+    search.add_argument("--top-k", type=positive, default=5)
     search.add_argument("--json", action="store_true", help="print JSON instead of a table")
     search.add_argument("--encoder", help="encoder directory the library was indexed with")
     search.add_argument("--api-reranker", metavar="DIR",

@@ -7,6 +7,8 @@ import os
 import sys
 from argparse import Namespace
 
+from apiary.cli.arguments import log_file, port
+
 
 def register(commands) -> None:
     serve = commands.add_parser("serve", help="run the language server (any LSP client: VS Code, Neovim, Emacs, Helix)")
@@ -16,8 +18,8 @@ def register(commands) -> None:
                            help="listen on --host:--port instead (one client; any local user can connect)")
     transport.add_argument("--socket", metavar="PATH", help="listen on a Unix socket only this user can open (mode 0600)")
     serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=2087)
-    serve.add_argument("--log-file", help="also write the server log to this file")
+    serve.add_argument("--port", type=port, default=2087)
+    serve.add_argument("--log-file", type=log_file, help="also write the server log to this file")
     serve.set_defaults(run=run_serve)
 
 
