@@ -32,3 +32,11 @@ def test_complete_says_in_words_when_it_has_no_suggestion(capsys, tmp_path):
     code = main(["complete", str(source), "--lib", "honeycomb", "--encoder", "hashing", "--top-apis", "0"])
     err = capsys.readouterr().err
     assert code == 1 and "no suggestion: no API to write with (--top-apis 0, or none retrieved)" in err
+
+
+def test_index_counts_skipped_lines_of_an_api_doc_file_as_lines(capsys, tmp_path):
+    doc_file = tmp_path / "apis.jsonl"
+    doc_file.write_text('{"name": "good", "signature": "good(x)", "description": "A good API."}\n{broken\n')
+    assert main(["index", str(doc_file), "--encoder", "hashing"]) == 0
+    err = capsys.readouterr().err
+    assert "1 line(s) of the API doc file skipped" in err and f"skipped {doc_file}:2: invalid JSON" in err

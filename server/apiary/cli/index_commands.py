@@ -52,7 +52,10 @@ def run_index(args: Namespace) -> int:
     for skipped in result.skipped:
         print(f"  skipped {skipped.location}: {skipped.reason}", file=sys.stderr)
     if result.skipped:
-        print(f"{len(result.skipped)} file(s) skipped", file=sys.stderr)
+        unit = "line(s) of the API doc file" if source.kind == "apidoc" else "file(s)"
+        print(f"{len(result.skipped)} {unit} skipped", file=sys.stderr)
+    if result.cache_problem:
+        print(f"note: {result.cache_problem}", file=sys.stderr)
     return 0
 
 
