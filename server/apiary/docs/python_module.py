@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from apiary.docs.docstrings import clean_docstring
+from apiary.docs.dotted import dotted_name
 from apiary.docs.entry import ApiKind, Param
 
 _PROPERTY_DECORATORS = {"property", "cached_property", "functools.cached_property", "abc.abstractproperty"}
@@ -299,7 +300,7 @@ def _function_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: s
     kind = ApiKind.PROPERTY if is_property else ApiKind.METHOD if in_class else ApiKind.FUNCTION
     decorators: tuple[str, ...] = ()
     if not in_class and node.decorator_list:
-        found = (_dotted(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list)
+        found = (dotted_name(d.func if isinstance(d, ast.Call) else d) for d in node.decorator_list)
         decorators = tuple(d for d in found if d)
     return Definition(
         kind,
@@ -311,18 +312,6 @@ def _function_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: s
         is_static=static and not in_class,
         decorators=decorators,
     )
-
-
-def _dotted(node: ast.expr) -> str | None:
-    """``a.b.c`` for a chain of names and attributes; None for anything else."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
 
 
 def _record_assignment(
@@ -355,7 +344,7 @@ def _record_assignment(
             name = prefix + t.id
             doc.bindings[name] = Binding(name, node.lineno, form, target, first_arg, annotation, docstring)
         elif isinstance(t, ast.Attribute) and not prefix and _is_public(t.attr):
-            owner = _dotted(t.value)
+            owner = dotted_name(t.value)
             if owner and form != "declared":
                 doc.attachments.append(Binding(t.attr, node.lineno, form, target, first_arg, annotation, docstring, owner))
 
@@ -364,13 +353,13 @@ def _classify_value(value: ast.expr | None) -> tuple[str, str, str]:
     """(form, dotted target, dotted first argument) of an assigned value; see `Binding`."""
     if value is None:
         return "declared", "", ""
-    dotted = _dotted(value)
+    dotted = dotted_name(value)
     if dotted is not None:
         return "name", dotted, ""
     if isinstance(value, ast.Call):
-        callee = _dotted(value.func)
+        callee = dotted_name(value.func)
         if callee is not None:
-            first = _dotted(value.args[0]) if value.args and not isinstance(value.args[0], ast.Starred) else None
+            first = dotted_name(value.args[0]) if value.args and not isinstance(value.args[0], ast.Starred) else None
             return "call", callee, first or ""
     return "value", "", ""
 
@@ -382,7 +371,7 @@ def _record_setattr(doc: ModuleDoc, node: ast.Expr) -> None:
         return
     if len(call.args) != 3 or not isinstance(call.args[1], ast.Constant) or not isinstance(call.args[1].value, str):
         return
-    owner, name = _dotted(call.args[0]), call.args[1].value
+    owner, name = dotted_name(call.args[0]), call.args[1].value
     if owner and name.isidentifier() and _is_public(name):
         form, target, first_arg = _classify_value(call.args[2])
         doc.attachments.append(Binding(name, node.lineno, form, target, first_arg, owner=owner))
@@ -399,7 +388,7 @@ def _record_function_body(doc: ModuleDoc, node: ast.FunctionDef | ast.AsyncFunct
             local_classes[statement.name] = statement
         elif first and isinstance(statement, ast.Expr) and _sets_argument_on_class(statement.value, first):
             assert isinstance(statement.value, ast.Call)
-            owner = _dotted(statement.value.args[0])
+            owner = dotted_name(statement.value.args[0])
             if owner:
                 doc.registrars[node.name] = owner
         elif local_classes and isinstance(statement, ast.Return) and isinstance(statement.value, ast.Call):

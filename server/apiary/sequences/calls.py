@@ -15,6 +15,7 @@ import ast
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
+from apiary.docs.dotted import dotted_parts
 from apiary.sequences.imports import import_bindings
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -89,18 +90,6 @@ def call_type(call: ast.Call, scope: Scope, types: dict[str, str], local_names: 
     if "::" not in api and last[:1].isupper():  # CapWords (or FTP): a class, called to construct it
         return api
     return None
-
-
-def dotted_parts(node: ast.expr) -> list[str] | None:
-    """``a.b.c`` -> ["a", "b", "c"]; None for anything that is not a plain dotted name."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return parts[::-1]
 
 
 def _variable_types(function: ast.FunctionDef | ast.AsyncFunctionDef, nodes: list[ast.AST], scope: Scope,

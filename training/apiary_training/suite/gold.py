@@ -12,6 +12,7 @@ import ast
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from apiary.docs.dotted import dotted_parts
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.retrieval.index import LibraryIndex
 from apiary.sequences.imports import all_import_statements, import_bindings
@@ -177,17 +178,6 @@ def decorator_apis(resolver: ApiResolver, statement: ast.stmt, names: Names) -> 
         return []
     found = [resolver.resolve(d, names) for d in statement.decorator_list if not isinstance(d, ast.Call)]
     return [e for e in found if e is not None and e.kind not in _NOT_GOLD]
-
-
-def dotted_parts(node: ast.AST | None) -> list[str] | None:
-    """``a.b.c`` -> [a, b, c]; None for anything but a chain of names."""
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return [node.id, *reversed(parts)]
-    return None
 
 
 def _walk_outside_scopes(node: ast.AST, root: bool = False):

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from apiary.docs.dotted import dotted_name
 from apiary.docs.entry import ApiKind
 from apiary.retrieval.index import LibraryIndex
 
@@ -162,7 +163,7 @@ class _CallResolver:
         if isinstance(func, ast.Name):
             return self._named(func.id)
         if isinstance(func, ast.Attribute):
-            dotted = _dotted(func)
+            dotted = dotted_name(func)
             if dotted:
                 head, _, rest = dotted.partition(".")
                 if head in self.imports:
@@ -185,16 +186,6 @@ class _CallResolver:
         methods = [self.index.entries[i] for i in self.index.by_name.get(name, [])]
         methods = [e for e in methods if e.kind in (ApiKind.METHOD, ApiKind.ALIAS) and e.owner]
         return methods[0].import_path if methods else None
-
-
-def _dotted(node: ast.expr) -> str | None:
-    parts: list[str] = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if isinstance(node, ast.Name):
-        return ".".join([node.id, *reversed(parts)])
-    return None
 
 
 def _outermost_library_calls(statement: ast.stmt, resolver: _CallResolver) -> list[ast.Call]:
