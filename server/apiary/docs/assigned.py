@@ -508,14 +508,14 @@ class AssignedEntries:
             return None
         if value.kind == "property":
             getter = self.a.definition(value.ref.key) if value.ref is not None else None
-            return _entry(name, qualname, path, ApiKind.PROPERTY, self.library, source, owner=class_path,
+            return documented_entry(name, qualname, path, ApiKind.PROPERTY, self.library, source, owner=class_path,
                           doc=(getter.doc if getter else "") or binding.doc,
                           returns=getter.returns if getter else binding.annotation)
         listed = enum or bool(binding.doc) or is_constant_name(name)
         if not listed or (value.kind == "alias" and value.ref is not None and value.ref.kind == "module"):
             return None
         returns = class_path if enum else self._type_path(value) or binding.annotation
-        return _entry(name, qualname, path, ApiKind.ATTRIBUTE, self.library, source, owner=class_path,
+        return documented_entry(name, qualname, path, ApiKind.ATTRIBUTE, self.library, source, owner=class_path,
                       doc=binding.doc, returns=returns)
 
     def _type_path(self, value: Value) -> str | None:
@@ -543,10 +543,10 @@ class AssignedEntries:
                 if entry is not None:
                     entries.append(entry)
             elif value.kind == "external" and value.ref is not None and listed:
-                entries.append(_entry(path.rsplit(".", 1)[-1], value.ref.module, path, ApiKind.EXTERNAL, self.library,
+                entries.append(documented_entry(path.rsplit(".", 1)[-1], value.ref.module, path, ApiKind.EXTERNAL, self.library,
                                       f"re-exported from {value.ref.module}"))
             elif value.kind == "value" and not _is_dunder(local) and (listed or binding.doc or is_constant_name(local)):
-                entries.append(_entry(path.rsplit(".", 1)[-1], qualname, path, ApiKind.ATTRIBUTE, self.library, source,
+                entries.append(documented_entry(path.rsplit(".", 1)[-1], qualname, path, ApiKind.ATTRIBUTE, self.library, source,
                                       doc=binding.doc, returns=binding.annotation))
         return entries
 
@@ -554,7 +554,7 @@ class AssignedEntries:
         assert value.ref is not None
         name = path.rsplit(".", 1)[-1]
         if value.ref.kind == "instance_attribute":  # ``inf = mp.inf``: set on the instance, we know no more
-            return _entry(name, qualname, path, ApiKind.ATTRIBUTE, self.library, source, doc=binding.doc)
+            return documented_entry(name, qualname, path, ApiKind.ATTRIBUTE, self.library, source, doc=binding.doc)
         if value.ref.kind != "definition":
             return None
         target = self.a.definition(value.ref.key)
@@ -595,10 +595,10 @@ class AssignedEntries:
         call = self.a.call_of(cls)
         doc = (call.doc if call is not None else "") or binding.doc or self.a.class_doc(cls)
         if call is not None:
-            entry = _entry(name, qualname, path, ApiKind.ALIAS, self.library, source, doc=doc, params=call.params,
+            entry = documented_entry(name, qualname, path, ApiKind.ALIAS, self.library, source, doc=doc, params=call.params,
                            signature=signature_text(call.params, call.returns), alias_of=class_path, bases=bases)
         else:
-            entry = _entry(name, qualname, path, ApiKind.ATTRIBUTE, self.library, source, doc=doc,
+            entry = documented_entry(name, qualname, path, ApiKind.ATTRIBUTE, self.library, source, doc=doc,
                            returns=class_path, bases=bases)
         return [entry, *extra]
 
@@ -608,7 +608,7 @@ class AssignedEntries:
         params = d.params if params is None else params
         signature = signature_text(params, d.returns) if d.has_signature and kind not in (
             ApiKind.PROPERTY, ApiKind.ATTRIBUTE) else ""
-        return _entry(path.rsplit(".", 1)[-1], qualname, path, kind, self.library, source, doc=d.doc,
+        return documented_entry(path.rsplit(".", 1)[-1], qualname, path, kind, self.library, source, doc=d.doc,
                       params=params if kind not in (ApiKind.PROPERTY, ApiKind.ATTRIBUTE) else (),
                       returns=d.returns, signature=signature, owner=owner, alias_of=alias_of, bases=bases)
 
@@ -621,9 +621,10 @@ def _as_member(target: Definition, value: Value) -> tuple[Param, ...]:
     return target.params
 
 
-def _entry(name: str, qualname: str, path: str, kind: ApiKind, library: str, source: str, *, doc: str = "",
-           params: tuple[Param, ...] = (), returns: str | None = None, signature: str = "",
-           owner: str | None = None, alias_of: str | None = None, bases: tuple[str, ...] = ()) -> ApiEntry:
+def documented_entry(name: str, qualname: str, path: str, kind: ApiKind, library: str, source: str, *,
+                     doc: str = "", params: tuple[Param, ...] = (), returns: str | None = None, signature: str = "",
+                     owner: str | None = None, alias_of: str | None = None, bases: tuple[str, ...] = ()) -> ApiEntry:
+    """An entry read from source, its description and examples taken from its docstring."""
     return ApiEntry(
         name=name,
         qualname=qualname,

@@ -11,8 +11,8 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 
-from apiary.docs.assigned import AssignedEntries, Assignments
-from apiary.docs.docstrings import declared_aliases, extract_examples, first_sentence
+from apiary.docs.assigned import AssignedEntries, Assignments, documented_entry
+from apiary.docs.docstrings import declared_aliases
 from apiary.docs.entry import ApiEntry, ApiKind, signature_text
 from apiary.docs.python_module import Definition, ModuleDoc
 
@@ -238,36 +238,14 @@ def _definition_entry(doc: ModuleDoc, d: Definition, path: str, library: str, ow
     signature = signature_text(d.params, d.returns) if d.has_signature else ""
     if d.kind == ApiKind.PROPERTY:
         signature = ""
-    return ApiEntry(
-        name=path.rsplit(".", 1)[-1],
-        qualname=f"{doc.module}.{d.local_name}",
-        import_path=path,
-        kind=d.kind,
-        library=library,
-        signature=signature,
-        params=d.params,
-        returns=d.returns,
-        doc=d.doc,
-        description=first_sentence(d.doc),
-        examples=tuple(extract_examples(d.doc)),
-        owner=owner,
-        bases=d.bases,
-        source=f"{doc.path}:{d.line}",
-    )
+    return documented_entry(path.rsplit(".", 1)[-1], f"{doc.module}.{d.local_name}", path, d.kind, library,
+                            f"{doc.path}:{d.line}", doc=d.doc, params=d.params, returns=d.returns,
+                            signature=signature, owner=owner, bases=d.bases)
 
 
 def _module_entry(doc: ModuleDoc, path: str, library: str) -> ApiEntry:
-    return ApiEntry(
-        name=path.rsplit(".", 1)[-1],
-        qualname=doc.module,
-        import_path=path,
-        kind=ApiKind.MODULE,
-        library=library,
-        doc=doc.doc,
-        description=first_sentence(doc.doc),
-        examples=tuple(extract_examples(doc.doc)),
-        source=f"{doc.path}:1",
-    )
+    return documented_entry(path.rsplit(".", 1)[-1], doc.module, path, ApiKind.MODULE, library, f"{doc.path}:1",
+                            doc=doc.doc)
 
 
 def _external_entry(path: str, target: str, library: str) -> ApiEntry:
