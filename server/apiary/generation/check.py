@@ -187,10 +187,11 @@ class _Checker:
         name in scope (``sale`` for ``sales``) is repaired, anything else drops the candidate.
         Names on the user's part of the line are theirs to judge."""
         written = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and self.ends_after(n, completion_start)]
-        missing = free_names(tree, self.context) & {n.id for n in written}
+        defined = defined_names(self.context)
+        missing = free_names(tree, self.context, defined) & {n.id for n in written}
         if not missing:
             return True
-        visible = sorted(defined_names(self.context) - BUILTINS)
+        visible = sorted(defined - BUILTINS)
         unrepaired = set()
         for name in sorted(missing):
             match = difflib.get_close_matches(name, visible, n=1, cutoff=_NAME_CUTOFF)

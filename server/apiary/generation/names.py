@@ -26,12 +26,12 @@ def undefined_names(completion: str, context: EditorContext) -> set[str]:
     return free_names(tree, context) if tree is not None else set()
 
 
-def free_names(tree: ast.AST, context: EditorContext) -> set[str]:
-    """Names ``tree`` reads that neither it nor the code at the cursor defines; none when a star
-    import may define anything."""
+def free_names(tree: ast.AST, context: EditorContext, defined: set[str] | None = None) -> set[str]:
+    """Names ``tree`` reads that neither it nor the code at the cursor defines (``defined``, when
+    the caller has it already); none when a star import may define anything."""
     if any(b.local == "*" for b in context.imports):
         return set()
-    return used_names(tree) - bound_names(tree) - defined_names(context)
+    return used_names(tree) - bound_names(tree) - (defined if defined is not None else defined_names(context))
 
 
 def defined_names(context: EditorContext) -> set[str]:
