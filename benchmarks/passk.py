@@ -52,6 +52,8 @@ def print_report(report: EvalReport) -> None:
     print(f"{len(report.problems)} problems, {len(report.samples)} samples: {overall}")
     print("statuses: " + ", ".join(f"{s} {n}" for s, n in report.statuses.items()))
     print("isolation: " + ", ".join(f"{k} {v}" for k, v in report.isolation.items() if v))
+    print(f"verdicts taken outside the program on a hidden value: {len(report.problems) - len(report.unsealed)}"
+          f" of {len(report.problems)} problems" + (f" (not: {', '.join(report.unsealed[:5])})" if report.unsealed else ""))
     width = max((len(p.task_id) for p in report.problems), default=7)
     print(f"{'task_id':<{width}}  {'n':>4} {'c':>4} {'pass@1':>7}  statuses / first error")
     errors = {}

@@ -106,6 +106,7 @@ def _summary(problems: list[dict], report, undefined: dict[str, list[str]], late
         "passed": sorted(t for t, value in passed.items() if value > 0),
         "statuses": report.statuses,
         "isolation": report.isolation,
+        "unsealed": report.unsealed,  # problems whose verdict rests on the program's own process
     }
 
 

@@ -73,7 +73,7 @@ def test_evaluate_samples_gives_the_expected_pass_at_1():
     assert 10 not in report.pass_at  # no problem has 10 samples
     assert report.statuses == {"passed": 4, "failed": 2, "timeout": 1}
     assert by_id["Tiny/1"].statuses == {"passed": 1, "failed": 1, "timeout": 1}
-    assert [s.error for s in report.samples if s.status == "failed"] == ["AssertionError", "AssertionError"]
+    assert [s.error for s in report.samples if s.status == "failed"] == ["AssertionError (test line 4)"] * 2
     json.dumps(report.to_dict())
 
 

@@ -14,10 +14,13 @@ In order, before any line of the program runs:
    forked from the runner, and can signal nothing outside it);
 4. as root, a uid of its own (no account has it, no groups); then no capabilities and no_new_privs,
    so the limits and mounts cannot be undone;
-5. the audit-hook guard (``_child_guard.py``), also installed as ``sitecustomize`` for Python children.
+5. the audit-hook guard (``_child_guard.py``), also installed as ``sitecustomize`` for Python children;
+6. the recorder of a sealed test's checks (``_child_recorder.py``), as the builtin ``__apiary_check__``.
 
-It reports what it achieved as one JSON line on ``STATUS_FD`` and, once the program has run to its
-last line (no exception, no early ``exit()``), writes ``done`` there.
+It reports what it achieved as one JSON line on ``STATUS_FD``; the recorder writes what each check
+saw there; once the program has run to its last line (no exception, no early ``exit()``), the runner
+writes ``done``. Only the first line is beyond the program's reach: the verdict is taken outside, from
+the checks (``verdict.py``).
 """
 
 from __future__ import annotations
@@ -193,6 +196,14 @@ def install_guard(config: dict, fork_limit: str) -> None:
     namespace["install"](config["root"], max_procs)
 
 
+def install_recorder(status_fd: int) -> None:
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recorder.py")
+    namespace: dict = {"__name__": "apiary_sandbox_recorder"}
+    with open(path) as f:
+        exec(compile(f.read(), path, "exec"), namespace)
+    namespace["install"](status_fd)
+
+
 def run_program(config: dict, status) -> None:
     main = types.ModuleType("__main__")
     main.__file__ = config["program"]
@@ -258,6 +269,7 @@ def main() -> None:
     install_guard(config, report["processes"])
     status.write(json.dumps(report) + "\n")
     status.flush()
+    install_recorder(status_fd)
     run_program(config, status)
 
 

@@ -1,7 +1,8 @@
 """pass@k of generated completions on HumanEval-format problems, each program run in the sandbox.
 
 The estimator is the unbiased one of Chen et al. 2021 (``openai/human-eval``, ``estimate_pass_at_k``);
-the execution is not theirs: every sample runs in its own process under ``sandbox.run_program``.
+the execution is not theirs: every sample runs in its own process under ``sandbox.run_program``, with
+its problem's test sealed (``verdict.py``), so that whether it passed is decided here, not by it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 
 from apiary_training.eval.sandbox import STATUSES, RunResult, run_program
+from apiary_training.eval.verdict import SealedTest, judge, seal
 
 KS = (1, 10, 100)
 
@@ -30,11 +32,12 @@ def estimate_pass_at_k(num_samples: int, num_correct: int, k: int) -> float:
     return 1.0 - math.prod(1.0 - k / i for i in range(n - c + 1, n + 1))
 
 
-def build_program(problem: dict, completion: str) -> str:
-    """prompt + completion + test + the call of ``check``, as HumanEval and TorchDataEval run them."""
+def build_program(problem: dict, completion: str, test: str | None = None) -> str:
+    """prompt + completion + test + the call of ``check``, as HumanEval and TorchDataEval run them;
+    ``test`` in place of the problem's own (its sealed form)."""
     entry_point = problem.get("entry_point") or "none"
     call = "check()" if entry_point == "none" else f"check({entry_point})"
-    return f"{problem['prompt']}{completion}\n{problem['test']}\n{call}\n"
+    return f"{problem['prompt']}{completion}\n{problem['test'] if test is None else test}\n{call}\n"
 
 
 @dataclass
@@ -62,6 +65,9 @@ class EvalReport:
     statuses: dict[str, int]
     isolation: dict[str, str]  # what the sandbox achieved on the first run (the same for every run)
     samples: list[SampleResult] = field(default_factory=list)
+    # problems whose test makes no check on a hidden literal: their verdicts rest on what the program's
+    # own process said, which it could have forged
+    unsealed: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -102,14 +108,18 @@ def short_error(line: str) -> str:
     return printable[:MAX_ERROR_CHARS] + ("…" if len(printable) > MAX_ERROR_CHARS else "")
 
 
-def _sample_result(task_id: str, index: int, run: RunResult) -> SampleResult:
+def _sample_result(task_id: str, index: int, run: RunResult, sealed: SealedTest) -> SampleResult:
+    status = run.status
     lines = run.stderr.strip().splitlines() if not run.passed else []
     error = short_error(lines[-1]) if lines else ""
     if run.exited_early:
         error = "exited before its last line"
-    elif run.status == "error":
+    elif status == "error":
         error = run.note
-    return SampleResult(task_id, index, run.status, round(run.seconds, 3), error)
+    elif run.passed:
+        verdict = judge(sealed, run.checks)
+        status, error = ("passed", "") if verdict.passed else ("failed", verdict.failure)
+    return SampleResult(task_id, index, status, round(run.seconds, 3), error)
 
 
 def _problem_result(task_id: str, runs: list[SampleResult]) -> ProblemResult:
@@ -119,16 +129,21 @@ def _problem_result(task_id: str, runs: list[SampleResult]) -> ProblemResult:
     return ProblemResult(task_id, n, c, pass_at, {s: statuses[s] for s in STATUSES if statuses[s]})
 
 
-def _jobs(problems: list[dict], samples: Iterable[dict]) -> list[tuple[str, int, str]]:
+Job = tuple[str, int, str, SealedTest]  # task id, the sample's index, the program, its sealed test
+
+
+def _jobs(problems: list[dict], samples: Iterable[dict]) -> list[Job]:
     by_id = {p["task_id"]: p for p in problems}
     unknown = sorted({s["task_id"] for s in samples} - by_id.keys())
     if unknown:
         raise ValueError(f"samples for unknown problems: {', '.join(unknown[:5])}")
+    sealed = {task_id: seal(problem["test"]) for task_id, problem in by_id.items()}
     seen: Counter[str] = Counter()
     jobs = []
     for sample in samples:
         task_id = sample["task_id"]
-        jobs.append((task_id, seen[task_id], build_program(by_id[task_id], sample["completion"])))
+        program = build_program(by_id[task_id], sample["completion"], sealed[task_id].source)
+        jobs.append((task_id, seen[task_id], program, sealed[task_id]))
         seen[task_id] += 1
     return jobs
 
@@ -159,15 +174,18 @@ def evaluate_samples(
                               + " (run trusted samples with --allow-weak-sandbox)")
     finished = itertools.count(1)
 
-    def run(job: tuple[str, int, str]) -> tuple[SampleResult, RunResult]:
-        result = run_program(job[2], **kwargs)
+    def run(job: Job) -> tuple[SampleResult, RunResult]:
+        task_id, index, program, sealed = job
+        result = run_program(program, **kwargs)
         if progress:
             progress(next(finished), len(jobs))
-        return _sample_result(job[0], job[1], result), result
+        return _sample_result(task_id, index, result, sealed), result
 
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         runs = list(pool.map(run, jobs))
-    return summarize([s for s, _ in runs], runs[0][1] if runs else None)
+    report = summarize([s for s, _ in runs], runs[0][1] if runs else None)
+    report.unsealed = sorted({task_id for task_id, _, _, sealed in jobs if not sealed.sealed})
+    return report
 
 
 def summarize(results: list[SampleResult], first: RunResult | None = None) -> EvalReport:

@@ -38,6 +38,7 @@ from apiary_training.eval.cgroup import PidsCgroup
 
 STATUSES = ("passed", "failed", "timeout", "memory", "error")
 TAIL_BYTES = 2048
+STATUS_BYTES = 40 * 1024 * 1024  # the recorder writes at most 32 MB of checks
 FILE_SIZE_MB = 64
 MAX_TASKS = 256  # processes + threads per run, in the pids cgroup
 GUARD_MAX_PROCS = 64  # processes per run when only the guard counts them (racy: it may overshoot 2x)
@@ -61,6 +62,7 @@ class RunResult:
     user_isolation: str = "same-user"  # "dedicated-uid": the program ran as a uid of its own
     pid_isolation: str = "none"  # "namespace": the program saw and could signal only its own processes
     note: str = ""  # why isolation is weaker than it could be, or why the run is an "error"
+    checks: tuple[str, ...] = ()  # what a sealed test's checks saw, as the recorder wrote it (``verdict.judge``)
 
     @property
     def exited_early(self) -> bool:
@@ -102,6 +104,7 @@ def _prepare(root: Path, code: str, timeout_s: float, memory_mb: int, cgroup, na
     sandbox = root / ".sandbox"
     (sandbox / "site").mkdir(parents=True)
     shutil.copyfile(HERE / "_child_runner.py", sandbox / "runner.py")
+    shutil.copyfile(HERE / "_child_recorder.py", sandbox / "recorder.py")
     shutil.copyfile(HERE / "_child_guard.py", sandbox / "site" / "sitecustomize.py")
     config = {
         "root": str(root),
@@ -135,22 +138,20 @@ def child_env(python: str, root: Path, env_extra: dict[str, str] | None) -> dict
 
 
 def _execute(command: list[str], root: Path, env: dict, timeout_s: float, cgroup) -> RunResult:
-    read_fd, write_fd = os.pipe()  # the runner's report, then "done"
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    # The runner's report, the checks the program's test recorded, then "done": a file, not a pipe,
+    # so a test that records much never blocks on a reader that waits for its end.
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, tempfile.TemporaryFile() as status:
         try:
             proc = subprocess.Popen(
-                [*command, str(write_fd)], cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=out,
-                stderr=err, start_new_session=True, pass_fds=(write_fd,),
+                [*command, str(status.fileno())], cwd=root, env=env, stdin=subprocess.DEVNULL, stdout=out,
+                stderr=err, start_new_session=True, pass_fds=(status.fileno(),),
             )
         except OSError as exc:
-            os.close(read_fd)
             return RunResult(False, "error", None, "", "", 0.0, note=f"cannot start {command[0]}: {exc}")
-        finally:
-            os.close(write_fd)
         timed_out = _wait(proc, timeout_s)
         _kill_everything(proc.pid, cgroup)
         proc.wait()
-        report, done = _read_status(read_fd)
+        report, done, checks = _read_status(status)
         stdout, stderr = _tail(out), _tail(err)
     status = classify(proc.returncode, timed_out, report is not None, done, stderr)
     report = report or {"note": "the sandbox runner did not start the program"}
@@ -162,6 +163,7 @@ def _execute(command: list[str], root: Path, env: dict, timeout_s: float, cgroup
         user_isolation=report.get("user", "same-user"),
         pid_isolation=report.get("pids", "none"),
         note=report.get("note", ""),
+        checks=checks,
     )
 
 
@@ -182,24 +184,17 @@ def _kill_everything(pgid: int, cgroup: PidsCgroup | None) -> None:
         cgroup.kill()
 
 
-def _read_status(fd: int) -> tuple[dict | None, bool]:
-    """The runner's report and whether the program ran to its end. Never blocks: a child that escaped
-    the kill may still hold the pipe open, but everything that matters was written before."""
-    os.set_blocking(fd, False)
-    chunks = []
-    try:
-        while chunk := os.read(fd, 65536):
-            chunks.append(chunk)
-    except BlockingIOError:
-        pass
-    finally:
-        os.close(fd)
-    lines = b"".join(chunks).decode("utf-8", "replace").splitlines()
+def _read_status(file) -> tuple[dict | None, bool, tuple[str, ...]]:
+    """The runner's report (its first line, written before the program ran), whether the program ran
+    to its end, and the checks its test recorded; at most ``STATUS_BYTES`` are read."""
+    file.seek(0)
+    lines = file.read(STATUS_BYTES).decode("utf-8", "replace").splitlines()
     try:
         report = json.loads(lines[0]) if lines else None
     except json.JSONDecodeError:
         report = None
-    return report, "done" in lines[1:]
+    checks = tuple(line for line in lines[1:] if line.startswith('["check"'))
+    return report, "done" in lines[1:], checks
 
 
 def _tail(file) -> str:
