@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from pathlib import Path
 
 import pytest
 
@@ -31,7 +32,7 @@ for attempt, action in [("read", lambda: open({str(secret)!r}).read()), ("signal
     try:
         action()
         print(attempt, "REACHED")
-    except (PermissionError, ProcessLookupError):  # another uid's, or outside its PID namespace
+    except (PermissionError, ProcessLookupError, FileNotFoundError):  # another uid's, outside its PID namespace or its view
         print(attempt, "refused")
 """
     result = run_program(code, python=SYSTEM_PYTHON)
@@ -60,6 +61,23 @@ except OSError as e:
         assert result.stdout.strip().startswith("refused"), result.stdout
     finally:
         listener.close()
+
+
+def test_the_host_files_are_not_in_the_private_view():
+    readable = Path(__file__).resolve()  # readable by every user, outside the view
+    code = f"""
+import os
+print(os.path.exists({str(readable)!r}), os.path.exists("/home"), os.path.exists("/run"), os.path.exists("/var"))
+print(sorted(p for p in os.listdir("/proc") if p.isdigit()))
+import json, decimal, sqlite3  # the interpreter's own files are there
+"""
+    result = run_program(code)
+    if result.filesystem_isolation != "private-view":
+        pytest.skip(f"no private view here: {result.note}")
+    assert result.status == "passed", result.stderr
+    own_pids = "['1']" if result.pid_isolation == "namespace" else None
+    assert result.stdout.splitlines()[0] == "False False False False"
+    assert own_pids is None or result.stdout.splitlines()[1] == own_pids
 
 
 def test_a_report_keeps_a_short_printable_error_line():

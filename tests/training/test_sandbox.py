@@ -32,7 +32,7 @@ def test_a_program_that_runs_to_its_end_passes():
     assert result.passed and result.status == "passed" and result.returncode == 0
     assert result.stdout == "hello program.py\n"
     assert result.network_isolation in ("namespace", "guard")
-    assert result.filesystem_isolation in ("readonly-mounts", "guard")
+    assert result.filesystem_isolation in ("private-view", "readonly-mounts", "guard")
     assert result.process_limit in ("cgroup", "rlimit", "guard")
 
 
@@ -69,36 +69,50 @@ def test_allocating_past_the_memory_limit_is_a_memory_status():
 
 #: a process's pid as the host sees it, printed from inside the sandbox (whose PID namespace numbers
 #: its processes from 1; /proc is the host's)
-HOST_PID = "print(open('/proc/self/stat').read().split()[0], flush=True)"
+def survivors(marker: str) -> list[int]:
+    """Host processes still alive whose environment carries ``marker`` (the sandbox's children inherit
+    it; their own PIDs are of their namespace, and their /proc is not the host's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and marker.encode() in (entry / "environ").read_bytes() and alive(int(entry.name)):
+                found.append(int(entry.name))
+        except OSError:
+            continue
+    return found
+
+
+def run_marked(code: str, **kwargs) -> tuple[sandbox.RunResult, str]:
+    marker = f"apiary-test-{uuid.uuid4().hex}"
+    return run_program(code, env_extra={"APIARY_TEST_MARKER": marker}, **kwargs), marker
 
 
 def test_no_child_survives_a_time_out():
     code = textwrap.dedent("""
         import os, subprocess, sys, time
         for _ in range(5):
-            subprocess.Popen([sys.executable, "-c", "HOST_PID; import time; time.sleep(60)"])
+            subprocess.Popen([sys.executable, "-c", "print('child', flush=True); import time; time.sleep(60)"])
             pid = os.fork()
             if pid == 0:
-                HOST_PID
+                print("child", flush=True)
                 time.sleep(60)
                 os._exit(0)
         time.sleep(60)
-    """).replace("HOST_PID", HOST_PID)
-    result = run_program(code, timeout_s=3)
-    pids = [int(line) for line in result.stdout.split()]
-    assert result.status == "timeout" and len(pids) == 10
-    assert [pid for pid in pids if alive(pid)] == []
+    """)
+    result, marker = run_marked(code, timeout_s=3)
+    assert result.status == "timeout" and result.stdout.split() == ["child"] * 10
+    assert survivors(marker) == []
 
 
 def test_no_child_survives_its_parent_passing():
     code = textwrap.dedent("""
         import subprocess, sys, time
-        subprocess.Popen([sys.executable, "-c", "HOST_PID; import time; time.sleep(60)"])
+        subprocess.Popen([sys.executable, "-c", "print('child', flush=True); import time; time.sleep(60)"])
         time.sleep(1)
-    """).replace("HOST_PID", HOST_PID)
-    result = run_program(code)
-    assert result.status == "passed"
-    assert not alive(int(result.stdout))
+    """)
+    result, marker = run_marked(code)
+    assert result.status == "passed" and result.stdout.split() == ["child"]
+    assert survivors(marker) == []
 
 
 def test_a_child_that_leaves_the_session_is_killed_through_the_cgroup():
@@ -107,15 +121,16 @@ def test_a_child_that_leaves_the_session_is_killed_through_the_cgroup():
         pid = os.fork()
         if pid == 0:
             os.setsid()
-            HOST_PID
+            print("child", flush=True)
             time.sleep(60)
             os._exit(0)
         time.sleep(60)
-    """).replace("HOST_PID", HOST_PID)
-    result = run_program(code, timeout_s=2)
+    """)
+    result, marker = run_marked(code, timeout_s=2)
     if result.process_limit != "cgroup":
         pytest.skip("no pids cgroup here: a child that calls setsid() escapes killpg")
-    assert result.status == "timeout" and not alive(int(result.stdout))
+    assert result.status == "timeout" and result.stdout.split() == ["child"]
+    assert survivors(marker) == []
 
 
 def test_the_program_signals_nothing_outside_its_own_processes():
@@ -188,16 +203,21 @@ def test_the_guard_resolves_paths_relative_to_a_directory_descriptor():
             Path("/tmp", name).rmdir()
 
 
-def test_read_only_mounts_stop_non_python_writers():
+@pytest.mark.parametrize("private_view", [True, False], ids=["private-view", "readonly-mounts"])
+def test_read_only_mounts_stop_non_python_writers(private_view):
     target = Path(f"/tmp/apiary-sandbox-escape-{uuid.uuid4().hex}")
-    code = f"import subprocess\nsubprocess.run(['sh', '-c', 'echo escaped > {target}'], check=True)\n"
+    system = Path(f"/usr/apiary-sandbox-escape-{uuid.uuid4().hex}")
+    # the host's /tmp is read-only or (in the private view) not there at all; /usr is read-only
+    code = f"import subprocess\nsubprocess.run(['sh', '-c', 'echo a > {target}; echo b > {system}'], check=True)\n"
     try:
-        result = run_program(code)
-        if result.filesystem_isolation != "readonly-mounts":
+        result = run_program(code, private_view=private_view)
+        if result.filesystem_isolation not in ("private-view", "readonly-mounts"):
             pytest.skip("no mount namespace here: only Python writers are stopped (by the guard)")
-        assert result.status == "failed" and not target.exists()
+        assert result.status == "failed" and not target.exists() and not system.exists()
+        assert private_view or result.filesystem_isolation == "readonly-mounts"
     finally:
         target.unlink(missing_ok=True)
+        system.unlink(missing_ok=True)
 
 
 def test_writing_inside_the_sandbox_works():

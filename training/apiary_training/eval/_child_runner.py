@@ -9,9 +9,11 @@ In order, before any line of the program runs:
 2. the pids cgroup prepared by the parent, if any (a fork limit that binds root too, and a way to
    kill every descendant, even one that left the process group);
 3. new namespaces where the kernel allows them: user (drops every privilege over the host) + network
-   (no interface but a downed loopback) + mount, in which every mount is remounted read-only except
-   the sandbox directory and a fresh ``/dev/shm`` + PID (the program runs as process 1 of its own,
-   forked from the runner, and can signal nothing outside it);
+   (no interface but a downed loopback) + PID (the program runs as process 1 of its own, forked from
+   the runner, and can signal nothing outside it) + mount, in which the root becomes a private view
+   (``_child_view.py``: the interpreter, the system's directories and the sandbox directory, all
+   read-only but the last) or, where the kernel refuses that, every mount is remounted read-only
+   except the sandbox directory and a fresh ``/dev/shm``;
 4. as root, a uid of its own (no account has it, no groups); then no capabilities and no_new_privs,
    so the limits and mounts cannot be undone;
 5. the audit-hook guard (``_child_guard.py``), also installed as ``sitecustomize`` for Python children;
@@ -33,24 +35,11 @@ import sys
 import types
 
 CLONE_NEWNS, CLONE_NEWUSER, CLONE_NEWNET, CLONE_NEWPID = 0x00020000, 0x10000000, 0x40000000, 0x20000000
-MS_NOSUID, MS_NODEV, MS_BIND, MS_REC, MS_PRIVATE = 0x2, 0x4, 0x1000, 0x4000, 0x40000
-MOUNT_ATTR_RDONLY, AT_FDCWD, AT_RECURSIVE = 0x1, -100, 0x8000
-SYS_MOUNT_SETATTR = 442  # the same number on every architecture (added in Linux 5.12)
 PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS = 24, 38
 TASK_MARGIN = 256
 DEDICATED_UID_BASE, DEDICATED_UID_SPAN = 3_000_000, 1_000_000
 
 libc = ctypes.CDLL(None, use_errno=True)
-
-
-class MountAttr(ctypes.Structure):
-    _fields_ = [(name, ctypes.c_uint64) for name in ("attr_set", "attr_clr", "propagation", "userns_fd")]
-
-
-def _check(result: int, what: str) -> None:
-    if result != 0:
-        err = ctypes.get_errno()
-        raise OSError(err, f"{what}: {os.strerror(err)}")
 
 
 def _user_tasks() -> int:
@@ -95,27 +84,11 @@ def join_cgroup(path: str | None) -> bool:
         return False
 
 
-def _mount_setattr(path: str, flags: int, attr: MountAttr) -> None:
-    size = ctypes.sizeof(attr)
-    _check(libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), flags, ctypes.byref(attr), size), path)
-
-
-def read_only_except(root: str, memory_mb: int) -> None:
-    """In a new mount namespace: everything read-only but ``root`` and a private ``/dev/shm``."""
-    _check(libc.mount(None, b"/", None, MS_REC | MS_PRIVATE, None), "make mounts private")
-    _check(libc.mount(root.encode(), root.encode(), None, MS_BIND | MS_REC, None), "bind sandbox")
-    _mount_setattr("/", AT_RECURSIVE, MountAttr(attr_set=MOUNT_ATTR_RDONLY))
-    _mount_setattr(root, 0, MountAttr(attr_clr=MOUNT_ATTR_RDONLY))
-    os.chdir(root)  # the old cwd is on the read-only mount underneath the bind
-    if os.path.isdir("/dev/shm"):
-        options = f"size={max(16, memory_mb // 4)}m,mode=1777".encode()
-        libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, options)  # best effort
-
-
-def enter_namespaces(root: str, memory_mb: int, report: dict) -> None:
-    """Fills ``report`` with the network and filesystem isolation achieved, and why not more. As root
-    the namespaces need no user namespace (which would keep root's file access: an unmapped process
-    still owns what root owns); the runner then becomes a uid of its own (`become_dedicated_user`)."""
+def enter_namespaces(report: dict) -> bool:
+    """Fills ``report`` with the network isolation achieved, and why not more; returns whether this
+    process has a mount namespace of its own. As root the namespaces need no user namespace (which
+    would keep root's file access: an unmapped process still owns what root owns); the runner then
+    becomes a uid of its own (`become_dedicated_user`)."""
     report.update(network="guard", filesystem="guard")
     attempts = (CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWNS, CLONE_NEWNET | CLONE_NEWNS, CLONE_NEWNET)
     for flags in attempts[1:] if os.geteuid() == 0 else attempts:
@@ -123,16 +96,43 @@ def enter_namespaces(root: str, memory_mb: int, report: dict) -> None:
             break
     else:
         report["note"] = "unshare: " + os.strerror(ctypes.get_errno())
-        return
+        return False
     report["network"] = "namespace"
     if libc.unshare(CLONE_NEWPID) == 0:  # the next child is process 1 of a namespace of its own
         report["pids"] = "namespace"
-    if flags & CLONE_NEWNS:
-        try:
-            read_only_except(root, memory_mb)
-            report["filesystem"] = "readonly-mounts"
-        except OSError as exc:
-            report["note"] = str(exc)
+    return bool(flags & CLONE_NEWNS)
+
+
+def isolate_files(config: dict, report: dict) -> None:
+    """In the mount namespace: the private view (``_child_view.py``), or where the kernel refuses
+    it, every mount read-only but the sandbox directory."""
+    view = _load("view.py", "apiary_sandbox_view")
+    try:
+        if config["private_view"]:
+            note = view["enter_view"](config["root"], config["memory_mb"], report.get("pids") == "namespace")
+            report["filesystem"] = "private-view"
+            _add_note(report, note)
+            return
+    except OSError as exc:
+        _add_note(report, f"no private view: {exc}")
+    try:
+        view["read_only_except"](config["root"], config["memory_mb"])
+        report["filesystem"] = "readonly-mounts"
+    except OSError as exc:
+        _add_note(report, str(exc))
+
+
+def _add_note(report: dict, note: str) -> None:
+    report["note"] = "; ".join(filter(None, [report.get("note"), note]))
+
+
+def _load(name: str, module_name: str) -> dict:
+    """Run a sibling file of this runner (copied into the sandbox with it); returns its namespace."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+    namespace: dict = {"__name__": module_name}
+    with open(path) as f:
+        exec(compile(f.read(), path, "exec"), namespace)
+    return namespace
 
 
 def _others_can_read(path: str) -> bool:
@@ -197,11 +197,7 @@ def install_guard(config: dict, fork_limit: str) -> None:
 
 
 def install_recorder(status_fd: int) -> None:
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "recorder.py")
-    namespace: dict = {"__name__": "apiary_sandbox_recorder"}
-    with open(path) as f:
-        exec(compile(f.read(), path, "exec"), namespace)
-    namespace["install"](status_fd)
+    _load("recorder.py", "apiary_sandbox_recorder")["install"](status_fd)
 
 
 def run_program(config: dict, status) -> None:
@@ -254,17 +250,20 @@ def main() -> None:
     report = {"processes": set_limits(config)}
     if join_cgroup(config.get("cgroup")):
         report["processes"] = "cgroup"
+    own_mounts = False
     if config["namespaces"]:
-        enter_namespaces(config["root"], config["memory_mb"], report)
+        own_mounts = enter_namespaces(report)
     else:
         report.update(network="guard", filesystem="guard", note="namespaces not requested")
     if report.get("pids") == "namespace":
-        _run_as_first_process()
+        _run_as_first_process()  # first: the view mounts the new namespace's /proc
+    if own_mounts:
+        isolate_files(config, report)
     try:
         report["user"] = become_dedicated_user(config["root"])
     except OSError as exc:
         report["user"] = "same-user"
-        report["note"] = "; ".join(filter(None, [report.get("note"), str(exc)]))
+        _add_note(report, str(exc))
     drop_privileges()
     install_guard(config, report["processes"])
     status.write(json.dumps(report) + "\n")

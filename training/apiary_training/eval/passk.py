@@ -82,14 +82,14 @@ class WeakSandbox(RuntimeError):
 
 
 def sandbox_weaknesses(python: str | None = None) -> list[str]:
-    """What the sandbox lacks here, found by running an empty program: a network, mount or PID
-    namespace, and (started as root) a uid of its own."""
+    """What the sandbox lacks here, found by running an empty program: a network namespace, a private
+    view of the filesystem, a PID namespace, and (started as root) a uid of its own."""
     probe = run_program("pass\n", **({"python": python} if python else {}))
     missing = []
     if probe.network_isolation != "namespace":
         missing.append("no network namespace")
-    if probe.filesystem_isolation != "readonly-mounts":
-        missing.append("no read-only mounts")
+    if probe.filesystem_isolation != "private-view":
+        missing.append("the host's files are visible (no private filesystem view)")
     if probe.pid_isolation != "namespace":
         missing.append("no PID namespace")
     if os.geteuid() == 0 and probe.user_isolation != "dedicated-uid":

@@ -8,10 +8,11 @@ in the evaluating process), every program here gets:
   exits, fails or passes ``timeout_s`` of wall time, so no child outlives the run;
 * rlimits: address space ``memory_mb``, CPU ``timeout_s + 1`` s, files 64 MB, no core dumps, and a
   process count (``RLIMIT_NPROC`` as a normal user; a pids cgroup as root, where the rlimit is void);
-* where the kernel allows: new user, network and mount namespaces (only a downed loopback, every mount
-  read-only but the sandbox directory); started as root, a uid of its own (no account, no groups), so
-  root's files, the host's sockets and other processes are out of reach; then no capabilities and
-  no_new_privs;
+* where the kernel allows: new user, network, mount and PID namespaces (only a downed loopback; a
+  private root in which only the interpreter, the system's directories and the sandbox directory
+  exist, all read-only but the last; a /proc of its own processes); started as root, a uid of its
+  own (no account, no groups), so root's files, the host's sockets and other processes are out of
+  reach; then no capabilities and no_new_privs;
 * always: an audit-hook guard against network use and writes outside the directory, also in Python
   children. The guard stops accidents, not an adversary (ctypes walks past it); the process limits and
   the namespaces are the walls. ``RunResult`` says which of them were in effect.
@@ -57,7 +58,9 @@ class RunResult:
     stderr: str
     seconds: float
     network_isolation: str = "guard"  # "namespace": only a downed loopback; "guard": audit hooks only
-    filesystem_isolation: str = "guard"  # "readonly-mounts" or "guard"
+    # "private-view": only the interpreter, the system's directories and its own, read-only but its own;
+    # "readonly-mounts": the host's files visible, all read-only but its own; "guard": audit hooks only
+    filesystem_isolation: str = "guard"
     process_limit: str = "guard"  # "cgroup", "rlimit" or "guard"
     user_isolation: str = "same-user"  # "dedicated-uid": the program ran as a uid of its own
     pid_isolation: str = "none"  # "namespace": the program saw and could signal only its own processes
@@ -78,17 +81,19 @@ def run_program(
     env_extra: dict[str, str] | None = None,
     *,
     namespaces: bool = True,
+    private_view: bool = True,
 ) -> RunResult:
     """Run ``code`` as ``__main__`` under ``python`` in a sandbox; "passed" means it ran to its last line
     (exit status 0 and no early ``exit()``). ``namespaces=False`` leaves the guard alone on network and
-    writes, as on a kernel without namespaces (for tests of the guard)."""
+    writes, as on a kernel without namespaces (for tests of the guard); ``private_view=False`` leaves the
+    host's files visible, read-only, as on a kernel that refuses the view (for tests of that fallback)."""
     start = time.monotonic()
     python = os.path.abspath(shutil.which(python) or python)  # not realpath: a venv's python is a symlink
     with tempfile.TemporaryDirectory(prefix="apiary-sandbox-") as tmp:
         root = Path(tmp).resolve()
         cgroup = PidsCgroup.create(MAX_TASKS)
         try:
-            runner = _prepare(root, code, timeout_s, memory_mb, cgroup, namespaces)
+            runner = _prepare(root, code, timeout_s, memory_mb, cgroup, namespaces, private_view)
             env = child_env(python, root, env_extra)
             result = _execute([python, "-B", "-s", *runner], root, env, timeout_s, cgroup)
         finally:
@@ -98,13 +103,15 @@ def run_program(
     return result
 
 
-def _prepare(root: Path, code: str, timeout_s: float, memory_mb: int, cgroup, namespaces: bool) -> list[str]:
+def _prepare(root: Path, code: str, timeout_s: float, memory_mb: int, cgroup, namespaces: bool,
+             private_view: bool) -> list[str]:
     """Write the program, the runner, the guard and the runner's configuration; returns the runner's argv."""
     (root / "program.py").write_text(code, encoding="utf-8")
     sandbox = root / ".sandbox"
     (sandbox / "site").mkdir(parents=True)
     shutil.copyfile(HERE / "_child_runner.py", sandbox / "runner.py")
     shutil.copyfile(HERE / "_child_recorder.py", sandbox / "recorder.py")
+    shutil.copyfile(HERE / "_child_view.py", sandbox / "view.py")
     shutil.copyfile(HERE / "_child_guard.py", sandbox / "site" / "sitecustomize.py")
     config = {
         "root": str(root),
@@ -114,6 +121,7 @@ def _prepare(root: Path, code: str, timeout_s: float, memory_mb: int, cgroup, na
         "fsize_mb": FILE_SIZE_MB,
         "max_procs": GUARD_MAX_PROCS,
         "namespaces": namespaces,
+        "private_view": private_view,
         "cgroup": str(cgroup.path) if cgroup else None,
     }
     (sandbox / "config.json").write_text(json.dumps(config))
