@@ -63,6 +63,38 @@ except OSError as e:
         listener.close()
 
 
+def test_a_unix_socket_anyone_may_open_is_out_of_reach(tmp_path):
+    """Not a question of permissions: the host's socket files are not in the view, and abstract
+    sockets belong to the host's network namespace."""
+    path = str(tmp_path / "agent.sock")
+    listeners = [socket.socket(socket.AF_UNIX), socket.socket(socket.AF_UNIX)]
+    listeners[0].bind(path)
+    os.chmod(tmp_path, 0o777)
+    os.chmod(path, 0o777)
+    listeners[1].bind("\0apiary-test-abstract-" + os.urandom(4).hex())
+    abstract = listeners[1].getsockname()
+    for listener in listeners:
+        listener.listen(1)
+    try:
+        code = f"""
+import socket
+for address in ({path!r}, {abstract!r}):
+    s = socket.socket(socket.AF_UNIX)
+    try:
+        s.connect(address)
+        print("CONNECTED")
+    except OSError:
+        print("refused")
+"""
+        result = run_program(code)
+        if result.filesystem_isolation != "private-view" or result.network_isolation != "namespace":
+            pytest.skip(f"no private view or network namespace here: {result.note}")
+        assert result.stdout.split() == ["refused", "refused"], result.stderr
+    finally:
+        for listener in listeners:
+            listener.close()
+
+
 def test_the_host_files_are_not_in_the_private_view():
     readable = Path(__file__).resolve()  # readable by every user, outside the view
     code = f"""

@@ -18,6 +18,7 @@ def _nodes(tree):
 def _assert_same_as_fresh(doc: ParsedDocument) -> None:
     fresh = ParsedDocument.parse(doc.text)
     assert doc.data == fresh.data
+    assert doc.line_starts == fresh.line_starts and doc.byte_line_starts == fresh.byte_line_starts
     assert str(doc.tree.root_node) == str(fresh.tree.root_node)
     assert _nodes(doc.tree) == _nodes(fresh.tree)
 

@@ -1,6 +1,16 @@
+import random
+
 import pytest
 
-from apiary.context.positions import column_index, column_units, line_starts, offset_at, position_at
+from apiary.context.positions import (
+    LineStarts,
+    byte_line_starts,
+    column_index,
+    column_units,
+    line_starts,
+    offset_at,
+    position_at,
+)
 
 ASTRAL = "x = '😀'  # 𝔘nicode"  # 😀 and 𝔘 are outside the BMP: two UTF-16 units each
 
@@ -81,3 +91,29 @@ def test_negative_values_raise():
         position_at("abc", -1)
     with pytest.raises(ValueError):
         column_index("abc", -2)
+
+
+def test_line_starts_kept_in_step_with_random_edits_equal_a_fresh_count():
+    rng = random.Random(3)
+    alphabet = ["a", "\n", "\r", "\r\n", "é", "😀"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        start = rng.randint(0, len(text))
+        end = rng.randint(start, len(text))
+        inserted = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4)))
+        new = text[:start] + inserted + text[end:]
+        assert LineStarts.of(text).edited(new, start, end, len(inserted)) == line_starts(new), (text, start, end, inserted)
+        data, new_data = text.encode(), new.encode()
+        byte_start, byte_end = len(text[:start].encode()), len(text[:end].encode())
+        edited = LineStarts.of(data).edited(new_data, byte_start, byte_end, len(inserted.encode()))
+        assert edited == byte_line_starts(new_data)
+
+
+def test_positions_read_through_line_starts_agree_with_a_scan():
+    text = "ab\r\ncé\r😀x\n"
+    starts = LineStarts.of(text)
+    assert list(starts) == [0, 4, 7, 10]
+    for offset in range(len(text) + 1):
+        assert position_at(text, offset, starts=starts) == position_at(text, offset)
+    assert offset_at(text, 2, 2, starts=starts) == offset_at(text, 2, 2) == 8  # after the astral character
+    assert offset_at(text, 9, 0, starts=starts) == len(text)

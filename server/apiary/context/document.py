@@ -13,7 +13,7 @@ import re
 import tree_sitter
 import tree_sitter_python
 
-from apiary.context.positions import byte_line_starts, line_starts, line_text
+from apiary.context.positions import LineStarts, line_text
 
 PYTHON = tree_sitter.Language(tree_sitter_python.language())
 _LONE_CR = re.compile(rb"\r(?!\n)")
@@ -46,8 +46,8 @@ class ParsedDocument:
         self._tree = tree
         self._stale = stale or tree is None
         self._parser = parser
-        self._lines: list[int] | None = None
-        self._byte_lines: list[int] | None = None
+        self._lines: LineStarts | None = None
+        self._byte_lines: LineStarts | None = None
 
     @classmethod
     def parse(cls, text: str) -> ParsedDocument:
@@ -76,20 +76,22 @@ class ParsedDocument:
     def snapshot(self) -> ParsedDocument:
         """A copy another thread may read (and parse, if edits are pending) while edits go on here."""
         tree = self._tree.copy() if self._tree is not None else None
-        return ParsedDocument(self._text, self._data, tree, new_parser(), stale=self._stale)
+        copy = ParsedDocument(self._text, self._data, tree, new_parser(), stale=self._stale)
+        copy._lines, copy._byte_lines = self._lines, self._byte_lines  # never changed in place
+        return copy
 
     @property
-    def line_starts(self) -> list[int]:
+    def line_starts(self) -> LineStarts:
         """String offsets where each LSP line begins."""
         if self._lines is None:
-            self._lines = line_starts(self._text)
+            self._lines = LineStarts.of(self._text)
         return self._lines
 
     @property
-    def byte_line_starts(self) -> list[int]:
-        """Byte offsets where each LSP line begins."""
+    def byte_line_starts(self) -> LineStarts:
+        """Byte offsets where each LSP line begins (tree-sitter's rows: a lone "\\r" is "\\n" there)."""
         if self._byte_lines is None:
-            self._byte_lines = byte_line_starts(self._data)
+            self._byte_lines = LineStarts.of(self._data)
         return self._byte_lines
 
     def line(self, index: int) -> str:
@@ -101,10 +103,12 @@ class ParsedDocument:
         offset = max(0, min(offset, len(self._text)))
         if len(self._data) == len(self._text):  # all ASCII: bytes and characters coincide
             return offset
-        return len(encode(self._text[:offset]))
+        row = self.line_starts.line_of(offset)
+        return self.byte_line_starts[row] + len(encode(self._text[self.line_starts[row]:offset]))
 
     def apply_change(self, start_offset: int, end_offset: int, new_text: str) -> None:
-        """Replace text[start_offset:end_offset] with `new_text` and re-parse incrementally."""
+        """Replace text[start_offset:end_offset] with `new_text`; the tree is told, and re-parsed
+        when next asked for. Costs the edit, the line it is on, and two copies of the text in C."""
         if not 0 <= start_offset <= end_offset <= len(self._text):
             raise ValueError(f"bad range {start_offset}..{end_offset} for a text of {len(self._text)}")
         if start_offset and self._text[start_offset - 1] == "\r":
@@ -112,21 +116,19 @@ class ParsedDocument:
             start_offset, new_text = start_offset - 1, "\r" + new_text
         start_byte = self.byte_offset(start_offset)
         old_end_byte = self.byte_offset(end_offset)
-        text = self._text[:start_offset] + new_text + self._text[end_offset:]
-        data = parser_bytes(text)
-        new_end_byte = old_end_byte + len(data) - len(self._data)
-        if self._tree is None:  # replaced wholesale and not parsed since: nothing to tell
-            self._set(text, data, None)
-            return
-        self._tree.edit(
-            start_byte,
-            old_end_byte,
-            new_end_byte,
-            _point(self._data, start_byte),
-            _point(self._data, old_end_byte),
-            _point(data, new_end_byte),
-        )
-        self._set(text, data, self._tree)
+        old_points = self._point(start_byte), self._point(old_end_byte)
+        text = "".join((self._text[:start_offset], new_text, self._text[end_offset:]))  # one copy fewer than +
+        # one character more: whether a "\r" that ends the new text is lone depends on it
+        piece = parser_bytes(text[start_offset : start_offset + len(new_text) + 1])[: len(encode(new_text))]
+        data = b"".join((self._data[:start_byte], piece, self._data[old_end_byte:]))
+        new_end_byte = start_byte + len(piece)
+        lines = self.line_starts.edited(text, start_offset, end_offset, len(new_text))
+        byte_lines = self.byte_line_starts.edited(data, start_byte, old_end_byte, len(piece))
+        tree = self._tree
+        self._set(text, data, tree)
+        self._lines, self._byte_lines = lines, byte_lines
+        if tree is not None:  # None: replaced wholesale and not parsed since, nothing to tell
+            tree.edit(start_byte, old_end_byte, new_end_byte, *old_points, self._point(new_end_byte))
 
     def replace_all(self, text: str) -> None:
         """Take a whole new text (a full-sync change); parses from scratch."""
@@ -137,8 +139,7 @@ class ParsedDocument:
         self._tree, self._stale = old_tree, True  # parsed when the tree is next asked for
         self._lines = self._byte_lines = None
 
-
-def _point(data: bytes, byte: int) -> tuple[int, int]:
-    """tree-sitter's (row, byte column) of a byte offset: rows end at b"\\n" only."""
-    row = data.count(b"\n", 0, byte)
-    return row, byte - (data.rfind(b"\n", 0, byte) + 1)
+    def _point(self, byte: int) -> tuple[int, int]:
+        """tree-sitter's (row, byte column) of a byte offset: its rows are the LSP lines here."""
+        row = self.byte_line_starts.line_of(byte)
+        return row, byte - self.byte_line_starts[row]

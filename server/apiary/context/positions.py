@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from itertools import accumulate
+from typing import overload
+
+import numpy as np
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _LINE_BREAK_BYTES = re.compile(rb"\r\n|\r|\n")
@@ -36,12 +40,14 @@ def _split_starts(lines: list[str] | list[bytes]) -> list[int]:
     return list(accumulate(with_breaks, initial=0))[:-1]
 
 
-def line_of(starts: list[int], offset: int) -> int:
+def line_of(starts: Sequence[int], offset: int) -> int:
     """The line holding `offset`, given the line starts of its text."""
+    if isinstance(starts, LineStarts):
+        return starts.line_of(offset)
     return bisect_right(starts, offset) - 1
 
 
-def line_text(text: str, starts: list[int], line: int) -> str:
+def line_text(text: str, starts: Sequence[int], line: int) -> str:
     """The text of one line without its line ending."""
     end = starts[line + 1] if line + 1 < len(starts) else len(text)
     return text[starts[line] : end].rstrip("\r\n")
@@ -77,23 +83,23 @@ def column_index(line: str, units: int, encoding: str = "utf-16") -> int:
     return len(line)
 
 
-def offset_at(text: str, line: int, character: int, encoding: str = "utf-16") -> int:
-    """The Python string index of an LSP position in `text`.
+def offset_at(text: str, line: int, character: int, encoding: str = "utf-16",
+              starts: Sequence[int] | None = None) -> int:
+    """The Python string index of an LSP position in `text` (whose line starts, when given, save a
+    scan of the text).
 
     A character past the end of its line clamps to the line end; a line past the last clamps to the
     end of the text. Negative values raise ValueError.
     """
     if line < 0 or character < 0:
         raise ValueError(f"negative position ({line}, {character})")
-    start = _nth_line_start(text, line)
-    if start is None:
+    starts = line_starts(text) if starts is None else starts
+    if line >= len(starts):
         return len(text)
-    match = _LINE_BREAK.search(text, start)
-    end = match.start() if match else len(text)
-    return start + column_index(text[start:end], character, encoding)
+    return starts[line] + column_index(line_text(text, starts, line), character, encoding)
 
 
-def position_at(text: str, offset: int, encoding: str = "utf-16") -> tuple[int, int]:
+def position_at(text: str, offset: int, encoding: str = "utf-16", starts: Sequence[int] | None = None) -> tuple[int, int]:
     """The LSP (line, character) of a string index; an offset past the end clamps to the end.
 
     An offset between the "\\r" and "\\n" of a line break counts as the end of that line.
@@ -101,22 +107,63 @@ def position_at(text: str, offset: int, encoding: str = "utf-16") -> tuple[int, 
     if offset < 0:
         raise ValueError(f"negative offset {offset}")
     offset = min(offset, len(text))
-    starts = line_starts(text[:offset])
-    line = len(starts) - 1
-    start = starts[-1]
-    if offset and text[offset - 1] == "\r" and offset < len(text) and text[offset] == "\n":
-        line, start = line - 1, starts[-2]  # inside "\r\n": still the line the break ends
-    content = text[start:offset].rstrip("\r\n")
+    starts = line_starts(text) if starts is None else starts
+    line = line_of(starts, offset)
+    content = text[starts[line]:offset].rstrip("\r\n")
     return line, column_units(content, len(content), encoding)
 
 
-def _nth_line_start(text: str, line: int) -> int | None:
-    if line == 0:
-        return 0
-    for count, match in enumerate(_LINE_BREAK.finditer(text), start=1):
-        if count == line:
-            return match.end()
-    return None
+class LineStarts(Sequence[int]):
+    """The offsets where each line of a text (or of its bytes) begins, kept in step with edits: an
+    edit rescans only the text it touched, and the lines after it move with one vector add, so a
+    keystroke in a document of a million lines costs no Python loop over them."""
+
+    def __init__(self, starts: np.ndarray) -> None:
+        self._starts = starts
+
+    @classmethod
+    def of(cls, text: str | bytes) -> LineStarts:
+        starts = line_starts(text) if isinstance(text, str) else byte_line_starts(text)
+        return cls(np.asarray(starts, dtype=np.int64))
+
+    @overload
+    def __getitem__(self, index: int) -> int: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[int]: ...
+    def __getitem__(self, index: int | slice) -> int | list[int]:
+        if isinstance(index, slice):
+            return self._starts[index].tolist()
+        return int(self._starts[index])
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LineStarts):
+            return bool(np.array_equal(self._starts, other._starts))
+        return isinstance(other, Sequence) and self._starts.tolist() == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LineStarts({self._starts.tolist()!r})"
+
+    def line_of(self, offset: int) -> int:
+        return int(np.searchsorted(self._starts, offset, side="right")) - 1
+
+    def edited(self, text: str | bytes, start: int, end: int, inserted: int) -> LineStarts:
+        """The line starts of `text`, which is the old text with [start, end) replaced by `inserted`
+        characters (bytes). A start p depends on text[p - 1] and text[p] alone, so only those in
+        [start, start + inserted] are found anew; the old ones past `end` shift."""
+        new_end = start + inserted
+        before = self._starts[: np.searchsorted(self._starts, start, side="left")]
+        after = self._starts[np.searchsorted(self._starts, end, side="right"):] + (new_end - end)
+        breaks = _LINE_BREAK if isinstance(text, str) else _LINE_BREAK_BYTES
+        found = [m.end() for m in breaks.finditer(text, max(start - 1, 0), new_end + 1)]  # type: ignore[arg-type]
+        middle = [p for p in found if start <= p <= new_end and p <= len(text)]
+        if start == 0:
+            middle.insert(0, 0)
+        return LineStarts(np.concatenate([before, np.asarray(middle, dtype=np.int64), after]))
 
 
 def _units_of(ch: str, encoding: str) -> int:

@@ -11,9 +11,11 @@ import logging
 from dataclasses import dataclass
 
 from lsprotocol import types
+from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from apiary.context import ParsedDocument, offset_at, position_at
 from apiary.context.document import new_parser, parser_bytes
+from apiary.context.positions import LineStarts, line_text
 from apiary.lsp import lifecycle
 
 log = logging.getLogger(__name__)
@@ -31,10 +33,20 @@ class Document:
     encoding: str = "utf-16"
     #: the too-large warning was given (once per document, not per keystroke)
     warned_large: bool = False
+    #: the line starts of `text_` (a document too large to parse), kept in step with its edits
+    starts_: LineStarts | None = None
 
     @property
     def text(self) -> str:
         return self.parsed.text if self.parsed is not None else self.text_
+
+    @property
+    def starts(self) -> LineStarts:
+        if self.parsed is not None:
+            return self.parsed.line_starts
+        if self.starts_ is None:
+            self.starts_ = LineStarts.of(self.text_)
+        return self.starts_
 
     @property
     def assisted(self) -> bool:
@@ -42,10 +54,10 @@ class Document:
         return self.parsed is not None and (self.language_id == "python" or self.uri.endswith((".py", ".pyi")))
 
     def offset(self, position: types.Position) -> int:
-        return offset_at(self.text, max(position.line, 0), max(position.character, 0), self.encoding)
+        return offset_at(self.text, max(position.line, 0), max(position.character, 0), self.encoding, self.starts)
 
     def position(self, offset: int) -> types.Position:
-        line, character = position_at(self.text, offset, self.encoding)
+        line, character = position_at(self.text, offset, self.encoding, self.starts)
         return types.Position(line=line, character=character)
 
     def snapshot(self) -> ParsedDocument | None:
@@ -53,10 +65,7 @@ class Document:
         return self.parsed.snapshot() if self.parsed is not None else None
 
     def line(self, number: int) -> str:
-        if self.parsed is not None:
-            return self.parsed.line(number) if 0 <= number < len(self.parsed.line_starts) else ""
-        lines = self.text_.splitlines()
-        return lines[number] if 0 <= number < len(lines) else ""
+        return line_text(self.text, self.starts, number) if 0 <= number < len(self.starts) else ""
 
 
 def _parse(text: str, language_id: str, uri: str, warned: bool = False) -> ParsedDocument | None:
@@ -99,6 +108,8 @@ class DocumentStore:
 
 
 def _apply(doc: Document, change: types.TextDocumentContentChangeEvent) -> None:
+    """One change, costing what it touches (and copies of the text in C): a partial change to a
+    document too large to parse keeps its line starts in step rather than rescanning them."""
     if isinstance(change, types.TextDocumentContentChangePartial):
         start, end = doc.offset(change.range.start), doc.offset(change.range.end)
         start, end = min(start, end), max(start, end)
@@ -106,7 +117,11 @@ def _apply(doc: Document, change: types.TextDocumentContentChangeEvent) -> None:
             doc.parsed.apply_change(start, end, change.text)
             return
         text = doc.text
-        new_text = text[:start] + change.text + text[end:]
+        new_text = "".join((text[:start], change.text, text[end:]))  # one copy fewer than +
+        if doc.parsed is None and len(new_text) > MAX_CHARS:
+            doc.starts_ = doc.starts.edited(new_text, start, end, len(change.text))
+            doc.text_ = new_text
+            return
     else:
         new_text = change.text
     if doc.parsed is not None and len(new_text) <= MAX_CHARS:
@@ -115,6 +130,29 @@ def _apply(doc: Document, change: types.TextDocumentContentChangeEvent) -> None:
         doc.parsed = _parse(new_text, doc.language_id, doc.uri, warned=doc.warned_large)
         doc.warned_large = doc.warned_large or doc.parsed is None
         doc.text_ = "" if doc.parsed is not None else new_text
+        doc.starts_ = None
+
+
+class OwnDocumentsProtocol(LanguageServerProtocol):
+    """pygls's protocol without pygls's copy of every open document: Apiary keeps its own
+    (`DocumentStore`, whose edits cost what they touch), while pygls's copy would re-split the
+    whole text on every keystroke. The handlers registered below still run."""
+
+    def _user_handler(self, method: str, params):
+        if (handler := self.fm.features.get(method)) is not None:
+            yield handler, (params,), None
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams):
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: types.DidChangeTextDocumentParams):
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(types.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: types.DidCloseTextDocumentParams):
+        yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
 
 def register(server) -> None:

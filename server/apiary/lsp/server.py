@@ -18,7 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from apiary.lsp.debounce import Debouncer
-from apiary.lsp.documents import DocumentStore
+from apiary.lsp.documents import DocumentStore, OwnDocumentsProtocol
 from apiary.session import Session
 from apiary.settings import Settings
 
@@ -39,7 +39,8 @@ GRACE_S = 2.0
 
 class ApiaryServer(LanguageServer):
     def __init__(self, session_factory: Callable[[Settings], Session] | None = None):
-        super().__init__("apiary", _version(), text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__("apiary", _version(), text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+                         protocol_cls=OwnDocumentsProtocol)
         self.session: Session | None = None
         self.session_factory = session_factory or self._default_session
         self.documents = DocumentStore()
