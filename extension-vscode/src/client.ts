@@ -35,6 +35,7 @@ export interface ClientHooks {
 export function createClient(
   launch: ServerLaunch,
   output: vscode.LogOutputChannel,
+  trace: vscode.LogOutputChannel,
   hooks: ClientHooks,
   restarts: RestartPolicy,
 ): LanguageClient {
@@ -46,6 +47,7 @@ export function createClient(
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     outputChannel: output,
+    traceOutputChannel: trace,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: () => hooks.serverSettings(),
     errorHandler: {

@@ -3,6 +3,7 @@
 import * as vscode from "vscode";
 import { DidChangeConfigurationNotification, ExecuteCommandRequest, LanguageClient, State } from "vscode-languageclient/node";
 import { createClient } from "./client";
+import { SettingTraceChannel } from "./traceChannel";
 import { chooseApis, ChooseApisResult, Target } from "./common/chooseApis";
 import { describeError } from "./common/log";
 import { installCommand, Interpreter, interpreterProblem, probeInterpreter, resolveInterpreter } from "./common/python";
@@ -19,11 +20,14 @@ export class ServerController implements vscode.Disposable {
   private readonly restarts = new RestartPolicy();
   private readonly shownWarnings = new Set<string>();
   private lifecycle: Promise<void> = Promise.resolve();
+  private readonly trace: SettingTraceChannel;
 
   constructor(
     private readonly output: vscode.LogOutputChannel,
     private readonly statusBar: StatusBar,
-  ) {}
+  ) {
+    this.trace = new SettingTraceChannel(output);
+  }
 
   /** Start, stop and restart are queued so two quick restarts never race each other. */
   start(): Promise<void> {
@@ -102,7 +106,7 @@ export class ServerController implements vscode.Disposable {
     }
     const launch = buildServerLaunch(interpreter.path, { cwd: folder?.uri.fsPath });
     this.output.info(`Starting the server: ${launch.command} ${launch.args.join(" ")} (interpreter ${interpreter.source})`);
-    const client = createClient(launch, this.output, {
+    const client = createClient(launch, this.output, this.trace, {
       serverSettings: (scopeUri) => this.serverSettings(scopeUri),
       progress: (token, value) => this.statusBar.progress(token, value),
       pick: pickApis,
@@ -168,6 +172,7 @@ export class ServerController implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.trace.dispose();
     this.stop();
   }
 }

@@ -95,6 +95,9 @@ export function readSettings(config: ConfigReader, warn: (message: string) => vo
   return settings;
 }
 
+/** Encoders the server knows by name (the bundled one, and the hashing encoder of tests): never paths. */
+const ENCODER_NAMES = ["default", "all-MiniLM-L6-v2", "hashing"];
+
 /**
  * The object sent to the server: paths expanded (`~`, `${workspaceFolder}`, `${userHome}`, relative paths
  * against the workspace folder), and `python` set to the interpreter whose site-packages hold the project's
@@ -109,7 +112,7 @@ export function toServerSettings(settings: ServerSettings, context: SettingsCont
     python: context.projectInterpreter ?? expand(settings.python),
     model: expandModel(settings.model, context),
     sketcher: settings.sketcher && isUrl(settings.sketcher) ? settings.sketcher : expandModel(settings.sketcher, context),
-    encoder: expand(settings.encoder),
+    encoder: settings.encoder !== null && ENCODER_NAMES.includes(settings.encoder) ? settings.encoder : expand(settings.encoder),
     reranker: expand(settings.reranker),
     apiReranker: expand(settings.apiReranker),
   };

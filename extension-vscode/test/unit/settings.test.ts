@@ -84,6 +84,9 @@ describe("settings -> server options", () => {
     assert.strictEqual(local.model, "/ws/models/coder");
     assert.strictEqual(local.encoder, "/h/enc");
     assert.strictEqual(local.apiReranker, "/ws/models/ce");
+    for (const name of ["hashing", "default", "all-MiniLM-L6-v2"]) {
+      assert.strictEqual(toServerSettings(readSettings(configFromObject({ encoder: name })), { workspaceFolder: "/ws" }).encoder, name);
+    }
   });
 
   it("the server searches the Python extension's interpreter first, then apiary.python, else its own", () => {

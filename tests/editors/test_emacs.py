@@ -1,0 +1,38 @@
+"""Emacs 28 with Eglot (Debian's), in batch mode, attaches `apiary serve --stdio` and gets completion
+items, hover, code actions, an applied "Insert completion" edit and the raw inline completion
+request, on the example library."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from tests.e2e.lsp_helpers import LIBRARY, server_env
+from tests.editors.tools import SCENARIO, emacs
+
+DRIVER = Path(__file__).with_name("drive.el")
+EMACS = emacs()
+pytestmark = pytest.mark.skipif(EMACS is None, reason="Emacs is not installed (tests/editors/setup.sh installs it)")
+
+
+def test_emacs_eglot_drives_every_feature(tmp_path):
+    source = tmp_path / "orders_report.py"
+    source.write_text(SCENARIO)
+    out = tmp_path / "out.json"
+    env = server_env(tmp_path) | {"APIARY_OUT": str(out), "APIARY_FILE": str(source), "APIARY_LIB": str(LIBRARY),
+                                  "APIARY_PYTHON": sys.executable, "HOME": str(tmp_path)}
+    run = subprocess.run([EMACS, "--batch", "-Q", "-l", str(DRIVER)], env=env, timeout=150, check=False,
+                         capture_output=True, text=True)
+    assert out.exists(), run.stderr[-3000:]
+    result = json.loads(out.read_text())
+    assert result["ready"] is True, result
+    assert "keep_where" in result["labels"] and "arrange" in result["labels"], result
+    assert "read_delimited" in result["hover"], result
+    assert any("keep_where" in text for text in result["inline"]), result
+    assert result["actions"][:2] == ["Choose APIs for this comment…", "Insert completion"], result
+    lines = result["lines"]
+    assert lines[:4] == SCENARIO.splitlines()[:4] and "keep_where" in lines[4], lines
+    assert "ERROR" not in result["stderr"] and "Traceback" not in result["stderr"], result["stderr"]
