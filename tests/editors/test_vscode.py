@@ -59,6 +59,10 @@ def code_server(tmp_path: Path, workspace: Path) -> Iterator[str]:
     """code-server with the extension installed, in a process group of its own, killed as a whole
     at the end (it keeps extension hosts, and so servers, alive for a reconnection grace time)."""
     dirs = ["--extensions-dir", str(tmp_path / "extensions"), "--user-data-dir", str(tmp_path / "user")]
+    (tmp_path / "user" / "User").mkdir(parents=True)
+    quiet = {"workbench.startupEditor": "none", "workbench.welcomePage.walkthroughs.openOnInstall": False,
+             "workbench.tips.enabled": False, "update.mode": "none"}
+    (tmp_path / "user" / "User" / "settings.json").write_text(json.dumps(quiet))
     env = {**os.environ, "APIARY_CACHE_DIR": str(tmp_path / "cache"), "HF_HUB_OFFLINE": "1"}
     subprocess.run(["node", str(CODE_SERVER), "--install-extension", str(VSIX[-1]), *dirs], env=env, check=True,
                    capture_output=True, timeout=120)
@@ -100,11 +104,10 @@ class Editor:
         self.page.keyboard.press("Enter")
 
     def open(self, name: str) -> None:
-        self.page.keyboard.press(f"{MOD}+P")
-        self.page.keyboard.type(name)
-        self.page.wait_for_selector(".quick-input-list .monaco-list-row", timeout=STEP_S * 1000)
-        self.page.keyboard.press("Enter")
-        self.page.wait_for_selector(".monaco-editor .view-lines", timeout=STEP_S * 1000)
+        """From the explorer: a click works whatever page (a walkthrough, a welcome) has the focus."""
+        self.page.locator(".explorer-folders-view .monaco-list-row", has_text=name).first.dblclick()
+        tab = self.page.locator(".tabs-container .tab.active", has_text=name)
+        tab.first.wait_for(timeout=STEP_S * 1000)
         self.page.locator(".monaco-editor .view-lines").first.click()
 
     def go_to(self, line: int, column: int | None = None) -> None:

@@ -1,0 +1,180 @@
+"""Indexing and search at scale (issue "Scale and first contact"): libraries of ~100 to 100,000 APIs.
+
+For each library, in a fresh process and a fresh cache: a cold index (locate, parse, encode, write;
+each phase timed), APIs per second, peak RSS and the cache's size; then, in another fresh process, a
+warm load from that cache. The libraries are real ones installed beside Apiary (click, networkx,
+pandas, torch's source, transformers) and, for the largest, a generated API doc file of 100,000
+APIs. Then query latency against the pool of loaded APIs: the same queries with every library
+loaded, once from a file that imports one small library and once from a file that imports none.
+Encoder: the bundled all-MiniLM-L6-v2 (int8 on CPU), as users get it. Prints a table and writes
+JSON and a PNG.
+
+    python -m benchmarks.scale [--only click,networkx] [--out benchmarks/results/scale.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+LIBRARIES = {"click": "click", "networkx": "networkx", "pandas": "pandas", "torch": "torch",
+             "transformers": "transformers", "generated-100k": None}
+WORDS = ["read", "write", "table", "row", "column", "filter", "sort", "group", "merge", "join", "split", "parse",
+         "format", "date", "time", "url", "path", "file", "cache", "retry", "graph", "node", "edge", "matrix"]
+QUERIES = ["read a csv file into a table", "sort the rows by a column", "merge two graphs", "parse a date string",
+           "split the text into words", "write the result to a file", "group values by key and count them",
+           "compute the shortest path between two nodes", "load the pretrained model", "add a command line option"]
+
+
+def generated_library(folder: Path, count: int = 100_000) -> Path:
+    rng = random.Random(0)
+    path = folder / "generated.jsonl"
+    with path.open("w") as out:
+        for i in range(count):
+            words = rng.sample(WORDS, 3)
+            name = "_".join(words) + f"_{i}"
+            description = f"{words[0].capitalize()} the {words[1]} of a {words[2]}."
+            out.write(json.dumps({"name": name, "signature": f"{name}(value, option=None)", "description": description}) + "\n")
+    return path
+
+
+def one(target: str, name: str) -> dict:
+    """In this process: index ``target`` into the cache named by APIARY_CACHE_DIR (cold when empty,
+    a load when it holds the index) and report the phases, RSS and size."""
+    from apiary.docs.ingest import ingest
+    from apiary.docs.locate import locate
+    from apiary.paths import index_dir
+    from apiary.retrieval.encoder import load_encoder
+    from apiary.retrieval.store import IndexStore
+
+    started = time.perf_counter()
+    encoder = load_encoder()
+    encoder.encode(["warm up"])  # the weights, loaded lazily elsewhere, are not the index's cost
+    loaded = time.perf_counter()
+    source = locate(target, name=name)
+    store = IndexStore(index_dir(), encoder)
+    result = store.get_or_build(source)
+    total = time.perf_counter() - loaded
+    figures = {"apis": len(result.index.entries), "rebuilt": result.rebuilt, "seconds": round(total, 2),
+               "encoder_load_s": round(loaded - started, 2),
+               "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+    if result.rebuilt:  # the parse alone, timed again: what the cold time spends outside encoding
+        parse_started = time.perf_counter()
+        ingest(source)
+        figures["parse_s"] = round(time.perf_counter() - parse_started, 2)
+        figures["apis_per_s"] = round(len(result.index.entries) / max(total, 1e-9), 1)
+    directory = store.directory_for(source)
+    figures["cache_mb"] = round(sum(f.stat().st_size for f in directory.rglob("*") if f.is_file()) / 2**20, 1)
+    return figures
+
+
+def child(target: str, name: str, cache: Path) -> dict:
+    env = {**os.environ, "APIARY_CACHE_DIR": str(cache), "HF_HUB_OFFLINE": "1",
+           "PYTHONPATH": os.pathsep.join([str(ROOT / "server"), str(ROOT)])}
+    done = subprocess.run([sys.executable, "-m", "benchmarks.scale", "--one", target, "--name", name],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+    if done.returncode != 0:
+        raise RuntimeError(f"{name}: {done.stderr[-2000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def query_latency(cache: Path, names: list[str], small: str) -> dict:
+    """Every library in ``cache`` loaded into one retriever; p50/p95 of the queries from a file
+    that imports ``small`` and from one that imports nothing Apiary knows."""
+    os.environ["APIARY_CACHE_DIR"] = str(cache)
+    from apiary.paths import index_dir
+    from apiary.retrieval.encoder import load_encoder
+    from apiary.retrieval.hybrid import HybridRetriever
+    from apiary.retrieval.query import ApiQuery
+    from apiary.retrieval.store import IndexStore
+
+    encoder = load_encoder()
+    store = IndexStore(index_dir(), encoder)
+    indexes = [store.load(name) for name in names]
+    retriever = HybridRetriever(encoder, indexes)
+    figures = {"pool_apis": sum(len(ix.entries) for ix in indexes)}
+    for label, libraries in (("imports_" + small, (small,)), ("imports_nothing", ())):
+        samples = []
+        for _ in range(3):
+            for text in QUERIES:
+                query = ApiQuery(intent=text, libraries=libraries)
+                started = time.perf_counter()
+                retriever.search(query)
+                samples.append((time.perf_counter() - started) * 1000)
+        samples.sort()
+        figures[label] = {"p50_ms": round(statistics.median(samples), 1),
+                          "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 1)}
+    return figures
+
+
+def plot(results: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    names = [n for n in results if results[n].get("cold")]
+    apis = [results[n]["cold"]["apis"] for n in names]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    left.loglog(apis, [results[n]["cold"]["seconds"] for n in names], "o-", label="cold index")
+    left.loglog(apis, [results[n]["warm"]["seconds"] for n in names], "s-", label="warm load")
+    left.set_xlabel("APIs")
+    left.set_ylabel("seconds")
+    left.legend()
+    right.semilogx(apis, [results[n]["cold"]["apis_per_s"] for n in names], "o-")
+    right.axhline(500, linestyle="--", color="grey")
+    right.set_xlabel("APIs")
+    right.set_ylabel("APIs per second, cold")
+    for ax, name in ((left, "time"), (right, "rate")):
+        ax.set_title(name)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--only", help="comma-separated libraries of " + ", ".join(LIBRARIES))
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "scale.json")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    parser.add_argument("--name", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(one(args.one, args.name)))
+        return 0
+    chosen = args.only.split(",") if args.only else list(LIBRARIES)
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="apiary-scale-") as tmp:
+        cache = Path(tmp) / "cache"
+        for name in chosen:
+            target = LIBRARIES[name] or str(generated_library(Path(tmp)))
+            cold = child(target, name, cache)
+            warm = child(target, name, cache)
+            results[name] = {"cold": cold, "warm": warm}
+            print(f"{name:<16} {cold['apis']:>7} APIs  cold {cold['seconds']:>7.1f} s ({cold['apis_per_s']:>6.0f}/s, "
+                  f"parse {cold['parse_s']:.1f} s)  warm {warm['seconds']:>5.2f} s  peak {cold['peak_rss_mb']:>6.0f} MB  "
+                  f"cache {cold['cache_mb']:>6.1f} MB", flush=True)
+        small = min(chosen, key=lambda n: results[n]["cold"]["apis"])
+        latency = query_latency(cache, chosen, small)
+    print(f"queries with {latency['pool_apis']} APIs loaded: " + "; ".join(
+        f"{label} p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms" for label, v in latency.items() if isinstance(v, dict)))
+    record = {"libraries": results, "query_latency": latency, "cpu_count": os.cpu_count(),
+              "load_average": list(os.getloadavg()), "encoder": "all-MiniLM-L6-v2 (int8, CPU)",
+              "command": " ".join(["python -m benchmarks.scale", *(argv if argv is not None else sys.argv[1:])])}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(record, indent=2) + "\n")
+    plot(results, args.out.with_suffix(".png"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
