@@ -13,17 +13,22 @@ HAS_GPU := $(shell command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi -L >/dev/
 
 setup: $(VENV)/.installed
 
+# pip's own lines are the progress of a first set-up (a few minutes: torch alone is ~200 MB).
 $(VENV)/.installed: pyproject.toml
+	@echo "== setting up $(VENV) (once): Python packages, then Apiary itself"
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 ifneq ($(HAS_GPU),yes)
-	$(PY) -c "import torch" 2>/dev/null || $(PIP) install -q "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
+	$(PY) -c "import torch" 2>/dev/null || $(PIP) install --progress-bar on "torch==$(TORCH_VERSION)" $(if $(TORCH_INDEX),--index-url $(TORCH_INDEX))
 endif
-	$(PIP) install -q -e '.[dev]'
+	$(PIP) install --progress-bar on -e '.[dev]'
 	touch $@
 
 demo: setup
 	$(PY) examples/demo.py
+	@echo
+	@echo "apiary is installed in $(VENV): run '. $(VENV)/bin/activate' and then 'apiary --help',"
+	@echo "or 'apiary index <your library>' to point it at your own code (docs/libraries.md)."
 
 test: setup
 	$(PY) -m pytest -q

@@ -91,7 +91,7 @@ class Libraries:
                 del self._states[spec]
 
     def _covers(self, module: str) -> bool:
-        return any(st.name == module or (st.index and module in _top_levels(st.index)) for st in self._states.values())
+        return any(st.name == module or (st.index and module in st.index.top_levels) for st in self._states.values())
 
     def build(self, spec: str, store: IndexStore, python: str | None, progress: ProgressCallback | None = None) -> LibraryState | None:
         """Index one library (blocking: run it in a worker). Errors are kept in its state, not raised."""
@@ -150,7 +150,3 @@ def _too_big(source: LibrarySource) -> bool:
         if count > MAX_DISCOVERED_FILES:
             return True
     return False
-
-
-def _top_levels(index: LibraryIndex) -> set[str]:
-    return {index.name} | {e.import_path.split(".")[0] for e in index.entries[:50]}

@@ -82,3 +82,19 @@ def test_a_library_with_no_public_api(capsys, tmp_path):
     (package / "__init__.py").write_text("_private = 1\n")
     code, _, err = run(capsys, "index", str(package), "--encoder", "hashing")
     assert code == 2 and "no public APIs found" in err
+
+
+def test_a_fresh_cached_index_never_waits_for_the_encoder(capsys, monkeypatch):
+    """The encoder's weights load in the background: `apiary index` on a cache hit answers at once."""
+    import threading
+
+    from apiary.retrieval import encoder as encoders
+
+    assert run(capsys, "index", str(EXAMPLES), "--encoder", "hashing")[0] == 0
+    released = threading.Event()
+    never = encoders.DeferredEncoder(lambda: released.wait() or encoders.HashingEncoder(), "hashing-256", 256)
+    monkeypatch.setattr(encoders, "deferred_encoder", lambda spec=None, *a, **k: never)
+    code, out, _ = run(capsys, "index", str(EXAMPLES), "--encoder", "hashing")
+    loaded_meanwhile = never.ready
+    released.set()
+    assert code == 0 and "up to date" in out and not loaded_meanwhile

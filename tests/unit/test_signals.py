@@ -116,3 +116,11 @@ def test_name_words_match_as_stems_or_prefixes_of_three_letters_or_more():
     assert sorted(columns.matching("tabl")) == ["tab", "tabl"]
     assert list(columns.scores({"tabl"}, 4)) == [0.5, 1.0, 0.0, 0.0]
     assert list(columns.scores({"re"}, 4)) == [0.0, 0.0, 1.0, 0.0]  # two letters: the word itself only
+
+
+def test_prefix_lookup_finds_exactly_the_paths_under_a_module():
+    from apiary.retrieval.tables import PrefixLookup
+
+    lookup = PrefixLookup.of(["a.b.c", "a.bc.d", None, "a.b", "a.b.e.f", "b.a.b.x"])
+    assert sorted(lookup.under("a.b").tolist()) == [0, 4]  # not "a.bc.d", not "a.b" itself
+    assert lookup.under("zzz").tolist() == []

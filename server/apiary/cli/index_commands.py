@@ -37,12 +37,13 @@ def register(commands) -> None:
 
 def run_index(args: Namespace) -> int:
     from apiary.docs.locate import locate
-    from apiary.retrieval.encoder import load_encoder
+    from apiary.retrieval.encoder import deferred_encoder
     from apiary.retrieval.store import IndexStore
 
     source = locate(args.source, name=args.name, python=args.python)
     print(f"indexing {source.name} {source.version} ({source.kind}: {source.spec})", file=sys.stderr)
-    store = IndexStore(index_dir(), load_encoder(args.encoder), python=args.python)
+    # the weights load in the background: a fresh cached index never waits for them
+    store = IndexStore(index_dir(), deferred_encoder(args.encoder), python=args.python)
     with _progress_bar() as progress:
         result = store.get_or_build(source, progress=progress, force=args.force)
     info = result.index.info
@@ -130,18 +131,22 @@ def _age(seconds: float) -> str:
 
 
 class _progress_bar:
-    """A tqdm bar on stderr driven by the indexer's (done, total) callbacks."""
+    """A tqdm bar on stderr driven by the indexer's (done, total) callbacks, shown from the first one
+    (a fresh cached index has nothing to show)."""
 
     def __enter__(self):
-        from tqdm import tqdm
-
-        self._bar = tqdm(total=0, unit="API", file=sys.stderr, desc="encoding", leave=False)
+        self._bar = None
         return self
 
     def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, unit="API", file=sys.stderr, desc="encoding", leave=False)
         self._bar.total = total
         self._bar.n = done
         self._bar.refresh()
 
     def __exit__(self, *exc) -> None:
-        self._bar.close()
+        if self._bar is not None:
+            self._bar.close()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,6 +17,29 @@ from apiary.docs.report import IngestError, IngestReport
 
 def ingest(source: LibrarySource) -> IngestReport:
     """Read every API the library documents; raise `IngestError` only if nothing could be read."""
+    with _collector_paused():
+        report = _read(source)
+    report.entries = [storable(e) for e in report.entries]
+    if not any(e.kind != ApiKind.MODULE for e in report.entries):
+        detail = f"; {len(report.skipped)} file(s) skipped" if report.skipped else ""
+        raise IngestError(f"{source.spec}: no public APIs found{detail}")
+    return report
+
+
+@contextmanager
+def _collector_paused():
+    """Parsing makes millions of small objects and no cycles worth collecting: Python's collector,
+    triggered by every 700 allocations, was a sixth of networkx's parse (0.83 s -> 0.68 s)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _read(source: LibrarySource) -> IngestReport:
     if source.kind == "apidoc":
         from apiary.docs.apidoc_file import read_apidoc_file
 
@@ -25,10 +50,6 @@ def ingest(source: LibrarySource) -> IngestReport:
         report = read_doc_folder(source.root, source.name)
     else:
         report = read_package(find_layout(source.root), source.name)
-    report.entries = [storable(e) for e in report.entries]
-    if not any(e.kind != ApiKind.MODULE for e in report.entries):
-        detail = f"; {len(report.skipped)} file(s) skipped" if report.skipped else ""
-        raise IngestError(f"{source.spec}: no public APIs found{detail}")
     return report
 
 

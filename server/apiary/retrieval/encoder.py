@@ -261,7 +261,7 @@ def leave_cores_to_the_encoder() -> None:
     """One BLAS thread for numpy (and faiss) in a process that encodes on the CPU. After each
     product OpenBLAS's idle threads spin for a while, and the encoder's next forward pass on the
     same cores waits for them: on 2 cores a warm query's p95 fell from 130 to 31 ms with this
-    (README, "Measured figures"). Query-time products are small; the encoder is where threads pay.
+    (docs/figures.md). Query-time products are small; the encoder is where threads pay.
     The BLAS libraries loaded now are limited here; an OpenBLAS loaded later reads the variable."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     threadpool_limits(limits=1, user_api="blas")
@@ -285,7 +285,7 @@ class HashingEncoder:
 
 def quantize_linear_layers(model) -> bool:
     """Dynamic int8 quantization of the linear layers: on 2 CPU cores it halves query latency and
-    doubles indexing speed, with the same retrieval figures on the development problems (README).
+    doubles indexing speed, with the same retrieval figures on the development problems (docs/figures.md).
     Falls back to float32 wherever torch lacks it."""
     try:
         import torch

@@ -65,7 +65,7 @@ class HybridRetriever:
         if not query.libraries:
             return available
         wanted = set(query.libraries)
-        chosen = [ix for ix in available if wanted & _top_levels(ix)]
+        chosen = [ix for ix in available if wanted & ix.top_levels]
         return chosen or available
 
     def search(self, query: ApiQuery, top_k: int = 5, distinct_names: bool = True) -> list[ScoredApi]:
@@ -142,16 +142,8 @@ def members_of(index: LibraryIndex, inferred: InferredType) -> list[int]:
     if inferred.classes:
         return [i for c in inferred.classes for i in index.members.get(c, [])]
     if inferred.module:
-        prefix = inferred.module + "."
-        return [
-            i for i, e in enumerate(index.entries)
-            if e.import_path.startswith(prefix) and "." not in e.import_path[len(prefix):]
-        ]
+        return index.tables.children.get(inferred.module, np.zeros(0, dtype=np.int64)).tolist()
     return []
-
-
-def _top_levels(index: LibraryIndex) -> set[str]:
-    return {index.name} | {e.import_path.split(".")[0] for e in index.entries}
 
 
 def _distinct(scored: list[ScoredApi], top_k: int) -> list[ScoredApi]:

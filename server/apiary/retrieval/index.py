@@ -127,6 +127,8 @@ class LibraryIndex:
     shape: dict[str, np.ndarray] = field(init=False)
     #: what the retriever's signals look up per query
     tables: SignalTables = field(init=False)
+    #: the names code imports this library by (its name and its entries' top-level packages)
+    top_levels: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:
         if len(self.entries) != len(self.vectors):
@@ -155,6 +157,7 @@ class LibraryIndex:
         ]
         self.shape = entry_shape(self.entries)
         self.tables = SignalTables.of(self.entries, self.name_words, self.param_classes)
+        self.top_levels = frozenset({self.info.name} | {e.import_path.split(".")[0] for e in self.entries})
 
     @property
     def name(self) -> str:

@@ -161,13 +161,7 @@ def _has_instance(index: LibraryIndex, types: dict[str, InferredType]) -> np.nda
     """Classes (and their functional forms) of which the file already holds an instance: a second
     one is less often what comes next than a method of the first."""
     made = {t.classes[0] for t in types.values() if t.classes}
-    return np.asarray([float(e.import_path in made or e.alias_of in made) for e in index.entries], dtype=np.float32) \
-        if made else np.zeros(len(index.entries), dtype=np.float32)
-
-
-def _in_modules(index: LibraryIndex, paths: Iterable[str | None], modules: set[str]) -> np.ndarray:
-    prefixes = tuple(m + "." for m in modules)
-    return np.asarray([float(bool(p) and p.startswith(prefixes)) for p in paths], dtype=np.float32)
+    return _at(len(index.entries), (index.tables.forms[c] for c in made if c in index.tables.forms))
 
 
 def _consumes_scope(index: LibraryIndex, classes: set[str], modules: set[str]) -> np.ndarray:
@@ -185,5 +179,6 @@ def _consumes_scope(index: LibraryIndex, classes: set[str], modules: set[str]) -
 def _affinity_signals(index: LibraryIndex, classes: set[str], modules: set[str]) -> dict[str, np.ndarray]:
     """Members of the classes (or modules) of the objects in scope."""
     typed = _members(index, classes)
-    moduled = _in_modules(index, (e.owner for e in index.entries), modules) * (1.0 - typed) if modules else np.zeros_like(typed)
+    moduled = _at(len(index.entries), (index.tables.by_owner.under(m) for m in modules)) * (1.0 - typed) \
+        if modules else np.zeros_like(typed)
     return {"type_affinity": typed, "module_affinity": moduled}

@@ -63,6 +63,27 @@ class StemColumns:
 
 
 @dataclass(frozen=True)
+class PrefixLookup:
+    """Entries by a dotted path of theirs (import path, owner), sorted once: those under a module are
+    one binary search away, not a scan of every entry per request."""
+
+    keys: tuple[str, ...]
+    rows: np.ndarray
+
+    @classmethod
+    def of(cls, paths: Sequence[str | None]) -> PrefixLookup:
+        order = sorted((p, i) for i, p in enumerate(paths) if p)
+        return cls(tuple(p for p, _ in order), np.asarray([i for _, i in order], dtype=np.int64))
+
+    def under(self, module: str) -> np.ndarray:
+        """Entries whose path starts with ``module + "."``."""
+        prefix = module + "."
+        start = bisect.bisect_left(self.keys, prefix)
+        end = bisect.bisect_left(self.keys, prefix[:-1] + chr(ord(".") + 1), start)
+        return self.rows[start:end]
+
+
+@dataclass(frozen=True)
 class SignalTables:
     #: import path of a module or class -> the entries directly in it
     children: dict[str, np.ndarray]
@@ -74,14 +95,22 @@ class SignalTables:
     returns_sequence: np.ndarray
     module_kind: np.ndarray
     stems: StemColumns
+    #: import path of a class -> the entries that are it or a functional form of it (``alias_of``)
+    forms: dict[str, np.ndarray]
+    #: entries by the module or class that holds them, for "everything under this module"
+    by_owner: PrefixLookup
 
     @classmethod
     def of(cls, entries: Sequence[ApiEntry], name_words: Sequence[Sequence[str]],
            param_classes: Sequence[tuple[str, ...]]) -> SignalTables:
         children: dict[str, list[int]] = defaultdict(list)
         users: dict[str, list[int]] = defaultdict(list)
+        forms: dict[str, list[int]] = defaultdict(list)
         for i, entry in enumerate(entries):
             children[entry.import_path.rpartition(".")[0]].append(i)
+            forms[entry.import_path].append(i)
+            if entry.alias_of and entry.alias_of != entry.import_path:
+                forms[entry.alias_of].append(i)
             if entry.kind in (ApiKind.METHOD, ApiKind.ALIAS):
                 for class_path in set(param_classes[i]):
                     users[class_path].append(i)
@@ -92,6 +121,8 @@ class SignalTables:
             _flags(entries, lambda e: bool(_SEQUENCE_RETURN.match(e.returns or ""))),
             _flags(entries, lambda e: e.kind == ApiKind.MODULE),
             StemColumns.of(name_words),
+            {k: np.asarray(v, dtype=np.int64) for k, v in forms.items()},
+            PrefixLookup.of([e.owner for e in entries]),
         )
 
 
