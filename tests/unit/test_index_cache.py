@@ -185,3 +185,45 @@ def test_loading_a_cpu_encoder_leaves_numpy_one_blas_thread():
     load_encoder(quantize=False)
     numpy_blas = [pool["num_threads"] for pool in threadpool_info() if "numpy" in pool["filepath"]]
     assert numpy_blas == [1]
+
+
+def _derived_file(store: IndexStore, library: Path) -> Path:
+    return store.directory_for(locate(str(library))) / "derived.json"
+
+
+def test_a_warm_load_reads_the_derived_texts_and_ranks_as_a_fresh_index(tmp_path: Path, library: Path, monkeypatch):
+    from apiary.retrieval.index import LibraryIndex
+
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    fresh = store.get_or_build(locate(str(library))).index
+    assert json.loads(_derived_file(store, library).read_text())["name_words"] == fresh.name_words
+    monkeypatch.setattr(LibraryIndex, "derive", lambda self: pytest.fail("derived again on a warm load"))
+    warm = read_index(store.directory_for(locate(str(library))))
+    assert warm.name_words == fresh.name_words and warm.alternatives == fresh.alternatives
+    np.testing.assert_allclose(warm.lexical_scores(["fill", "cell"]), fresh.lexical_scores(["fill", "cell"]))
+
+
+@pytest.mark.parametrize("lie", ["code", "shape", "index"])
+def test_derived_texts_that_do_not_fit_are_derived_again(tmp_path: Path, library: Path, lie: str):
+    """Another version's texts, lists of the wrong length, an alternative pointing past the entries:
+    the load derives them anew (checksums only vouch for the bytes)."""
+    import hashlib
+
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    fresh = store.get_or_build(locate(str(library))).index
+    path = _derived_file(store, library)
+    data = json.loads(path.read_text())
+    if lie == "code":
+        data["code"] = "older"
+    elif lie == "shape":
+        data["lexical"] = data["lexical"][:-1]
+    else:
+        data["alternatives"][0] = [[len(fresh.entries) + 5]]
+    path.write_text(json.dumps(data))
+    meta_path = path.parent / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["files"]["derived.json"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    meta_path.write_text(json.dumps(meta))
+    warm = read_index(path.parent)
+    assert warm.alternatives == fresh.alternatives and warm.name_words == fresh.name_words
+    np.testing.assert_allclose(warm.lexical_scores(["count"]), fresh.lexical_scores(["count"]))

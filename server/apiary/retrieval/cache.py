@@ -24,12 +24,16 @@ import numpy as np
 from filelock import FileLock
 
 from apiary.docs.entry import ApiEntry
-from apiary.retrieval.index import LibraryIndex, LibraryInfo, dense_text, text_key
+from apiary.retrieval.index import DerivedTexts, LibraryIndex, LibraryInfo, dense_text, text_key
 
 log = logging.getLogger(__name__)
 
 #: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt.
 INDEX_FORMAT_VERSION = 3
+#: The code the stored derived texts come from: when it changes, a load derives them again (and does
+#: not trust what an older version stored), without a rebuild.
+DERIVED_CODE = hashlib.sha256(b"".join(
+    (Path(__file__).parent / name).read_bytes() for name in ("index.py", "text.py"))).hexdigest()[:16]
 LOCK_TIMEOUT_S = 600
 
 
@@ -58,12 +62,17 @@ def write_index(directory: Path, index: LibraryIndex) -> None:
     buffer = io.BytesIO()
     np.save(buffer, index.vectors, allow_pickle=False)
     vectors_bytes = buffer.getvalue()
+    derived = index.derived()
+    derived_bytes = json.dumps({"code": DERIVED_CODE, "name_words": derived.name_words, "lexical": derived.lexical,
+                                "alternatives": derived.alternatives}, ensure_ascii=False).encode()
     _atomic_write(directory / "entries.jsonl", entries_bytes)
     _atomic_write(directory / "vectors.npy", vectors_bytes)
+    _atomic_write(directory / "derived.json", derived_bytes)
     meta = {
         "format": INDEX_FORMAT_VERSION,
         "library": asdict(index.info),
-        "files": {"entries.jsonl": _sha256(entries_bytes), "vectors.npy": _sha256(vectors_bytes)},
+        "files": {"entries.jsonl": _sha256(entries_bytes), "vectors.npy": _sha256(vectors_bytes),
+                  "derived.json": _sha256(derived_bytes)},
         "text_keys": [text_key(dense_text(e)) if e.description else None for e in index.entries],
     }
     _atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
@@ -109,11 +118,27 @@ def read_index(directory: Path) -> LibraryIndex:
         if vectors.dtype != np.float32 or vectors.ndim != 2 or not len(vectors) == len(entries) == len(meta["text_keys"]):
             raise CacheCorrupt(f"{directory}: vectors of shape {vectors.shape} ({vectors.dtype}) for {len(entries)} APIs")
         info = LibraryInfo(**meta["library"])
-        return LibraryIndex(info, entries, vectors)
+        return LibraryIndex(info, entries, vectors, stored=_stored_derived(directory, meta))
     except CacheCorrupt:
         raise
     except Exception as error:  # KeyError, ValueError, TypeError from a damaged file
         raise CacheCorrupt(f"{directory}: {type(error).__name__}: {error}") from error
+
+
+def _stored_derived(directory: Path, meta: dict) -> DerivedTexts | None:
+    """The derived texts written with the index, when they are there, intact and of this code
+    (`LibraryIndex` checks their shape); else None, and the load derives them."""
+    checksum = meta["files"].get("derived.json")
+    try:
+        data = (directory / "derived.json").read_bytes() if isinstance(checksum, str) else b""
+        if not data or _sha256(data) != checksum:
+            return None
+        stored = json.loads(data)
+        if not isinstance(stored, dict) or stored.get("code") != DERIVED_CODE:
+            return None
+        return DerivedTexts(stored["name_words"], stored["lexical"], stored["alternatives"])
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np.ndarray]:

@@ -105,11 +105,37 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 
+@dataclass(frozen=True)
+class DerivedTexts:
+    """What an index derives from its entries' texts (most of the cost of loading one): stored beside
+    a cached index, so a warm load reads them instead of re-tokenising every docstring."""
+
+    #: the words of each API's name (`name_words`)
+    name_words: list[list[str]]
+    #: each API's BM25 tokens (`lexical_text`)
+    lexical: list[list[str]]
+    #: each API's alternatives (`alternative_groups`)
+    alternatives: list[list[list[int]]]
+
+    def fits(self, size: int) -> bool:
+        """Whether these could be an index of ``size`` entries' (a damaged file is recomputed)."""
+        lists = (self.name_words, self.lexical, self.alternatives)
+        if not all(isinstance(x, list) and len(x) == size for x in lists):
+            return False
+        words_ok = all(isinstance(w, list) and all(isinstance(t, str) for t in w) for w in (*self.name_words, *self.lexical))
+        return words_ok and all(
+            isinstance(groups, list) and all(isinstance(g, list) and all(type(j) is int and 0 <= j < size for j in g)
+                                             for g in groups)
+            for groups in self.alternatives)
+
+
 @dataclass
 class LibraryIndex:
     info: LibraryInfo
     entries: list[ApiEntry]
     vectors: np.ndarray
+    #: read from the cache with the index (None: derived here from the entries)
+    stored: DerivedTexts | None = field(default=None, repr=False, compare=False)
     by_path: dict[str, int] = field(init=False)
     by_name: dict[str, list[int]] = field(init=False)
     members: dict[str, list[int]] = field(init=False)
@@ -142,22 +168,33 @@ class LibraryIndex:
             self.by_name[entry.name].append(i)
             if entry.owner:
                 self.members[entry.owner].append(i)
-        vocabulary = description_vocabulary(self.entries)
-        self.name_words = [name_words(e.name, vocabulary) for e in self.entries]
+        derived = self.stored if self.stored is not None and self.stored.fits(len(self.entries)) else self.derive()
+        self.stored = None  # kept as the fields below
+        self.name_words = derived.name_words
         self._bm25 = bm25s.BM25()
-        self._bm25.index(
-            [lexical_text(e, words) or ["_"] for e, words in zip(self.entries, self.name_words, strict=True)],
-            show_progress=False,
-        )
+        self._bm25.index([tokens or ["_"] for tokens in derived.lexical], show_progress=False)
         self.popularity = _usage_counts(self.entries)
         self.documented = np.asarray([float(bool(e.description)) for e in self.entries], dtype=np.float32)
-        self.alternatives = alternative_groups(self.entries, self.by_name)
+        self.alternatives = derived.alternatives
         self.param_classes = [
             tuple(c for c in (self.class_of_annotation(p.annotation) for p in e.params) if c) for e in self.entries
         ]
         self.shape = entry_shape(self.entries)
         self.tables = SignalTables.of(self.entries, self.name_words, self.param_classes)
         self.top_levels = frozenset({self.info.name} | {e.import_path.split(".")[0] for e in self.entries})
+
+    def derive(self) -> DerivedTexts:
+        """The texts' derivatives, computed from the entries (a cold build, or a cache without them)."""
+        vocabulary = description_vocabulary(self.entries)
+        words = [name_words(e.name, vocabulary) for e in self.entries]
+        lexical = [lexical_text(e, w) for e, w in zip(self.entries, words, strict=True)]
+        return DerivedTexts(words, lexical, alternative_groups(self.entries, self.by_name))
+
+    def derived(self) -> DerivedTexts:
+        """What `write_index` stores beside the entries (the BM25 tokens are made again here rather
+        than kept in memory for the index's life: a few per cent of a build)."""
+        lexical = [lexical_text(e, w) for e, w in zip(self.entries, self.name_words, strict=True)]
+        return DerivedTexts(self.name_words, lexical, self.alternatives)
 
     @property
     def name(self) -> str:
