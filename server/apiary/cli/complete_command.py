@@ -36,12 +36,12 @@ def run_complete(args: Namespace) -> int:
     from apiary.assemble import WITHOUT_API_RERANKER, ModelOptions, build_engine
     from apiary.cli import CliError
     from apiary.generation.types import CodeContext, GenerationSettings
-    from apiary.retrieval.encoder import load_encoder
+    from apiary.retrieval.onnx_encoder import export_after_use, query_encoder
     from apiary.retrieval.store import IndexStore
 
     text = sys.stdin.read() if args.file == "-" else _read(Path(args.file))
     prefix, suffix = split_at_cursor(text, args.line, args.column)
-    store = IndexStore(index_dir(), load_encoder(args.encoder))
+    store = IndexStore(index_dir(), query_encoder(args.encoder))
     indexes = [store.load(name) for name in args.lib]
     options = ModelOptions(model=args.model, endpoint=args.endpoint, sketcher=args.sketcher,
                            api_reranker=args.api_reranker)
@@ -62,6 +62,7 @@ def run_complete(args: Namespace) -> int:
         _print_plain(result)
     if not result.candidates:
         print(f"no suggestion: {_why_none(result, args)}", file=sys.stderr)
+    export_after_use(store.encoder, args.encoder)
     return 0 if result.candidates else 1
 
 

@@ -62,13 +62,13 @@ def run_index(args: Namespace) -> int:
 
 def run_search(args: Namespace) -> int:
     from apiary.assemble import ModelOptions, load_api_reranker
-    from apiary.retrieval.encoder import load_encoder
     from apiary.retrieval.hybrid import HybridRetriever
+    from apiary.retrieval.onnx_encoder import export_after_use, query_encoder
     from apiary.retrieval.query import query_from_text
     from apiary.retrieval.store import IndexStore
 
     text = sys.stdin.read() if args.query == "-" else args.query
-    store = IndexStore(index_dir(), load_encoder(args.encoder))
+    store = IndexStore(index_dir(), query_encoder(args.encoder))
     indexes = [store.load(name) for name in args.lib]
     problems: list[str] = []
     reranker = load_api_reranker(ModelOptions(api_reranker=args.api_reranker), problems)
@@ -79,14 +79,19 @@ def run_search(args: Namespace) -> int:
     results = retriever.search(query_from_text(text), top_k=args.top_k)
     elapsed_ms = (time.perf_counter() - started) * 1000
     if args.json:
-        print(json.dumps([_result_json(r) for r in results], indent=2))
-        return 0
+        print(json.dumps([_result_json(r) for r in results], indent=2), flush=True)
+    else:
+        _print_results(results, elapsed_ms)
+    export_after_use(store.encoder, args.encoder)
+    return 0
+
+
+def _print_results(results, elapsed_ms: float) -> None:
     for rank, result in enumerate(results, 1):
         print(f"{rank:>2}. {result.score:6.3f}  {result.entry.import_path}{_short_signature(result.entry.signature)}")
         if result.entry.description:
             print(f"              {result.entry.description}")
-    print(f"({len(results)} results in {elapsed_ms:.1f} ms)", file=sys.stderr)
-    return 0
+    print(f"({len(results)} results in {elapsed_ms:.1f} ms)", file=sys.stderr, flush=True)
 
 
 def run_libs(args: Namespace) -> int:

@@ -99,7 +99,7 @@ def deferred_encoder(spec: str | None = None, device: str = "cpu", quantize: boo
     if spec is not None and spec.startswith("hashing"):
         return load_encoder(spec, device, quantize)
     try:
-        model_dir, base = _model_location(spec)
+        model_dir, base = model_location(spec)
         dim = int(json.loads((model_dir / "config.json").read_text())["hidden_size"])
     except (EncoderError, OSError, ValueError, KeyError, TypeError):
         return load_encoder(spec, device, quantize)  # an unusual layout: load now, and say why if it fails
@@ -232,7 +232,7 @@ class PooledTransformerEncoder:
         return (hidden * weights).sum(1) / weights.sum(1).clamp(min=1e-9)
 
 
-def _plain_pooling(model_dir: Path) -> str | None:
+def plain_pooling(model_dir: Path) -> str | None:
     """"mean" or "cls" when ``model_dir`` is a transformer + pooling (+ normalize) sentence-transformers
     model with its transformer at the root; None for anything else (sentence-transformers loads it)."""
     try:
@@ -250,7 +250,7 @@ def _plain_pooling(model_dir: Path) -> str | None:
 def _sentence_encoder(model_dir: Path, encoder_id: str, device: str, quantize: bool) -> Encoder:
     if device == "cpu":
         leave_cores_to_the_encoder()
-    pooling = _plain_pooling(model_dir)
+    pooling = plain_pooling(model_dir)
     if pooling is not None:
         return PooledTransformerEncoder(model_dir, encoder_id, pooling, device, quantize=quantize)
     return SentenceEncoder(model_dir, encoder_id, device, quantize=quantize)
@@ -312,11 +312,11 @@ def load_encoder(spec: str | None = None, device: str = "cpu", quantize: bool = 
     On CPU the encoder is int8-quantized unless ``quantize`` is False (its id says which)."""
     if spec is not None and spec.startswith("hashing"):
         return HashingEncoder()
-    model_dir, base = _model_location(spec)
+    model_dir, base = model_location(spec)
     return _sentence_encoder(model_dir, base, device, quantize)
 
 
-def _model_location(spec: str | None) -> tuple[Path, str]:
+def model_location(spec: str | None) -> tuple[Path, str]:
     """The directory of a model encoder's spec and its id before quantization."""
     if spec in (None, "", "default", DEFAULT_ENCODER):
         return default_encoder_dir(), DEFAULT_ENCODER

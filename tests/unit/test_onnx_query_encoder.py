@@ -1,0 +1,74 @@
+"""The one-shot query encoder: a sentence model exported once to ONNX (int8) answers as the torch
+encoder does, under its id, without importing torch; a damaged export is replaced."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from apiary.retrieval.encoder import load_encoder
+from apiary.retrieval.onnx_encoder import OnnxQueryEncoder, export_for_queries, exported_path, query_encoder
+
+TEXTS = ["read a csv file into a table", "sort the rows by a column", "merge two graphs", "parse a date string"]
+
+
+@pytest.fixture
+def tiny_sentence_model(tmp_path: Path, monkeypatch) -> Path:
+    """A 2-layer BERT with mean pooling in the sentence-transformers layout, random weights."""
+    import torch
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
+
+    monkeypatch.setenv("APIARY_CACHE_DIR", str(tmp_path / "cache"))
+    directory = tmp_path / "tiny-encoder"
+    tokenizer = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer.train_from_iterator(TEXTS * 3, trainers.WordPieceTrainer(
+        vocab_size=120, special_tokens=["[PAD]", "[UNK]", "[CLS]", "[SEP]"]))
+    fast = PreTrainedTokenizerFast(tokenizer_object=tokenizer, pad_token="[PAD]", unk_token="[UNK]")
+    fast.save_pretrained(directory)
+    torch.manual_seed(0)
+    config = BertConfig(vocab_size=len(fast), hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=160)
+    BertModel(config).eval().save_pretrained(directory)
+    (directory / "modules.json").write_text(json.dumps([
+        {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+        {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"}]))
+    (directory / "1_Pooling").mkdir()
+    (directory / "1_Pooling" / "config.json").write_text(json.dumps({"pooling_mode_mean_tokens": True}))
+    return directory
+
+
+def test_the_export_answers_as_the_torch_encoder_under_its_id(tiny_sentence_model: Path):
+    torch_encoder = load_encoder(str(tiny_sentence_model))
+    assert not isinstance(query_encoder(str(tiny_sentence_model)), OnnxQueryEncoder)  # nothing exported yet
+    path = export_for_queries(str(tiny_sentence_model))
+    assert path == exported_path(tiny_sentence_model) and path.is_file()
+    exported = query_encoder(str(tiny_sentence_model))
+    assert isinstance(exported, OnnxQueryEncoder)
+    assert (exported.id, exported.dim) == (torch_encoder.id, torch_encoder.dim)
+    ours, theirs = exported.encode(TEXTS), torch_encoder.encode(TEXTS)
+    assert np.allclose(np.linalg.norm(ours, axis=1), 1.0, atol=1e-5)
+    assert (ours * theirs).sum(axis=1).min() > 0.9  # int8 both, quantized by two runtimes
+    assert (np.argsort(-(ours @ theirs.T), axis=1)[:, 0] == np.arange(len(TEXTS))).all()
+
+
+def test_a_damaged_export_is_replaced_by_the_torch_encoder(tiny_sentence_model: Path):
+    path = export_for_queries(str(tiny_sentence_model))
+    path.write_bytes(b"not an onnx model")
+    encoder = query_encoder(str(tiny_sentence_model))
+    assert not isinstance(encoder, OnnxQueryEncoder) and not path.exists()
+
+
+def test_the_exported_encoder_does_not_import_torch(tiny_sentence_model: Path):
+    export_for_queries(str(tiny_sentence_model))
+    program = (f"import sys; from apiary.retrieval.onnx_encoder import query_encoder; "
+               f"e = query_encoder({str(tiny_sentence_model)!r}); e.encode(['a table']); "
+               f"print(type(e).__name__, 'torch' in sys.modules, 'transformers' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.split() == ["OnnxQueryEncoder", "False", "False"]
