@@ -1,0 +1,56 @@
+"""Wall time of the CLI in fresh processes (issue "Scale and first contact": a CLI that answers in a
+second). In an empty cache: `apiary index click`, a first `apiary search` (which loads torch and
+exports the query encoder), then `--runs` more searches, `apiary index click` again (a fresh cached
+index) and `apiary --help`, each timed from process start to exit. Prints and writes JSON.
+
+    python -m benchmarks.cli_latency [--runs 3] [--out benchmarks/results/cli-latency.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APIARY = [sys.executable, "-m", "apiary"]
+QUERY = "add a command line option"
+
+
+def timed(argv: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run([*APIARY, *argv], env=env, check=True, capture_output=True, timeout=600)
+    return round(time.perf_counter() - started, 2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--library", default="click", help="an installed package to index")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "cli-latency.json")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="apiary-cli-") as cache:
+        env = {**os.environ, "APIARY_CACHE_DIR": cache, "HF_HUB_OFFLINE": "1"}
+        search = ["search", QUERY, "--lib", args.library]
+        record = {"library": args.library, "query": QUERY,
+                  "index_cold_s": timed(["index", args.library], env),
+                  "first_search_s": timed(search, env)}
+        runs = [timed(search, env) for _ in range(args.runs)]
+        record.update(search_runs_s=runs, search_median_s=statistics.median(runs),
+                      index_cached_s=timed(["index", args.library], env), help_s=timed(["--help"], env))
+    record.update(cpu_count=os.cpu_count(), load_average=list(os.getloadavg()),
+                  command=" ".join(["python -m benchmarks.cli_latency", *(argv if argv is not None else sys.argv[1:])]))
+    print(json.dumps(record, indent=2))
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(record, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
