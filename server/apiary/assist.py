@@ -12,6 +12,7 @@ import threading
 from collections.abc import Sequence
 
 from apiary.assemble import GENERATOR_ALIASES
+from apiary.budget import RequestKind
 from apiary.context import EditorContext, ParsedDocument, extract_context
 from apiary.docs.docstring_markdown import docstring_markdown
 from apiary.docs.entry import ApiEntry, ApiKind
@@ -43,11 +44,11 @@ def complete(session: Session, context: CodeContext, *, manual: bool, cancel: th
         return []  # inside a comment or string, after a complete statement, before text on the line
     s = session.settings
     generator = GENERATOR_ALIASES.get(s.generator, s.generator)
-    budget = s.max_latency_ms
     n = 1
     if manual:
         generator = "cert" if "cert" in engine.generators else generator
-        budget, n = max(budget * 4, 2000), 3
+        n = 3
+    budget = session.budget.ms(RequestKind.MANUAL if manual else RequestKind.AUTOMATIC)
     settings = GenerationSettings(top_apis=s.top_apis, time_budget_ms=budget)
     result = engine.pipeline.complete(context, generator=generator, apis=apis, n=n, settings=settings, cancel=cancel)
     records = []

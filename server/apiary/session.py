@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from apiary.assemble import GENERATOR_ALIASES, Engine, ModelOptions, build_engine
+from apiary.budget import RequestBudget
 from apiary.events import EventLog
 from apiary.paths import index_dir
 from apiary.records import CompletionRecord, RecordCache
@@ -132,6 +133,11 @@ class Session:
     @property
     def loaded(self) -> bool:
         return self._engine is not None
+
+    @property
+    def budget(self) -> RequestBudget:
+        """How long each kind of request may take, from the ``maxLatencyMs`` setting."""
+        return RequestBudget(self.settings.max_latency_ms)
 
     def ready(self) -> bool:
         return self.loaded and self.libraries.all_ready()

@@ -15,6 +15,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
 from apiary import assist
+from apiary.budget import RequestKind
 from apiary.context import extract_context
 from apiary.generation.placement import Placement, placement
 from apiary.lsp import lifecycle
@@ -99,7 +100,7 @@ async def _choices(ls, doc, position: types.Position):
         editor = extract_context(text, offset)
         return editor.intent, assist.suggest_apis(session, editor, CHOICES)
 
-    return await ls.run_blocking(work, budget_ms=session.settings.max_latency_ms * 4, default=("", []))
+    return await ls.run_blocking(work, kind=RequestKind.COMMAND, default=("", []))
 
 
 def _choice_json(entry) -> dict:
@@ -159,7 +160,7 @@ async def _generate_and_apply(ls, doc, position: types.Position, api_ids: list[s
             context = assist.code_context(text, offset)
             return assist.complete(session, context, manual=True, cancel=cancel, apis=apis)
 
-        records = await ls.run_blocking(work, budget_ms=session.settings.max_latency_ms * 4, cancel=cancel, default=[]) or []
+        records = await ls.run_blocking(work, kind=RequestKind.COMMAND, cancel=cancel, default=[]) or []
     if not records:
         reason = _nothing_written(api_ids, session)
         if reason:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from apiary import assist
+from apiary.budget import RequestKind
 from apiary.context import extract_context
 from apiary.docs.entry import ApiKind
 from apiary.lsp.markup import completion_formats, markup
@@ -43,7 +44,7 @@ def register(server) -> None:
             editor = extract_context(snapshot.text, offset, snapshot)
             return editor, ([] if editor.in_comment_or_string else assist.suggest_apis(session, editor, TOP_K))
 
-        editor, scored = await ls.run_blocking(work, budget_ms=session.settings.max_latency_ms, default=(None, []))
+        editor, scored = await ls.run_blocking(work, kind=RequestKind.AUTOMATIC, default=(None, []))
         if editor is None:
             return NOT_READY
         start = doc.position(offset - len(editor.prefix))

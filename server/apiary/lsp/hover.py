@@ -5,6 +5,7 @@ from __future__ import annotations
 from lsprotocol import types
 
 from apiary import assist
+from apiary.budget import RequestKind
 from apiary.lsp.markup import hover_formats, markup
 
 
@@ -26,7 +27,7 @@ def register(server) -> None:
         def work():
             return assist.entry_at(session, snapshot.text, offset, end, name, snapshot)
 
-        entry = await ls.run_blocking(work, budget_ms=session.settings.max_latency_ms)
+        entry = await ls.run_blocking(work, kind=RequestKind.AUTOMATIC)
         if entry is None:
             return None
         content = markup(ls, assist.entry_markdown(entry), hover_formats(ls))

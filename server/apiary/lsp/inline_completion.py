@@ -12,6 +12,7 @@ import logging
 from lsprotocol import types
 
 from apiary import assist
+from apiary.budget import RequestKind
 from apiary.lsp.completion import snippet_support
 
 log = logging.getLogger(__name__)
@@ -49,12 +50,11 @@ async def complete_at(ls, doc, position: types.Position, manual: bool, cancel) -
     snapshot = doc.snapshot()
     offset = doc.offset(position)
     session = ls.session
-    budget = session.settings.max_latency_ms * (4 if manual else 1)
-
     def work():
         return assist.complete(session, assist.code_context(snapshot.text, offset, snapshot), manual=manual, cancel=cancel)
 
-    return await ls.run_blocking(work, budget_ms=budget, cancel=cancel, default=[]) or []
+    kind = RequestKind.MANUAL if manual else RequestKind.AUTOMATIC
+    return await ls.run_blocking(work, kind=kind, cancel=cancel, default=[]) or []
 
 
 def agrees_with_selection(doc, position: types.Position, selected: types.SelectedCompletionInfo, text: str) -> bool:

@@ -14,6 +14,7 @@ import threading
 
 from lsprotocol import types
 
+from apiary.budget import RequestKind
 from apiary.context import extract_context
 from apiary.lsp import commands
 from apiary.sequences.recommend import Recommender, Suggestion
@@ -45,7 +46,7 @@ def register(server) -> None:
         suggestions: list[Suggestion] = []
         if chosen is None:
             suggestions = await ls.run_blocking(lambda: _recommender(ls).suggest(intent, TOP_K),
-                                                budget_ms=ls.session.settings.max_latency_ms * 20, default=[]) or []
+                                                kind=RequestKind.SEQUENCE, default=[]) or []
             if options.get("list") or not suggestions:
                 return {"intent": intent, "suggestions": [s.to_json() for s in suggestions], "applied": False}
             chosen = await _ask_user(ls, intent, suggestions)

@@ -17,6 +17,7 @@ from lsprotocol import types
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
+from apiary.budget import RequestKind
 from apiary.lsp.debounce import Debouncer
 from apiary.lsp.documents import DocumentStore, OwnDocumentsProtocol
 from apiary.session import Session
@@ -31,10 +32,6 @@ def _version() -> str:
         return importlib.metadata.version("apiary")
     except importlib.metadata.PackageNotFoundError:
         return "0"
-
-
-#: a worker stuck past its budget (a generator that hangs) is abandoned after this much more time
-GRACE_S = 2.0
 
 
 class ApiaryServer(LanguageServer):
@@ -72,12 +69,12 @@ class ApiaryServer(LanguageServer):
     def ready(self) -> bool:
         return self.session is not None and self.session.loaded
 
-    async def run_blocking(self, fn: Callable[..., T], *args, budget_ms: float | None = None,
+    async def run_blocking(self, fn: Callable[..., T], *args, kind: RequestKind | None = None,
                            cancel: threading.Event | None = None, default: T | None = None) -> T | None:
         """Run ``fn`` in a worker; if the request is cancelled, tell the worker through ``cancel``; past
-        the budget (plus grace) answer ``default`` and leave the worker behind."""
+        the budget of a request of its ``kind`` (plus grace) answer ``default`` and leave the worker behind."""
         future = asyncio.get_running_loop().run_in_executor(self.workers, fn, *args)
-        timeout = None if budget_ms is None else budget_ms / 1000 + GRACE_S
+        timeout = None if kind is None or self.session is None else self.session.budget.abandon_after_s(kind)
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout)
         except asyncio.TimeoutError:
