@@ -14,7 +14,6 @@ import logging
 import os
 import subprocess
 import tempfile
-import threading
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
@@ -208,19 +207,6 @@ class PairCache:
         write_pairs(path, pairs)
         log.info("mined %d API-sequence pairs into %s", len(pairs), path)
         return pairs
-
-    def mine_in_background(self, roots: list[CorpusRoot], done: Callable[[list[ApiSeqPair]], None],
-                           return_types: Mapping[str, str] | None = None) -> threading.Thread:
-        """Mine (or load) in a daemon thread and hand the pairs to ``done``."""
-        def work() -> None:
-            try:
-                done(self.load_or_mine(roots, return_types))
-            except Exception:  # a background job must report, not vanish
-                log.exception("mining API sequences failed")
-
-        thread = threading.Thread(target=work, name="apiary-apiseq-mine", daemon=True)
-        thread.start()
-        return thread
 
 
 def write_pairs(path: Path, pairs: Iterable[ApiSeqPair]) -> None:

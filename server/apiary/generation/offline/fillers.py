@@ -45,9 +45,6 @@ class Fillers:
     #: fields the code computes, in file order: ``row["total"] = ...``, ``t.derive("amount", lambda r: ...)``
     computed_keys: tuple[str, ...] = ()
 
-    def target_of(self, local: str) -> str | None:
-        return self.imports.get(local)
-
     def local_for_target(self, target: str) -> str | None:
         """The name the user's code binds to an import target, if it imports it."""
         for local, bound in self.imports.items():
