@@ -18,6 +18,7 @@ from apiary.paths import index_dir
 from apiary.records import CompletionRecord, RecordCache
 from apiary.retrieval.encoder import Encoder, deferred_encoder, is_ready
 from apiary.retrieval.store import IndexStore
+from apiary.sequences.recommend import Recommender
 from apiary.settings import Settings, changed
 from apiary.workspace import Libraries, LibraryState
 
@@ -52,6 +53,8 @@ class Session:
         self.encoder_problem: str | None = None
         self._engine: Engine | None = None
         self._lock = threading.RLock()
+        #: the API-sequence recommender and the libraries it was built for
+        self._sequences: tuple[tuple[str, ...], Recommender] | None = None
         self.libraries.configure(settings.libraries)
 
     # -- lifecycle (blocking; run in a worker) --------------------------------------------------
@@ -133,6 +136,26 @@ class Session:
     @property
     def loaded(self) -> bool:
         return self._engine is not None
+
+    def sequence_recommender(self) -> Recommender:
+        """Built on first use from the indexed libraries' code and docs and the workspace; rebuilt
+        when the set of libraries changes. Mined pairs and their vectors are cached on disk."""
+        from apiary.sequences.service import build_recommender, corpus_roots
+
+        indexes = list(self.libraries.indexes())
+        key = tuple(sorted(f"{i.info.name}=={i.info.version}" for i in indexes))
+        with self._lock:
+            if self._sequences is not None and self._sequences[0] == key:
+                return self._sequences[1]
+            engine = self._engine
+            if engine is None:
+                return Recommender()
+            roots = self._workspace_roots()
+            roots = corpus_roots(indexes, workspace=roots[0] if roots else None, python=self.settings.python,
+                                 interpreter=False)
+            recommender = build_recommender(engine.retriever.encoder, indexes, roots)
+            self._sequences = (key, recommender)
+            return recommender
 
     @property
     def budget(self) -> RequestBudget:

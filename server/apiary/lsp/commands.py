@@ -40,13 +40,13 @@ def register(server) -> None:
 
     @server.command("apiary.listApis")
     async def list_apis(ls, *args) -> dict:
-        doc, position = _target(ls, args)
+        doc, position = target_of_command(ls, args)
         intent, scored = await _choices(ls, doc, position)
         return {"intent": intent, "apis": [_choice_json(s.entry) for s in scored]}
 
     @server.command("apiary.chooseApis")
     async def choose_apis(ls, *args) -> dict:
-        doc, position = _target(ls, args)
+        doc, position = target_of_command(ls, args)
         chosen = args[0].get("apis")
         if chosen is None:
             chosen = await _ask_user(ls, doc, position)
@@ -58,7 +58,7 @@ def register(server) -> None:
 
     @server.command("apiary.insertCompletion")
     async def insert_completion(ls, *args) -> dict:
-        doc, position = _target(ls, args)
+        doc, position = target_of_command(ls, args)
         return await _generate_and_apply(ls, doc, position, None)
 
     @server.command("apiary.explain")
@@ -75,7 +75,7 @@ def register(server) -> None:
         ls.session.events.record("accepted", str(args[0]) if args else "", **extra)
 
 
-def _target(ls, args: tuple) -> tuple[Any, types.Position]:
+def target_of_command(ls, args: tuple) -> tuple[Any, types.Position]:
     if not args or not isinstance(args[0], dict):
         raise JsonRpcInvalidParams('expected one argument {"uri": str, "position": {"line", "character"}}')
     arg = args[0]

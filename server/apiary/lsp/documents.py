@@ -84,6 +84,10 @@ class DocumentStore:
     def get(self, uri: str) -> Document | None:
         return self._docs.get(uri)
 
+    def all(self) -> list[Document]:
+        """The open documents, as a list (a handler may open or close one meanwhile)."""
+        return list(self._docs.values())
+
     def open(self, item: types.TextDocumentItem) -> Document:
         doc = Document(item.uri, item.language_id, item.version, _parse(item.text, item.language_id, item.uri),
                        item.text, self.encoding)

@@ -57,7 +57,7 @@ async def start(ls) -> None:
         publish_status(ls)
     asyncio.ensure_future(watch_encoder(ls))
     await index_specs(ls, ls.session.libraries.pending(), "Apiary: indexing")
-    for doc in list(ls.documents._docs.values()):
+    for doc in ls.documents.all():
         discover_imports(ls, doc)
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
 
 from lsprotocol import types
 
 from apiary.budget import RequestKind
 from apiary.context import extract_context
 from apiary.lsp import commands
-from apiary.sequences.recommend import Recommender, Suggestion
+from apiary.sequences.recommend import Suggestion
 from apiary.sequences.render import as_plan, as_skeleton
 
 log = logging.getLogger(__name__)
@@ -39,13 +38,13 @@ def suggest_sequence(doc, params: types.CodeActionParams) -> list[types.CodeActi
 def register(server) -> None:
     @server.command(SUGGEST_SEQUENCE)
     async def suggest(ls, *args) -> dict:
-        doc, position = commands._target(ls, args)
+        doc, position = commands.target_of_command(ls, args)
         options = args[0]
         intent = _intent(doc, position)
         chosen = options.get("apis")
         suggestions: list[Suggestion] = []
         if chosen is None:
-            suggestions = await ls.run_blocking(lambda: _recommender(ls).suggest(intent, TOP_K),
+            suggestions = await ls.run_blocking(lambda: ls.session.sequence_recommender().suggest(intent, TOP_K),
                                                 kind=RequestKind.SEQUENCE, default=[]) or []
             if options.get("list") or not suggestions:
                 return {"intent": intent, "suggestions": [s.to_json() for s in suggestions], "applied": False}
@@ -78,32 +77,3 @@ async def _insert(ls, doc, position: types.Position, apis: list[str], intent: st
     result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Apiary: API sequence"))
     return {"applied": bool(getattr(result, "applied", False)), "apis": apis, "text": plain, "snippet": snippet,
             "intent": intent}
-
-
-_lock = threading.Lock()
-
-
-def _recommender(ls) -> Recommender:
-    """Built on first use from the indexed libraries' code and docs and the workspace; rebuilt when
-    the set of libraries changes. Mined pairs and their vectors are cached on disk."""
-    from apiary.sequences.service import build_recommender, corpus_roots
-
-    session = ls.session
-    indexes = list(session.libraries.indexes())
-    key = tuple(sorted(f"{i.info.name}=={i.info.version}" for i in indexes))
-    with _lock:
-        cached = getattr(ls, "_sequence_recommender", None)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        engine = session.engine
-        if engine is None:
-            return Recommender()
-        roots = corpus_roots(indexes, workspace=_workspace(ls), python=session.settings.python, interpreter=False)
-        recommender = build_recommender(engine.retriever.encoder, indexes, roots)
-        ls._sequence_recommender = (key, recommender)
-        return recommender
-
-
-def _workspace(ls):
-    roots = ls.workspace_roots()
-    return roots[0] if roots else None

@@ -91,9 +91,6 @@ class ApiaryServer(LanguageServer):
         # A stray notification (a change to a document never opened) is logged, not shown in a popup.
         log.warning("%s: %s", getattr(source, "__name__", source), error)
 
-    def lsp_range(self, doc, start: int, end: int) -> types.Range:
-        return types.Range(doc.position(start), doc.position(end))
-
 
 def create_server(session_factory: Callable[[Settings], Session] | None = None) -> ApiaryServer:
     from apiary.lsp import (
