@@ -1,4 +1,4 @@
-"""API-sequence suggestions against seed 000 (Deep API Learning Revisited).
+"""API-sequence suggestions against Deep API Learning Revisited.
 
 1. BLEU-4 (top-1 and best of top-5) on a held-out 4% of the (description, API sequence) pairs mined
    from this interpreter's standard library and site-packages, de-duplicated so that no test pair

@@ -24,7 +24,7 @@ SNIPPETS = {
 
 
 def _records(n: int, seed: int = 0) -> list[dict]:
-    """Matched pairs positive, random re-pairings negative (seed 002's construction)."""
+    """Matched pairs positive, random re-pairings negative (the intent-snippet classification paper's construction)."""
     rng = random.Random(seed)
     records = []
     for i in range(n):

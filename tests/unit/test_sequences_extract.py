@@ -1,4 +1,4 @@
-"""The (description, API sequence) extractor of seed 000 §3.1, rule by rule, on hand-written files."""
+"""The (description, API sequence) extractor of Deep API Learning Revisited §3.1, rule by rule, on hand-written files."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-""""Suggest API sequence…" on a comment (seed 000): the top API sequences for the comment, the chosen
+""""Suggest API sequence…" on a comment (Deep API Learning Revisited): the top API sequences for the comment, the chosen
 one inserted under it as call skeletons (or a commented plan).
 
 Generic clients get a `window/showMessageRequest` with the top sequences; a client with its own

@@ -1,4 +1,4 @@
-"""BLEU-4 of API sequences, as seed 000 scores its CodeBERT model (its Table 1: 41.56 on Python).
+"""BLEU-4 of API sequences, as Deep API Learning Revisited scores its CodeBERT model (its Table 1: 41.56 on Python).
 
 The seed names BLEU-4 [Papineni et al.] without its smoothing; its CodeBERT model was evaluated with
 CodeBERT's code-to-text ``bleu.py`` (``hapsby/CodeBERT-deepAPI`` adapts ``code2nl/run.py``), so we do

@@ -1,4 +1,4 @@
-"""The API calls of one function body, in the order of their closing parentheses (seed 000 §3.1.3).
+"""The API calls of one function body, in the order of their closing parentheses (Deep API Learning Revisited §3.1.3).
 
 A call is an API call when its dotted name starts with a name the file's imports define; a call of a
 function defined earlier (at top level, or earlier inside the same function) is replaced by that

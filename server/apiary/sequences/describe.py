@@ -1,4 +1,4 @@
-"""A function's description, by the rules of seed 000 §3.1.2 (Deep API Learning Revisited).
+"""A function's description, by the rules of Deep API Learning Revisited §3.1.2.
 
 With a docstring: the "primary description" (from the first non-empty line up to a blank line or a
 line starting with param/params/parameter/parameters, or a return/returns line after the first) joined

@@ -1,4 +1,4 @@
-"""(description, API sequence) pairs from Python source, after seed 000 §3.1.2-3.1.4.
+"""(description, API sequence) pairs from Python source, after Deep API Learning Revisited §3.1.2-3.1.4.
 
 Every top-level function and every class method becomes one pair; `filter_reason` applies the
 seed's filters and `split_train_test` its de-duplicated train/test split. Sources are parsed with

@@ -1,4 +1,4 @@
-"""The names a file's imports define, and the dotted API path each stands for (seed 000 §3.1.3).
+"""The names a file's imports define, and the dotted API path each stands for (Deep API Learning Revisited §3.1.3).
 
 Relative imports, imports of the project's own modules and wildcard imports define nothing: calls
 through them are not API calls.

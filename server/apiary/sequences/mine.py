@@ -2,7 +2,7 @@
 
 Corpora: the workspace, an indexed library's own tree (with examples/tests beside it), and the
 standard library and site-packages of the configured interpreter (asked in a subprocess; nothing is
-imported). Each root knows its own top-level modules, whose calls are not API calls (seed 000 §3.1.3).
+imported). Each root knows its own top-level modules, whose calls are not API calls (Deep API Learning Revisited §3.1.3).
 Pairs are cached as JSON Lines under ``cache_dir()/apiseq``, written atomically.
 """
 

@@ -21,7 +21,7 @@ def register(commands) -> None:
                        help="run the samples even where the sandbox is weaker than untrusted code needs")
     passk.set_defaults(run=_passk)
 
-    bleu = kinds.add_parser("bleu", help="BLEU-4 of predicted API sequences (seed 000)")
+    bleu = kinds.add_parser("bleu", help="BLEU-4 of predicted API sequences (Deep API Learning Revisited)")
     bleu.add_argument("--model", help="a model from 'train seq2seq' to predict with")
     bleu.add_argument("--pairs", required=True, help="test pairs {desc, apiseq} (with --model), or {apiseq, predicted}")
     bleu.add_argument("--num-beams", type=int, default=5)

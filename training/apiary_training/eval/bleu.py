@@ -1,4 +1,4 @@
-"""BLEU-4 of predicted API sequences, as seed 000 computes it: the server's implementation
+"""BLEU-4 of predicted API sequences, as Deep API Learning Revisited computes it: the server's implementation
 (``apiary.sequences.bleu``: code2nl's smoothed sentence BLEU, Lin & Och add-one smoothing of the 2- to
 4-gram precisions, over the identifier and "." tokens of the API names, mean over pairs in %).
 

@@ -1,4 +1,4 @@
-"""The intent-snippet classifier (seed 002 §4.1.4): does this snippet do what this intent says? A
+"""The intent-snippet classifier (the intent-snippet classification paper (CoNaLa/StaQC) §4.1.4): does this snippet do what this intent says? A
 cross-encoder on MiniLM (sentence-transformers ``CrossEncoder``, one logit, binary cross-entropy).
 Usable as the generators' reranker through :class:`IntentSnippetScorer` (``(intent, snippet) ->
 probability``).

@@ -2,7 +2,7 @@
 the CodeGenAPI model), or a small base trained from scratch: the shape of transformers' ``run_clm.py``.
 
 The corpus is JSON Lines ``{"text", "path", "weight"}``; blocks are drawn with probability in
-proportion to their file's ``weight`` (CodeGenAPI's resampling, seed 001 Appendix B). Checkpoints are
+proportion to their file's ``weight`` (CodeGenAPI's resampling, When Language Model Meets Private Library Appendix B). Checkpoints are
 safetensors and resumable (``--resume_from_checkpoint``, or automatically from the last one in
 ``--output_dir``); gradient accumulation, a cosine schedule and bf16/fp16 (on a GPU only) are the
 Trainer's. ``--from_scratch tiny|small-30m|CONFIG.json`` builds the model from a config and trains a

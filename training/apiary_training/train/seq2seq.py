@@ -1,4 +1,4 @@
-"""Description -> API sequence: an encoder-decoder warm-started from the MiniLM encoder (as seed 000
+"""Description -> API sequence: an encoder-decoder warm-started from the MiniLM encoder (as Deep API Learning Revisited
 warm-started from CodeBERT) with a small randomly initialised BERT decoder with cross-attention,
 trained with the Hugging Face ``Seq2SeqTrainer`` and decoded with beam search.
 
@@ -56,7 +56,7 @@ class Seq2SeqArguments:
     max_source_length: int = field(default=48)
     max_target_length: int = field(default=48)
     batch_size: int = field(default=32)
-    learning_rate: float = field(default=1e-4, metadata={"help": "seed 000: AdamW, 1e-4"})
+    learning_rate: float = field(default=1e-4, metadata={"help": "Deep API Learning Revisited: AdamW, 1e-4"})
     epochs: float = field(default=3.0)
     max_steps: int = field(default=-1)
     max_minutes: float | None = field(default=None)
@@ -189,7 +189,7 @@ class ApiSequenceModel:
 
 
 def _optimizer(model, args: Seq2SeqArguments):
-    """AdamW (seed 000's), the random decoder at a higher rate than the pretrained encoder."""
+    """AdamW (Deep API Learning Revisited's), the random decoder at a higher rate than the pretrained encoder."""
     decoder = [p for p in model.decoder.parameters() if p.requires_grad]
     encoder = [p for p in model.encoder.parameters() if p.requires_grad]
     return torch.optim.AdamW([
