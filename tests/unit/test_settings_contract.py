@@ -1,0 +1,29 @@
+"""The server's settings and the VS Code extension's are one contract (issue "The house", item 4): every
+server setting is contributed by the extension under its camelCase name, with the server's default, and the
+enumerations agree."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from apiary.settings import DEVICES, GENERATORS, Settings
+
+MANIFEST = Path(__file__).resolve().parents[2] / "extension-vscode" / "package.json"
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def test_every_server_setting_is_contributed_with_the_servers_default():
+    properties = json.loads(MANIFEST.read_text())["contributes"]["configuration"]["properties"]
+    server = {f"apiary.{_camel(f.name)}": f.default for f in dataclasses.fields(Settings)}
+    contributed = {key: spec.get("default") for key, spec in properties.items() if key != "apiary.trace.server"}
+    assert contributed.keys() == server.keys()
+    assert {key: contributed[key] for key in server} == {
+        key: list(value) if isinstance(value, tuple) else value for key, value in server.items()}
+    assert tuple(properties["apiary.generator"]["enum"]) == GENERATORS
+    assert tuple(properties["apiary.device"]["enum"]) == DEVICES
