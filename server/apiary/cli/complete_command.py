@@ -9,6 +9,7 @@ from argparse import Namespace
 from pathlib import Path
 
 from apiary.cli.arguments import non_negative, positive
+from apiary.cli.errors import CliError
 from apiary.paths import index_dir
 
 
@@ -34,7 +35,6 @@ def register(commands) -> None:
 
 def run_complete(args: Namespace) -> int:
     from apiary.assemble import WITHOUT_API_RERANKER, ModelOptions, build_engine
-    from apiary.cli import CliError
     from apiary.generation.types import CodeContext, GenerationSettings
     from apiary.retrieval.onnx_encoder import export_after_use, query_encoder
     from apiary.retrieval.store import IndexStore
@@ -81,7 +81,6 @@ def split_at_cursor(text: str, line: int | None, column: int | None) -> tuple[st
         return stripped, text[len(stripped):]
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
-        from apiary.cli import CliError
 
         raise CliError(f"--line {line} is outside the file (1..{len(lines)})")
     row = lines[line - 1]
@@ -91,7 +90,6 @@ def split_at_cursor(text: str, line: int | None, column: int | None) -> tuple[st
 
 
 def _read(path: Path) -> str:
-    from apiary.cli import CliError
 
     try:
         return path.read_text(encoding="utf-8")

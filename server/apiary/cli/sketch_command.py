@@ -8,6 +8,7 @@ import tokenize
 from argparse import Namespace
 from pathlib import Path
 
+from apiary.cli.errors import CliError
 from apiary.generation.sketch import SketchMode, sketch
 
 
@@ -41,7 +42,6 @@ def _read_stdin() -> str:
 
 
 def _read_file(path: Path) -> str:
-    from apiary.cli import CliError
 
     try:
         data = path.read_bytes()
@@ -54,7 +54,6 @@ def _read_file(path: Path) -> str:
 
 def _decode(data: bytes, name: str) -> str:
     """Decode as Python does: a PEP 263 coding line, else UTF-8 (a BOM is honoured)."""
-    from apiary.cli import CliError
 
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)

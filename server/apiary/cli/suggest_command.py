@@ -7,6 +7,8 @@ import sys
 from argparse import Namespace
 from pathlib import Path
 
+from apiary.cli.errors import CliError
+
 
 def register(commands) -> None:
     parser = commands.add_parser("suggest", help="suggest the sequence of API calls that does what a comment says")
@@ -27,7 +29,6 @@ def register(commands) -> None:
 
 
 def run_suggest(args: Namespace) -> int:
-    from apiary.cli import CliError
     from apiary.paths import index_dir
     from apiary.retrieval.encoder import load_encoder
     from apiary.retrieval.store import IndexStore

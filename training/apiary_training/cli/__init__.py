@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 from collections.abc import Sequence
 
+from apiary.cli.run import run_cli
 from apiary_training.cli import corpus_commands, eval_commands, train_commands
 
 # Each module adds its subcommands to the parser; keeping the list here makes the CLI's surface visible.
@@ -23,15 +22,4 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, stream=sys.stderr,
-                        format="%(levelname)s %(name)s: %(message)s")
-    try:
-        return int(args.run(args) or 0)
-    except KeyboardInterrupt:
-        return 130
-    except Exception as error:  # report a failure in one line; -v shows the traceback
-        if args.verbose:
-            logging.exception("apiary-train %s failed", args.command)
-        print(f"apiary-train {args.command}: {type(error).__name__}: {error}", file=sys.stderr)
-        return 2
+    return run_cli(build_parser(), argv, lambda error: f"{type(error).__name__}: {error}")
