@@ -8,6 +8,7 @@ the docstring as Markdown.
 from __future__ import annotations
 
 from lsprotocol import types
+from pygls.capabilities import get_capability
 
 from apiary import assist
 from apiary.budget import RequestKind
@@ -64,9 +65,7 @@ def register(server) -> None:
 
 def snippet_support(ls) -> bool:
     """Whether the client inserts snippets (tab stops) from completion items."""
-    caps = ls.client_capabilities.text_document
-    item = caps.completion.completion_item if caps and caps.completion else None
-    return bool(item and item.snippet_support)
+    return bool(get_capability(ls.client_capabilities, "text_document.completion.completion_item.snippet_support", False))
 
 
 def _item(entry, rank: int, editor, replace: types.Range, snippets: bool) -> types.CompletionItem:

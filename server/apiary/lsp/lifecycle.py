@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from contextlib import asynccontextmanager
 
 from lsprotocol import types
+from pygls.capabilities import get_capability
 
 from apiary.context import extract_context
 from apiary.lsp import log_forwarding
@@ -81,7 +82,7 @@ async def reconfigure(ls, pushed, starting: bool = False) -> None:
 
 
 async def _workspace_configuration(ls):
-    if not _capability(ls, "workspace", "configuration"):
+    if not get_capability(ls.client_capabilities, "workspace.configuration", False):
         return None
     try:
         items = [types.ConfigurationItem(section="apiary")]
@@ -158,20 +159,11 @@ async def _in_indexer(ls, fn, *args):
     return await asyncio.get_running_loop().run_in_executor(ls.indexer, fn, *args)
 
 
-def _capability(ls, *path: str) -> bool:
-    value = ls.client_capabilities
-    for name in path:
-        value = getattr(value, name, None)
-        if value is None:
-            return False
-    return bool(value)
-
-
 @asynccontextmanager
 async def progress(ls, title: str):
     """Work-done progress that always ends, even when the work fails; a no-op for clients without it."""
     token = None
-    if _capability(ls, "window", "work_done_progress"):
+    if get_capability(ls.client_capabilities, "window.work_done_progress", False):
         token = f"apiary-{uuid.uuid4().hex[:8]}"
         try:
             await asyncio.wait_for(ls.work_done_progress.create_async(token), 5)
