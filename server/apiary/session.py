@@ -162,7 +162,8 @@ class Session:
         """How long each kind of request may take, from the ``maxLatencyMs`` setting."""
         return RequestBudget(self.settings.max_latency_ms)
 
-    def ready(self) -> bool:
+    def all_indexed(self) -> bool:
+        """Loaded, and every library indexed: what ``apiary.status`` calls "ready"."""
         return self.loaded and self.libraries.all_ready()
 
     def generator_name(self) -> str:
@@ -175,7 +176,7 @@ class Session:
         rows = [st.row() for st in self.libraries.states()]
         problems = list(self.problems) + [f"{r['name']}: {r['error'] or r['warning']}" for r in rows if r["error"] or r["warning"]]
         encoder = {"id": self._encoder.id, "ready": is_ready(self._encoder)} if self._encoder is not None else None
-        return {"ready": self.ready(), "generator": self.generator_name(), "libraries": rows, "problems": problems,
+        return {"ready": self.all_indexed(), "generator": self.generator_name(), "libraries": rows, "problems": problems,
                 "encoder": encoder}
 
     def record(self, record: CompletionRecord) -> str:

@@ -48,6 +48,6 @@ def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, options)
     async def code_action(ls, params: types.CodeActionParams) -> list[types.CodeAction]:
         doc = ls.documents.get(params.text_document.uri)
-        if not ls.ready or doc is None or not doc.assisted:
+        if not ls.answering or doc is None or not doc.assisted:
             return []
         return [action for provider in PROVIDERS for action in provider(doc, params)]

@@ -87,7 +87,7 @@ def target_of_command(ls, args: tuple) -> tuple[Any, types.Position]:
     doc = ls.documents.get(str(arg.get("uri")))
     if doc is None or not doc.assisted:
         raise JsonRpcInvalidParams(f"{arg.get('uri')!r} is not an open Python document")
-    if not ls.ready:
+    if not ls.answering:
         raise JsonRpcInvalidParams("Apiary is still starting; try again in a moment")
     return doc, pos
 

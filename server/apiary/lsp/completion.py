@@ -37,8 +37,8 @@ def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, options)
     async def completion(ls, params: types.CompletionParams) -> types.CompletionList:
         doc = ls.documents.get(params.text_document.uri)
-        if not ls.ready or doc is None or not doc.assisted:
-            return NOT_READY if not ls.ready else types.CompletionList(is_incomplete=False, items=[])
+        if not ls.answering or doc is None or not doc.assisted:
+            return NOT_READY if not ls.answering else types.CompletionList(is_incomplete=False, items=[])
         snapshot, offset, session = doc.snapshot(), doc.offset(params.position), ls.session
 
         def work():

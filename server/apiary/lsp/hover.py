@@ -13,7 +13,7 @@ def register(server) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     async def hover(ls, params: types.HoverParams) -> types.Hover | None:
         doc = ls.documents.get(params.text_document.uri)
-        if not ls.ready or doc is None or not doc.assisted:
+        if not ls.answering or doc is None or not doc.assisted:
             return None
         offset = doc.offset(params.position)
         line_start = doc.offset(types.Position(params.position.line, 0))

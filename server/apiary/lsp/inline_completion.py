@@ -24,7 +24,7 @@ def register(server) -> None:
     async def inline_completion(ls, params: types.InlineCompletionParams) -> types.InlineCompletionList:
         uri = params.text_document.uri
         doc = ls.documents.get(uri)
-        if not ls.ready or doc is None or not doc.assisted or not ls.session.settings.inline_completion:
+        if not ls.answering or doc is None or not doc.assisted or not ls.session.settings.inline_completion:
             return EMPTY
         manual = params.context.trigger_kind == types.InlineCompletionTriggerKind.Invoked
         generation, cancel = ls.debouncer.begin(uri)

@@ -108,7 +108,7 @@ async def index_specs(ls, specs: Iterable[str], title: str) -> None:
 def discover_imports(ls, doc) -> None:
     """Index the libraries an opened file imports (in the background)."""
     session = ls.session
-    if session is None or not doc.assisted or not session.settings.auto_discover or not ls.ready:
+    if session is None or not doc.assisted or not session.settings.auto_discover or not ls.answering:
         return
     snapshot = doc.snapshot()
 
@@ -133,7 +133,7 @@ def current_status(ls) -> dict:
     if ls.session is None:
         return {"ready": False, "generator": "", "libraries": [], "problems": [], "encoder": None}
     status = ls.session.status()
-    status["ready"] = status["ready"] and ls.ready
+    status["ready"] = status["ready"] and ls.answering
     status["problems"] = list(getattr(ls, "settings_problems", [])) + status["problems"]
     return status
 

@@ -66,7 +66,9 @@ class ApiaryServer(LanguageServer):
         return roots or ([Path(root)] if root else [])
 
     @property
-    def ready(self) -> bool:
+    def answering(self) -> bool:
+        """Whether features answer: the session has loaded (libraries may still be indexing). Not to be
+        confused with `Session.all_indexed` (the status's "ready") or an encoder's weights being in."""
         return self.session is not None and self.session.loaded
 
     async def run_blocking(self, fn: Callable[..., T], *args, kind: RequestKind | None = None,
