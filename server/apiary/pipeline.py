@@ -17,7 +17,7 @@ from apiary.generation.rank import IntentScorer, rank
 from apiary.generation.syntax import fits_in_place
 from apiary.generation.types import Candidate, CodeContext, GenerationSettings, Generator
 from apiary.retrieval.hybrid import HybridRetriever, ScoredApi
-from apiary.retrieval.query import query_from_context
+from apiary.retrieval.query import ApiQuery, query_from_context
 from apiary.weights import GenerationRankWeights, load_weights
 
 log = logging.getLogger(__name__)
@@ -51,8 +51,8 @@ class Pipeline:
         self.intent_scorer = intent_scorer
         self.rank_weights = rank_weights if rank_weights is not None else load_weights().generation
 
-    def retrieve(self, context: CodeContext, top_k: int = 5) -> list[ScoredApi]:
-        return self.retriever.search(query_from_context(context.editor), top_k=top_k)
+    def retrieve(self, context: CodeContext, top_k: int = 5, query: ApiQuery | None = None) -> list[ScoredApi]:
+        return self.retriever.search(query or query_from_context(context.editor), top_k=top_k)
 
     def complete(
         self,
@@ -70,13 +70,15 @@ class Pipeline:
         cancel = cancel or threading.Event()
         timer = _deadline(cancel, settings.time_budget_ms)
         try:
-            scored = [ScoredApi(a, 1.0) for a in apis] if apis is not None else self.retrieve(context, max(settings.top_apis, 1))
+            query = query_from_context(context.editor)  # once per request: retrieval and the checks read it
+            scored = [ScoredApi(a, 1.0) for a in apis] if apis is not None else \
+                self.retrieve(context, max(settings.top_apis, 1), query)
             chosen = [s.entry for s in scored][: max(settings.top_apis, len(apis or []))]
             timings["retrieve"] = _ms(started)
             name = generator or self.default
             candidates, used, reason = self._generate(name, context, chosen, n, settings, cancel)
             timings["generate"] = _ms(started) - timings["retrieve"]
-            final = self._finish(candidates, context, chosen)
+            final = self._finish(candidates, context, chosen, query)
             timings["total"] = _ms(started)
             return Completions(final[:n], scored, used, timings, reason)
         finally:
@@ -109,9 +111,10 @@ class Pipeline:
             log.exception("the fallback generator %s failed", self.fallback)
             return [], self.fallback, reason
 
-    def _finish(self, candidates: list[Candidate], context: CodeContext, apis: list[ApiEntry]) -> list[Candidate]:
+    def _finish(self, candidates: list[Candidate], context: CodeContext, apis: list[ApiEntry],
+                query: ApiQuery) -> list[Candidate]:
         """Check calls against the index, check syntax in place, rank; drop what cannot be repaired."""
-        indexes = self.retriever.indexes_for(query_from_context(context.editor))
+        indexes = self.retriever.indexes_for(query)
         checked: list[Candidate] = []
         for candidate in candidates:
             result = check_candidate(candidate.text, context.editor, indexes)
