@@ -93,19 +93,33 @@ class DeferredEncoder:
         return self.wait().encode(texts)
 
 
+def is_hashing(spec: str | None) -> bool:
+    """Whether ``spec`` names the hashing encoder of tests (no model, no files)."""
+    return spec is not None and spec.startswith("hashing")
+
+
+def model_dimension(model_dir: Path) -> int:
+    """A model directory's vector size, read from its ``config.json`` without loading it."""
+    return int(json.loads((model_dir / "config.json").read_text())["hidden_size"])
+
+
+def quantized_id(base: str, quantize: bool = True, device: str = "cpu") -> str:
+    """The id `load_encoder` gives a model: quantized on CPU (a torch without quantization is caught
+    on load)."""
+    return f"{base}-int8" if quantize and device == "cpu" else base
+
+
 def deferred_encoder(spec: str | None = None, device: str = "cpu", quantize: bool = True) -> Encoder:
     """`load_encoder` in the background where the id and dimension can be read from the files
     (the bundled MiniLM, a model directory with a ``config.json``); else loaded at once."""
-    if spec is not None and spec.startswith("hashing"):
+    if is_hashing(spec):
         return load_encoder(spec, device, quantize)
     try:
         model_dir, base = model_location(spec)
-        dim = int(json.loads((model_dir / "config.json").read_text())["hidden_size"])
+        dim = model_dimension(model_dir)
     except (EncoderError, OSError, ValueError, KeyError, TypeError):
         return load_encoder(spec, device, quantize)  # an unusual layout: load now, and say why if it fails
-    # the id load_encoder will give: quantized on CPU (a torch without quantization is caught on load)
-    expected = f"{base}-int8" if quantize and device == "cpu" else base
-    return DeferredEncoder(lambda: load_encoder(spec, device, quantize), expected, dim)
+    return DeferredEncoder(lambda: load_encoder(spec, device, quantize), quantized_id(base, quantize, device), dim)
 
 
 class CachedEncoder:
@@ -310,7 +324,7 @@ def default_encoder_dir() -> Path:
 def load_encoder(spec: str | None = None, device: str = "cpu", quantize: bool = True) -> Encoder:
     """``None``/``"default"``: bundled MiniLM; ``"hashing"``: the test encoder; else a model directory.
     On CPU the encoder is int8-quantized unless ``quantize`` is False (its id says which)."""
-    if spec is not None and spec.startswith("hashing"):
+    if is_hashing(spec):
         return HashingEncoder()
     model_dir, base = model_location(spec)
     return _sentence_encoder(model_dir, base, device, quantize)

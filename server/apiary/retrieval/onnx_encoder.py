@@ -16,7 +16,6 @@ standard operators and data, nothing that runs on load.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import os
 import tempfile
@@ -31,9 +30,12 @@ from apiary.retrieval.encoder import (
     MAX_SEQ_LENGTH,
     Encoder,
     EncoderError,
+    is_hashing,
     load_encoder,
+    model_dimension,
     model_location,
     plain_pooling,
+    quantized_id,
 )
 
 log = logging.getLogger(__name__)
@@ -80,36 +82,45 @@ def exported_path(model_dir: Path) -> Path:
     return cache_dir() / "encoders" / f"{model_dir.name}-{stamp.hexdigest()[:16]}.int8.onnx"
 
 
+def _exportable(spec: str | None) -> tuple[Path, str, str] | None:
+    """The model directory, base id and pooling of an encoder the export can serve: a local plain
+    transformer + pooling with a ``tokenizer.json``; None for anything else (the hashing encoder, a
+    missing directory, another layout)."""
+    if is_hashing(spec):
+        return None
+    try:
+        model_dir, base = model_location(spec)
+    except EncoderError:
+        return None
+    pooling = plain_pooling(model_dir)
+    if pooling is None or not (model_dir / "tokenizer.json").is_file():
+        return None
+    return model_dir, base, pooling
+
+
 def query_encoder(spec: str | None = None) -> Encoder:
     """The fastest encoder for a few queries in a fresh process: the ONNX export when there is one
     (the torch encoder's id, so its indexes match), else the torch encoder itself."""
-    try:
-        model_dir, base = model_location(spec) if not (spec or "").startswith("hashing") else (None, "")
-    except EncoderError:
-        model_dir = None
-    pooling = plain_pooling(model_dir) if model_dir is not None else None
-    if model_dir is not None and pooling is not None and (model_dir / "tokenizer.json").is_file():
+    found = _exportable(spec)
+    if found is not None and exported_path(found[0]).is_file():
+        model_dir, base, pooling = found
         model = exported_path(model_dir)
-        if model.is_file():
-            try:
-                dim = int(json.loads((model_dir / "config.json").read_text())["hidden_size"])
-                return OnnxQueryEncoder(model, model_dir / "tokenizer.json", f"{base}-int8", dim, pooling)
-            except Exception as error:  # a damaged export: answer with torch, and export again
-                log.warning("cannot use the exported encoder %s (%s); loading the model", model, error)
-                model.unlink(missing_ok=True)
+        try:
+            return OnnxQueryEncoder(model, model_dir / "tokenizer.json", quantized_id(base), model_dimension(model_dir),
+                                    pooling)
+        except Exception as error:  # a damaged export: answer with torch, and export again
+            log.warning("cannot use the exported encoder %s (%s); loading the model", model, error)
+            model.unlink(missing_ok=True)
     return load_encoder(spec)
 
 
 def export_for_queries(spec: str | None = None) -> Path | None:
     """Export the encoder named by ``spec`` for `query_encoder`, once; None where its layout is not a
     plain transformer + pooling or the export is not possible here (the torch encoder serves)."""
-    try:
-        model_dir, _ = model_location(spec)
-    except EncoderError:
+    found = _exportable(spec)
+    if found is None:
         return None
-    if plain_pooling(model_dir) is None or not (model_dir / "tokenizer.json").is_file():
-        return None
-    target = exported_path(model_dir)
+    target = exported_path(found[0])
     if target.is_file():
         return target
     try:
@@ -117,7 +128,7 @@ def export_for_queries(spec: str | None = None) -> Path | None:
             warnings.simplefilter("ignore")
             logging.disable(logging.WARNING)
             try:
-                _export(model_dir, target)
+                _export(found[0], target)
             finally:
                 logging.disable(logging.NOTSET)
         return target
@@ -129,7 +140,7 @@ def export_for_queries(spec: str | None = None) -> Path | None:
 def export_after_use(encoder: Encoder, spec: str | None) -> None:
     """After a one-shot process answered with the torch encoder (imported and loaded already, so the
     export costs little more): export it, so the next one needs neither."""
-    if not isinstance(encoder, OnnxQueryEncoder) and not (spec or "").startswith("hashing"):
+    if not isinstance(encoder, OnnxQueryEncoder):
         export_for_queries(spec)
 
 
