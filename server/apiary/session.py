@@ -53,8 +53,10 @@ class Session:
         self.encoder_problem: str | None = None
         self._engine: Engine | None = None
         self._lock = threading.RLock()
-        #: the API-sequence recommender and the libraries it was built for
+        #: the API-sequence recommender and the libraries it was built for; its own lock, since a first
+        #: build mines for minutes and must not hold up loading or reconfiguring
         self._sequences: tuple[tuple[str, ...], Recommender] | None = None
+        self._sequences_lock = threading.Lock()
         self.libraries.configure(settings.libraries)
 
     # -- lifecycle (blocking; run in a worker) --------------------------------------------------
@@ -144,7 +146,7 @@ class Session:
 
         indexes = list(self.libraries.indexes())
         key = tuple(sorted(f"{i.info.name}=={i.info.version}" for i in indexes))
-        with self._lock:
+        with self._sequences_lock:
             if self._sequences is not None and self._sequences[0] == key:
                 return self._sequences[1]
             engine = self._engine
