@@ -9,6 +9,7 @@ same library at once build it once and never interleave their writes.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -30,10 +31,16 @@ log = logging.getLogger(__name__)
 
 #: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt.
 INDEX_FORMAT_VERSION = 3
-#: The code the stored derived texts come from: when it changes, a load derives them again (and does
-#: not trust what an older version stored), without a rebuild.
-DERIVED_CODE = hashlib.sha256(b"".join(
-    (Path(__file__).parent / name).read_bytes() for name in ("index.py", "text.py"))).hexdigest()[:16]
+#: The modules the stored derived texts are made by (names, tokens, summaries, alternatives)
+_DERIVING_MODULES = ("retrieval/index.py", "retrieval/text.py", "docs/docstrings.py")
+
+
+@functools.cache
+def derived_code() -> str:
+    """A fingerprint of the code that derives an index's texts: when it changes, a load derives them
+    again (and does not trust what an older version stored), without a rebuild."""
+    package = Path(__file__).parent.parent
+    return hashlib.sha256(b"".join((package / name).read_bytes() for name in _DERIVING_MODULES)).hexdigest()[:16]
 LOCK_TIMEOUT_S = 600
 
 
@@ -63,7 +70,7 @@ def write_index(directory: Path, index: LibraryIndex) -> None:
     np.save(buffer, index.vectors, allow_pickle=False)
     vectors_bytes = buffer.getvalue()
     derived = index.derived()
-    derived_bytes = json.dumps({"code": DERIVED_CODE, "name_words": derived.name_words, "lexical": derived.lexical,
+    derived_bytes = json.dumps({"code": derived_code(), "name_words": derived.name_words, "lexical": derived.lexical,
                                 "alternatives": derived.alternatives}, ensure_ascii=False).encode()
     _atomic_write(directory / "entries.jsonl", entries_bytes)
     _atomic_write(directory / "vectors.npy", vectors_bytes)
@@ -134,7 +141,7 @@ def _stored_derived(directory: Path, meta: dict) -> DerivedTexts | None:
         if not data or _sha256(data) != checksum:
             return None
         stored = json.loads(data)
-        if not isinstance(stored, dict) or stored.get("code") != DERIVED_CODE:
+        if not isinstance(stored, dict) or stored.get("code") != derived_code():
             return None
         return DerivedTexts(stored["name_words"], stored["lexical"], stored["alternatives"])
     except (OSError, ValueError, KeyError):

@@ -187,14 +187,15 @@ class LibraryIndex:
         """The texts' derivatives, computed from the entries (a cold build, or a cache without them)."""
         vocabulary = description_vocabulary(self.entries)
         words = [name_words(e.name, vocabulary) for e in self.entries]
-        lexical = [lexical_text(e, w) for e, w in zip(self.entries, words, strict=True)]
-        return DerivedTexts(words, lexical, alternative_groups(self.entries, self.by_name))
+        return DerivedTexts(words, self._lexical(words), alternative_groups(self.entries, self.by_name))
 
     def derived(self) -> DerivedTexts:
         """What `write_index` stores beside the entries (the BM25 tokens are made again here rather
         than kept in memory for the index's life: a few per cent of a build)."""
-        lexical = [lexical_text(e, w) for e, w in zip(self.entries, self.name_words, strict=True)]
-        return DerivedTexts(self.name_words, lexical, self.alternatives)
+        return DerivedTexts(self.name_words, self._lexical(self.name_words), self.alternatives)
+
+    def _lexical(self, words: list[list[str]]) -> list[list[str]]:
+        return [lexical_text(e, w) for e, w in zip(self.entries, words, strict=True)]
 
     @property
     def name(self) -> str:
