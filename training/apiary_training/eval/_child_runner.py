@@ -189,11 +189,7 @@ def install_guard(config: dict, fork_limit: str) -> None:
     os.environ["APIARY_SANDBOX_ROOT"] = config["root"]
     os.environ["APIARY_SANDBOX_MAX_PROCS"] = str(max_procs)
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [guard_dir, os.environ.get("PYTHONPATH")]))
-    namespace: dict = {"__name__": "apiary_sandbox_guard"}
-    path = os.path.join(guard_dir, "sitecustomize.py")
-    with open(path) as f:
-        exec(compile(f.read(), path, "exec"), namespace)
-    namespace["install"](config["root"], max_procs)
+    _load(os.path.join("site", "sitecustomize.py"), "apiary_sandbox_guard")["install"](config["root"], max_procs)
 
 
 def install_recorder(status_fd: int) -> None:

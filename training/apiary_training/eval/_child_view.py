@@ -52,11 +52,12 @@ def _mount(source, target: str, fstype, flags: int, options=None) -> None:
     _check(libc.mount(encoded(source), encoded(target), encoded(fstype), flags, encoded(options)), "mount " + target)
 
 
-def _read_only(path: str, recursive: bool = True) -> None:
-    attr = MountAttr(attr_set=MOUNT_ATTR_RDONLY)
+def _read_only(path: str, recursive: bool = True, writable: bool = False) -> None:
+    """Make the mount at ``path`` (and, ``recursive``, those under it) read-only, or ``writable`` again."""
+    attr = MountAttr(attr_clr=MOUNT_ATTR_RDONLY) if writable else MountAttr(attr_set=MOUNT_ATTR_RDONLY)
     flags = AT_RECURSIVE if recursive else 0
     _check(libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, path.encode(), flags, ctypes.byref(attr), ctypes.sizeof(attr)),
-           "read-only " + path)
+           ("writable " if writable else "read-only ") + path)
 
 
 def visible_paths(root: str) -> list[str]:
@@ -133,8 +134,7 @@ def read_only_except(root: str, memory_mb: int) -> None:
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     _mount(root, root, None, MS_BIND | MS_REC)
     _read_only("/")
-    attr = MountAttr(attr_clr=MOUNT_ATTR_RDONLY)
-    _check(libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, root.encode(), 0, ctypes.byref(attr), ctypes.sizeof(attr)), root)
+    _read_only(root, recursive=False, writable=True)
     os.chdir(root)  # the old cwd is on the read-only mount underneath the bind
     if os.path.isdir("/dev/shm"):
         try:
