@@ -173,3 +173,39 @@ def test_src_layout_and_missing_package(tmp_path: Path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(IngestError, match="holds no Python package"):
         find_layout(tmp_path / "empty")
+
+
+def test_star_imports_resolve_each_name_where_it_is_bound_first(tmp_path: Path):
+    """``pkg`` star-imports ``a`` then ``b``; both bind ``shared``, only ``b`` binds ``late`` (through a
+    star import of its own), and ``a`` imports ``missing`` from a module that lacks it."""
+    write_tree(tmp_path, {
+        "pkg/__init__.py": "from .a import *\nfrom .b import *\n",
+        "pkg/a.py": '''
+            from .c import missing
+
+            def shared():
+                """The first one."""
+        ''',
+        "pkg/b.py": '''
+            from .deep import *
+
+            def shared():
+                """The second one."""
+        ''',
+        "pkg/c.py": "def present():\n    '''Here.'''\n",
+        "pkg/deep.py": "def late():\n    '''Bound two star imports down.'''\n",
+    })
+    entries = {e.import_path: e for e in read_package(find_layout(tmp_path / "pkg"), "pkg").entries}
+    assert entries["pkg.shared"].qualname == "pkg.a.shared"
+    assert entries["pkg.late"].qualname == "pkg.deep.late"
+    assert "pkg.missing" not in entries
+
+
+def test_a_cycle_of_star_imports_ends_and_keeps_both_modules_names(tmp_path: Path):
+    write_tree(tmp_path, {
+        "pkg/__init__.py": "from .one import *\n",
+        "pkg/one.py": "from .two import *\n\ndef first():\n    '''One.'''\n",
+        "pkg/two.py": "from .one import *\n\ndef second():\n    '''Two.'''\n",
+    })
+    entries = {e.import_path: e for e in read_package(find_layout(tmp_path / "pkg"), "pkg").entries}
+    assert (entries["pkg.first"].qualname, entries["pkg.second"].qualname) == ("pkg.one.first", "pkg.two.second")

@@ -33,6 +33,12 @@ class Target:
 class ExportResolver:
     def __init__(self, modules: dict[str, ModuleDoc]):
         self.modules = modules
+        self._submodules: dict[str, set[str]] = {}
+        for dotted in modules:
+            parent, _, child = dotted.rpartition(".")
+            self._submodules.setdefault(parent, set()).add(child)
+        self._namespaces: dict[str, frozenset[str] | None] = {}
+        self._by_name: dict[str, dict[str, list[str]] | None] = {}
 
     def resolve(self, module: str, name: str, hops: int = 0) -> Target | None:
         """Resolve ``module.name`` through imports to where it is defined."""
@@ -52,11 +58,50 @@ class ExportResolver:
             return Target("binding", module, name)
         if f"{module}.{name}" in self.modules:
             return Target("module", f"{module}.{name}")
-        for source in self._wildcard_sources(doc):
+        for source in self._star_sources(module, doc, name):
             found = self.resolve(source, name, hops + 1)
             if found is not None:
                 return found
         return None
+
+    def _star_sources(self, module: str, doc: ModuleDoc, name: str) -> list[str]:
+        """The modules ``module`` star-imports that bind ``name`` at all, in order (resolving it in the
+        others finds nothing): a package whose ``__init__`` star-imports hundreds of modules is
+        searched only where the name is, not through all of them for every name (transformers: 8.7
+        million calls, 10 s, before)."""
+        if module not in self._by_name:
+            self._by_name[module] = self._star_index(module, doc)
+        by_name = self._by_name[module]
+        return self._wildcard_sources(doc) if by_name is None else by_name.get(name, [])
+
+    def _star_index(self, module: str, doc: ModuleDoc) -> dict[str, list[str]] | None:
+        by_name: dict[str, list[str]] = {}
+        for source in self._wildcard_sources(doc):
+            namespace = self._namespace(source, frozenset({module}))
+            if namespace is None:
+                return None
+            for bound in namespace:
+                by_name.setdefault(bound, []).append(source)
+        return by_name
+
+    def _namespace(self, module: str, within: frozenset[str]) -> frozenset[str] | None:
+        """Every name ``module`` binds, its star imports' included (None inside a cycle of star
+        imports, where the answer is left to the search itself)."""
+        if module in self._namespaces:
+            return self._namespaces[module]
+        if module in within:
+            return None
+        doc = self.modules[module]
+        names = {*doc.definitions, *doc.imports, *doc.bindings, *self._submodules.get(module, ())}
+        complete = True
+        for source in self._wildcard_sources(doc):
+            inner = self._namespace(source, within | {module})
+            complete = complete and inner is not None
+            names.update(inner or ())
+        answer = frozenset(names) if complete else None
+        if complete or not within:
+            self._namespaces[module] = answer
+        return answer
 
     def resolve_dotted(self, dotted: str, hops: int = 0) -> Target | None:
         if dotted in self.modules:
@@ -80,7 +125,9 @@ class ExportResolver:
             return None
         return Target("external", dotted)
 
-    def exported_names(self, module: str) -> list[str]:
+    def exported_names(self, module: str, within: frozenset[str] = frozenset()) -> list[str]:
+        """The names ``module`` exports (``within``: the star-importing modules this is asked for,
+        so that a cycle of star imports ends)."""
         doc = self.modules[module]
         if doc.all_names is not None:
             return list(dict.fromkeys(doc.all_names))
@@ -90,7 +137,8 @@ class ExportResolver:
         if doc.is_package or doc.is_stub:
             names.extend(self._implicit_reexports(module, doc))
         for source in self._wildcard_sources(doc):
-            names.extend(self.exported_names(source))
+            if source not in within and source != module:
+                names.extend(self.exported_names(source, within | {module}))
         return list(dict.fromkeys(names))
 
     def _implicit_reexports(self, module: str, doc: ModuleDoc) -> list[str]:
