@@ -198,6 +198,7 @@ def test_a_warm_load_reads_the_derived_texts_and_ranks_as_a_fresh_index(tmp_path
     fresh = store.get_or_build(locate(str(library))).index
     assert json.loads(_derived_file(store, library).read_text())["name_words"] == fresh.name_words
     monkeypatch.setattr(LibraryIndex, "derive", lambda self: pytest.fail("derived again on a warm load"))
+    monkeypatch.setattr(LibraryIndex, "_lexical_index", lambda self, words: pytest.fail("BM25 built again on a warm load"))
     warm = read_index(store.directory_for(locate(str(library))))
     assert warm.name_words == fresh.name_words and warm.alternatives == fresh.alternatives
     np.testing.assert_allclose(warm.lexical_scores(["fill", "cell"]), fresh.lexical_scores(["fill", "cell"]))
@@ -216,7 +217,7 @@ def test_derived_texts_that_do_not_fit_are_derived_again(tmp_path: Path, library
     if lie == "code":
         data["code"] = "older"
     elif lie == "shape":
-        data["lexical"] = data["lexical"][:-1]
+        data["name_words"] = data["name_words"][:-1]
     else:
         data["alternatives"][0] = [[len(fresh.entries) + 5]]
     path.write_text(json.dumps(data))
@@ -227,3 +228,13 @@ def test_derived_texts_that_do_not_fit_are_derived_again(tmp_path: Path, library
     warm = read_index(path.parent)
     assert warm.alternatives == fresh.alternatives and warm.name_words == fresh.name_words
     np.testing.assert_allclose(warm.lexical_scores(["count"]), fresh.lexical_scores(["count"]))
+
+
+def test_damaged_bm25_files_are_built_again_from_the_entries(tmp_path: Path, library: Path):
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    fresh = store.get_or_build(locate(str(library))).index
+    directory = store.directory_for(locate(str(library)))
+    (directory / "bm25.data.csc.index.npy").write_bytes(b"\x93NUMPY nonsense")
+    warm = read_index(directory)
+    np.testing.assert_allclose(warm.lexical_scores(["fill", "cell"]), fresh.lexical_scores(["fill", "cell"]))
+    assert warm.lexical_scores(["fill", "cell"]).max() > 0

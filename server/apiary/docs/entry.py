@@ -95,9 +95,10 @@ class ApiEntry:
         known = _field_names(cls)
         values = {k: v for k, v in data.items() if k in known}
         values["kind"] = ApiKind(values["kind"])
-        values["params"] = tuple(Param(**p) for p in values.get("params", ()))
+        params = values.get("params")
+        values["params"] = tuple([Param(**p) for p in params]) if params else ()
         for key in ("examples", "bases"):
-            values[key] = tuple(values.get(key, ()))
+            values[key] = tuple(values.get(key) or ())
         return cls(**values)
 
 

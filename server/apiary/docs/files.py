@@ -11,6 +11,7 @@ import errno
 import hashlib
 import os
 import stat
+import time
 from pathlib import Path
 
 #: an API doc file (JSON Lines) or a documentation page is read up to this
@@ -63,3 +64,47 @@ def _open_regular(path: Path):
     except BaseException:
         os.close(fd)
         raise
+
+
+#: a file changed this recently may change again within the clock's resolution without its times
+#: showing it, so its digest is not remembered (git's "racy" entries)
+RACY_NS = 2_000_000_000
+
+
+class FileDigests:
+    """SHA-256 of files, remembered by what ``stat`` says of them (inode, size, modification and
+    change times), as git's index does: checking a library of 3,000 files for changes hashes only
+    the files that changed. ``known`` is what an earlier run remembered (``path -> [inode, size,
+    mtime_ns, ctime_ns, hex digest]``); ``remembered`` is what this run would keep."""
+
+    def __init__(self, known: dict | None = None, clock_ns=time.time_ns):
+        self._known = known if isinstance(known, dict) else {}
+        self._clock_ns = clock_ns
+        self.remembered: dict[str, list] = {}
+
+    @property
+    def changed(self) -> bool:
+        return self.remembered != self._known
+
+    def sha256(self, path: Path, max_bytes: int) -> bytes:
+        status = os.stat(path)
+        key = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+        remembered = _remembered(self._known.get(str(path)), key)
+        if stat.S_ISREG(status.st_mode) and status.st_size <= max_bytes and remembered is not None:
+            digest = remembered
+        else:
+            digest = file_sha256(path, max_bytes)
+        if self._clock_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > RACY_NS:
+            self.remembered[str(path)] = [*key, digest.hex()]
+        return digest
+
+
+def _remembered(entry: object, key: list[int]) -> bytes | None:
+    """The digest ``entry`` remembers for a file whose ``stat`` gives ``key``, if it is one."""
+    if not (isinstance(entry, list) and len(entry) == 5 and entry[:4] == key and isinstance(entry[4], str)):
+        return None
+    try:
+        digest = bytes.fromhex(entry[4])
+    except ValueError:
+        return None
+    return digest if len(digest) == 32 else None

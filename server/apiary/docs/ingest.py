@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from apiary.collector import collector_paused
 from apiary.docs.entry import ApiEntry, ApiKind
-from apiary.docs.files import MAX_DOC_FILE_BYTES, file_sha256, is_regular
+from apiary.docs.files import MAX_DOC_FILE_BYTES, FileDigests, is_regular
 from apiary.docs.locate import LibrarySource
 from apiary.docs.python_package import content_digest, find_layout, module_files, read_package
 from apiary.docs.report import IngestError, IngestReport
@@ -17,26 +16,13 @@ from apiary.docs.report import IngestError, IngestReport
 
 def ingest(source: LibrarySource) -> IngestReport:
     """Read every API the library documents; raise `IngestError` only if nothing could be read."""
-    with _collector_paused():
+    with collector_paused():
         report = _read(source)
     report.entries = [storable(e) for e in report.entries]
     if not any(e.kind != ApiKind.MODULE for e in report.entries):
         detail = f"; {len(report.skipped)} file(s) skipped" if report.skipped else ""
         raise IngestError(f"{source.spec}: no public APIs found{detail}")
     return report
-
-
-@contextmanager
-def _collector_paused():
-    """Parsing makes millions of small objects and no cycles worth collecting: Python's collector,
-    triggered by every 700 allocations, was a sixth of networkx's parse (0.83 s -> 0.68 s)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _read(source: LibrarySource) -> IngestReport:
@@ -77,14 +63,16 @@ def _replace_surrogates(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def source_digest(source: LibrarySource) -> str:
-    """Hash of everything the ingester reads: equal digests mean an unchanged index."""
+def source_digest(source: LibrarySource, digests: FileDigests | None = None) -> str:
+    """Hash of everything the ingester reads: equal digests mean an unchanged index (``digests``
+    remembers files' hashes by their ``stat``, so unchanged files are not read again)."""
+    digests = digests if digests is not None else FileDigests()
     if source.kind in ("apidoc", "docfolder"):
-        return _files_digest(source.root)
-    return content_digest(module_files(find_layout(source.root)))
+        return _files_digest(source.root, digests)
+    return content_digest(module_files(find_layout(source.root)), digests)
 
 
-def _files_digest(root: Path) -> str:
+def _files_digest(root: Path, digests: FileDigests) -> str:
     digest = hashlib.sha256()
     files = [root] if root.is_file() else sorted(p for p in root.rglob("*") if is_regular(p))
     if not files:
@@ -92,7 +80,7 @@ def _files_digest(root: Path) -> str:
     for path in files:
         digest.update(str(path.relative_to(root) if root.is_dir() else path.name).encode())
         try:
-            digest.update(file_sha256(path, MAX_DOC_FILE_BYTES))
+            digest.update(digests.sha256(path, MAX_DOC_FILE_BYTES))
         except OSError:
             digest.update(b"<unreadable>")
     return digest.hexdigest()

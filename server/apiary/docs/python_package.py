@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from apiary.docs.exports import build_entries
-from apiary.docs.files import NotAFile, file_sha256, is_regular, read_bounded
+from apiary.docs.files import FileDigests, NotAFile, is_regular, read_bounded
 from apiary.docs.generated import generated_reason
 from apiary.docs.python_module import ModuleDoc, read_module
 from apiary.docs.report import IngestError, IngestReport, Skipped
@@ -116,13 +116,14 @@ def _walk_package(directory: Path, package: str) -> list[ModuleFile]:
     return files
 
 
-def content_digest(files: list[ModuleFile]) -> str:
+def content_digest(files: list[ModuleFile], digests: FileDigests | None = None) -> str:
     """A hash of the files' names and bytes: changes whenever the library's documentation can."""
+    digests = digests if digests is not None else FileDigests()
     digest = hashlib.sha256()
     for f in sorted(files, key=lambda f: (f.module, str(f.path))):
         digest.update(f"{f.module}\0{f.path.name}\0".encode())
         try:
-            digest.update(file_sha256(f.path, MAX_FILE_BYTES))
+            digest.update(digests.sha256(f.path, MAX_FILE_BYTES))
         except OSError:
             digest.update(b"<unreadable>")
     return digest.hexdigest()

@@ -1,7 +1,8 @@
 """The on-disk index cache: one directory per library, version, encoder and source identity.
 
-Each directory holds ``entries.jsonl`` and ``vectors.npy`` (loaded with ``allow_pickle=False``)
-plus ``meta.json``, written last, with their SHA-256 checksums. Every file is written to a temporary
+Each directory holds ``entries.jsonl``, ``vectors.npy``, ``derived.json`` and BM25's arrays
+(``bm25.*``, written and read by bm25s, arrays with ``allow_pickle=False``) plus ``meta.json``,
+written last, with their SHA-256 checksums. Every file is written to a temporary
 name and renamed into place; a reader that finds a checksum mismatch, a missing file or an unknown
 format treats the cache as absent. A file lock serialises builders, so two processes indexing the
 same library at once build it once and never interleave their writes.
@@ -21,16 +22,19 @@ from collections.abc import Iterator
 from dataclasses import asdict, fields
 from pathlib import Path
 
+import bm25s
 import numpy as np
+import orjson
 from filelock import FileLock
 
+from apiary.collector import collector_paused
 from apiary.docs.entry import ApiEntry
 from apiary.retrieval.index import DerivedTexts, LibraryIndex, LibraryInfo, dense_text, text_key
 
 log = logging.getLogger(__name__)
 
 #: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt.
-INDEX_FORMAT_VERSION = 3
+INDEX_FORMAT_VERSION = 4
 #: The modules the stored derived texts are made by (names, tokens, summaries, alternatives)
 _DERIVING_MODULES = ("retrieval/index.py", "retrieval/text.py", "docs/docstrings.py")
 
@@ -65,24 +69,35 @@ def lock_for(directory: Path) -> FileLock:
 def write_index(directory: Path, index: LibraryIndex) -> None:
     """Persist ``index`` atomically: data files first, then the meta that vouches for them."""
     directory.mkdir(parents=True, exist_ok=True)
-    entries_bytes = "".join(json.dumps(e.to_json(), ensure_ascii=False) + "\n" for e in index.entries).encode()
-    buffer = io.BytesIO()
-    np.save(buffer, index.vectors, allow_pickle=False)
-    vectors_bytes = buffer.getvalue()
+    data = {"entries.jsonl": b"".join(orjson.dumps(e.to_json()) + b"\n" for e in index.entries),
+            "vectors.npy": _npy_bytes(index.vectors)}
     derived = index.derived()
-    derived_bytes = json.dumps({"code": derived_code(), "name_words": derived.name_words, "lexical": derived.lexical,
-                                "alternatives": derived.alternatives}, ensure_ascii=False).encode()
-    _atomic_write(directory / "entries.jsonl", entries_bytes)
-    _atomic_write(directory / "vectors.npy", vectors_bytes)
-    _atomic_write(directory / "derived.json", derived_bytes)
+    data["derived.json"] = orjson.dumps({"code": derived_code(), "name_words": derived.name_words,
+                                         "alternatives": derived.alternatives})
+    data |= _bm25_files(index.lexical)
+    for name, content in data.items():
+        _atomic_write(directory / name, content)
     meta = {
         "format": INDEX_FORMAT_VERSION,
         "library": asdict(index.info),
-        "files": {"entries.jsonl": _sha256(entries_bytes), "vectors.npy": _sha256(vectors_bytes),
-                  "derived.json": _sha256(derived_bytes)},
+        "files": {name: _sha256(content) for name, content in data.items()},
         "text_keys": [text_key(dense_text(e)) if e.description else None for e in index.entries],
     }
     _atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
+
+
+def _npy_bytes(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()
+
+
+def _bm25_files(lexical: bm25s.BM25) -> dict[str, bytes]:
+    """BM25's files as bm25s saves them, named ``bm25.<name>`` (its own save writes in place, so it
+    writes to a scratch folder and the bytes go through the same atomic writes and checksums)."""
+    with tempfile.TemporaryDirectory(prefix="bm25-") as scratch:
+        lexical.save(scratch, show_progress=False)
+        return {f"bm25.{path.name}": path.read_bytes() for path in sorted(Path(scratch).iterdir())}
 
 
 def read_meta(directory: Path) -> dict:
@@ -115,13 +130,15 @@ def _meta_shape_problem(meta: dict) -> str | None:
 def read_index(directory: Path) -> LibraryIndex:
     """Load and verify a cached index; raise `CacheCorrupt` on any doubt."""
     meta = read_meta(directory)
+    with collector_paused():
+        return _read_index(directory, meta)
+
+
+def _read_index(directory: Path, meta: dict) -> LibraryIndex:
     try:
-        entries_bytes = (directory / "entries.jsonl").read_bytes()
-        vectors_bytes = (directory / "vectors.npy").read_bytes()
-        if _sha256(entries_bytes) != meta["files"]["entries.jsonl"] or _sha256(vectors_bytes) != meta["files"]["vectors.npy"]:
-            raise CacheCorrupt(f"{directory}: checksum mismatch (half-written or modified)")
-        vectors = np.load(io.BytesIO(vectors_bytes), allow_pickle=False)
-        entries = [ApiEntry.from_json(json.loads(line)) for line in entries_bytes.decode().splitlines() if line]
+        entries_bytes = _verified(directory, meta, "entries.jsonl")
+        vectors = np.load(io.BytesIO(_verified(directory, meta, "vectors.npy")), allow_pickle=False)
+        entries = [ApiEntry.from_json(orjson.loads(line)) for line in entries_bytes.splitlines() if line]
         if vectors.dtype != np.float32 or vectors.ndim != 2 or not len(vectors) == len(entries) == len(meta["text_keys"]):
             raise CacheCorrupt(f"{directory}: vectors of shape {vectors.shape} ({vectors.dtype}) for {len(entries)} APIs")
         info = LibraryInfo(**meta["library"])
@@ -132,20 +149,41 @@ def read_index(directory: Path) -> LibraryIndex:
         raise CacheCorrupt(f"{directory}: {type(error).__name__}: {error}") from error
 
 
+def _verified(directory: Path, meta: dict, name: str) -> bytes:
+    data = (directory / name).read_bytes()
+    if _sha256(data) != meta["files"][name]:
+        raise CacheCorrupt(f"{directory}: checksum mismatch in {name} (half-written or modified)")
+    return data
+
+
 def _stored_derived(directory: Path, meta: dict) -> DerivedTexts | None:
     """The derived texts written with the index, when they are there, intact and of this code
     (`LibraryIndex` checks their shape); else None, and the load derives them."""
-    checksum = meta["files"].get("derived.json")
     try:
-        data = (directory / "derived.json").read_bytes() if isinstance(checksum, str) else b""
-        if not data or _sha256(data) != checksum:
-            return None
-        stored = json.loads(data)
+        stored = orjson.loads(_verified(directory, meta, "derived.json"))
         if not isinstance(stored, dict) or stored.get("code") != derived_code():
             return None
-        return DerivedTexts(stored["name_words"], stored["lexical"], stored["alternatives"])
-    except (OSError, ValueError, KeyError):
+        return DerivedTexts(stored["name_words"], stored["alternatives"], _stored_bm25(directory, meta))
+    except (OSError, ValueError, KeyError, CacheCorrupt):
         return None
+
+
+def _stored_bm25(directory: Path, meta: dict) -> bm25s.BM25 | None:
+    """BM25 as bm25s wrote it, its files checked first (None: built again from the entries)."""
+    names = [name for name in meta["files"] if name.startswith("bm25.")]
+    try:
+        for name in names:
+            _verified(directory, meta, name)
+        return bm25s.BM25.load(directory, **{key: f"bm25.{default}" for key, default in _BM25_FILES.items()},
+                               mmap=False, allow_pickle=False, load_corpus=False, show_progress=False) if names else None
+    except (OSError, ValueError, KeyError, TypeError, CacheCorrupt):
+        return None
+
+
+#: bm25s's file-name arguments and its default names, which `_bm25_files` keeps after ``bm25.``
+_BM25_FILES = {"data_name": "data.csc.index.npy", "indices_name": "indices.csc.index.npy",
+               "indptr_name": "indptr.csc.index.npy", "vocab_name": "vocab.index.json",
+               "params_name": "params.index.json", "nnoc_name": "nonoccurrence_array.index.npy"}
 
 
 def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np.ndarray]:
@@ -161,6 +199,31 @@ def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np
         return {k: v for k, v in zip(meta["text_keys"], index.vectors, strict=True) if k is not None}
     except (CacheCorrupt, KeyError, ValueError):
         return {}
+
+
+#: what `FileDigests` remembers of the library's files (a cache of hashes: any doubt, and it is not used)
+FILE_DIGESTS = "file-digests.json"
+MAX_FILE_DIGESTS_BYTES = 64_000_000
+
+
+def read_file_digests(directory: Path) -> dict:
+    try:
+        path = directory / FILE_DIGESTS
+        if path.stat().st_size > MAX_FILE_DIGESTS_BYTES:
+            return {}
+        known = orjson.loads(path.read_bytes())
+        return known if isinstance(known, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_file_digests(directory: Path, remembered: dict) -> None:
+    """Kept only when the index directory exists (a library that failed to index has none)."""
+    try:
+        if directory.is_dir():
+            _atomic_write(directory / FILE_DIGESTS, orjson.dumps(remembered))
+    except OSError as error:  # a read-only cache: the next check hashes the files again
+        log.debug("file digests not kept in %s: %s", directory, error)
 
 
 def cached_indexes(root: Path) -> Iterator[tuple[Path, dict]]:

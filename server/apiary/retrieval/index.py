@@ -1,8 +1,8 @@
 """A library's searchable index: its API entries, one dense vector per entry, and what is derived
 from them (BM25, lookup tables by name, import path, owner and base class, the signals' tables).
 
-Only entries and vectors are persisted (see `cache.py`); everything else is rebuilt on load, so a
-crafted index file can never reach FAISS's own deserialiser.
+`cache.py` persists the entries, the vectors, the name words, the alternatives and BM25's arrays
+(plain arrays and JSON, no pickles); the lookup tables are rebuilt on load.
 """
 
 from __future__ import annotations
@@ -112,17 +112,19 @@ class DerivedTexts:
 
     #: the words of each API's name (`name_words`)
     name_words: list[list[str]]
-    #: each API's BM25 tokens (`lexical_text`)
-    lexical: list[list[str]]
     #: each API's alternatives (`alternative_groups`)
     alternatives: list[list[list[int]]]
+    #: BM25 over each API's tokens (`lexical_text`); None: built from the entries
+    lexical: bm25s.BM25 | None = None
 
     def fits(self, size: int) -> bool:
         """Whether these could be an index of ``size`` entries' (a damaged file is recomputed)."""
-        lists = (self.name_words, self.lexical, self.alternatives)
+        lists = (self.name_words, self.alternatives)
         if not all(isinstance(x, list) and len(x) == size for x in lists):
             return False
-        words_ok = all(isinstance(w, list) and all(isinstance(t, str) for t in w) for w in (*self.name_words, *self.lexical))
+        if self.lexical is not None and self.lexical.scores.get("num_docs") != size:
+            return False
+        words_ok = all(isinstance(w, list) and all(isinstance(t, str) for t in w) for w in self.name_words)
         return words_ok and all(
             isinstance(groups, list) and all(isinstance(g, list) and all(type(j) is int and 0 <= j < size for j in g)
                                              for g in groups)
@@ -142,6 +144,8 @@ class LibraryIndex:
     popularity: np.ndarray = field(init=False)
     #: the words of each API's name, concatenations split with the library's own vocabulary
     name_words: list[list[str]] = field(init=False)
+    #: BM25 over each entry's tokens (`lexical_text`)
+    lexical: bm25s.BM25 = field(init=False, repr=False, compare=False)
     #: 1 for entries with a description, 0 for names we only know exist
     documented: np.ndarray = field(init=False)
     #: for each entry, the groups of entries its docs point to as alternatives ("use X instead"),
@@ -171,14 +175,11 @@ class LibraryIndex:
         derived = self.stored if self.stored is not None and self.stored.fits(len(self.entries)) else self.derive()
         self.stored = None  # kept as the fields below
         self.name_words = derived.name_words
-        self._bm25 = bm25s.BM25()
-        self._bm25.index([tokens or ["_"] for tokens in derived.lexical], show_progress=False)
+        self.lexical = derived.lexical if derived.lexical is not None else self._lexical_index(derived.name_words)
         self.popularity = _usage_counts(self.entries)
         self.documented = np.asarray([float(bool(e.description)) for e in self.entries], dtype=np.float32)
         self.alternatives = derived.alternatives
-        self.param_classes = [
-            tuple(c for c in (self.class_of_annotation(p.annotation) for p in e.params) if c) for e in self.entries
-        ]
+        self.param_classes = self._param_classes()
         self.shape = entry_shape(self.entries)
         self.tables = SignalTables.of(self.entries, self.name_words, self.param_classes)
         self.top_levels = frozenset({self.info.name} | {e.import_path.split(".")[0] for e in self.entries})
@@ -187,15 +188,27 @@ class LibraryIndex:
         """The texts' derivatives, computed from the entries (a cold build, or a cache without them)."""
         vocabulary = description_vocabulary(self.entries)
         words = [name_words(e.name, vocabulary) for e in self.entries]
-        return DerivedTexts(words, self._lexical(words), alternative_groups(self.entries, self.by_name))
+        return DerivedTexts(words, alternative_groups(self.entries, self.by_name))
 
     def derived(self) -> DerivedTexts:
-        """What `write_index` stores beside the entries (the BM25 tokens are made again here rather
-        than kept in memory for the index's life: a few per cent of a build)."""
-        return DerivedTexts(self.name_words, self._lexical(self.name_words), self.alternatives)
+        """What `write_index` stores beside the entries."""
+        return DerivedTexts(self.name_words, self.alternatives, self.lexical)
 
-    def _lexical(self, words: list[list[str]]) -> list[list[str]]:
-        return [lexical_text(e, w) for e, w in zip(self.entries, words, strict=True)]
+    def _lexical_index(self, words: list[list[str]]) -> bm25s.BM25:
+        tokens = [lexical_text(e, w) for e, w in zip(self.entries, words, strict=True)]
+        lexical = bm25s.BM25()
+        lexical.index([t or ["_"] for t in tokens], show_progress=False)
+        return lexical
+
+    def _param_classes(self) -> list[tuple[str, ...]]:
+        """Each entry's parameter classes, each distinct annotation looked up once (a library writes
+        the same few thousand annotations on tens of thousands of parameters)."""
+        classes: dict[str | None, str | None] = {}
+        for entry in self.entries:
+            for p in entry.params:
+                if p.annotation not in classes:
+                    classes[p.annotation] = self.class_of_annotation(p.annotation)
+        return [tuple(c for c in (classes[p.annotation] for p in e.params) if c) for e in self.entries]
 
     @property
     def name(self) -> str:
@@ -212,7 +225,7 @@ class LibraryIndex:
     def lexical_scores(self, tokens: Sequence[str]) -> np.ndarray:
         if not tokens or not self.entries:
             return np.zeros(len(self.entries), dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(list(tokens)), dtype=np.float32)
+        return np.asarray(self.lexical.get_scores(list(tokens)), dtype=np.float32)
 
     def class_of_annotation(self, annotation: str | None) -> str | None:
         """The import path of the library class an annotation names (``Optional[Table]`` -> ``pkg.Table``)."""

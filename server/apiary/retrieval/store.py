@@ -12,6 +12,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from apiary.docs.files import FileDigests
 from apiary.docs.ingest import ingest, source_digest
 from apiary.docs.locate import LibrarySource, locate
 from apiary.docs.report import IngestError, Skipped
@@ -20,9 +21,11 @@ from apiary.retrieval.cache import (
     cached_indexes,
     index_key_dir,
     lock_for,
+    read_file_digests,
     read_index,
     read_meta,
     reusable_vectors,
+    write_file_digests,
     write_index,
 )
 from apiary.retrieval.encoder import Encoder
@@ -68,18 +71,24 @@ class IndexStore:
     def get_or_build(self, source: LibrarySource, progress: ProgressCallback | None = None, force: bool = False) -> BuildResult:
         started = time.perf_counter()
         directory = self.directory_for(source)
-        digest = source_digest(source)
-        if not force:
-            fresh = self._fresh(directory, digest)
-            if fresh is not None:
-                return BuildResult(fresh, rebuilt=False, seconds=time.perf_counter() - started)
+        files = FileDigests(read_file_digests(directory))
+        digest = source_digest(source, files)
+        result = self._fresh_or_built(source, directory, digest, progress, force)
+        if files.changed:
+            write_file_digests(directory, files.remembered)
+        result.seconds = time.perf_counter() - started
+        return result
+
+    def _fresh_or_built(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
+                        force: bool) -> BuildResult:
+        fresh = None if force else self._fresh(directory, digest)
+        if fresh is not None:
+            return BuildResult(fresh, rebuilt=False)
         with _build_lock(directory) as locked:
             fresh = None if force or not locked else self._fresh(directory, digest)  # built meanwhile by another process?
             if fresh is not None:
-                return BuildResult(fresh, rebuilt=False, seconds=time.perf_counter() - started)
-            result = self._build(source, directory, digest, progress)
-        result.seconds = time.perf_counter() - started
-        return result
+                return BuildResult(fresh, rebuilt=False)
+            return self._build(source, directory, digest, progress)
 
     def _fresh(self, directory: Path, digest: str) -> LibraryIndex | None:
         if not (directory / "meta.json").exists():
@@ -94,7 +103,7 @@ class IndexStore:
                 raise CacheCorrupt(f"{directory}: vectors of {index.vectors.shape[1]} dimensions, the encoder gives {self.encoder.dim}")
             return index
         except (CacheCorrupt, KeyError, TypeError) as error:
-            log.warning("rebuilding a damaged index: %s", error)
+            log.warning("rebuilding the index: %s", error)
             return None
 
     def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None) -> BuildResult:
