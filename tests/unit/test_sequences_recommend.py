@@ -11,8 +11,18 @@ import pytest
 from apiary.retrieval.encoder import HashingEncoder
 from apiary.sequences.compose import SequenceStats, compose
 from apiary.sequences.extract import ApiSeqPair
-from apiary.sequences.mine import PairCache, fingerprint, library_roots, mine, read_pairs, workspace_root
-from apiary.sequences.neighbours import PairIndex
+from apiary.sequences import mine as mining
+from apiary.sequences.mine import (
+    CorpusRoot,
+    PairCache,
+    fingerprint,
+    library_roots,
+    mine,
+    read_pairs,
+    with_canonical_docs,
+    workspace_root,
+)
+from apiary.sequences.neighbours import PairIndex, text_vectors
 from apiary.sequences.recommend import Recommender, Suggestion, merge
 
 CODE = {
@@ -72,7 +82,7 @@ def test_pair_cache_mines_once_and_remines_on_change(workspace, tmp_path_factory
     roots = [workspace_root(workspace)]
     first = cache.load_or_mine(roots, RETURNS)
     files = list(cache.directory.glob("*.jsonl"))
-    assert len(files) == 1 and read_pairs(files[0]) == first
+    assert len(files) == 1 and with_canonical_docs(read_pairs(files[0])) == first
     assert cache.load_or_mine(roots, RETURNS) == first
     before = fingerprint(roots)
     (workspace / "more.py").write_text('import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n')
@@ -142,3 +152,72 @@ def test_composition_orders_retrieved_apis_as_mined_code_calls_them():
 def test_suggestion_json():
     assert json.loads(json.dumps(Suggestion(("a.b",), 0.123456, "mined").to_json())) == {
         "apis": ["a.b"], "score": 0.1235, "source": "mined"}
+
+
+def _two_roots(tmp_path):
+    roots = []
+    for name in ("alpha", "beta"):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / f"{name}_ops.py").write_text(textwrap.dedent(CODE["files.py"] if name == "alpha" else CODE["hashing.py"]))
+        roots.append(CorpusRoot(folder, frozenset(), "site-packages"))
+    return roots
+
+
+def test_each_root_is_mined_and_cached_on_its_own(tmp_path, monkeypatch):
+    roots = _two_roots(tmp_path)
+    cache = PairCache(tmp_path / "cache")
+    first = cache.corpus(roots)
+    assert len(list(cache.directory.glob("*.jsonl"))) == 2 and first.left == ()
+    (roots[1].path / "more.py").write_text('import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n')
+    mined = []
+    real = mining.mine_root
+    monkeypatch.setattr(mining, "mine_root", lambda root, *a, **k: mined.append(root.path.name) or real(root, *a, **k))
+    again = cache.corpus(roots)
+    assert mined == ["beta"]
+    assert {p.function for p in again.pairs} == {p.function for p in first.pairs} | {"save_object"}
+
+
+def test_roots_not_cached_by_the_deadline_are_left_for_later(tmp_path):
+    roots = _two_roots(tmp_path)
+    cache = PairCache(tmp_path / "cache")
+    cache.corpus(roots[:1])
+    late = cache.corpus(roots, deadline=0.0)  # long past: only what is cached already
+    assert late.left == (roots[1],)
+    assert {p.function for p in late.pairs} == {"copy_file", "remove_tree", "rename_file"}
+    assert cache.corpus(roots).left == ()
+
+
+def test_description_vectors_are_cached_per_group_so_a_new_group_encodes_only_itself(tmp_path):
+    class Counting(HashingEncoder):
+        texts = 0
+
+        def encode(self, texts, **kwargs):
+            Counting.texts += len(texts)
+            return super().encode(texts, **kwargs)
+
+    encoder = Counting()
+    first = text_vectors([["Copy a file."], ["Rename a file."]], encoder, tmp_path)
+    assert Counting.texts == 2
+    again = text_vectors([["Copy a file."], ["Rename a file."], ["Hash the bytes.", "Copy a file."]], encoder, tmp_path)
+    assert Counting.texts == 4  # the new group's two texts; the first two were read back
+    np.testing.assert_array_equal(again["Copy a file."], first["Copy a file."])
+
+
+def test_a_root_cut_short_by_the_deadline_serves_now_and_is_not_cached(tmp_path, monkeypatch):
+    roots = _two_roots(tmp_path)
+    (roots[0].path / "zz_more.py").write_text('import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n')
+    now = [0.0]
+    monkeypatch.setattr(mining.time, "monotonic", lambda: now[0])
+    real = mining.extract_file
+
+    def slow_extract(*args, **kwargs):
+        now[0] += 10.0  # each file takes ten (fake) seconds
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(mining, "extract_file", slow_extract)
+    cache = PairCache(tmp_path / "cache")
+    cut = cache.corpus(roots, deadline=5.0)
+    assert cut.left == tuple(roots)
+    assert {p.function for p in cut.pairs} == {"copy_file", "remove_tree", "rename_file"}  # the first file only
+    assert list(cache.directory.glob("*.jsonl")) == []

@@ -25,6 +25,17 @@ positive = at_least(1)
 non_negative = at_least(0)
 
 
+def seconds(text: str) -> float:
+    """A duration of zero or more seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not value >= 0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"{text} is not 0 seconds or more")
+    return value
+
+
 def port(text: str) -> int:
     value = positive(text)
     if value > 65535:

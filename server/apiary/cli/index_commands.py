@@ -8,6 +8,7 @@ import time
 from argparse import Namespace
 
 from apiary.cli.arguments import positive
+from apiary.cli.progress import PhaseBars
 from apiary.paths import index_dir
 
 
@@ -44,8 +45,8 @@ def run_index(args: Namespace) -> int:
     print(f"indexing {source.name} {source.version} ({source.kind}: {source.spec})", file=sys.stderr)
     # the weights load in the background: a fresh cached index never waits for them
     store = IndexStore(index_dir(), deferred_encoder(args.encoder), python=args.python)
-    with _progress_bar() as progress:
-        result = store.get_or_build(source, progress=progress, force=args.force)
+    with PhaseBars(unit="API") as bars:
+        result = store.get_or_build(source, progress=bars.encoding, force=args.force)
     info = result.index.info
     state = "built" if result.rebuilt else "up to date"
     reused = f", {result.reused_vectors} vectors reused" if result.reused_vectors else ""
@@ -133,25 +134,3 @@ def _age(seconds: float) -> str:
         if seconds >= size:
             return f"{seconds / size:.0f}{unit}"
     return f"{seconds:.0f}s"
-
-
-class _progress_bar:
-    """A tqdm bar on stderr driven by the indexer's (done, total) callbacks, shown from the first one
-    (a fresh cached index has nothing to show)."""
-
-    def __enter__(self):
-        self._bar = None
-        return self
-
-    def __call__(self, done: int, total: int) -> None:
-        if self._bar is None:
-            from tqdm import tqdm
-
-            self._bar = tqdm(total=total, unit="API", file=sys.stderr, desc="encoding", leave=False)
-        self._bar.total = total
-        self._bar.n = done
-        self._bar.refresh()
-
-    def __exit__(self, *exc) -> None:
-        if self._bar is not None:
-            self._bar.close()

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from argparse import Namespace
 from pathlib import Path
 
+from apiary.cli.arguments import seconds
 from apiary.cli.errors import CliError
+from apiary.cli.progress import PhaseBars
 
 
 def register(commands) -> None:
@@ -25,7 +28,16 @@ def register(commands) -> None:
                         help="mine only --corpus (and --lib code), not the interpreter's standard library and packages")
     parser.add_argument("--model", type=Path, help="a trained API-sequence model directory (apiary-train)")
     parser.add_argument("--encoder", help="encoder directory (default: the bundled all-MiniLM-L6-v2)")
+    parser.add_argument("--mine-for", type=seconds, default=FIRST_ANSWER_MINING_S, metavar="SECONDS",
+                        help="on a first run, mine for at most this long and answer from what is mined; later runs "
+                             f"mine the rest, one package at a time (default: {FIRST_ANSWER_MINING_S:.0f})")
+    parser.add_argument("--all", action="store_true", help="mine every package before answering")
     parser.set_defaults(run=run_suggest)
+
+
+#: A first query from an empty cache answers within about a minute on two cores: the standard
+#: library (~40 s to mine there) and then as many packages as fit; the rest wait for later queries.
+FIRST_ANSWER_MINING_S = 45.0
 
 
 def run_suggest(args: Namespace) -> int:
@@ -46,13 +58,17 @@ def run_suggest(args: Namespace) -> int:
     store = IndexStore(index_dir(), encoder, python=args.python)
     indexes = [store.load(name) for name in args.lib]
     interpreter = not indexes and not args.corpus_only
-    if interpreter:
-        print("mining the standard library and installed packages (once; cached)...", file=sys.stderr)
     roots = corpus_roots(indexes, python=args.python, extra=args.corpus, interpreter=interpreter)
+    deadline = None if args.all else time.monotonic() + args.mine_for
     try:
-        recommender = build_recommender(encoder, indexes, roots, model_dir=args.model)
+        with PhaseBars(unit="file") as bars:
+            recommender = build_recommender(encoder, indexes, roots, model_dir=args.model, progress=bars,
+                                            deadline=deadline)
     except ModelError as error:
         raise CliError(str(error)) from None
+    if recommender.unmined:
+        print(f"answered from {len(roots) - len(recommender.unmined)} of {len(roots)} code folders; "
+              f"{len(recommender.unmined)} not mined yet (the next queries mine them, or now: --all)", file=sys.stderr)
     suggestions = recommender.suggest(args.query, top_k=args.top_k)
     if args.json:
         print(json.dumps([s.to_json() for s in suggestions], indent=2))

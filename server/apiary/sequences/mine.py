@@ -3,7 +3,9 @@
 Corpora: the workspace, an indexed library's own tree (with examples/tests beside it), and the
 standard library and site-packages of the configured interpreter (asked in a subprocess; nothing is
 imported). Each root knows its own top-level modules, whose calls are not API calls (Deep API Learning Revisited §3.1.3).
-Pairs are cached as JSON Lines under ``cache_dir()/apiseq``, written atomically.
+Pairs are cached per corpus root (the standard library once per Python version, each package on
+its own, so a new package costs only itself) as JSON Lines under ``cache_dir()/apiseq``, written
+atomically. A first query can mine within a deadline and answer from what is mined by then.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import logging
 import os
 import subprocess
 import tempfile
+import time
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,7 +40,7 @@ log = logging.getLogger(__name__)
 #: Larger files are generated tables, not usage code.
 MAX_FILE_BYTES = 1_000_000
 #: Bump when extraction changes: part of every cache key.
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 ALL_KINDS = (FUNCTION, COMMENT, DOC)
 _SKIP_DIRS = {"__pycache__", "site-packages", "dist-packages", "node_modules", ".git", ".venv", "venv", ".tox",
               "build", "dist", "lib2to3", "idlelib", "turtledemo", "ensurepip", "pydoc_data"}
@@ -140,6 +143,10 @@ def _interpreter_paths(python: str | None) -> dict:
         raise RuntimeError(f"cannot ask the interpreter {python} where its libraries are: {error}") from error
 
 
+#: ``(what, done, total)``: e.g. ("mining numpy", 120, 480) files, ("encoding", 2048, 9000) descriptions
+Progress = Callable[[str, int, int], None]
+
+
 def mine(roots: Iterable[CorpusRoot], return_types: Mapping[str, str] | None = None, keep_all: bool = False,
          should_stop: Callable[[], bool] = lambda: False, kinds: Collection[str] = ALL_KINDS) -> list[ApiSeqPair]:
     """The pairs of every file under ``roots`` (only those passing the seed's filters unless
@@ -147,13 +154,30 @@ def mine(roots: Iterable[CorpusRoot], return_types: Mapping[str, str] | None = N
     renamed to the names the corpus calls them by (`usage.canonical_names`)."""
     pairs: list[ApiSeqPair] = []
     for root in roots:
-        for path in python_files(root.path):
-            if should_stop():
-                return _with_canonical_docs(pairs)
-            found = extract_file(path, project_modules=root.project_modules, return_types=return_types,
-                                 kinds=kinds, module=module_name(root, path))
-            pairs.extend(p for p in found if keep_all or p.kind == DOC or filter_reason(p) is None)
-    return _with_canonical_docs(pairs)
+        pairs.extend(mine_root(root, return_types, keep_all, should_stop, kinds))
+    return with_canonical_docs(pairs)
+
+
+def mine_root(root: CorpusRoot, return_types: Mapping[str, str] | None = None, keep_all: bool = False,
+              should_stop: Callable[[], bool] = lambda: False, kinds: Collection[str] = ALL_KINDS,
+              progress: Progress | None = None) -> list[ApiSeqPair]:
+    """One root's pairs, doc pairs under the names they are defined by (`with_canonical_docs` renames
+    them over the whole corpus)."""
+    pairs: list[ApiSeqPair] = []
+    paths = list(python_files(root.path))
+    for done, path in enumerate(paths, 1):
+        if should_stop():
+            break
+        found = extract_file(path, project_modules=root.project_modules, return_types=return_types,
+                             kinds=kinds, module=module_name(root, path))
+        pairs.extend(p for p in found if keep_all or p.kind == DOC or filter_reason(p) is None)
+        if progress is not None and (done % 50 == 0 or done == len(paths)):
+            progress(f"mining {root_label(root)}", done, len(paths))
+    return pairs
+
+
+def root_label(root: CorpusRoot) -> str:
+    return "the standard library" if root.origin == "stdlib" else root.path.name
 
 
 def module_name(root: CorpusRoot, path: Path) -> str | None:
@@ -172,7 +196,8 @@ def module_name(root: CorpusRoot, path: Path) -> str | None:
     return ".".join(parts)
 
 
-def _with_canonical_docs(pairs: list[ApiSeqPair]) -> list[ApiSeqPair]:
+def with_canonical_docs(pairs: list[ApiSeqPair]) -> list[ApiSeqPair]:
+    """Doc pairs renamed to the names the corpus calls their APIs by; those it never calls are left out."""
     called = Counter(api for pair in pairs if pair.kind != DOC for api in pair.apiseq)
     docs = [pair for pair in pairs if pair.kind == DOC]
     names = canonical_names({pair.apiseq[0] for pair in docs}, called)
@@ -191,22 +216,50 @@ def fingerprint(roots: Iterable[CorpusRoot], extra: str = "") -> str:
     return digest.hexdigest()[:20]
 
 
+@dataclass(frozen=True)
+class MinedCorpus:
+    #: every mined root's pairs, doc pairs renamed over all of them
+    pairs: list[ApiSeqPair]
+    #: the roots not mined yet, or only in part (the deadline passed first): a later query mines them
+    left: tuple[CorpusRoot, ...] = ()
+    #: each mined root's descriptions (vectors are cached per root)
+    descriptions: tuple[tuple[str, ...], ...] = ()
+
+
 class PairCache:
-    """Mined pairs per corpus fingerprint, in ``<dir>/<fingerprint>.jsonl``."""
+    """Mined pairs per corpus root and fingerprint, in ``<dir>/<fingerprint>.jsonl``."""
 
     def __init__(self, directory: Path | None = None):
         self.directory = directory or cache_dir() / "apiseq"
 
     def load_or_mine(self, roots: list[CorpusRoot], return_types: Mapping[str, str] | None = None) -> list[ApiSeqPair]:
-        key = fingerprint(roots, json.dumps(sorted((return_types or {}).items())))
-        path = self.directory / f"{key}.jsonl"
-        cached = read_pairs(path) if path.is_file() else None
-        if cached is not None:
-            return cached
-        pairs = mine(roots, return_types)
-        write_pairs(path, pairs)
-        log.info("mined %d API-sequence pairs into %s", len(pairs), path)
-        return pairs
+        return self.corpus(roots, return_types).pairs
+
+    def corpus(self, roots: Sequence[CorpusRoot], return_types: Mapping[str, str] | None = None,
+               progress: Progress | None = None, deadline: float | None = None) -> MinedCorpus:
+        """Each root's pairs from the cache, or mined and cached; once ``deadline`` (a
+        `time.monotonic` time) has passed, roots not cached yet are left for later."""
+        types_key = json.dumps(sorted((return_types or {}).items()))
+        pairs: list[ApiSeqPair] = []
+        left: list[CorpusRoot] = []
+        descriptions: list[tuple[str, ...]] = []
+        late = (lambda: time.monotonic() > deadline) if deadline is not None else (lambda: False)
+        for root in roots:
+            path = self.directory / f"{fingerprint([root], types_key)}.jsonl"
+            cached = read_pairs(path) if path.is_file() else None
+            if cached is None and late():
+                left.append(root)
+                continue
+            if cached is None:
+                cached = mine_root(root, return_types, should_stop=late, progress=progress)
+                if late():  # cut short: its pairs serve now, and a later query mines it whole
+                    left.append(root)
+                else:
+                    write_pairs(path, cached)
+                    log.info("mined %d API-sequence pairs from %s into %s", len(cached), root.path, path)
+            pairs.extend(cached)
+            descriptions.append(tuple(p.desc for p in cached))
+        return MinedCorpus(with_canonical_docs(pairs), tuple(left), tuple(descriptions))
 
 
 def write_pairs(path: Path, pairs: Iterable[ApiSeqPair]) -> None:

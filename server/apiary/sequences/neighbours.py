@@ -1,7 +1,8 @@
 """Nearest neighbours over mined (description, API sequence) pairs: dense and lexical, fused.
 
 Descriptions are encoded once with the retrieval encoder and searched with a faiss inner-product
-index; the vectors are cached as ``.npy`` (``allow_pickle=False``), keyed by the encoder and pairs.
+index; the vectors are cached as ``.npy`` (``allow_pickle=False``), keyed by the encoder and texts,
+one file per package (or the standard library's folder) the texts come from.
 BM25 (bm25s) over the descriptions' words, identifiers split, adds what a sentence encoder blurs:
 the rare word both texts share ("md5", "rmtree", "socket").
 """
@@ -23,6 +24,7 @@ from apiary.docs.docstrings import plain_text
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.extract import ApiSeqPair
+from apiary.sequences.mine import Progress
 from apiary.weights import SequenceWeights, load_weights
 
 log = logging.getLogger(__name__)
@@ -45,14 +47,15 @@ class PairIndex:
     """Mined pairs, searchable by description."""
 
     def __init__(self, pairs: Sequence[ApiSeqPair], encoder: Encoder, cache_dir: Path | None = None,
-                 vectors: np.ndarray | None = None, weights: SequenceWeights | None = None):
+                 vectors: np.ndarray | None = None, weights: SequenceWeights | None = None,
+                 progress: Progress | None = None):
         import faiss
 
         self.pairs = list(pairs)
         self.encoder = encoder
         self.weights = weights if weights is not None else load_weights().sequences
         if vectors is None:
-            vectors = _cached_vectors(self.pairs, encoder, cache_dir)
+            vectors = _cached_vectors(self.pairs, encoder, cache_dir, progress)
         elif vectors.shape != (len(self.pairs), encoder.dim):
             raise ValueError(f"{vectors.shape} vectors for {len(self.pairs)} pairs of dimension {encoder.dim}")
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -102,30 +105,63 @@ def _lexical_index(documents: list[list[str]]):
     return index
 
 
-def _cached_vectors(pairs: list[ApiSeqPair], encoder: Encoder, cache_dir: Path | None) -> np.ndarray:
-    texts = [description_text(p.desc) for p in pairs]
-    if cache_dir is None:
-        return _encode(encoder, texts)
+def _cached_vectors(pairs: list[ApiSeqPair], encoder: Encoder, cache_dir: Path | None,
+                    progress: Progress | None = None) -> np.ndarray:
+    return pair_vectors(pairs, text_vectors([[p.desc for p in pairs]], encoder, cache_dir, progress), encoder.dim)
+
+
+def pair_vectors(pairs: Sequence[ApiSeqPair], by_text: dict[str, np.ndarray], dim: int) -> np.ndarray:
+    """Each pair's description vector out of ``by_text`` (`text_vectors`)."""
+    if not pairs:
+        return np.zeros((0, dim), dtype=np.float32)
+    return np.ascontiguousarray(np.stack([by_text[description_text(p.desc)] for p in pairs]), dtype=np.float32)
+
+
+def text_vectors(groups: Sequence[Sequence[str]], encoder: Encoder, cache_dir: Path | None,
+                 progress: Progress | None = None) -> dict[str, np.ndarray]:
+    """The vector of each description of ``groups`` (one per corpus root), read from the cache
+    where an earlier run encoded the group's texts with this encoder: each group is cached apart,
+    so a new package encodes only its own descriptions."""
+    by_text: dict[str, np.ndarray] = {}
+    for group in groups:
+        texts = sorted({description_text(d) for d in group})
+        by_text.update(_group_vectors(texts, encoder, cache_dir, progress))
+    return by_text
+
+
+def _group_vectors(texts: list[str], encoder: Encoder, cache_dir: Path | None,
+                   progress: Progress | None) -> dict[str, np.ndarray]:
     digest = hashlib.sha256(encoder.id.encode())
     for text in texts:
         digest.update(text.encode() + b"\0")
-    path = cache_dir / f"vectors-{digest.hexdigest()[:20]}.npy"
-    try:
-        vectors = np.load(path, allow_pickle=False)
-        if vectors.shape == (len(texts), encoder.dim):
-            return np.ascontiguousarray(vectors, dtype=np.float32)
-    except (OSError, ValueError):
-        pass
-    vectors = _encode(encoder, texts)
-    _save_atomically(path, vectors)
-    return vectors
+    path = cache_dir / f"vectors-{digest.hexdigest()[:20]}.npy" if cache_dir is not None else None
+    vectors = None
+    if path is not None:
+        try:
+            vectors = np.load(path, allow_pickle=False)
+            vectors = vectors if vectors.shape == (len(texts), encoder.dim) else None
+        except (OSError, ValueError):
+            vectors = None
+    if vectors is None:
+        vectors = _encode(encoder, texts, progress)
+        if path is not None:
+            _save_atomically(path, vectors)
+    return dict(zip(texts, vectors.astype(np.float32), strict=True))
 
 
-def _encode(encoder: Encoder, texts: list[str]) -> np.ndarray:
+_ENCODE_CHUNK = 512
+
+
+def _encode(encoder: Encoder, texts: list[str], progress: Progress | None = None) -> np.ndarray:
     if not texts:
         return np.zeros((0, encoder.dim), dtype=np.float32)
     log.info("encoding %d pair descriptions", len(texts))
-    return np.ascontiguousarray(encoder.encode(texts), dtype=np.float32)
+    chunks = []
+    for start in range(0, len(texts), _ENCODE_CHUNK):
+        chunks.append(np.asarray(encoder.encode(texts[start:start + _ENCODE_CHUNK]), dtype=np.float32))
+        if progress is not None:
+            progress("encoding descriptions", min(start + _ENCODE_CHUNK, len(texts)), len(texts))
+    return np.ascontiguousarray(np.concatenate(chunks), dtype=np.float32)
 
 
 def _save_atomically(path: Path, vectors: np.ndarray) -> None:

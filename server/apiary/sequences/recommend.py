@@ -24,6 +24,7 @@ from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.bleu import sequence_bleu
 from apiary.sequences.compose import SequenceStats, compose, name_words
 from apiary.sequences.extract import DOC
+from apiary.sequences.mine import CorpusRoot
 from apiary.sequences.model import SequenceModel
 from apiary.sequences.neighbours import Neighbour, PairIndex
 from apiary.weights import SequenceWeights, load_weights
@@ -47,8 +48,10 @@ class Suggestion:
 class Recommender:
     def __init__(self, index: PairIndex | None = None, model: SequenceModel | None = None,
                  api_search: ApiSearch | None = None, stats: SequenceStats | None = None,
-                 weights: SequenceWeights | None = None):
+                 weights: SequenceWeights | None = None, unmined: Sequence[CorpusRoot] = ()):
         self.index = index
+        #: corpus roots left unmined when this was built (a deadline passed): not in its answers
+        self.unmined = tuple(unmined)
         self.model = model
         self.api_search = api_search
         self.weights = weights if weights is not None else load_weights().sequences

@@ -10,8 +10,16 @@ from pathlib import Path
 
 from apiary.paths import cache_dir
 from apiary.retrieval.encoder import Encoder
-from apiary.sequences.mine import CorpusRoot, PairCache, interpreter_roots, library_roots, workspace_root
-from apiary.sequences.neighbours import PairIndex
+from apiary.sequences.mine import (
+    CorpusRoot,
+    MinedCorpus,
+    PairCache,
+    Progress,
+    interpreter_roots,
+    library_roots,
+    workspace_root,
+)
+from apiary.sequences.neighbours import PairIndex, pair_vectors, text_vectors
 from apiary.sequences.recommend import Recommender, api_name, hybrid_api_search
 from apiary.weights import SequenceWeights, load_weights
 
@@ -56,13 +64,19 @@ def corpus_roots(indexes: Sequence = (), workspace: Path | None = None, python: 
 
 def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[CorpusRoot] = (),
                       model_dir: Path | None = None, cache: Path | None = None,
-                      weights: SequenceWeights | None = None) -> Recommender:
+                      weights: SequenceWeights | None = None, progress: Progress | None = None,
+                      deadline: float | None = None) -> Recommender:
     """Mine (or load the cached pairs of) ``roots``, index them, and add documentation composition
-    over ``indexes`` and the model at ``model_dir`` when given; one set of ``weights`` for all."""
+    over ``indexes`` and the model at ``model_dir`` when given; one set of ``weights`` for all.
+    Roots not mined by ``deadline`` (`time.monotonic`) are left for a later build
+    (`Recommender.unmined`)."""
     weights = weights if weights is not None else load_weights().sequences
     cache = cache or cache_dir() / "apiseq"
-    pairs = PairCache(cache).load_or_mine(list(roots), return_types_of(indexes)) if roots else []
-    index = PairIndex(pairs, encoder, cache, weights=weights) if pairs else None
+    corpus = PairCache(cache).corpus(list(roots), return_types_of(indexes), progress, deadline) if roots else MinedCorpus([])
+    index = None
+    if corpus.pairs:
+        by_text = text_vectors(corpus.descriptions, encoder, cache, progress)
+        index = PairIndex(corpus.pairs, encoder, vectors=pair_vectors(corpus.pairs, by_text, encoder.dim), weights=weights)
     api_search = None
     if indexes:
         from apiary.retrieval.hybrid import HybridRetriever
@@ -73,4 +87,4 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
         from apiary.sequences.model import Seq2SeqSequenceModel
 
         model = Seq2SeqSequenceModel(model_dir)
-    return Recommender(index, model, api_search, weights=weights)
+    return Recommender(index, model, api_search, weights=weights, unmined=corpus.left)
