@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from apiary.retrieval.encoder import HashingEncoder
+from apiary.sequences import mine as mining
 from apiary.sequences.compose import SequenceStats, compose
 from apiary.sequences.extract import ApiSeqPair
-from apiary.sequences import mine as mining
 from apiary.sequences.mine import (
     CorpusRoot,
     PairCache,
@@ -171,8 +171,8 @@ def test_each_root_is_mined_and_cached_on_its_own(tmp_path, monkeypatch):
     assert len(list(cache.directory.glob("*.jsonl"))) == 2 and first.left == ()
     (roots[1].path / "more.py").write_text('import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n')
     mined = []
-    real = mining.mine_root
-    monkeypatch.setattr(mining, "mine_root", lambda root, *a, **k: mined.append(root.path.name) or real(root, *a, **k))
+    real = mining.mine_files
+    monkeypatch.setattr(mining, "mine_files", lambda root, *a, **k: mined.append(root.path.name) or real(root, *a, **k))
     again = cache.corpus(roots)
     assert mined == ["beta"]
     assert {p.function for p in again.pairs} == {p.function for p in first.pairs} | {"save_object"}
@@ -204,9 +204,11 @@ def test_description_vectors_are_cached_per_group_so_a_new_group_encodes_only_it
     np.testing.assert_array_equal(again["Copy a file."], first["Copy a file."])
 
 
-def test_a_root_cut_short_by_the_deadline_serves_now_and_is_not_cached(tmp_path, monkeypatch):
+def test_a_package_cut_short_by_the_deadline_waits_and_the_standard_library_is_mined_whole(tmp_path, monkeypatch):
     roots = _two_roots(tmp_path)
-    (roots[0].path / "zz_more.py").write_text('import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n')
+    for root in roots:
+        (root.path / "zz_more.py").write_text('import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n')
+    roots[0] = CorpusRoot(roots[0].path, frozenset(), "stdlib")
     now = [0.0]
     monkeypatch.setattr(mining.time, "monotonic", lambda: now[0])
     real = mining.extract_file
@@ -217,7 +219,13 @@ def test_a_root_cut_short_by_the_deadline_serves_now_and_is_not_cached(tmp_path,
 
     monkeypatch.setattr(mining, "extract_file", slow_extract)
     cache = PairCache(tmp_path / "cache")
-    cut = cache.corpus(roots, deadline=5.0)
-    assert cut.left == tuple(roots)
-    assert {p.function for p in cut.pairs} == {"copy_file", "remove_tree", "rename_file"}  # the first file only
-    assert list(cache.directory.glob("*.jsonl")) == []
+    cut = cache.corpus(roots, deadline=25.0)  # the second root's first file is mined, then time is up
+    assert cut.left == (roots[1],)
+    assert {p.function for p in cut.pairs} == {"copy_file", "remove_tree", "rename_file", "save_object"}
+    assert len(list(cache.directory.glob("*.partial-1.jsonl"))) == 1
+    extracted = []
+    monkeypatch.setattr(mining, "extract_file", lambda path, **kwargs: extracted.append(path.name) or real(path, **kwargs))
+    whole = cache.corpus(roots)  # goes on where the first run stopped
+    assert whole.left == () and extracted == ["zz_more.py"]
+    assert {p.function for p in whole.pairs} >= {"md5_hex", "save_object"}
+    assert list(cache.directory.glob("*.partial-*")) == []

@@ -10,8 +10,9 @@ class PhaseBars:
     numpy", "encoding descriptions"), each shown from its first callback (what comes from a cache
     shows nothing), the last one closed on exit."""
 
-    def __init__(self, unit: str = "it"):
-        self.unit = unit
+    def __init__(self, unit: str = "it", units: dict[str, str] | None = None):
+        #: the unit of a phase by its first word ("mining" -> "file"), else ``unit``
+        self.unit, self.units = unit, units or {}
         self._bar = None
         self._what = ""
 
@@ -23,7 +24,7 @@ class PhaseBars:
             from tqdm import tqdm
 
             self._close()
-            self._bar, self._what = tqdm(total=total, unit=self.unit, file=sys.stderr, desc=what, leave=False), what
+            self._bar, self._what = tqdm(total=total, unit=self.units.get(what.split()[0], self.unit), file=sys.stderr, desc=what, leave=False), what
         self._bar.total = total
         self._bar.n = done
         self._bar.refresh()

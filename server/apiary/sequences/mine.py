@@ -163,17 +163,25 @@ def mine_root(root: CorpusRoot, return_types: Mapping[str, str] | None = None, k
               progress: Progress | None = None) -> list[ApiSeqPair]:
     """One root's pairs, doc pairs under the names they are defined by (`with_canonical_docs` renames
     them over the whole corpus)."""
+    return mine_files(root, return_types, keep_all, should_stop, kinds, progress)[0]
+
+
+def mine_files(root: CorpusRoot, return_types: Mapping[str, str] | None = None, keep_all: bool = False,
+               should_stop: Callable[[], bool] = lambda: False, kinds: Collection[str] = ALL_KINDS,
+               progress: Progress | None = None, start: int = 0) -> tuple[list[ApiSeqPair], int, int]:
+    """The pairs of the root's files from the ``start``-th on (`python_files` order), until
+    ``should_stop``; how many of its files are mined by then, and how many it has."""
     pairs: list[ApiSeqPair] = []
     paths = list(python_files(root.path))
-    for done, path in enumerate(paths, 1):
+    for done, path in enumerate(paths[start:], start + 1):
         if should_stop():
-            break
+            return pairs, done - 1, len(paths)
         found = extract_file(path, project_modules=root.project_modules, return_types=return_types,
                              kinds=kinds, module=module_name(root, path))
         pairs.extend(p for p in found if keep_all or p.kind == DOC or filter_reason(p) is None)
         if progress is not None and (done % 50 == 0 or done == len(paths)):
             progress(f"mining {root_label(root)}", done, len(paths))
-    return pairs
+    return pairs, len(paths), len(paths)
 
 
 def root_label(root: CorpusRoot) -> str:
@@ -222,8 +230,6 @@ class MinedCorpus:
     pairs: list[ApiSeqPair]
     #: the roots not mined yet, or only in part (the deadline passed first): a later query mines them
     left: tuple[CorpusRoot, ...] = ()
-    #: each mined root's descriptions (vectors are cached per root)
-    descriptions: tuple[tuple[str, ...], ...] = ()
 
 
 class PairCache:
@@ -236,30 +242,56 @@ class PairCache:
         return self.corpus(roots, return_types).pairs
 
     def corpus(self, roots: Sequence[CorpusRoot], return_types: Mapping[str, str] | None = None,
-               progress: Progress | None = None, deadline: float | None = None) -> MinedCorpus:
-        """Each root's pairs from the cache, or mined and cached; once ``deadline`` (a
-        `time.monotonic` time) has passed, roots not cached yet are left for later."""
+               progress: Progress | None = None, deadline: float | None = None,
+               after_each: Callable[[list[ApiSeqPair]], None] | None = None) -> MinedCorpus:
+        """Each root's pairs from the cache, or mined and cached, and handed to ``after_each`` (to
+        encode them, within the same deadline). Once ``deadline`` (a `time.monotonic` time) has
+        passed, packages not cached yet are left for later, and one cut short is dropped for now;
+        the standard library is always mined whole (everyday requests need it)."""
         types_key = json.dumps(sorted((return_types or {}).items()))
         pairs: list[ApiSeqPair] = []
         left: list[CorpusRoot] = []
-        descriptions: list[tuple[str, ...]] = []
-        late = (lambda: time.monotonic() > deadline) if deadline is not None else (lambda: False)
         for root in roots:
-            path = self.directory / f"{fingerprint([root], types_key)}.jsonl"
+            late = (lambda: time.monotonic() > deadline) if deadline is not None and root.origin != "stdlib" else (lambda: False)
+            key = fingerprint([root], types_key)
+            path = self.directory / f"{key}.jsonl"
             cached = read_pairs(path) if path.is_file() else None
             if cached is None and late():
                 left.append(root)
                 continue
             if cached is None:
-                cached = mine_root(root, return_types, should_stop=late, progress=progress)
-                if late():  # cut short: its pairs serve now, and a later query mines it whole
+                cached = self._mine(root, key, return_types, late, progress)
+                if cached is None:  # cut short: a later query goes on where this one stopped
                     left.append(root)
-                else:
-                    write_pairs(path, cached)
-                    log.info("mined %d API-sequence pairs from %s into %s", len(cached), root.path, path)
+                    continue
+            if after_each is not None:
+                after_each(cached)
             pairs.extend(cached)
-            descriptions.append(tuple(p.desc for p in cached))
-        return MinedCorpus(with_canonical_docs(pairs), tuple(left), tuple(descriptions))
+        return MinedCorpus(with_canonical_docs(pairs), tuple(left))
+
+
+    def _mine(self, root: CorpusRoot, key: str, return_types: Mapping[str, str] | None,
+              late: Callable[[], bool], progress: Progress | None) -> list[ApiSeqPair] | None:
+        """The root's pairs, mined from where an earlier cut-short run stopped (its pairs so far are
+        kept as ``<key>.partial-<files done>.jsonl``) and cached; None when cut short again."""
+        earlier, start = self._partial(key)
+        found, done, total = mine_files(root, return_types, should_stop=late, progress=progress, start=start)
+        for stale in self.directory.glob(f"{key}.partial-*.jsonl"):
+            stale.unlink(missing_ok=True)
+        if done < total:
+            write_pairs(self.directory / f"{key}.partial-{done}.jsonl", earlier + found)
+            return None
+        write_pairs(self.directory / f"{key}.jsonl", earlier + found)
+        log.info("mined %d API-sequence pairs from %s", len(earlier) + len(found), root.path)
+        return earlier + found
+
+    def _partial(self, key: str) -> tuple[list[ApiSeqPair], int]:
+        for path in sorted(self.directory.glob(f"{key}.partial-*.jsonl")):
+            done = path.name.removesuffix(".jsonl").rpartition("-")[2]
+            pairs = read_pairs(path) if done.isdigit() else None
+            if pairs is not None:
+                return pairs, int(done)
+        return [], 0
 
 
 def write_pairs(path: Path, pairs: Iterable[ApiSeqPair]) -> None:

@@ -72,10 +72,14 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
     (`Recommender.unmined`)."""
     weights = weights if weights is not None else load_weights().sequences
     cache = cache or cache_dir() / "apiseq"
-    corpus = PairCache(cache).corpus(list(roots), return_types_of(indexes), progress, deadline) if roots else MinedCorpus([])
+    by_text: dict = {}
+
+    def encode(pairs: list) -> None:  # each root's descriptions as it comes, so the deadline covers encoding
+        by_text.update(text_vectors([[p.desc for p in pairs]], encoder, cache, progress))
+
+    corpus = PairCache(cache).corpus(list(roots), return_types_of(indexes), progress, deadline, encode) if roots else MinedCorpus([])
     index = None
     if corpus.pairs:
-        by_text = text_vectors(corpus.descriptions, encoder, cache, progress)
         index = PairIndex(corpus.pairs, encoder, vectors=pair_vectors(corpus.pairs, by_text, encoder.dim), weights=weights)
     api_search = None
     if indexes:
