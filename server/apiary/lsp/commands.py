@@ -17,7 +17,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 from apiary import assist
 from apiary.budget import RequestKind
 from apiary.context import extract_context
-from apiary.generation.placement import Placement, placement
+from apiary.generation.site import CodeSite, code_site
 from apiary.lsp import lifecycle
 from apiary.lsp.inline_completion import complete_at
 
@@ -93,11 +93,11 @@ def target_of_command(ls, args: tuple) -> tuple[Any, types.Position]:
 
 
 async def _choices(ls, doc, position: types.Position):
-    text, offset, _, _ = _site(doc, position)
+    site = site_of(doc, position)
     session = ls.session
 
     def work():
-        editor = extract_context(text, offset)
+        editor = extract_context(site.text, site.cursor)
         return editor.intent, assist.suggest_apis(session, editor, CHOICES)
 
     return await ls.run_blocking(work, kind=RequestKind.COMMAND, default=("", []))
@@ -127,37 +127,22 @@ def _nothing_written(api_ids: list[str] | None, session) -> str:
     return "no code could be written here" if api_ids is not None else ""
 
 
-def _site(doc, position: types.Position) -> tuple[str, int, int, str]:
-    """(text to complete in, cursor offset in it, where the edit goes in the document, indent).
-
-    On a comment line the code completes the statement begun on the line below it (``big_orders =``)
-    or goes on a new line after the comment; elsewhere at the position."""
-    line = doc.line(position.line)
-    if not line.lstrip().startswith("#"):
-        offset = doc.offset(position)
-        return doc.text, offset, offset, ""
-    below = doc.line(position.line + 1)
-    if below.strip() and not below.lstrip().startswith("#"):
-        end_below = doc.offset(types.Position(position.line + 1, 0)) + len(below.rstrip())
-        if placement(extract_context(doc.text, end_below)) is Placement.REST:
-            return doc.text, end_below, end_below, ""
-    end = doc.offset(types.Position(position.line, 0)) + len(line)
-    indent = line[: len(line) - len(line.lstrip())]
-    text = doc.text
-    return text[:end] + "\n" + indent + text[end:], end + 1 + len(indent), end, indent
+def site_of(doc, position: types.Position) -> CodeSite:
+    """Where the code asked for at ``position`` goes (`code_site`)."""
+    return code_site(doc.text, doc.starts, position.line, doc.offset(position))
 
 
 async def _generate_and_apply(ls, doc, position: types.Position, api_ids: list[str] | None) -> dict:
-    text, offset, insert_at, indent = _site(doc, position)
+    site = site_of(doc, position)
     session = ls.session
-    if api_ids is None and text == doc.text:
+    if api_ids is None and site.text == doc.text:
         records = await complete_at(ls, doc, position, True, threading.Event())
     else:
         apis = None if api_ids is None else [e for e in (assist.find_entry(session, i) for i in api_ids) if e]
         cancel = threading.Event()
 
         def work():
-            context = assist.code_context(text, offset)
+            context = assist.code_context(site.text, site.cursor)
             return assist.complete(session, context, manual=True, cancel=cancel, apis=apis)
 
         records = await ls.run_blocking(work, kind=RequestKind.COMMAND, cancel=cancel, default=[]) or []
@@ -167,8 +152,8 @@ async def _generate_and_apply(ls, doc, position: types.Position, api_ids: list[s
             ls.window_show_message(types.ShowMessageParams(types.MessageType.Info, f"Apiary: {reason}"))
         return {"applied": False, "text": "", "apis": api_ids or [], "reason": reason}
     best = records[0]
-    new_text = best.text if insert_at == offset else "\n" + indent + best.text.replace("\n", "\n" + indent)
-    at = doc.position(insert_at)
+    new_text = best.text if site.in_place else "\n" + site.indent + best.text.replace("\n", "\n" + site.indent)
+    at = doc.position(site.insert_at)
     edit = types.WorkspaceEdit(changes={doc.uri: [types.TextEdit(types.Range(at, at), new_text)]})
     result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Apiary"))
     applied = bool(getattr(result, "applied", False))

@@ -55,8 +55,8 @@ def register(server) -> None:
 
 
 def _intent(doc, position: types.Position) -> str:
-    text, offset, _, _ = commands._site(doc, position)
-    return extract_context(text, offset).intent
+    site = commands.site_of(doc, position)
+    return extract_context(site.text, site.cursor).intent
 
 
 async def _ask_user(ls, intent: str, suggestions: list[Suggestion]) -> list[str] | None:
@@ -69,10 +69,10 @@ async def _ask_user(ls, intent: str, suggestions: list[Suggestion]) -> list[str]
 
 
 async def _insert(ls, doc, position: types.Position, apis: list[str], intent: str, form: str) -> dict:
-    _, _, insert_at, indent = commands._site(doc, position)
-    snippet = as_plan(apis, intent, indent) if form == "plan" else as_skeleton(apis, indent)
+    site = commands.site_of(doc, position)
+    snippet = as_plan(apis, intent, site.indent) if form == "plan" else as_skeleton(apis, site.indent)
     plain = _TAB_STOP.sub(lambda m: m.group(1) or "", snippet)
-    at = doc.position(insert_at)
+    at = doc.position(site.insert_at)
     edit = types.WorkspaceEdit(changes={doc.uri: [types.TextEdit(types.Range(at, at), "\n" + plain.rstrip("\n"))]})
     result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Apiary: API sequence"))
     return {"applied": bool(getattr(result, "applied", False)), "apis": apis, "text": plain, "snippet": snippet,
