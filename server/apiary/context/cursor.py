@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from apiary.brackets import matching_close
 from apiary.context.syntax import Site, indent_width
 
 _ASSIGN = re.compile(
@@ -175,7 +176,7 @@ def receiver_notation(receiver: str) -> str | None:
         out.append(head.group())
         index = head.end()
     elif receiver[:1] in _LITERAL_HEADS:
-        closed = _matching_close(receiver, 0)
+        closed = matching_close(receiver, 0)
         if closed is None:
             return None
         out.append(_LITERAL_HEADS[receiver[0]])
@@ -200,7 +201,7 @@ def _trailers(receiver: str, index: int, out: list[str]) -> str | None:
             out.append("." + name.group())
             index += 1 + name.end()
         elif ch in "([":
-            closed = _matching_close(receiver, index)
+            closed = matching_close(receiver, index)
             if closed is None:
                 return None
             out.append("()" if ch == "(" else "[]")
@@ -208,25 +209,6 @@ def _trailers(receiver: str, index: int, out: list[str]) -> str | None:
         else:
             return None
     return "".join(out)
-
-
-def _matching_close(text: str, opened: int) -> int | None:
-    depth = 0
-    index = opened
-    while index < len(text):
-        ch = text[index]
-        if ch in "'\"":
-            index = text.find(ch, index + 1)
-            if index < 0:
-                return None
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                return index
-        index += 1
-    return None
 
 
 def assign_target(line_prefix: str) -> str | None:

@@ -10,6 +10,7 @@ import ast
 import re
 from typing import NamedTuple
 
+from apiary.brackets import matching_close
 from apiary.docs.entry import Param, signature_text
 
 # A leading dotted name, optional PEP 695 type parameters (``f[T]``), then whatever follows.
@@ -31,7 +32,7 @@ def parse_signature(text: str, *, bound: bool = False) -> ParsedSignature:
     raw = normalize_signature(text)
     if not raw:
         return ParsedSignature("", (), None)
-    close = _matching_paren(raw, 0)
+    close = matching_close(raw, 0)
     if close is None:
         return ParsedSignature(raw, (), _returns_after_arrow(raw))
     returns = _returns_after_arrow(raw[close + 1 :])
@@ -67,28 +68,6 @@ def _returns_after_arrow(text: str) -> str | None:
     if not arrow or head.strip().count("(") != head.strip().count(")"):
         return None
     return tail.strip() or None
-
-
-def _matching_paren(text: str, start: int) -> int | None:
-    """Index of the bracket closing ``text[start]``, skipping quoted strings; None if unbalanced."""
-    depth, quote, i = 0, "", start
-    while i < len(text):
-        ch = text[i]
-        if quote:
-            if ch == "\\":
-                i += 1
-            elif ch == quote:
-                quote = ""
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return None
 
 
 def _parse_params(inner: str) -> tuple[Param, ...] | None:
