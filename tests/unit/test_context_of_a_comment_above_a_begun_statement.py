@@ -1,4 +1,7 @@
-"""Prompts from TorchDataEval (cursor at the end, mid-statement): the main case the context serves."""
+"""The context at the end of a prompt whose last line begins a statement under a comment (the main
+case the context serves): the comment as the intent, the library imported, the assignment's target,
+and where each name in scope comes from. Prompts from TorchDataEval, and the same shapes over the
+example library (honeycomb)."""
 
 import pytest
 
@@ -69,11 +72,33 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("prompt", "intent", "scope", "target"), CASES)
-def test_torchdataeval_prompts(prompt, intent, scope, target):
+HONEYCOMB_CASES = [
+    (
+        'import honeycomb as hc\n\norders = hc.read_delimited("orders.csv").dedupe("order_id")\n'
+        'totals = orders.group_by("region")\n# keep only the orders above 100 euros\nbig_orders =',
+        "keep only the orders above 100 euros",
+        {
+            "orders": ("honeycomb.read_delimited().dedupe", "honeycomb.read_delimited().dedupe()"),
+            "totals": ("orders.group_by", "honeycomb.read_delimited().dedupe().group_by()"),
+        },
+        "big_orders",
+    ),
+    (
+        "from honeycomb import read_delimited\nrows = read_delimited('a.csv')\n\n"
+        "# Join the rows with themselves on the id column.\n# Then drop the duplicates.\njoined =",
+        "Join the rows with themselves on the id column. Then drop the duplicates.",
+        {"rows": ("honeycomb.read_delimited", "honeycomb.read_delimited()")},
+        "joined",
+    ),
+]
+
+
+@pytest.mark.parametrize(("library", "prompt", "intent", "scope", "target"),
+                         [("torchdata", *case) for case in CASES] + [("honeycomb", *case) for case in HONEYCOMB_CASES])
+def test_intent_library_target_and_scope_at_a_begun_statement(library, prompt, intent, scope, target):
     ctx = extract_context_from_prefix(prompt)
     assert ctx.intent == intent
-    assert ctx.libraries == ("torchdata",)
+    assert ctx.libraries == (library,)
     assert ctx.assign_target == target
     assert ctx.indent == "" and ctx.receiver is None and ctx.prefix == ""
     origins = {origin.name: origin for origin in ctx.scope}
