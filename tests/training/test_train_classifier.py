@@ -9,6 +9,7 @@ from train_fixtures import write_jsonl
 from apiary_training.train.classifier import (
     ClassifierArguments,
     IntentSnippetScorer,
+    arguments,
     load_pairs,
     split_by_intent,
     train,
@@ -44,15 +45,17 @@ def test_split_keeps_each_intent_on_one_side():
 def test_labels_must_be_binary(tmp_path):
     path = write_jsonl(tmp_path / "pairs.jsonl", [{"intent": "a b c", "snippet": "x = 1", "label": 2}])
     with pytest.raises(DataError, match="label must be 0 or 1"):
-        load_pairs(ClassifierArguments(pairs=str(path), output_dir="o"))
+        load_pairs(ClassifierArguments(pairs=str(path)))
 
 
 def test_classifier_trains_saves_and_scores_pairs(tmp_path, tiny_bert, one_torch_thread):
     path = write_jsonl(tmp_path / "pairs.jsonl", _records(60))
     out = tmp_path / "classifier"
-    metrics = train(ClassifierArguments(pairs=str(path), output_dir=str(out), base_model=str(tiny_bert / "hf"),
-                                        test_fraction=0.2, batch_size=8, learning_rate=5e-4, epochs=2,
-                                        max_length=48, logging_steps=5))
+    metrics = train(*arguments([
+        "--pairs", str(path), "--output_dir", str(out), "--base_model", str(tiny_bert / "hf"), "--test_fraction", "0.2",
+        "--per_device_train_batch_size", "8", "--learning_rate", "5e-4", "--num_train_epochs", "2", "--max_length", "48",
+        "--logging_steps", "5",
+    ]))
     test = metrics["test"]
     assert test["examples"] == 24 and test["positive_rate"] == 0.5  # 12 held-out intents, one pair each way
     assert (out / "model.safetensors").is_file()

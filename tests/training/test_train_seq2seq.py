@@ -6,7 +6,7 @@ import pytest
 from train_fixtures import apiseq_records, write_jsonl
 
 from apiary_training.train.common import DataError
-from apiary_training.train.seq2seq import ApiSequenceModel, Seq2SeqArguments, dedup_split, pair_key, train
+from apiary_training.train.seq2seq import ApiSequenceModel, arguments, dedup_split, pair_key, train
 
 
 def test_dedup_split_keeps_test_pairs_out_of_training():
@@ -21,17 +21,17 @@ def test_bad_pairs_file_names_the_line(tmp_path):
     path = tmp_path / "pairs.jsonl"
     path.write_text('{"desc": "a b c", "apiseq": ["os.getcwd"]}\n{"desc": "no sequence"}\n')
     with pytest.raises(DataError, match=r"pairs.jsonl:2: missing apiseq"):
-        train(Seq2SeqArguments(pairs=str(path), output_dir=str(tmp_path / "out")))
+        train(*arguments(["--pairs", str(path), "--output_dir", str(tmp_path / "out")]))
 
 
 def test_seq2seq_trains_saves_and_predicts_with_beam_search(tmp_path, tiny_bert, one_torch_thread):
     pairs = write_jsonl(tmp_path / "pairs.jsonl", apiseq_records(160))
     out = tmp_path / "model"
-    metrics = train(Seq2SeqArguments(
-        pairs=str(pairs), output_dir=str(out), encoder=str(tiny_bert / "hf"), test_fraction=0.1,
-        decoder_layers=1, decoder_vocab_size=300, batch_size=8, learning_rate=1e-3, epochs=4, num_beams=3,
-        logging_steps=5,
-    ))
+    metrics = train(*arguments([
+        "--pairs", str(pairs), "--output_dir", str(out), "--encoder", str(tiny_bert / "hf"), "--test_fraction", "0.1",
+        "--decoder_layers", "1", "--decoder_vocab_size", "300", "--per_device_train_batch_size", "8",
+        "--learning_rate", "1e-3", "--num_train_epochs", "4", "--num_beams", "3", "--logging_steps", "5",
+    ]))
     assert (out / "model.safetensors").is_file() and not list(out.glob("*.bin"))
     assert metrics["last_logged_loss"] < metrics["first_logged_loss"] - 1  # it learns the sequences' language
     # (a random tiny encoder does not learn the verb -> sequence mapping in seconds; the real run

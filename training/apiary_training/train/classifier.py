@@ -19,9 +19,9 @@ from apiary_training.train.common import (
     TimeLimitCallback,
     logged_losses,
     offline,
-    precision_flags,
+    precision_on_this_machine,
     read_jsonl,
-    training_arguments,
+    trainer_parser,
     write_json,
 )
 
@@ -32,23 +32,27 @@ PAIR_KEYS = ("intent", "snippet", "label")
 @dataclass
 class ClassifierArguments:
     pairs: str = field(metadata={"help": "JSON Lines of {intent, snippet, label: 0|1}"})
-    output_dir: str = field(metadata={"help": "where the cross-encoder is saved"})
     test_pairs: str | None = field(default=None, metadata={"help": "test set (default: split off --test-fraction by intent)"})
     test_fraction: float = field(default=0.1)
     base_model: str | None = field(default=None, metadata={"help": "BERT encoder directory (default: bundled MiniLM)"})
     max_length: int = field(default=256)
-    batch_size: int = field(default=16)
-    learning_rate: float = field(default=2e-5)
-    epochs: float = field(default=1.0)
-    max_steps: int = field(default=-1)
     max_minutes: float | None = field(default=None)
-    logging_steps: int = field(default=50)
-    mixed_precision: str = field(default="auto")
-    seed: int = field(default=42)
 
     def __post_init__(self):
         if not 0 <= self.test_fraction < 1:
-            raise ValueError("--test-fraction must be in [0, 1)")
+            raise ValueError("--test_fraction must be in [0, 1)")
+
+
+def parser():
+    from sentence_transformers.cross_encoder import CrossEncoderTrainingArguments
+
+    return trainer_parser(ClassifierArguments, CrossEncoderTrainingArguments, warmup=0.1, learning_rate=2e-5,
+                          num_train_epochs=1.0, per_device_train_batch_size=16, save_strategy="no", logging_steps=50)
+
+
+def arguments(argv: list[str] | None = None):
+    """``(ClassifierArguments, CrossEncoderTrainingArguments)`` from the command line."""
+    return tuple(parser().parse_args_into_dataclasses(args=argv))
 
 
 def split_by_intent(records: list[dict], fraction: float, seed: int) -> tuple[list[dict], list[dict]]:
@@ -59,14 +63,14 @@ def split_by_intent(records: list[dict], fraction: float, seed: int) -> tuple[li
     return [r for r in records if r["intent"] not in held], [r for r in records if r["intent"] in held]
 
 
-def load_pairs(args: ClassifierArguments) -> tuple[list[dict], list[dict]]:
+def load_pairs(args: ClassifierArguments, seed: int = 42) -> tuple[list[dict], list[dict]]:
     records = read_jsonl(args.pairs, PAIR_KEYS)
     for number, record in enumerate(records, 1):
         if record["label"] not in (0, 1):
             raise DataError(f"{args.pairs}: record {number}: label must be 0 or 1, not {record['label']!r}")
     if args.test_pairs:
         return records, read_jsonl(args.test_pairs, PAIR_KEYS)
-    train, test = split_by_intent(records, args.test_fraction, args.seed)
+    train, test = split_by_intent(records, args.test_fraction, seed)
     if not train:
         raise DataError(f"{args.pairs}: no training pairs")
     return train, test
@@ -98,19 +102,16 @@ def evaluate(scorer: IntentSnippetScorer, test: list[dict]) -> dict:
     return classification_metrics([int(r["label"]) for r in test], scores)
 
 
-def train(args: ClassifierArguments) -> dict:
+def train(args: ClassifierArguments, training_args) -> dict:
     offline()
     from datasets import Dataset
-    from sentence_transformers.cross_encoder import (
-        CrossEncoder,
-        CrossEncoderTrainer,
-        CrossEncoderTrainingArguments,
-    )
+    from sentence_transformers.cross_encoder import CrossEncoder, CrossEncoderTrainer
     from sentence_transformers.cross_encoder.losses import BinaryCrossEntropyLoss
 
     from apiary.retrieval.encoder import default_encoder_dir
 
-    train_pairs, test = load_pairs(args)
+    precision_on_this_machine(training_args)
+    train_pairs, test = load_pairs(args, training_args.seed)
     base = args.base_model or str(default_encoder_dir())
     model = CrossEncoder(base, num_labels=1, max_length=args.max_length, local_files_only=True)
     dataset = Dataset.from_dict({
@@ -118,14 +119,8 @@ def train(args: ClassifierArguments) -> dict:
         "snippet": [r["snippet"] for r in train_pairs],
         "label": [float(r["label"]) for r in train_pairs],
     })
-    output = Path(args.output_dir)
+    output = Path(training_args.output_dir)
     limit = TimeLimitCallback(args.max_minutes)
-    training_args = training_arguments(
-        CrossEncoderTrainingArguments, output_dir=str(output / "checkpoints"), num_train_epochs=args.epochs,
-        max_steps=args.max_steps, per_device_train_batch_size=args.batch_size, learning_rate=args.learning_rate,
-        warmup_ratio=0.1, save_strategy="no", logging_steps=args.logging_steps, report_to="none", seed=args.seed,
-        **precision_flags(args.mixed_precision),
-    )
     trainer = CrossEncoderTrainer(model=model, args=training_args, train_dataset=dataset,
                                   loss=BinaryCrossEntropyLoss(model), callbacks=[limit])
     result = trainer.train()
@@ -142,7 +137,4 @@ def train(args: ClassifierArguments) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    from transformers import HfArgumentParser
-
-    (args,) = HfArgumentParser(ClassifierArguments).parse_args_into_dataclasses(args=argv)
-    return train(args)
+    return train(*arguments(argv))

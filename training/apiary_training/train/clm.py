@@ -29,6 +29,8 @@ from apiary_training.train.common import (
     iter_jsonl,
     logged_losses,
     offline,
+    precision_on_this_machine,
+    trainer_parser,
     write_json,
 )
 
@@ -175,9 +177,7 @@ def train(args: ClmArguments, training_args) -> dict:
 
     offline()
     set_seed(training_args.seed)
-    if (training_args.bf16 or training_args.fp16) and not torch.cuda.is_available():
-        log.warning("mixed precision needs a GPU: training in float32")
-        training_args.bf16 = training_args.fp16 = False
+    precision_on_this_machine(training_args)
     os.makedirs(training_args.output_dir, exist_ok=True)
     with training_args.main_process_first(desc="corpus and tokenizer"):
         documents = read_corpus(args.train_file, args.max_train_samples)
@@ -208,14 +208,11 @@ def train(args: ClmArguments, training_args) -> dict:
 
 
 def parser():
-    from transformers import HfArgumentParser, TrainingArguments
+    from transformers import TrainingArguments
 
-    hf = HfArgumentParser((ClmArguments, TrainingArguments))
     # run_clm's defaults, changed where the issue asks: cosine schedule, step checkpoints, no trackers.
-    warmup = "warmup_ratio" if "warmup_ratio" in TrainingArguments.__dataclass_fields__ else "warmup_steps"
-    hf.set_defaults(lr_scheduler_type="cosine", save_strategy="steps", save_steps=500, save_total_limit=2,
-                    logging_steps=10, report_to="none", **{warmup: 0.05})
-    return hf
+    return trainer_parser(ClmArguments, TrainingArguments, warmup=0.05, lr_scheduler_type="cosine",
+                          save_strategy="steps", save_steps=500, save_total_limit=2, logging_steps=10)
 
 
 def main(argv: list[str] | None = None) -> dict:

@@ -3,7 +3,6 @@ arguments that work on CPU and GPU alike."""
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import os
@@ -78,30 +77,26 @@ class TimeLimitCallback(TrainerCallback):
         return control
 
 
-def training_arguments(cls, **kwargs):
-    """``cls(**kwargs)`` without the keywords this transformers version does not take
-    (``save_safetensors`` is the default and gone in transformers 5, ``warmup_ratio`` became a
-    fractional ``warmup_steps``)."""
-    accepted = inspect.signature(cls.__init__).parameters
-    if "warmup_ratio" in kwargs and "warmup_ratio" not in accepted:  # transformers 5: a float warmup_steps
-        kwargs["warmup_steps"] = kwargs.pop("warmup_ratio")
-    dropped = sorted(k for k in kwargs if k not in accepted)
-    if dropped:
-        log.debug("%s does not take %s", cls.__name__, dropped)
-    return cls(**{k: v for k, v in kwargs.items() if k in accepted})
+def trainer_parser(arguments: type, training_arguments: type, warmup: float | None = None, **defaults):
+    """``HfArgumentParser((arguments, training_arguments))``: every flag of the Trainer works, with
+    this trainer's ``defaults`` (``warmup``: a share of the steps, whichever way this transformers
+    version spells it) and no experiment trackers unless asked."""
+    from transformers import HfArgumentParser
+
+    parser = HfArgumentParser((arguments, training_arguments))
+    if warmup is not None:  # transformers 5 dropped warmup_ratio for a fractional warmup_steps
+        defaults["warmup_ratio" if "warmup_ratio" in training_arguments.__dataclass_fields__ else "warmup_steps"] = warmup
+    parser.set_defaults(report_to="none", **defaults)
+    return parser
 
 
-def precision_flags(mixed_precision: str) -> dict[str, bool]:
-    """bf16/fp16 only on a GPU that has them; "auto" picks bf16 where supported, else fp16; CPU: fp32."""
+def precision_on_this_machine(training_args) -> None:
+    """bf16/fp16 need a GPU: without one, train in float32 and say so."""
     import torch
 
-    if mixed_precision not in ("auto", "bf16", "fp16", "no"):
-        raise ValueError(f"mixed precision must be auto, bf16, fp16 or no, not {mixed_precision!r}")
-    if mixed_precision == "no" or not torch.cuda.is_available():
-        return {"bf16": False, "fp16": False}
-    if mixed_precision == "auto":
-        mixed_precision = "bf16" if torch.cuda.is_bf16_supported() else "fp16"
-    return {"bf16": mixed_precision == "bf16", "fp16": mixed_precision == "fp16"}
+    if (training_args.bf16 or training_args.fp16) and not torch.cuda.is_available():
+        log.warning("mixed precision needs a GPU: training in float32")
+        training_args.bf16 = training_args.fp16 = False
 
 
 def logged_losses(trainer) -> dict[str, float | None]:

@@ -3,10 +3,12 @@
 As ``sentence-transformers``' ``training_nli_v2.py``: MultipleNegativesRankingLoss (every other
 positive in the batch is a negative, beside each pair's sampled negatives from the same library,
 as APIRetriever's 1:8), ``NO_DUPLICATES`` batches (so an in-batch "negative" is never the positive
-itself), and an evaluation before and after. The output directory is what
+itself), and an evaluation before and after; the trainer gets an ``InformationRetrievalEvaluator``
+over the held-out pairs, so ``--eval_strategy steps`` reports MRR and recall while it trains. Every
+``SentenceTransformerTrainingArguments`` flag works. The output directory is what
 ``apiary.retrieval.encoder.load_encoder(path)`` (``--encoder`` / the ``encoder`` setting) loads.
 
-    apiary-train train retriever --pairs pairs.jsonl --output-dir runs/retriever --max-minutes 20
+    apiary-train train retriever --pairs pairs.jsonl --output_dir runs/retriever --max_minutes 20
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from apiary_training.train.common import (
     DataError,
     TimeLimitCallback,
     offline,
-    precision_flags,
+    precision_on_this_machine,
     read_jsonl,
-    training_arguments,
+    trainer_parser,
     write_json,
 )
 
@@ -33,37 +35,50 @@ PAIR_KEYS = ("query", "positive")
 
 @dataclass
 class RetrieverArguments:
+    """The retriever's own flags; the training ones (``--output_dir``, ``--learning_rate``,
+    ``--num_train_epochs``, ``--per_device_train_batch_size``, ...) are the Trainer's."""
+
     pairs: str = field(metadata={"help": "JSON Lines of {query, positive, negatives, library}"})
-    output_dir: str = field(metadata={"help": "where the fine-tuned encoder is saved"})
     base_model: str | None = field(default=None, metadata={"help": "encoder directory (default: bundled all-MiniLM-L6-v2)"})
-    eval_pairs: str | None = field(default=None, metadata={"help": "held-out pairs (default: split off --eval-fraction)"})
-    eval_fraction: float = field(default=0.05, metadata={"help": "share of --pairs held out when --eval-pairs is not given"})
+    eval_pairs: str | None = field(default=None, metadata={"help": "held-out pairs (default: split off --eval_fraction)"})
+    eval_fraction: float = field(default=0.05, metadata={"help": "share of --pairs held out when --eval_pairs is not given"})
     max_eval_pairs: int = field(default=2000, metadata={"help": "evaluate on at most this many held-out pairs"})
     num_negatives: int = field(default=1, metadata={"help": "sampled negatives per pair beside in-batch ones (paper: 8)"})
-    batch_size: int = field(default=32, metadata={"help": "pairs per batch (more in-batch negatives when larger)"})
-    learning_rate: float = field(default=2e-5)
-    epochs: float = field(default=1.0)
-    max_steps: int = field(default=-1, metadata={"help": "stop after this many steps (-1: epochs decide)"})
     max_minutes: float | None = field(default=None, metadata={"help": "stop after this much wall-clock time"})
     max_seq_length: int = field(default=128)
-    mixed_precision: str = field(default="auto", metadata={"help": "auto|bf16|fp16|no (GPU only)"})
-    seed: int = field(default=42)
 
     def __post_init__(self):
         if not 0 <= self.eval_fraction < 1:
-            raise ValueError("--eval-fraction must be in [0, 1)")
-        if self.num_negatives < 0 or self.batch_size < 2:
-            raise ValueError("--num-negatives must be >= 0 and --batch-size >= 2 (in-batch negatives)")
+            raise ValueError("--eval_fraction must be in [0, 1)")
+        if self.num_negatives < 0:
+            raise ValueError("--num_negatives must be >= 0")
 
 
-def load_pairs(args: RetrieverArguments) -> tuple[list[dict], list[dict]]:
+def parser():
+    from sentence_transformers import SentenceTransformerTrainingArguments
+
+    return trainer_parser(RetrieverArguments, SentenceTransformerTrainingArguments, warmup=0.1,
+                          num_train_epochs=1.0, per_device_train_batch_size=32, learning_rate=2e-5,
+                          batch_sampler="no_duplicates", save_strategy="no", logging_steps=20,
+                          dataloader_drop_last=True)
+
+
+def arguments(argv: list[str] | None = None):
+    """``(RetrieverArguments, SentenceTransformerTrainingArguments)`` from the command line."""
+    args, training_args = parser().parse_args_into_dataclasses(args=argv)
+    if training_args.per_device_train_batch_size < 2:
+        raise ValueError("--per_device_train_batch_size must be >= 2 (in-batch negatives)")
+    return args, training_args
+
+
+def load_pairs(args: RetrieverArguments, seed: int = 42) -> tuple[list[dict], list[dict]]:
     """Training and held-out pairs; the held-out queries never occur in training."""
     train = read_jsonl(args.pairs, PAIR_KEYS)
     if args.eval_pairs:
         held_out = read_jsonl(args.eval_pairs, PAIR_KEYS)
     else:
         queries = sorted({r["query"] for r in train})
-        random.Random(args.seed).shuffle(queries)
+        random.Random(seed).shuffle(queries)
         held = set(queries[: int(len(queries) * args.eval_fraction)])
         held_out = [r for r in train if r["query"] in held]
         train = [r for r in train if r["query"] not in held]
@@ -111,59 +126,55 @@ def evaluate(model, held_out: list[dict]) -> dict[str, float]:
     return evaluate_pairs(encode, held_out)
 
 
-def train(args: RetrieverArguments) -> dict:
-    """Fine-tune, save to ``args.output_dir``, and return the metrics before and after."""
+def ir_evaluator(held_out: list[dict]):
+    """sentence-transformers' evaluator over the held-out pairs: each query's positive among all of
+    their positives."""
+    try:  # sentence-transformers >= 6 moved it
+        from sentence_transformers.sentence_transformer.evaluation import InformationRetrievalEvaluator
+    except ImportError:
+        from sentence_transformers.evaluation import InformationRetrievalEvaluator
+
+    corpus = {f"d{i}": text for i, text in enumerate(dict.fromkeys(r["positive"] for r in held_out))}
+    ids = {text: key for key, text in corpus.items()}
+    queries = {f"q{i}": r["query"] for i, r in enumerate(held_out)}
+    relevant = {f"q{i}": {ids[r["positive"]]} for i, r in enumerate(held_out)}
+    return InformationRetrievalEvaluator(queries, corpus, relevant, name="held-out", show_progress_bar=False)
+
+
+def train(args: RetrieverArguments, training_args) -> dict:
+    """Fine-tune, save to ``training_args.output_dir``, and return the metrics before and after."""
     offline()
-    from sentence_transformers import (
-        SentenceTransformer,
-        SentenceTransformerTrainer,
-        SentenceTransformerTrainingArguments,
-    )
-    try:  # sentence-transformers >= 6 moved them; older versions have only the old paths
+    from sentence_transformers import SentenceTransformer, SentenceTransformerTrainer
+    try:  # sentence-transformers >= 6 moved it; older versions have only the old path
         from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
-        from sentence_transformers.sentence_transformer.training_args import BatchSamplers
     except ImportError:
         from sentence_transformers.losses import MultipleNegativesRankingLoss
-        from sentence_transformers.training_args import BatchSamplers
 
     from apiary.retrieval.encoder import default_encoder_dir
 
-    train_pairs, held_out = load_pairs(args)
+    precision_on_this_machine(training_args)
+    train_pairs, held_out = load_pairs(args, training_args.seed)
     base = args.base_model or str(default_encoder_dir())
     model = SentenceTransformer(base, device=None, local_files_only=True)
     model.max_seq_length = args.max_seq_length
-    dataset = to_dataset(train_pairs, args.num_negatives, args.seed)
+    dataset = to_dataset(train_pairs, args.num_negatives, training_args.seed)
     before = evaluate(model, held_out)
     log.info("before: %s", before)
-    output = Path(args.output_dir)
+    output = Path(training_args.output_dir)
     limit = TimeLimitCallback(args.max_minutes)
-    training_args = training_arguments(
-        SentenceTransformerTrainingArguments,
-        output_dir=str(output / "checkpoints"),
-        num_train_epochs=args.epochs,
-        max_steps=args.max_steps,
-        per_device_train_batch_size=args.batch_size,
-        learning_rate=args.learning_rate,
-        warmup_ratio=0.1,
-        batch_sampler=BatchSamplers.NO_DUPLICATES,
-        save_strategy="no",
-        logging_steps=20,
-        report_to="none",
-        seed=args.seed,
-        dataloader_drop_last=True,
-        **precision_flags(args.mixed_precision),
-    )
     trainer = SentenceTransformerTrainer(
         model=model,
         args=training_args,
         train_dataset=dataset,
         loss=MultipleNegativesRankingLoss(model),
+        evaluator=ir_evaluator(held_out) if held_out else None,
         callbacks=[limit],
     )
     result = trainer.train()
     model.save(str(output))  # safetensors
     after = evaluate(model, held_out)
     log.info("after: %s", after)
+    evaluator = {k: v for k, v in trainer.evaluate().items() if "mrr" in k or "recall" in k} if held_out else {}
     metrics = {
         "base_model": base,
         "train_pairs": len(dataset),
@@ -174,13 +185,11 @@ def train(args: RetrieverArguments) -> dict:
         "stopped_by_time_limit": limit.stopped_early,
         "before": before,
         "after": after,
+        "ir_evaluator": evaluator,
     }
     write_json(output / "retriever_metrics.json", metrics)
     return metrics
 
 
 def main(argv: list[str] | None = None) -> dict:
-    from transformers import HfArgumentParser
-
-    (args,) = HfArgumentParser(RetrieverArguments).parse_args_into_dataclasses(args=argv)
-    return train(args)
+    return train(*arguments(argv))

@@ -10,7 +10,9 @@ out). Decoding is exact either way: ``"os.path.join sys.path.insert"`` comes bac
 decoder starts from random weights, so it learns at ``--decoder_learning_rate_factor`` times the
 encoder's rate.
 
-    apiary-train train seq2seq --pairs train.jsonl --test-pairs test.jsonl --output-dir runs/apiseq
+Every ``Seq2SeqTrainingArguments`` flag works (``--learning_rate``, ``--num_train_epochs``, ...).
+
+    apiary-train train seq2seq --pairs train.jsonl --test_pairs test.jsonl --output_dir runs/apiseq
 """
 
 from __future__ import annotations
@@ -29,9 +31,9 @@ from apiary_training.train.common import (
     TimeLimitCallback,
     logged_losses,
     offline,
-    precision_flags,
+    precision_on_this_machine,
     read_jsonl,
-    training_arguments,
+    trainer_parser,
     write_json,
 )
 
@@ -43,7 +45,6 @@ DECODER_TOKENIZER = "decoder_tokenizer"
 @dataclass
 class Seq2SeqArguments:
     pairs: str = field(metadata={"help": "JSON Lines of {desc, apiseq} (apiary-train corpus apiseq)"})
-    output_dir: str = field(metadata={"help": "where the model and both tokenizers are saved"})
     test_pairs: str | None = field(default=None, metadata={"help": "test split (default: split off --test-fraction)"})
     test_fraction: float = field(default=0.05)
     max_test_pairs: int = field(default=1000, metadata={"help": "score BLEU-4 on at most this many test pairs"})
@@ -55,23 +56,30 @@ class Seq2SeqArguments:
     decoder_learning_rate_factor: float = field(default=5.0, metadata={"help": "decoder rate / encoder rate"})
     max_source_length: int = field(default=48)
     max_target_length: int = field(default=48)
-    batch_size: int = field(default=32)
-    learning_rate: float = field(default=1e-4, metadata={"help": "Deep API Learning Revisited: AdamW, 1e-4"})
-    epochs: float = field(default=3.0)
-    max_steps: int = field(default=-1)
     max_minutes: float | None = field(default=None)
     num_beams: int = field(default=5)
-    logging_steps: int = field(default=50)
-    mixed_precision: str = field(default="auto")
-    seed: int = field(default=42)
 
     def __post_init__(self):
         if not 0 <= self.test_fraction < 1:
-            raise ValueError("--test-fraction must be in [0, 1)")
+            raise ValueError("--test_fraction must be in [0, 1)")
         if self.decoder_layers < 1 or self.num_beams < 1:
-            raise ValueError("--decoder-layers and --num-beams must be at least 1")
+            raise ValueError("--decoder_layers and --num_beams must be at least 1")
         if self.target_vocabulary not in ("api", "bpe"):
-            raise ValueError("--target-vocabulary must be api or bpe")
+            raise ValueError("--target_vocabulary must be api or bpe")
+
+
+def parser():
+    from transformers import Seq2SeqTrainingArguments
+
+    # Deep API Learning Revisited: AdamW at 1e-4; a cosine schedule after a short warm-up
+    return trainer_parser(Seq2SeqArguments, Seq2SeqTrainingArguments, warmup=0.05, learning_rate=1e-4,
+                          num_train_epochs=3.0, per_device_train_batch_size=32, adam_epsilon=1e-8,
+                          lr_scheduler_type="cosine", save_strategy="no", logging_steps=50)
+
+
+def arguments(argv: list[str] | None = None):
+    """``(Seq2SeqArguments, Seq2SeqTrainingArguments)`` from the command line."""
+    return tuple(parser().parse_args_into_dataclasses(args=argv))
 
 
 def pair_key(record: dict) -> tuple[str, tuple[str, ...]]:
@@ -86,14 +94,14 @@ def dedup_split(records: list[dict], test_fraction: float, seed: int) -> tuple[l
     return unique[cut:], unique[:cut]
 
 
-def load_pairs(args: Seq2SeqArguments) -> tuple[list[dict], list[dict]]:
+def load_pairs(args: Seq2SeqArguments, seed: int = 42) -> tuple[list[dict], list[dict]]:
     records = read_jsonl(args.pairs, PAIR_KEYS)
     if args.test_pairs:
         test = list({pair_key(r): r for r in read_jsonl(args.test_pairs, PAIR_KEYS) if r["apiseq"]}.values())
         held = {pair_key(r) for r in test}
         train = list({pair_key(r): r for r in records if r["apiseq"] and pair_key(r) not in held}.values())
     else:
-        train, test = dedup_split(records, args.test_fraction, args.seed)
+        train, test = dedup_split(records, args.test_fraction, seed)
     if not train:
         raise DataError(f"{args.pairs}: no training pairs with an API sequence")
     return train, test[: args.max_test_pairs]
@@ -188,14 +196,15 @@ class ApiSequenceModel:
         return results
 
 
-def _optimizer(model, args: Seq2SeqArguments):
+def _optimizer(model, args: Seq2SeqArguments, training_args):
     """AdamW (Deep API Learning Revisited's), the random decoder at a higher rate than the pretrained encoder."""
     decoder = [p for p in model.decoder.parameters() if p.requires_grad]
     encoder = [p for p in model.encoder.parameters() if p.requires_grad]
+    rate = training_args.learning_rate
     return torch.optim.AdamW([
-        {"params": encoder, "lr": args.learning_rate},
-        {"params": decoder, "lr": args.learning_rate * args.decoder_learning_rate_factor},
-    ], lr=args.learning_rate, eps=1e-8, weight_decay=0.0)
+        {"params": encoder, "lr": rate},
+        {"params": decoder, "lr": rate * args.decoder_learning_rate_factor},
+    ], lr=rate, eps=training_args.adam_epsilon, weight_decay=training_args.weight_decay)
 
 
 def _tokenize(records, source_tok, target_tok, args: Seq2SeqArguments):
@@ -221,14 +230,15 @@ def evaluate(model_dir: Path, test: list[dict], num_beams: int, max_length: int)
             "exact_match": exact, "test_pairs": len(test), "examples": examples}
 
 
-def train(args: Seq2SeqArguments) -> dict:
+def train(args: Seq2SeqArguments, training_args) -> dict:
     offline()
-    from transformers import AutoTokenizer, DataCollatorForSeq2Seq, Seq2SeqTrainer, Seq2SeqTrainingArguments
+    from transformers import AutoTokenizer, DataCollatorForSeq2Seq
 
     from apiary.retrieval.encoder import default_encoder_dir
 
-    torch.manual_seed(args.seed)
-    train_pairs, test = load_pairs(args)
+    precision_on_this_machine(training_args)
+    torch.manual_seed(training_args.seed)
+    train_pairs, test = load_pairs(args, training_args.seed)
     encoder_dir = args.encoder or str(default_encoder_dir())
     source_tok = AutoTokenizer.from_pretrained(encoder_dir, local_files_only=True)
     if args.target_vocabulary == "api":
@@ -236,19 +246,14 @@ def train(args: Seq2SeqArguments) -> dict:
     else:
         target_tok = train_decoder_tokenizer([" ".join(r["apiseq"]) for r in train_pairs], args.decoder_vocab_size)
     model = build_model(encoder_dir, target_tok, args.decoder_layers)
-    output = Path(args.output_dir)
+    output = Path(training_args.output_dir)
     limit = TimeLimitCallback(args.max_minutes)
-    training_args = training_arguments(
-        Seq2SeqTrainingArguments,
-        output_dir=str(output / "checkpoints"), num_train_epochs=args.epochs, max_steps=args.max_steps,
-        per_device_train_batch_size=args.batch_size, learning_rate=args.learning_rate, adam_epsilon=1e-8,
-        warmup_ratio=0.05, lr_scheduler_type="cosine", save_strategy="no", logging_steps=args.logging_steps, report_to="none",
-        seed=args.seed, **precision_flags(args.mixed_precision),
-    )
+    from transformers import Seq2SeqTrainer
+
     trainer = Seq2SeqTrainer(
         model=model, args=training_args, train_dataset=_tokenize(train_pairs, source_tok, target_tok, args),
         data_collator=DataCollatorForSeq2Seq(source_tok, model=model, label_pad_token_id=-100),
-        callbacks=[limit], optimizers=(_optimizer(model, args), None),  # the Trainer adds the cosine schedule
+        callbacks=[limit], optimizers=(_optimizer(model, args, training_args), None),  # the Trainer adds the cosine schedule
     )
     result = trainer.train()
     model.save_pretrained(output)  # safetensors
@@ -266,7 +271,4 @@ def train(args: Seq2SeqArguments) -> dict:
 
 
 def main(argv: list[str] | None = None) -> dict:
-    from transformers import HfArgumentParser
-
-    (args,) = HfArgumentParser(Seq2SeqArguments).parse_args_into_dataclasses(args=argv)
-    return train(args)
+    return train(*arguments(argv))
