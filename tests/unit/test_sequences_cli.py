@@ -75,3 +75,21 @@ def test_user_errors_are_one_line(argv, message, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_a_first_query_past_its_mining_time_says_what_waits_and_all_mines_it(corpus, capsys):
+    assert main(["suggest", "copy a file with metadata", "--corpus", str(corpus), "--corpus-only",
+                 "--encoder", "hashing", "--mine-for", "0"]) == 0
+    captured = capsys.readouterr()
+    assert "answered from 0 of 1 code folders; 1 not mined yet" in captured.err and "no suggestions" in captured.err
+    assert main(["suggest", "copy a file with metadata", "--corpus", str(corpus), "--corpus-only",
+                 "--encoder", "hashing", "--all"]) == 0
+    captured = capsys.readouterr()
+    assert "[mined] shutil.copy2" in captured.out and "not mined yet" not in captured.err
+
+
+def test_mining_time_must_be_a_duration(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["suggest", "x", "--mine-for", "-1"])
+    assert exit_.value.code == 2
+    assert "is not 0 seconds or more" in capsys.readouterr().err

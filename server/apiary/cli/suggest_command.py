@@ -44,7 +44,7 @@ FIRST_ANSWER_MINING_S = 40.0
 def run_suggest(args: Namespace) -> int:
     started = time.monotonic()
     from apiary.paths import index_dir
-    from apiary.retrieval.encoder import load_encoder
+    from apiary.retrieval.onnx_encoder import export_after_use, query_encoder
     from apiary.retrieval.store import IndexStore
     from apiary.sequences.model import ModelError
     from apiary.sequences.service import build_recommender, corpus_roots
@@ -56,7 +56,7 @@ def run_suggest(args: Namespace) -> int:
     for directory in args.corpus:
         if not directory.exists():
             raise CliError(f"no such corpus directory: {directory}")
-    encoder = load_encoder(args.encoder)
+    encoder = query_encoder(args.encoder)  # no torch once the encoder is exported (the first run does it)
     store = IndexStore(index_dir(), encoder, python=args.python)
     indexes = [store.load(name) for name in args.lib]
     interpreter = not indexes and not args.corpus_only
@@ -72,6 +72,7 @@ def run_suggest(args: Namespace) -> int:
         print(f"answered from {len(roots) - len(recommender.unmined)} of {len(roots)} code folders; "
               f"{len(recommender.unmined)} not mined yet (the next queries mine them, or now: --all)", file=sys.stderr)
     suggestions = recommender.suggest(args.query, top_k=args.top_k)
+    export_after_use(encoder, args.encoder)
     if args.json:
         print(json.dumps([s.to_json() for s in suggestions], indent=2))
         return 0
