@@ -22,7 +22,7 @@ from apiary.sequences.mine import (
     with_canonical_docs,
     workspace_root,
 )
-from apiary.sequences.neighbours import PairIndex, text_vectors
+from apiary.sequences.neighbours import PairIndex, description_vectors
 from apiary.sequences.recommend import Recommender, Suggestion, merge
 
 CODE = {
@@ -197,9 +197,9 @@ def test_description_vectors_are_cached_per_group_so_a_new_group_encodes_only_it
             return super().encode(texts, **kwargs)
 
     encoder = Counting()
-    first = text_vectors([["Copy a file."], ["Rename a file."]], encoder, tmp_path)
+    first = description_vectors([["Copy a file."], ["Rename a file."]], encoder, tmp_path)
     assert Counting.texts == 2
-    again = text_vectors([["Copy a file."], ["Rename a file."], ["Hash the bytes.", "Copy a file."]], encoder, tmp_path)
+    again = description_vectors([["Copy a file."], ["Rename a file."], ["Hash the bytes.", "Copy a file."]], encoder, tmp_path)
     assert Counting.texts == 4  # the new group's two texts; the first two were read back
     np.testing.assert_array_equal(again["Copy a file."], first["Copy a file."])
 
@@ -229,3 +229,14 @@ def test_a_package_cut_short_by_the_deadline_waits_and_the_standard_library_is_m
     assert whole.left == () and extracted == ["zz_more.py"]
     assert {p.function for p in whole.pairs} >= {"md5_hex", "save_object"}
     assert list(cache.directory.glob("*.partial-*")) == []
+
+
+def test_bm25_over_the_pairs_is_built_once_per_corpus_and_read_back(workspace, tmp_path, monkeypatch):
+    from apiary.sequences import neighbours
+
+    pairs = mine([workspace_root(workspace)], RETURNS)
+    first = PairIndex(pairs, HashingEncoder(), lexical_cache=tmp_path).search("md5 hash code", k=3)
+    assert len(list(tmp_path.glob("bm25-*"))) == 1
+    monkeypatch.setattr(neighbours, "_lexical_index", lambda documents: pytest.fail("BM25 built again"))
+    again = PairIndex(pairs, HashingEncoder(), lexical_cache=tmp_path).search("md5 hash code", k=3)
+    assert [(n.pair, round(n.similarity, 6)) for n in again] == [(n.pair, round(n.similarity, 6)) for n in first]

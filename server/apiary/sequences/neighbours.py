@@ -9,10 +9,12 @@ the rare word both texts share ("md5", "rmtree", "socket").
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,8 +34,10 @@ log = logging.getLogger(__name__)
 _RETURN_WORD = re.compile(r"\breturns?\b:?", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=200_000)
 def description_text(desc: str) -> str:
-    """What is encoded: the description without reST markup and the seed's "return" marker word."""
+    """What is encoded: the description without reST markup and the seed's "return" marker word
+    (kept for the corpus's descriptions: vectors, BM25 and the index each ask)."""
     return " ".join(_RETURN_WORD.sub(" ", plain_text(desc)).split())
 
 
@@ -48,10 +52,12 @@ class PairIndex:
 
     def __init__(self, pairs: Sequence[ApiSeqPair], encoder: Encoder, cache_dir: Path | None = None,
                  vectors: np.ndarray | None = None, weights: SequenceWeights | None = None,
-                 progress: Progress | None = None):
+                 progress: Progress | None = None, lexical_cache: Path | None = None):
         import faiss
 
         self.pairs = list(pairs)
+        #: where the BM25 index over these descriptions is kept (built once per corpus)
+        self.lexical_cache = lexical_cache
         self.encoder = encoder
         self.weights = weights if weights is not None else load_weights().sequences
         if vectors is None:
@@ -88,7 +94,7 @@ class PairIndex:
         if not tokens:
             return {}
         if self._bm25 is None:
-            self._bm25 = _lexical_index([lexical_tokens(description_text(p.desc)) for p in self.pairs])
+            self._bm25 = _cached_lexical_index([p.desc for p in self.pairs], self.lexical_cache)
         scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
         top = np.argpartition(-scores, min(k, len(scores)) - 1)[:k] if len(scores) > k else np.arange(len(scores))
         best = float(scores[top].max()) if len(top) else 0.0
@@ -105,48 +111,83 @@ def _lexical_index(documents: list[list[str]]):
     return index
 
 
+def _cached_lexical_index(descriptions: list[str], cache_dir: Path | None):
+    """BM25 over the descriptions' tokens, read back where an earlier run built it for the same ones
+    (bm25s's own files: arrays loaded with ``allow_pickle=False``); a folder renamed into place
+    whole, so a reader never sees half of one."""
+    import bm25s
+
+    if cache_dir is None:
+        return _lexical_index([lexical_tokens(description_text(d)) for d in descriptions])
+    digest = hashlib.sha256(f"{DESCRIPTION_FORM}\0".encode())
+    for description in descriptions:
+        digest.update(description.encode() + b"\0")
+    folder = cache_dir / f"bm25-{digest.hexdigest()[:20]}"
+    try:
+        index = bm25s.BM25.load(folder, mmap=False, allow_pickle=False, load_corpus=False, show_progress=False)
+        if index.scores.get("num_docs") == len(descriptions):
+            return index
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    index = _lexical_index([lexical_tokens(description_text(d)) for d in descriptions])
+    scratch = cache_dir / ".bm25-unmade"
+    try:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(dir=cache_dir, prefix=".bm25-"))
+        index.save(scratch, show_progress=False)
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(scratch, folder)
+    except OSError as error:  # another process put it there first, or a read-only cache
+        log.debug("BM25 over the pairs not kept: %s", error)
+        shutil.rmtree(scratch, ignore_errors=True)
+    return index
+
+
 def _cached_vectors(pairs: list[ApiSeqPair], encoder: Encoder, cache_dir: Path | None,
                     progress: Progress | None = None) -> np.ndarray:
-    return pair_vectors(pairs, text_vectors([[p.desc for p in pairs]], encoder, cache_dir, progress), encoder.dim)
+    return pair_vectors(pairs, description_vectors([[p.desc for p in pairs]], encoder, cache_dir, progress), encoder.dim)
 
 
-def pair_vectors(pairs: Sequence[ApiSeqPair], by_text: dict[str, np.ndarray], dim: int) -> np.ndarray:
-    """Each pair's description vector out of ``by_text`` (`text_vectors`)."""
+def pair_vectors(pairs: Sequence[ApiSeqPair], by_description: dict[str, np.ndarray], dim: int) -> np.ndarray:
+    """Each pair's description vector out of ``by_description`` (`description_vectors`)."""
     if not pairs:
         return np.zeros((0, dim), dtype=np.float32)
-    return np.ascontiguousarray(np.stack([by_text[description_text(p.desc)] for p in pairs]), dtype=np.float32)
+    return np.ascontiguousarray(np.stack([by_description[p.desc] for p in pairs]), dtype=np.float32)
 
 
-def text_vectors(groups: Sequence[Sequence[str]], encoder: Encoder, cache_dir: Path | None,
-                 progress: Progress | None = None) -> dict[str, np.ndarray]:
-    """The vector of each description of ``groups`` (one per corpus root), read from the cache
-    where an earlier run encoded the group's texts with this encoder: each group is cached apart,
-    so a new package encodes only its own descriptions."""
-    by_text: dict[str, np.ndarray] = {}
+#: bump when `description_text` changes: cached vectors are keyed by the descriptions as mined
+DESCRIPTION_FORM = 1
+
+
+def description_vectors(groups: Sequence[Sequence[str]], encoder: Encoder, cache_dir: Path | None,
+                        progress: Progress | None = None) -> dict[str, np.ndarray]:
+    """The vector of each description (as mined) of ``groups`` (one per corpus root), read from the
+    cache where an earlier run encoded the group with this encoder: each group is cached apart, so a
+    new package encodes only its own descriptions."""
+    found: dict[str, np.ndarray] = {}
     for group in groups:
-        texts = sorted({description_text(d) for d in group})
-        by_text.update(_group_vectors(texts, encoder, cache_dir, progress))
-    return by_text
+        found.update(_group_vectors(sorted(set(group)), encoder, cache_dir, progress))
+    return found
 
 
-def _group_vectors(texts: list[str], encoder: Encoder, cache_dir: Path | None,
+def _group_vectors(descriptions: list[str], encoder: Encoder, cache_dir: Path | None,
                    progress: Progress | None) -> dict[str, np.ndarray]:
-    digest = hashlib.sha256(encoder.id.encode())
-    for text in texts:
-        digest.update(text.encode() + b"\0")
+    digest = hashlib.sha256(f"{encoder.id}\0{DESCRIPTION_FORM}\0".encode())
+    for description in descriptions:
+        digest.update(description.encode() + b"\0")
     path = cache_dir / f"vectors-{digest.hexdigest()[:20]}.npy" if cache_dir is not None else None
     vectors = None
     if path is not None:
         try:
             vectors = np.load(path, allow_pickle=False)
-            vectors = vectors if vectors.shape == (len(texts), encoder.dim) else None
+            vectors = vectors if vectors.shape == (len(descriptions), encoder.dim) else None
         except (OSError, ValueError):
             vectors = None
     if vectors is None:
-        vectors = _encode(encoder, texts, progress)
+        vectors = _encode(encoder, [description_text(d) for d in descriptions], progress)
         if path is not None:
             _save_atomically(path, vectors)
-    return dict(zip(texts, vectors.astype(np.float32), strict=True))
+    return dict(zip(descriptions, vectors.astype(np.float32), strict=True))
 
 
 _ENCODE_CHUNK = 512

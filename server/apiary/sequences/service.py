@@ -19,7 +19,7 @@ from apiary.sequences.mine import (
     library_roots,
     workspace_root,
 )
-from apiary.sequences.neighbours import PairIndex, pair_vectors, text_vectors
+from apiary.sequences.neighbours import PairIndex, description_vectors, pair_vectors
 from apiary.sequences.recommend import Recommender, api_name, hybrid_api_search
 from apiary.weights import SequenceWeights, load_weights
 
@@ -72,15 +72,16 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
     (`Recommender.unmined`)."""
     weights = weights if weights is not None else load_weights().sequences
     cache = cache or cache_dir() / "apiseq"
-    by_text: dict = {}
+    by_description: dict = {}
 
     def encode(pairs: list) -> None:  # each root's descriptions as it comes, so the deadline covers encoding
-        by_text.update(text_vectors([[p.desc for p in pairs]], encoder, cache, progress))
+        by_description.update(description_vectors([[p.desc for p in pairs]], encoder, cache, progress))
 
     corpus = PairCache(cache).corpus(list(roots), return_types_of(indexes), progress, deadline, encode) if roots else MinedCorpus([])
     index = None
     if corpus.pairs:
-        index = PairIndex(corpus.pairs, encoder, vectors=pair_vectors(corpus.pairs, by_text, encoder.dim), weights=weights)
+        index = PairIndex(corpus.pairs, encoder, vectors=pair_vectors(corpus.pairs, by_description, encoder.dim), weights=weights,
+                          lexical_cache=cache)
     api_search = None
     if indexes:
         from apiary.retrieval.hybrid import HybridRetriever
