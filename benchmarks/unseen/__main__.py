@@ -37,13 +37,23 @@ SUITE_FILE = HERE / "suite.json"
 CACHE_ROOT = HERE.parent / ".cache" / "unseen"
 
 
+def _onnx_encoder(spec: str | None):
+    from apiary.retrieval.onnx_encoder import OnnxQueryEncoder, export_for_queries, query_encoder
+
+    export_for_queries(spec)
+    encoder = query_encoder(spec)
+    if not isinstance(encoder, OnnxQueryEncoder):
+        raise SystemExit("the encoder could not be exported to ONNX here")
+    return encoder
+
+
 def main(argv: list[str] | None = None) -> dict:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     started = time.perf_counter()
-    encoder = load_encoder(args.encoder, quantize=not args.no_quantize)
+    encoder = _onnx_encoder(args.encoder) if args.onnx else load_encoder(args.encoder, quantize=not args.no_quantize)
     cache = SuiteCache(Path(args.cache))
-    store = IndexStore(cache.root / "indexes", encoder)
+    store = IndexStore(cache.root / ("indexes-onnx" if args.onnx else "indexes"), encoder)
     results: list[LibraryResult] = []
     for problem_set in _sets(args, cache, store):
         result = evaluate_library(problem_set.name, problem_set.split, problem_set.kind, problem_set.index,
@@ -114,6 +124,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--cache", default=str(CACHE_ROOT))
     parser.add_argument("--encoder", help="encoder directory (default: the bundled all-MiniLM-L6-v2)")
     parser.add_argument("--no-quantize", action="store_true", help="float32 encoder (default: int8 on CPU)")
+    parser.add_argument("--onnx", action="store_true",
+                        help="the encoder exported to ONNX (int8), for the index and the queries, as `apiary index` uses it")
     parser.add_argument("--weights", help="a weights file to rank with (default: the shipped server/apiary/weights.json)")
     parser.add_argument("--reranker", help="an API reranker directory (apiary-train train crossencoder) over the top APIs")
     parser.add_argument("--no-given", action="store_true", help="leave out the problem sets the suite file names (TorchDataEval, the example library)")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 from apiary.assemble import GENERATOR_ALIASES, Engine, ModelOptions, build_engine
@@ -19,16 +20,14 @@ from apiary.records import CompletionRecord, RecordCache
 from apiary.retrieval.encoder import Encoder, deferred_encoder, is_ready
 from apiary.retrieval.store import IndexStore
 from apiary.sequences.recommend import Recommender
-from apiary.settings import Settings, changed
+from apiary.settings import Reload, Settings, changed, reloading
 from apiary.workspace import Libraries, LibraryState
 
 log = logging.getLogger(__name__)
 
-#: settings whose change needs the encoder reloaded and every index rebuilt
-ENCODER_KEYS = {"encoder"}
-#: settings whose change needs new generators (a model may load)
-MODEL_KEYS = {"generator", "model", "endpoint", "sketcher", "device", "reranker", "api_reranker"}
-LIBRARY_KEYS = {"libraries", "python", "auto_discover"}
+ENCODER_KEYS = reloading(Reload.ENCODER)
+MODEL_KEYS = reloading(Reload.MODEL)
+LIBRARY_KEYS = reloading(Reload.LIBRARIES)
 
 
 class Session:
@@ -89,8 +88,7 @@ class Session:
 
     def _build_engine(self, encoder: Encoder) -> Engine:
         s = self.settings
-        options = ModelOptions(model=s.model, endpoint=s.endpoint, sketcher=s.sketcher, device=s.device,
-                               reranker=s.reranker, api_reranker=s.api_reranker)
+        options = ModelOptions(**{f.name: getattr(s, f.name) for f in fields(ModelOptions) if hasattr(s, f.name)})
         engine = build_engine(encoder, self.libraries.indexes, options, s.generator, self._workspace_files)
         self.problems = [*([self.encoder_problem] if self.encoder_problem else []), *engine.problems]
         return engine

@@ -13,7 +13,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
@@ -25,31 +26,6 @@ log = logging.getLogger(__name__)
 
 GENERATORS = ("default", "apicoder", "cert")
 DEVICES = ("auto", "cpu", "cuda")
-
-
-@dataclass(frozen=True)
-class Settings:
-    #: source paths, module names, wheels, .jsonl API doc files or doc folders
-    libraries: tuple[str, ...] = ()
-    #: interpreter whose site-packages hold the imported libraries (None: the server's own)
-    python: str | None = None
-    generator: str = "default"
-    model: str | None = None
-    endpoint: str | None = None
-    sketcher: str | None = None
-    device: str = "auto"
-    top_apis: int = 2
-    max_latency_ms: int = 500
-    #: encoder directory; None is the bundled all-MiniLM-L6-v2
-    encoder: str | None = None
-    #: intent-snippet classifier directory (apiary-train train classifier) that ranks candidates;
-    #: None ranks them with the encoder's similarity
-    reranker: str | None = None
-    #: cross-encoder directory (apiary-train train crossencoder) that reranks the retriever's best APIs
-    #: for a comment; None ranks them with the retriever's fused score
-    api_reranker: str | None = None
-    inline_completion: bool = True
-    auto_discover: bool = True
 
 
 def _optional_str(value: Any) -> str | None:
@@ -92,22 +68,55 @@ def _str_list(value: Any) -> tuple[str, ...]:
     return tuple(v for v in value if v.strip())
 
 
-_CHECKS: dict[str, Callable[[Any], Any]] = {
-    "libraries": _str_list,
-    "python": _optional_str,
-    "generator": _choice(GENERATORS),
-    "model": _optional_str,
-    "endpoint": _optional_str,
-    "sketcher": _optional_str,
-    "device": _choice(DEVICES),
-    "top_apis": _int_in(0, 20),
-    "max_latency_ms": _int_in(10, 600_000),
-    "encoder": _optional_str,
-    "reranker": _optional_str,
-    "api_reranker": _optional_str,
-    "inline_completion": _bool,
-    "auto_discover": _bool,
-}
+class Reload(Enum):
+    """What a change of a setting needs rebuilt."""
+
+    NOTHING = "nothing"
+    #: the encoder reloaded and every index rebuilt
+    ENCODER = "encoder"
+    #: new generators (a model may load)
+    MODEL = "model"
+    #: the libraries configured again (and indexed)
+    LIBRARIES = "libraries"
+
+
+def setting(default: Any, check: Callable[[Any], Any], reload: Reload = Reload.NOTHING) -> Any:
+    """A field of `Settings` with the rule its values are read by and what a change reloads."""
+    return field(default=default, metadata={"check": check, "reload": reload})
+
+
+@dataclass(frozen=True)
+class Settings:
+    #: source paths, module names, wheels, .jsonl API doc files or doc folders
+    libraries: tuple[str, ...] = setting((), _str_list, Reload.LIBRARIES)
+    #: interpreter whose site-packages hold the imported libraries (None: the server's own)
+    python: str | None = setting(None, _optional_str, Reload.LIBRARIES)
+    generator: str = setting("default", _choice(GENERATORS), Reload.MODEL)
+    model: str | None = setting(None, _optional_str, Reload.MODEL)
+    endpoint: str | None = setting(None, _optional_str, Reload.MODEL)
+    sketcher: str | None = setting(None, _optional_str, Reload.MODEL)
+    device: str = setting("auto", _choice(DEVICES), Reload.MODEL)
+    top_apis: int = setting(2, _int_in(0, 20))
+    max_latency_ms: int = setting(500, _int_in(10, 600_000))
+    #: encoder directory; None is the bundled all-MiniLM-L6-v2
+    encoder: str | None = setting(None, _optional_str, Reload.ENCODER)
+    #: intent-snippet classifier directory (apiary-train train classifier) that ranks candidates;
+    #: None ranks them with the encoder's similarity
+    reranker: str | None = setting(None, _optional_str, Reload.MODEL)
+    #: cross-encoder directory (apiary-train train crossencoder) that reranks the retriever's best APIs
+    #: for a comment; None ranks them with the retriever's fused score
+    api_reranker: str | None = setting(None, _optional_str, Reload.MODEL)
+    inline_completion: bool = setting(True, _bool)
+    auto_discover: bool = setting(True, _bool, Reload.LIBRARIES)
+
+
+#: each setting's reader: a value of the wrong type or out of range raises ValueError
+_CHECKS: dict[str, Callable[[Any], Any]] = {f.name: f.metadata["check"] for f in fields(Settings)}
+
+
+def reloading(reload: Reload) -> frozenset[str]:
+    """The settings whose change needs ``reload``."""
+    return frozenset(f.name for f in fields(Settings) if f.metadata["reload"] is reload)
 
 
 def snake_case(key: str) -> str:
