@@ -72,3 +72,24 @@ def test_the_exported_encoder_does_not_import_torch(tiny_sentence_model: Path):
                f"print(type(e).__name__, 'torch' in sys.modules, 'transformers' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=True)
     assert done.stdout.split() == ["OnnxQueryEncoder", "False", "False"]
+
+
+def test_the_server_encoder_is_the_export_once_there_is_one(tiny_sentence_model: Path):
+    from apiary.retrieval.encoder import deferred_encoder, fastest_encoder
+
+    assert not isinstance(fastest_encoder(str(tiny_sentence_model)), OnnxQueryEncoder)
+    export_for_queries(str(tiny_sentence_model))
+    assert isinstance(fastest_encoder(str(tiny_sentence_model)), OnnxQueryEncoder)
+    assert not isinstance(fastest_encoder(str(tiny_sentence_model), quantize=False), OnnxQueryEncoder)  # float32 asked
+    deferred = deferred_encoder(str(tiny_sentence_model))
+    deferred.wait(timeout=60)
+    assert deferred.encode(TEXTS).shape == (4, 32)
+
+
+def test_batches_of_like_length_encode_as_one_text_at_a_time_would(tiny_sentence_model: Path):
+    export_for_queries(str(tiny_sentence_model))
+    exported = query_encoder(str(tiny_sentence_model))
+    texts = [" ".join(TEXTS[: 1 + i % 4]) for i in range(70)]  # three batches, of mixed lengths
+    together = exported.encode(texts)
+    alone = np.stack([exported.encode([t])[0] for t in texts])
+    assert (together * alone).sum(axis=1).min() > 0.99  # int8 activations are scaled per batch

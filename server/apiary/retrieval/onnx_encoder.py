@@ -119,17 +119,24 @@ def _exportable(spec: str | None) -> tuple[Path, str, str] | None:
 def query_encoder(spec: str | None = None) -> Encoder:
     """The fastest encoder for a few queries in a fresh process: the ONNX export when there is one
     (the torch encoder's id, so its indexes match), else the torch encoder itself."""
+    exported = exported_encoder(spec)
+    return exported if exported is not None else load_encoder(spec)
+
+
+def exported_encoder(spec: str | None = None) -> OnnxQueryEncoder | None:
+    """The encoder named by ``spec`` as exported to ONNX (int8), if it has been."""
     found = _exportable(spec)
-    if found is not None and exported_path(found[0]).is_file():
-        model_dir, base, pooling = found
-        model = exported_path(model_dir)
-        try:
-            return OnnxQueryEncoder(model, model_dir / "tokenizer.json", quantized_id(base), model_dimension(model_dir),
-                                    pooling)
-        except Exception as error:  # a damaged export: answer with torch, and export again
-            log.warning("cannot use the exported encoder %s (%s); loading the model", model, error)
-            model.unlink(missing_ok=True)
-    return load_encoder(spec)
+    if found is None or not exported_path(found[0]).is_file():
+        return None
+    model_dir, base, pooling = found
+    model = exported_path(model_dir)
+    try:
+        return OnnxQueryEncoder(model, model_dir / "tokenizer.json", quantized_id(base), model_dimension(model_dir),
+                                pooling)
+    except Exception as error:  # a damaged export: answer with torch, and export again
+        log.warning("cannot use the exported encoder %s (%s); loading the model", model, error)
+        model.unlink(missing_ok=True)
+        return None
 
 
 def export_for_queries(spec: str | None = None) -> Path | None:
