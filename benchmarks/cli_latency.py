@@ -9,7 +9,6 @@ index) and `apiary --help`, each timed from process start to exit. Prints and wr
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -17,6 +16,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.timing import write_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 APIARY = [sys.executable, "-m", "apiary"]
@@ -44,11 +45,7 @@ def main(argv: list[str] | None = None) -> int:
         runs = [timed(search, env) for _ in range(args.runs)]
         record.update(search_runs_s=runs, search_median_s=statistics.median(runs),
                       index_cached_s=timed(["index", args.library], env), help_s=timed(["--help"], env))
-    record.update(cpu_count=os.cpu_count(), load_average=list(os.getloadavg()),
-                  command=" ".join(["python -m benchmarks.cli_latency", *(argv if argv is not None else sys.argv[1:])]))
-    print(json.dumps(record, indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(record, indent=2) + "\n")
+    write_figures(record, args.out, "benchmarks.cli_latency", argv)
     return 0
 
 

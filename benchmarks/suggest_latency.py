@@ -10,7 +10,6 @@ recommender built once in-process and asked `--queries` requests (p50/p95). Prin
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import statistics
@@ -19,6 +18,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from benchmarks.timing import write_figures
 
 ROOT = Path(__file__).resolve().parents[1]
 APIARY = [sys.executable, "-m", "apiary", "suggest"]
@@ -31,15 +32,17 @@ QUERIES = ["read a json file", "copy a directory tree", "parse command line argu
 
 def run(argv: list[str], env: dict[str, str]) -> dict:
     """Seconds to the first suggestion printed and to exit, and what stderr said of the corpus."""
-    started = time.perf_counter()
-    process = subprocess.Popen([*APIARY, *argv], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    answered = None
-    for line in process.stdout:
-        if answered is None and re.match(r"\s*1\. ", line):
-            answered = time.perf_counter() - started
-    stderr = process.stderr.read()
-    process.wait(timeout=3600)
-    exited = time.perf_counter() - started
+    with tempfile.TemporaryFile(mode="w+") as errors:  # progress bars fill a pipe nobody reads yet
+        started = time.perf_counter()
+        process = subprocess.Popen([*APIARY, *argv], env=env, stdout=subprocess.PIPE, stderr=errors, text=True)
+        answered = None
+        for line in process.stdout:
+            if answered is None and re.match(r"\s*1\. ", line):
+                answered = time.perf_counter() - started
+        process.wait(timeout=3600)
+        exited = time.perf_counter() - started
+        errors.seek(0)
+        stderr = errors.read()
     corpus = re.search(r"answered from (\d+) of (\d+)", stderr)
     return {"answer_s": round(answered, 2) if answered is not None else None, "exit_s": round(exited, 2),
             "folders_mined": f"{corpus.group(1)}/{corpus.group(2)}" if corpus else "all"}
@@ -82,11 +85,7 @@ def main(argv: list[str] | None = None) -> int:
         record["warm_runs"] = warm
         record["warm_median_s"] = statistics.median(r["exit_s"] for r in warm)
         record["server"] = in_process(cache, QUERIES)
-    record.update(cpu_count=os.cpu_count(), load_average=list(os.getloadavg()),
-                  command=" ".join(["python -m benchmarks.suggest_latency", *(argv if argv is not None else sys.argv[1:])]))
-    print(json.dumps(record, indent=2))
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(record, indent=2) + "\n")
+    write_figures(record, args.out, "benchmarks.suggest_latency", argv)
     return 0
 
 

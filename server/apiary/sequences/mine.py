@@ -168,23 +168,16 @@ def mine(roots: Iterable[CorpusRoot], return_types: Mapping[str, str] | None = N
     renamed to the names the corpus calls them by (`usage.canonical_names`)."""
     pairs: list[ApiSeqPair] = []
     for root in roots:
-        pairs.extend(mine_root(root, return_types, keep_all, should_stop, kinds))
+        pairs.extend(mine_files(root, return_types, keep_all, should_stop, kinds)[0])
     return with_canonical_docs(pairs)
-
-
-def mine_root(root: CorpusRoot, return_types: Mapping[str, str] | None = None, keep_all: bool = False,
-              should_stop: Callable[[], bool] = lambda: False, kinds: Collection[str] = ALL_KINDS,
-              progress: Progress | None = None) -> list[ApiSeqPair]:
-    """One root's pairs, doc pairs under the names they are defined by (`with_canonical_docs` renames
-    them over the whole corpus)."""
-    return mine_files(root, return_types, keep_all, should_stop, kinds, progress)[0]
 
 
 def mine_files(root: CorpusRoot, return_types: Mapping[str, str] | None = None, keep_all: bool = False,
                should_stop: Callable[[], bool] = lambda: False, kinds: Collection[str] = ALL_KINDS,
                progress: Progress | None = None, start: int = 0) -> tuple[list[ApiSeqPair], int, int]:
     """The pairs of the root's files from the ``start``-th on (`python_files` order), until
-    ``should_stop``; how many of its files are mined by then, and how many it has."""
+    ``should_stop``; how many of its files are mined by then, and how many it has. Doc pairs are
+    under the names they are defined by (`with_canonical_docs` renames them over the whole corpus)."""
     pairs: list[ApiSeqPair] = []
     paths = list(python_files(root.path))
     for done, path in enumerate(paths[start:], start + 1):
