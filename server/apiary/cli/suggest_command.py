@@ -71,15 +71,19 @@ def run_suggest(args: Namespace) -> int:
     if recommender.unmined:
         print(f"answered from {len(roots) - len(recommender.unmined)} of {len(roots)} code folders; "
               f"{len(recommender.unmined)} not mined yet (the next queries mine them, or now: --all)", file=sys.stderr)
-    suggestions = recommender.suggest(args.query, top_k=args.top_k)
+    _print(recommender.suggest(args.query, top_k=args.top_k), args.json)
+    sys.stdout.flush()  # the answer first; exporting the encoder for the next query comes after
     export_after_use(encoder, args.encoder)
-    if args.json:
+    return 0
+
+
+def _print(suggestions: list, as_json: bool) -> None:
+    if as_json:
         print(json.dumps([s.to_json() for s in suggestions], indent=2))
-        return 0
+        return
     if not suggestions:
         print("no suggestions", file=sys.stderr)
     for rank, suggestion in enumerate(suggestions, 1):
         print(f"{rank:>2}. {suggestion.score:5.3f} [{suggestion.source}] {', '.join(suggestion.apis)}")
         if suggestion.example:
             print(f"      e.g. {suggestion.example}")
-    return 0
