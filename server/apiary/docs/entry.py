@@ -86,8 +86,13 @@ class ApiEntry:
         return self.owner.rsplit(".", 1)[-1] if self.owner else None
 
     def to_json(self) -> dict[str, Any]:
-        data = dataclasses.asdict(self)
+        """Plain data, field by field (``dataclasses.asdict`` deep-copies every value: a third of
+        writing an index of 23,000 APIs)."""
+        data = {name: getattr(self, name) for name in _field_order(type(self))}
         data["kind"] = self.kind.value
+        data["params"] = [{name: getattr(p, name) for name in _field_order(Param)} for p in self.params]
+        for key in ("examples", "bases"):
+            data[key] = list(data[key])
         return data
 
     @classmethod
@@ -100,6 +105,11 @@ class ApiEntry:
         for key in ("examples", "bases"):
             values[key] = tuple(values.get(key) or ())
         return cls(**values)
+
+
+@functools.cache
+def _field_order(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))
 
 
 @functools.cache

@@ -10,14 +10,16 @@ from apiary.collector import collector_paused
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.docs.files import MAX_DOC_FILE_BYTES, FileDigests, is_regular
 from apiary.docs.locate import LibrarySource
+from apiary.docs.parsed_modules import ParsedModules
 from apiary.docs.python_package import content_digest, find_layout, module_files, read_package
 from apiary.docs.report import IngestError, IngestReport
 
 
-def ingest(source: LibrarySource) -> IngestReport:
-    """Read every API the library documents; raise `IngestError` only if nothing could be read."""
+def ingest(source: LibrarySource, parsed: ParsedModules | None = None) -> IngestReport:
+    """Read every API the library documents; raise `IngestError` only if nothing could be read
+    (``parsed``: modules kept from an earlier read of a Python package, by their files' content)."""
     with collector_paused():
-        report = _read(source)
+        report = _read(source, parsed)
     report.entries = [storable(e) for e in report.entries]
     if not any(e.kind != ApiKind.MODULE for e in report.entries):
         detail = f"; {len(report.skipped)} file(s) skipped" if report.skipped else ""
@@ -25,7 +27,7 @@ def ingest(source: LibrarySource) -> IngestReport:
     return report
 
 
-def _read(source: LibrarySource) -> IngestReport:
+def _read(source: LibrarySource, parsed: ParsedModules | None) -> IngestReport:
     if source.kind == "apidoc":
         from apiary.docs.apidoc_file import read_apidoc_file
 
@@ -35,7 +37,7 @@ def _read(source: LibrarySource) -> IngestReport:
 
         report = read_doc_folder(source.root, source.name)
     else:
-        report = read_package(find_layout(source.root), source.name)
+        report = read_package(find_layout(source.root), source.name, parsed=parsed)
     return report
 
 

@@ -17,12 +17,16 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apiary.docs.exports import build_entries
 from apiary.docs.files import FileDigests, NotAFile, is_regular, read_bounded
 from apiary.docs.generated import generated_reason
 from apiary.docs.python_module import ModuleDoc, read_module
 from apiary.docs.report import IngestError, IngestReport, Skipped
+
+if TYPE_CHECKING:
+    from apiary.docs.parsed_modules import ParsedModules
 
 #: The most read of one file: only a sanity bound, since size says nothing about being API (torch's
 #: _VariableFunctions.pyi is 1.1 MB, Google's apitools compute messages 5.4 MB, all classes). Parsing
@@ -172,8 +176,10 @@ def read_package(
     max_file_bytes: int = MAX_FILE_BYTES,
     time_bound: Callable[[int], float] = file_time_bound,
     clock: Callable[[], float] = time.monotonic,
+    parsed: ParsedModules | None = None,
 ) -> IngestReport:
-    """Parse every module of ``layout`` and build the library's public API entries.
+    """Parse every module of ``layout`` and build the library's public API entries (modules whose
+    file is unchanged come from ``parsed`` when given, and what is parsed goes into it).
 
     A file over ``max_file_bytes``, or whose decoding, parsing and reading take over
     ``time_bound(its size)`` seconds on ``clock``, is skipped and reported like a broken one.
@@ -183,7 +189,14 @@ def read_package(
     sources: dict[str, ModuleDoc] = {}
     stubs: dict[str, ModuleDoc] = {}
     for module_file in module_files(layout):
-        doc = _read_file(module_file, limits, report)
+        key = parsed.key(module_file.module, module_file.path, module_file.is_package) if parsed else None
+        doc = parsed.get(key, module_file.path) if parsed else None
+        if doc is None:
+            doc = _read_file(module_file, limits, report)
+            if doc is not None and parsed:
+                parsed.put(key, doc)
+        else:
+            report.files_read += 1
         if doc is not None:
             (stubs if doc.is_stub else sources)[doc.module] = doc
     modules = dict(sources)

@@ -193,11 +193,11 @@ def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np
         meta = read_meta(directory)
         if meta["library"]["encoder_id"] != encoder_id:
             return {}
-        index = read_index(directory)
-        if index.vectors.shape[1] != dim:
+        vectors = np.load(io.BytesIO(_verified(directory, meta, "vectors.npy")), allow_pickle=False)
+        if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[1] != dim:
             return {}
-        return {k: v for k, v in zip(meta["text_keys"], index.vectors, strict=True) if k is not None}
-    except (CacheCorrupt, KeyError, ValueError):
+        return {k: v for k, v in zip(meta["text_keys"], vectors, strict=True) if k is not None}
+    except (CacheCorrupt, OSError, KeyError, ValueError):
         return {}
 
 
@@ -224,6 +224,26 @@ def write_file_digests(directory: Path, remembered: dict) -> None:
             _atomic_write(directory / FILE_DIGESTS, orjson.dumps(remembered))
     except OSError as error:  # a read-only cache: the next check hashes the files again
         log.debug("file digests not kept in %s: %s", directory, error)
+
+
+#: the parsed modules of a Python package's last build (`docs.parsed_modules`), for the next one
+PARSED_MODULES = "parsed-modules.json"
+MAX_PARSED_MODULES_BYTES = 2_000_000_000
+
+
+def read_parsed_modules(directory: Path) -> dict:
+    try:
+        path = directory / PARSED_MODULES
+        if path.stat().st_size > MAX_PARSED_MODULES_BYTES:
+            return {}
+        known = orjson.loads(path.read_bytes())
+        return known if isinstance(known, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def write_parsed_modules(directory: Path, kept: dict) -> None:
+    _atomic_write(directory / PARSED_MODULES, orjson.dumps(kept))
 
 
 def cached_indexes(root: Path) -> Iterator[tuple[Path, dict]]:

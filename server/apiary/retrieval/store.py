@@ -15,6 +15,8 @@ from pathlib import Path
 from apiary.docs.files import FileDigests
 from apiary.docs.ingest import ingest, source_digest
 from apiary.docs.locate import LibrarySource, locate
+from apiary.docs.parsed_modules import ParsedModules
+from apiary.docs.python_package import MAX_FILE_BYTES
 from apiary.docs.report import IngestError, Skipped
 from apiary.retrieval.cache import (
     CacheCorrupt,
@@ -24,9 +26,11 @@ from apiary.retrieval.cache import (
     read_file_digests,
     read_index,
     read_meta,
+    read_parsed_modules,
     reusable_vectors,
     write_file_digests,
     write_index,
+    write_parsed_modules,
 )
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.index import (
@@ -73,14 +77,14 @@ class IndexStore:
         directory = self.directory_for(source)
         files = FileDigests(read_file_digests(directory))
         digest = source_digest(source, files)
-        result = self._fresh_or_built(source, directory, digest, progress, force)
+        result = self._fresh_or_built(source, directory, digest, progress, force, files)
         if files.changed:
             write_file_digests(directory, files.remembered)
         result.seconds = time.perf_counter() - started
         return result
 
     def _fresh_or_built(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
-                        force: bool) -> BuildResult:
+                        force: bool, files: FileDigests) -> BuildResult:
         fresh = None if force else self._fresh(directory, digest)
         if fresh is not None:
             return BuildResult(fresh, rebuilt=False)
@@ -88,7 +92,7 @@ class IndexStore:
             fresh = None if force or not locked else self._fresh(directory, digest)  # built meanwhile by another process?
             if fresh is not None:
                 return BuildResult(fresh, rebuilt=False)
-            return self._build(source, directory, digest, progress)
+            return self._build(source, directory, digest, progress, files)
 
     def _fresh(self, directory: Path, digest: str) -> LibraryIndex | None:
         if not (directory / "meta.json").exists():
@@ -106,8 +110,10 @@ class IndexStore:
             log.warning("rebuilding the index: %s", error)
             return None
 
-    def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None) -> BuildResult:
-        report = ingest(source)
+    def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
+               files: FileDigests) -> BuildResult:
+        parsed = ParsedModules(read_parsed_modules(directory), lambda path: files.sha256(path, MAX_FILE_BYTES))
+        report = ingest(source, parsed)
         reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
         vectors = encode_entries(report.entries, self.encoder, reuse, progress)
         info = LibraryInfo(
@@ -129,6 +135,11 @@ class IndexStore:
         except OSError as error:  # read-only or full: the index serves from memory all the same
             problem = f"the index of {source.name} could not be cached in {directory} ({error.strerror or error}); it is kept in memory"
             log.warning("%s", problem)
+        if parsed.changed and problem is None:
+            try:
+                write_parsed_modules(directory, parsed.kept)
+            except OSError as error:  # the next edit parses every file again
+                log.debug("parsed modules not kept in %s: %s", directory, error)
         reused = sum(1 for e in report.entries if e.description and text_key(dense_text(e)) in reuse)
         return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped, cache_problem=problem)
 

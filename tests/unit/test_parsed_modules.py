@@ -1,0 +1,46 @@
+"""Parsed modules kept by their file's content: a library re-indexed after an edit parses only the
+files that changed, and reads exactly what a parse of every file would."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from apiary.docs import python_package
+from apiary.docs.ingest import ingest
+from apiary.docs.locate import locate
+from apiary.docs.parsed_modules import module_from_json, module_to_json
+from apiary.docs.python_package import find_layout, module_files
+from apiary.retrieval.encoder import HashingEncoder
+from apiary.retrieval.store import IndexStore
+
+HONEYCOMB = Path(__file__).resolve().parents[2] / "examples" / "library" / "honeycomb"
+
+
+def test_a_parsed_module_reads_back_as_it_was(tmp_path: Path):
+    limits, report = python_package.FileLimits(), python_package.IngestReport()
+    for module_file in module_files(find_layout(HONEYCOMB)):
+        doc = python_package._read_file(module_file, limits, report)
+        assert module_from_json(module_to_json(doc), module_file.path) == doc
+
+
+def _counting_parses(monkeypatch) -> list[str]:
+    parsed: list[str] = []
+    real = python_package._read_file
+    monkeypatch.setattr(python_package, "_read_file",
+                        lambda module_file, *args: parsed.append(module_file.path.name) or real(module_file, *args))
+    return parsed
+
+
+def test_an_edit_re_parses_only_the_edited_file(tmp_path: Path, monkeypatch):
+    library = tmp_path / "honeycomb"
+    shutil.copytree(HONEYCOMB, library)
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    first = store.get_or_build(locate(str(library))).index
+    parsed = _counting_parses(monkeypatch)
+    edited = library / "table.py"
+    edited.write_text(edited.read_text() + '\n\ndef count_hives(table):\n    """Count the hives in a table."""\n')
+    again = store.get_or_build(locate(str(library)))
+    assert again.rebuilt and parsed == ["table.py"]
+    assert [e.to_json() for e in again.index.entries] == [e.to_json() for e in ingest(locate(str(library))).entries]
+    assert len(again.index.entries) == len(first.entries) + 1
