@@ -1,0 +1,83 @@
+"""A one-file edit of a big library, re-indexed (issue "Scale and first contact": ≤ 3 s at 30k APIs).
+
+Copies an installed package to a scratch folder, indexes it cold into an empty cache with the
+encoder users get (`benchmarks.scale.users_encoder`), then appends one documented function to one
+module and re-indexes: once with the parsed modules the first build kept, once after removing them
+(every file parsed again, as before they were kept). Checks that the entries equal a parse of every
+file and that the new function is found. Prints and writes JSON.
+
+    python -m benchmarks.edit_reindex [--library transformers] [--module utils/generic.py]
+        [--out benchmarks/results/edit-reindex.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.timing import write_figures
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _append_function(path: Path, name: str) -> None:
+    with path.open("a") as module:
+        module.write(f'\n\ndef {name}(values):\n    """Summarize the {name.replace("_", " ")} of a structure."""\n    return None\n')
+    time.sleep(2.1)  # past the window in which a file's times may not show a second change
+
+
+def _timed_build(store, source) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = store.get_or_build(source)
+    return round(time.perf_counter() - started, 2), result
+
+
+def measure(library: str, module: str, scratch: Path) -> dict:
+    os.environ["APIARY_CACHE_DIR"] = str(scratch / "cache")
+    from apiary.docs.ingest import ingest
+    from apiary.docs.locate import locate
+    from apiary.paths import index_dir
+    from apiary.retrieval.store import IndexStore
+    from benchmarks.scale import users_encoder
+
+    installed = locate(library, name=library).root
+    copy = scratch / "src" / installed.name
+    shutil.copytree(installed, copy)
+    encoder = users_encoder()
+    encoder.encode(["warm up"])
+    store = IndexStore(index_dir(), encoder)
+    cold_s, cold = _timed_build(store, locate(str(copy)))
+    _append_function(copy / module, "first_added_helper")
+    kept_s, kept = _timed_build(store, locate(str(copy)))
+    for path in (scratch / "cache").rglob("parsed-modules.json"):
+        path.unlink()
+    _append_function(copy / module, "second_added_helper")
+    all_s, _ = _timed_build(store, locate(str(copy)))
+    fresh = ingest(locate(str(copy)))
+    return {"library": library, "apis": len(cold.index.entries), "edited": module, "cold_s": cold_s,
+            "edit_with_kept_modules_s": kept_s, "edit_parsing_every_file_s": all_s,
+            "reused_vectors": kept.reused_vectors,
+            "entries_equal_a_full_parse": [e.to_json() for e in store.get_or_build(locate(str(copy))).index.entries]
+            == [e.to_json() for e in fresh.entries],
+            "new_api_found": any(e.name == "first_added_helper" for e in kept.index.entries)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--library", default="transformers")
+    parser.add_argument("--module", default="utils/generic.py", help="the file to edit, inside the package")
+    parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "edit-reindex.json")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="apiary-edit-") as scratch:
+        record = measure(args.library, args.module, Path(scratch))
+    write_figures(record, args.out, "benchmarks.edit_reindex", argv)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
