@@ -44,3 +44,18 @@ def test_an_edit_re_parses_only_the_edited_file(tmp_path: Path, monkeypatch):
     assert again.rebuilt and parsed == ["table.py"]
     assert [e.to_json() for e in again.index.entries] == [e.to_json() for e in ingest(locate(str(library))).entries]
     assert len(again.index.entries) == len(first.entries) + 1
+
+
+def test_a_module_whose_text_cannot_be_written_is_parsed_again_and_the_others_are_kept(tmp_path: Path, monkeypatch):
+    package = tmp_path / "surlib"
+    package.mkdir()
+    (package / "__init__.py").write_text('from .odd import odd\nfrom .fine import fine\n')
+    (package / "odd.py").write_text('def odd():\n    """Bad \\ud800 char."""\n')
+    (package / "fine.py").write_text('def fine():\n    """Fine."""\n')
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    store.get_or_build(locate(str(package)))
+    parsed = _counting_parses(monkeypatch)
+    (package / "fine.py").write_text('def fine():\n    """Fine, and edited."""\n')
+    again = store.get_or_build(locate(str(package)))
+    assert sorted(parsed) == ["fine.py", "odd.py"]
+    assert {e.name for e in again.index.entries} >= {"odd", "fine"}

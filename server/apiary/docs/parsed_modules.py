@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from apiary.docs.entry import ApiKind, Param
 from apiary.docs.python_module import Binding, Definition, ModuleDoc
 
@@ -37,7 +39,8 @@ class ParsedModules:
     def __init__(self, known: dict | None, digest_of: Callable[[Path], bytes]):
         self._known = known if isinstance(known, dict) else {}
         self._digest_of = digest_of
-        self.kept: dict[str, dict] = {}
+        #: key -> the module as JSON (a dict read back, or the bytes written for one parsed now)
+        self.kept: dict[str, dict | orjson.Fragment] = {}
         self.hits = 0
 
     @property
@@ -64,8 +67,14 @@ class ParsedModules:
         return doc
 
     def put(self, key: str | None, doc: ModuleDoc) -> None:
-        if key:
-            self.kept[key] = module_to_json(doc)
+        """Keep ``doc``, written now: a module whose text cannot be written (a lone surrogate in a
+        docstring) is not kept, and is parsed again next time."""
+        if not key:
+            return
+        try:
+            self.kept[key] = orjson.Fragment(orjson.dumps(module_to_json(doc)))
+        except TypeError:
+            pass
 
 
 def module_to_json(doc: ModuleDoc) -> dict[str, Any]:
