@@ -201,15 +201,18 @@ def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np
         return {}
 
 
-#: what `FileDigests` remembers of the library's files (a cache of hashes: any doubt, and it is not used)
-FILE_DIGESTS = "file-digests.json"
-MAX_FILE_DIGESTS_BYTES = 64_000_000
+#: beside an index, what helps its next check or build, each a cache (any doubt, and it is not used):
+#: what `FileDigests` remembers of the library's files, and a Python package's parsed modules
+#: (`docs.parsed_modules`) with the most of each that is read
+FILE_DIGESTS, PARSED_MODULES = "file-digests.json", "parsed-modules.json"
+_MAX_BYTES = {FILE_DIGESTS: 64_000_000, PARSED_MODULES: 2_000_000_000}
 
 
-def read_file_digests(directory: Path) -> dict:
+def read_beside(directory: Path, name: str) -> dict:
+    """The JSON object kept as ``name`` beside the index in ``directory``; {} for any doubt."""
     try:
-        path = directory / FILE_DIGESTS
-        if path.stat().st_size > MAX_FILE_DIGESTS_BYTES:
+        path = directory / name
+        if path.stat().st_size > _MAX_BYTES[name]:
             return {}
         known = orjson.loads(path.read_bytes())
         return known if isinstance(known, dict) else {}
@@ -217,33 +220,14 @@ def read_file_digests(directory: Path) -> dict:
         return {}
 
 
-def write_file_digests(directory: Path, remembered: dict) -> None:
-    """Kept only when the index directory exists (a library that failed to index has none)."""
+def keep_beside(directory: Path, name: str, data: dict) -> None:
+    """Kept only when the index directory exists (a library that failed to index has none); a
+    read-only cache keeps nothing, and the next check or build does the work again."""
     try:
         if directory.is_dir():
-            _atomic_write(directory / FILE_DIGESTS, orjson.dumps(remembered))
-    except OSError as error:  # a read-only cache: the next check hashes the files again
-        log.debug("file digests not kept in %s: %s", directory, error)
-
-
-#: the parsed modules of a Python package's last build (`docs.parsed_modules`), for the next one
-PARSED_MODULES = "parsed-modules.json"
-MAX_PARSED_MODULES_BYTES = 2_000_000_000
-
-
-def read_parsed_modules(directory: Path) -> dict:
-    try:
-        path = directory / PARSED_MODULES
-        if path.stat().st_size > MAX_PARSED_MODULES_BYTES:
-            return {}
-        known = orjson.loads(path.read_bytes())
-        return known if isinstance(known, dict) else {}
-    except (OSError, ValueError):
-        return {}
-
-
-def write_parsed_modules(directory: Path, kept: dict) -> None:
-    _atomic_write(directory / PARSED_MODULES, orjson.dumps(kept))
+            _atomic_write(directory / name, orjson.dumps(data))
+    except OSError as error:
+        log.debug("%s not kept in %s: %s", name, directory, error)
 
 
 def cached_indexes(root: Path) -> Iterator[tuple[Path, dict]]:

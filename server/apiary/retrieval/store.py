@@ -19,18 +19,18 @@ from apiary.docs.parsed_modules import ParsedModules
 from apiary.docs.python_package import MAX_FILE_BYTES
 from apiary.docs.report import IngestError, Skipped
 from apiary.retrieval.cache import (
+    FILE_DIGESTS,
+    PARSED_MODULES,
     CacheCorrupt,
     cached_indexes,
     index_key_dir,
+    keep_beside,
     lock_for,
-    read_file_digests,
+    read_beside,
     read_index,
     read_meta,
-    read_parsed_modules,
     reusable_vectors,
-    write_file_digests,
     write_index,
-    write_parsed_modules,
 )
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.index import (
@@ -75,11 +75,11 @@ class IndexStore:
     def get_or_build(self, source: LibrarySource, progress: ProgressCallback | None = None, force: bool = False) -> BuildResult:
         started = time.perf_counter()
         directory = self.directory_for(source)
-        files = FileDigests(read_file_digests(directory))
+        files = FileDigests(read_beside(directory, FILE_DIGESTS))
         digest = source_digest(source, files)
         result = self._fresh_or_built(source, directory, digest, progress, force, files)
         if files.changed:
-            write_file_digests(directory, files.remembered)
+            keep_beside(directory, FILE_DIGESTS, files.remembered)
         result.seconds = time.perf_counter() - started
         return result
 
@@ -112,7 +112,7 @@ class IndexStore:
 
     def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
                files: FileDigests) -> BuildResult:
-        parsed = ParsedModules(read_parsed_modules(directory), lambda path: files.sha256(path, MAX_FILE_BYTES))
+        parsed = ParsedModules(read_beside(directory, PARSED_MODULES), lambda path: files.sha256(path, MAX_FILE_BYTES))
         report = ingest(source, parsed)
         reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
         vectors = encode_entries(report.entries, self.encoder, reuse, progress)
@@ -136,10 +136,7 @@ class IndexStore:
             problem = f"the index of {source.name} could not be cached in {directory} ({error.strerror or error}); it is kept in memory"
             log.warning("%s", problem)
         if parsed.changed and problem is None:
-            try:
-                write_parsed_modules(directory, parsed.kept)
-            except OSError as error:  # the next edit parses every file again
-                log.debug("parsed modules not kept in %s: %s", directory, error)
+            keep_beside(directory, PARSED_MODULES, parsed.kept)
         reused = sum(1 for e in report.entries if e.description and text_key(dense_text(e)) in reuse)
         return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped, cache_problem=problem)
 
