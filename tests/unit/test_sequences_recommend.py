@@ -188,7 +188,7 @@ def test_roots_not_cached_by_the_deadline_are_left_for_later(tmp_path):
     assert cache.corpus(roots).left == ()
 
 
-def test_description_vectors_are_cached_per_group_so_a_new_group_encodes_only_itself(tmp_path):
+def test_description_vectors_are_cached_per_set_so_a_new_root_encodes_only_its_own(tmp_path):
     class Counting(HashingEncoder):
         texts = 0
 
@@ -197,9 +197,11 @@ def test_description_vectors_are_cached_per_group_so_a_new_group_encodes_only_it
             return super().encode(texts, **kwargs)
 
     encoder = Counting()
-    first = description_vectors([["Copy a file."], ["Rename a file."]], encoder, tmp_path)
+    first = description_vectors(["Copy a file."], encoder, tmp_path) | description_vectors(["Rename a file."], encoder, tmp_path)
     assert Counting.texts == 2
-    again = description_vectors([["Copy a file."], ["Rename a file."], ["Hash the bytes.", "Copy a file."]], encoder, tmp_path)
+    again = {}
+    for descriptions in (["Copy a file."], ["Rename a file."], ["Hash the bytes.", "Copy a file."]):
+        again |= description_vectors(descriptions, encoder, tmp_path)
     assert Counting.texts == 4  # the new group's two texts; the first two were read back
     np.testing.assert_array_equal(again["Copy a file."], first["Copy a file."])
 

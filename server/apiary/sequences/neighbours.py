@@ -52,7 +52,7 @@ class PairIndex:
 
     def __init__(self, pairs: Sequence[ApiSeqPair], encoder: Encoder, cache_dir: Path | None = None,
                  vectors: np.ndarray | None = None, weights: SequenceWeights | None = None,
-                 progress: Progress | None = None, lexical_cache: Path | None = None):
+                 lexical_cache: Path | None = None):
         import faiss
 
         self.pairs = list(pairs)
@@ -61,7 +61,8 @@ class PairIndex:
         self.encoder = encoder
         self.weights = weights if weights is not None else load_weights().sequences
         if vectors is None:
-            vectors = _cached_vectors(self.pairs, encoder, cache_dir, progress)
+            vectors = pair_vectors(self.pairs, description_vectors([p.desc for p in self.pairs], encoder, cache_dir),
+                                   encoder.dim)
         elif vectors.shape != (len(self.pairs), encoder.dim):
             raise ValueError(f"{vectors.shape} vectors for {len(self.pairs)} pairs of dimension {encoder.dim}")
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
@@ -119,10 +120,7 @@ def _cached_lexical_index(descriptions: list[str], cache_dir: Path | None):
 
     if cache_dir is None:
         return _lexical_index([lexical_tokens(description_text(d)) for d in descriptions])
-    digest = hashlib.sha256(f"{DESCRIPTION_FORM}\0".encode())
-    for description in descriptions:
-        digest.update(description.encode() + b"\0")
-    folder = cache_dir / f"bm25-{digest.hexdigest()[:20]}"
+    folder = cache_dir / f"bm25-{_descriptions_key('', descriptions)}"
     try:
         index = bm25s.BM25.load(folder, mmap=False, allow_pickle=False, load_corpus=False, show_progress=False)
         if index.scores.get("num_docs") == len(descriptions):
@@ -143,11 +141,6 @@ def _cached_lexical_index(descriptions: list[str], cache_dir: Path | None):
     return index
 
 
-def _cached_vectors(pairs: list[ApiSeqPair], encoder: Encoder, cache_dir: Path | None,
-                    progress: Progress | None = None) -> np.ndarray:
-    return pair_vectors(pairs, description_vectors([[p.desc for p in pairs]], encoder, cache_dir, progress), encoder.dim)
-
-
 def pair_vectors(pairs: Sequence[ApiSeqPair], by_description: dict[str, np.ndarray], dim: int) -> np.ndarray:
     """Each pair's description vector out of ``by_description`` (`description_vectors`)."""
     if not pairs:
@@ -159,35 +152,33 @@ def pair_vectors(pairs: Sequence[ApiSeqPair], by_description: dict[str, np.ndarr
 DESCRIPTION_FORM = 1
 
 
-def description_vectors(groups: Sequence[Sequence[str]], encoder: Encoder, cache_dir: Path | None,
+def description_vectors(descriptions: Sequence[str], encoder: Encoder, cache_dir: Path | None,
                         progress: Progress | None = None) -> dict[str, np.ndarray]:
-    """The vector of each description (as mined) of ``groups`` (one per corpus root), read from the
-    cache where an earlier run encoded the group with this encoder: each group is cached apart, so a
-    new package encodes only its own descriptions."""
-    found: dict[str, np.ndarray] = {}
-    for group in groups:
-        found.update(_group_vectors(sorted(set(group)), encoder, cache_dir, progress))
-    return found
-
-
-def _group_vectors(descriptions: list[str], encoder: Encoder, cache_dir: Path | None,
-                   progress: Progress | None) -> dict[str, np.ndarray]:
-    digest = hashlib.sha256(f"{encoder.id}\0{DESCRIPTION_FORM}\0".encode())
-    for description in descriptions:
-        digest.update(description.encode() + b"\0")
-    path = cache_dir / f"vectors-{digest.hexdigest()[:20]}.npy" if cache_dir is not None else None
+    """The vector of each description (as mined), read from the cache where an earlier run encoded
+    the same set with this encoder: a corpus root's descriptions are one set, so a new package
+    encodes only its own."""
+    distinct = sorted(set(descriptions))
+    path = cache_dir / f"vectors-{_descriptions_key(encoder.id, distinct)}.npy" if cache_dir is not None else None
     vectors = None
     if path is not None:
         try:
             vectors = np.load(path, allow_pickle=False)
-            vectors = vectors if vectors.shape == (len(descriptions), encoder.dim) else None
+            vectors = vectors if vectors.shape == (len(distinct), encoder.dim) else None
         except (OSError, ValueError):
             vectors = None
     if vectors is None:
-        vectors = _encode(encoder, [description_text(d) for d in descriptions], progress)
+        vectors = _encode(encoder, [description_text(d) for d in distinct], progress)
         if path is not None:
             _save_atomically(path, vectors)
-    return dict(zip(descriptions, vectors.astype(np.float32), strict=True))
+    return dict(zip(distinct, vectors.astype(np.float32), strict=True))
+
+
+def _descriptions_key(prefix: str, descriptions: Sequence[str]) -> str:
+    """Names a cache file by the descriptions it was made from (and ``prefix``: the encoder)."""
+    digest = hashlib.sha256(f"{prefix}\0{DESCRIPTION_FORM}\0".encode())
+    for description in descriptions:
+        digest.update(description.encode() + b"\0")
+    return digest.hexdigest()[:20]
 
 
 _ENCODE_CHUNK = 512

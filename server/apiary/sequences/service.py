@@ -75,7 +75,7 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
     by_description: dict = {}
 
     def encode(pairs: list) -> None:  # each root's descriptions as it comes, so the deadline covers encoding
-        by_description.update(description_vectors([[p.desc for p in pairs]], encoder, cache, progress))
+        by_description.update(description_vectors([p.desc for p in pairs], encoder, cache, progress))
 
     corpus = PairCache(cache).corpus(list(roots), return_types_of(indexes), progress, deadline, encode) if roots else MinedCorpus([])
     index = None
