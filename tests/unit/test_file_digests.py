@@ -65,3 +65,11 @@ def test_a_remembered_entry_of_the_wrong_shape_is_ignored(tmp_path: Path, entry)
         entry[:4] = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
     digests = FileDigests({str(path): entry}, clock_ns=lambda: _later(path))
     assert digests.sha256(path, 1_000) == hashlib.sha256(path.read_bytes()).digest()
+
+
+def test_a_file_asked_twice_in_one_run_is_read_once_even_when_just_changed(tmp_path: Path, monkeypatch):
+    path = _old_file(tmp_path)
+    digests = FileDigests(clock_ns=lambda: path.stat().st_ctime_ns)  # racy: not remembered for later runs
+    first = digests.sha256(path, 1_000)
+    monkeypatch.setattr(files, "file_sha256", lambda *a: pytest.fail("read again"))
+    assert digests.sha256(path, 1_000) == first and digests.remembered == {}

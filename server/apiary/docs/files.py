@@ -81,6 +81,8 @@ class FileDigests:
         self._known = known if isinstance(known, dict) else {}
         self._clock_ns = clock_ns
         self.remembered: dict[str, list] = {}
+        #: this run's digests, racy files' too: the parse cache asks again for each file just hashed
+        self._seen: dict[str, tuple[list[int], bytes]] = {}
 
     @property
     def changed(self) -> bool:
@@ -89,11 +91,15 @@ class FileDigests:
     def sha256(self, path: Path, max_bytes: int) -> bytes:
         status = os.stat(path)
         key = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+        seen = self._seen.get(str(path))
+        if seen is not None and seen[0] == key:
+            return seen[1]
         remembered = _remembered(self._known.get(str(path)), key)
         if stat.S_ISREG(status.st_mode) and status.st_size <= max_bytes and remembered is not None:
             digest = remembered
         else:
             digest = file_sha256(path, max_bytes)
+        self._seen[str(path)] = (key, digest)
         if self._clock_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > RACY_NS:
             self.remembered[str(path)] = [*key, digest.hex()]
         return digest
