@@ -9,6 +9,7 @@ from __future__ import annotations
 import inspect
 import re
 import textwrap
+from functools import lru_cache
 
 # "(functional name: ``cycle``)", "Aliases: ``foo``": names the docs declare users call an API by.
 # ("also available as ``pkg.mean``" names another *location* of the same name, not another name.)
@@ -32,8 +33,10 @@ _RST_CODE_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|te
 _MD_FENCE = re.compile(r"^\s*```\s*(\w*)\s*$")
 
 
+@lru_cache(maxsize=1024)
 def clean_docstring(doc: str | None) -> str:
-    """Dedent a raw docstring the way ``inspect.cleandoc`` does, tolerating ``None``."""
+    """Dedent a raw docstring the way ``inspect.cleandoc`` does, tolerating ``None`` (remembered
+    for the last docstrings: an entry's description, examples, aliases and lexical text each read it)."""
     return inspect.cleandoc(doc) if doc else ""
 
 
@@ -44,6 +47,7 @@ def plain_text(text: str) -> str:
     return re.sub(r"`([^`]+)`", r"\1", text)
 
 
+@lru_cache(maxsize=1024)
 def summary_paragraph(doc: str) -> str:
     """The docstring's opening paragraph: up to the first blank line or section header, one line."""
     lines: list[str] = []

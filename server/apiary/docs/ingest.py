@@ -54,6 +54,8 @@ def storable(entry: ApiEntry) -> ApiEntry:
 
 
 def _encodable(text: str) -> bool:
+    if text.isascii():  # nearly every text, and checked without encoding it
+        return True
     try:
         text.encode("utf-8")
         return True

@@ -51,7 +51,17 @@ def stem(word: str) -> str:
 
 def lexical_tokens(text: str) -> list[str]:
     """Tokens for BM25: split identifiers, drop stop words and one-letter words, stem."""
-    return [stem(w) for w in words(text) if w not in STOP_WORDS and len(w) > 1]
+    tokens: list[str] = []
+    for match in _WORD.finditer(text):
+        tokens.extend(_identifier_tokens(match.group(0)))
+    return tokens
+
+
+@lru_cache(maxsize=65536)
+def _identifier_tokens(identifier: str) -> tuple[str, ...]:
+    # A library's texts repeat a few thousand identifiers hundreds of thousands of times: each is
+    # split, filtered and stemmed once.
+    return tuple(stem(w) for w in split_identifier(identifier) if w not in STOP_WORDS and len(w) > 1)
 
 
 def humanize(name: str) -> str:
