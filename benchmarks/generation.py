@@ -21,9 +21,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from apiary.assemble import GENERATOR_ALIASES, ModelOptions, build_engine
 from apiary.docs.entry import ApiEntry
 from apiary.docs.locate import locate
+from apiary.engine import GENERATOR_ALIASES, ModelOptions, build_engine
 from apiary.generation.types import CodeContext, GenerationSettings
 from apiary.retrieval.encoder import load_encoder
 from apiary.retrieval.query import query_from_context

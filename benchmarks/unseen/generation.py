@@ -21,8 +21,8 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from apiary.assemble import ModelOptions, build_engine
 from apiary.docs.locate import locate
+from apiary.engine import ModelOptions, build_engine
 from apiary.generation.names import undefined_names
 from apiary.generation.types import CodeContext, GenerationSettings
 from apiary.retrieval.encoder import load_encoder

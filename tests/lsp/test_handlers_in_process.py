@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 import pytest
 from lsprotocol import types
 
+from apiary.engine import CompletionRecord
 from apiary.generation.types import Candidate
 from apiary.lsp import inline_completion
 from apiary.lsp.server import create_server
-from apiary.records import CompletionRecord
 from apiary.settings import Settings
 
 URI = "file:///w/report.py"

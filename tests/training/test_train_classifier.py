@@ -77,7 +77,7 @@ def test_classifier_trains_saves_and_scores_pairs(tmp_path, tiny_bert, one_torch
 
 
 def test_a_missing_reranker_is_reported_and_the_encoder_ranks(tmp_path):
-    from apiary.assemble import ModelOptions, build_engine
+    from apiary.engine import ModelOptions, build_engine
     from apiary.retrieval.encoder import HashingEncoder
 
     engine = build_engine(HashingEncoder(), lambda: [], ModelOptions(reranker=str(tmp_path / "nowhere")))

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from apiary.assemble import Engine, build_engine
 from apiary.docs.locate import locate
+from apiary.engine.assemble import Engine, build_engine
 from apiary.retrieval.encoder import HashingEncoder
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.store import IndexStore

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from apiary.assemble import ModelOptions, build_engine
 from apiary.cli import main
+from apiary.engine import ModelOptions, Session, build_engine
 from apiary.retrieval.encoder import HashingEncoder
 from apiary.retrieval.rerank import CrossEncoderReranker
-from apiary.session import Session
 from apiary.settings import Settings
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "library"

@@ -10,7 +10,7 @@ import pytest
 from tests.unit.generation_fixtures import example_engine, example_index
 from tests.unit.tiny_models import save_tiny_model
 
-from apiary.assemble import ModelOptions
+from apiary.engine import ModelOptions
 from apiary.generation.apicoder import APICoderGenerator
 from apiary.generation.backends.base import BackendError
 from apiary.generation.backends.fake import FakeBackend

@@ -40,7 +40,7 @@ def register(commands) -> None:
 
 
 def run_complete(args: Namespace) -> int:
-    from apiary.assemble import WITHOUT_API_RERANKER, ModelOptions, build_engine
+    from apiary.engine import WITHOUT_API_RERANKER, ModelOptions, build_engine
     from apiary.generation.types import CodeContext, GenerationSettings
     from apiary.retrieval.onnx_encoder import export_after_use, query_encoder
     from apiary.retrieval.store import IndexStore

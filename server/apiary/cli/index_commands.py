@@ -62,7 +62,7 @@ def run_index(args: Namespace) -> int:
 
 
 def run_search(args: Namespace) -> int:
-    from apiary.assemble import ModelOptions, load_api_reranker
+    from apiary.engine import ModelOptions, load_api_reranker
     from apiary.retrieval.hybrid import HybridRetriever
     from apiary.retrieval.onnx_encoder import export_after_use, query_encoder
     from apiary.retrieval.query import query_from_text

@@ -14,9 +14,8 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 
-from apiary import assist
+from apiary import engine
 from apiary.budget import RequestKind
-from apiary.context import extract_context
 from apiary.generation.site import CodeSite, code_site
 from apiary.lsp import lifecycle
 from apiary.lsp.inline_completion import complete_at
@@ -97,8 +96,8 @@ async def _choices(ls, doc, position: types.Position):
     session = ls.session
 
     def work():
-        editor = extract_context(site.text, site.cursor)
-        return editor.intent, assist.suggest_apis(session, editor, CHOICES)
+        editor = engine.editor_context(site.text, site.cursor)
+        return editor.intent, engine.suggest_apis(session, editor, CHOICES)
 
     return await ls.run_blocking(work, kind=RequestKind.COMMAND, default=("", []))
 
@@ -138,12 +137,12 @@ async def _generate_and_apply(ls, doc, position: types.Position, api_ids: list[s
     if api_ids is None and site.text == doc.text:
         records = await complete_at(ls, doc, position, True, threading.Event())
     else:
-        apis = None if api_ids is None else [e for e in (assist.find_entry(session, i) for i in api_ids) if e]
+        apis = None if api_ids is None else [e for e in (engine.find_entry(session, i) for i in api_ids) if e]
         cancel = threading.Event()
 
         def work():
-            context = assist.code_context(site.text, site.cursor)
-            return assist.complete(session, context, manual=True, cancel=cancel, apis=apis)
+            context = engine.code_context(site.text, site.cursor)
+            return engine.complete(session, context, manual=True, cancel=cancel, apis=apis)
 
         records = await ls.run_blocking(work, kind=RequestKind.COMMAND, cancel=cancel, default=[]) or []
     if not records:

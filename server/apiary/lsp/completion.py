@@ -10,9 +10,8 @@ from __future__ import annotations
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
-from apiary import assist
+from apiary import engine
 from apiary.budget import RequestKind
-from apiary.context import extract_context
 from apiary.docs.entry import ApiKind
 from apiary.lsp.markup import completion_formats, markup
 
@@ -42,8 +41,8 @@ def register(server) -> None:
         snapshot, offset, session = doc.snapshot(), doc.offset(params.position), ls.session
 
         def work():
-            editor = extract_context(snapshot.text, offset, snapshot)
-            return editor, ([] if editor.in_comment_or_string else assist.suggest_apis(session, editor, TOP_K))
+            editor = engine.editor_context(snapshot.text, offset, snapshot)
+            return editor, ([] if editor.in_comment_or_string else engine.suggest_apis(session, editor, TOP_K))
 
         editor, scored = await ls.run_blocking(work, kind=RequestKind.AUTOMATIC, default=(None, []))
         if editor is None:
@@ -57,9 +56,9 @@ def register(server) -> None:
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
     async def resolve(ls, item: types.CompletionItem) -> types.CompletionItem:
         import_path = item.data.get("id") if isinstance(item.data, dict) else None
-        entry = assist.find_entry(ls.session, import_path) if ls.session and import_path else None
+        entry = engine.find_entry(ls.session, import_path) if ls.session and import_path else None
         if entry is not None:
-            item.documentation = markup(ls, assist.entry_markdown(entry), completion_formats(ls))
+            item.documentation = markup(ls, engine.entry_markdown(entry), completion_formats(ls))
         return item
 
 
@@ -69,8 +68,8 @@ def snippet_support(ls) -> bool:
 
 
 def _item(entry, rank: int, editor, replace: types.Range, snippets: bool) -> types.CompletionItem:
-    name = assist.reference_name(entry, editor)
-    snippet = assist.call_snippet(entry, name) if snippets else None
+    name = engine.reference_name(entry, editor)
+    snippet = engine.call_snippet(entry, name) if snippets else None
     return types.CompletionItem(
         label=name,
         kind=_KINDS.get(entry.kind, types.CompletionItemKind.Text),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from apiary import assist
+from apiary import engine
 from apiary.budget import RequestKind
 from apiary.lsp.markup import hover_formats, markup
 
@@ -18,17 +18,17 @@ def register(server) -> None:
         offset = doc.offset(params.position)
         line_start = doc.offset(types.Position(params.position.line, 0))
         line = doc.text[line_start: line_start + 10_000].split("\n", 1)[0]
-        word = assist.word_at(line, offset - line_start)
+        word = engine.word_at(line, offset - line_start)
         if word is None:
             return None
         start, end = line_start + word[0], line_start + word[1]
         snapshot, session, name = doc.snapshot(), ls.session, line[word[0]: word[1]]
 
         def work():
-            return assist.entry_at(session, snapshot.text, offset, end, name, snapshot)
+            return engine.entry_at(session, snapshot.text, offset, end, name, snapshot)
 
         entry = await ls.run_blocking(work, kind=RequestKind.AUTOMATIC)
         if entry is None:
             return None
-        content = markup(ls, assist.entry_markdown(entry), hover_formats(ls))
+        content = markup(ls, engine.entry_markdown(entry), hover_formats(ls))
         return types.Hover(contents=content, range=types.Range(doc.position(start), doc.position(end)))

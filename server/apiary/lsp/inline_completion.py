@@ -11,7 +11,7 @@ import logging
 
 from lsprotocol import types
 
-from apiary import assist
+from apiary import engine
 from apiary.budget import RequestKind
 from apiary.lsp.completion import snippet_support
 
@@ -51,7 +51,7 @@ async def complete_at(ls, doc, position: types.Position, manual: bool, cancel) -
     offset = doc.offset(position)
     session = ls.session
     def work():
-        return assist.complete(session, assist.code_context(snapshot.text, offset, snapshot), manual=manual, cancel=cancel)
+        return engine.complete(session, engine.code_context(snapshot.text, offset, snapshot), manual=manual, cancel=cancel)
 
     kind = RequestKind.MANUAL if manual else RequestKind.AUTOMATIC
     return await ls.run_blocking(work, kind=kind, cancel=cancel, default=[]) or []

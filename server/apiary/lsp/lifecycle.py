@@ -16,7 +16,7 @@ from contextlib import asynccontextmanager
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
-from apiary.context import extract_context
+from apiary import engine
 from apiary.lsp import log_forwarding
 from apiary.settings import layered, read_config_file
 
@@ -113,7 +113,7 @@ def discover_imports(ls, doc) -> None:
     snapshot = doc.snapshot()
 
     async def run() -> None:
-        modules = await _in_indexer(ls, lambda: extract_context(snapshot.text, len(snapshot.text), snapshot).libraries)
+        modules = await _in_indexer(ls, lambda: engine.imported_libraries(snapshot.text, snapshot))
         specs = await _in_indexer(ls, session.discover, modules or ())
         if specs:
             await index_specs(ls, specs, "Apiary: indexing imported libraries")

@@ -13,8 +13,8 @@ import re
 
 from lsprotocol import types
 
+from apiary import engine
 from apiary.budget import RequestKind
-from apiary.context import extract_context
 from apiary.lsp import commands
 from apiary.sequences.recommend import Suggestion
 from apiary.sequences.render import as_plan, as_skeleton
@@ -56,7 +56,7 @@ def register(server) -> None:
 
 def _intent(doc, position: types.Position) -> str:
     site = commands.site_of(doc, position)
-    return extract_context(site.text, site.cursor).intent
+    return engine.comment_intent(site.text, site.cursor)
 
 
 async def _ask_user(ls, intent: str, suggestions: list[Suggestion]) -> list[str] | None:

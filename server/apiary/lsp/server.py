@@ -18,9 +18,9 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from apiary.budget import RequestKind
+from apiary.engine import Session
 from apiary.lsp.debounce import Debouncer
 from apiary.lsp.documents import DocumentStore, OwnDocumentsProtocol
-from apiary.session import Session
 from apiary.settings import Settings
 
 log = logging.getLogger(__name__)

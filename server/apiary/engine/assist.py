@@ -1,4 +1,5 @@
-"""The operations an editor asks for, on plain text and offsets: complete, suggest APIs, describe one.
+"""The operations an editor asks for, on plain text and offsets: read the code at a cursor, complete,
+suggest APIs, describe one.
 
 Blocking and LSP-free (the server runs these in workers and converts the results). The fast path
 (automatic triggers) makes one pass of the configured generator within ``maxLatencyMs``; the slow
@@ -11,28 +12,44 @@ import re
 import threading
 from collections.abc import Sequence
 
-from apiary.assemble import GENERATOR_ALIASES
 from apiary.budget import RequestKind
 from apiary.context import EditorContext, ParsedDocument, extract_context
 from apiary.docs.docstring_markdown import docstring_markdown
 from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.engine.assemble import GENERATOR_ALIASES
+from apiary.engine.records import CompletionRecord
+from apiary.engine.session import Session
 from apiary.generation.placement import Placement, placement, repeats_previous
 from apiary.generation.types import CodeContext, GenerationSettings
-from apiary.records import CompletionRecord
 from apiary.retrieval.hybrid import ScoredApi
 from apiary.retrieval.query import query_from_context
-from apiary.session import Session
 from apiary.snippet import escape
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CALLABLE = (ApiKind.FUNCTION, ApiKind.METHOD, ApiKind.CLASS, ApiKind.ALIAS)
 
 
+def editor_context(text: str, offset: int, document: ParsedDocument | None = None) -> EditorContext:
+    """What the code at ``offset`` says: the intent, the imports, the names in scope, the receiver.
+    ``document`` is the kept parse tree of ``text``, if there is one (else the text is parsed)."""
+    return extract_context(text, offset, document)
+
+
+def imported_libraries(text: str, document: ParsedDocument | None = None) -> tuple[str, ...]:
+    """The top-level packages the document imports, in order (no standard library, no relative imports)."""
+    return editor_context(text, len(text), document).libraries
+
+
+def comment_intent(text: str, offset: int) -> str:
+    """What the comment above (or on) the cursor's line asks for, markers stripped; "" if none."""
+    return editor_context(text, offset).intent
+
+
 def code_context(text: str, offset: int, document: ParsedDocument | None = None) -> CodeContext:
     """The pipeline's context, with the editor context read from the document's kept parse tree."""
     context = CodeContext(text[:offset], text[offset:])
     # CodeContext.editor is a cached_property: fill it from the incremental tree instead of re-parsing.
-    context.__dict__["editor"] = extract_context(text, offset, document)
+    context.__dict__["editor"] = editor_context(text, offset, document)
     return context
 
 
@@ -88,7 +105,7 @@ def word_at(line: str, column: int) -> tuple[int, int] | None:
 def entry_at(session: Session, text: str, offset: int, word_end: int, word: str,
              document: ParsedDocument | None = None) -> ApiEntry | None:
     """The private API named at the cursor: through the receiver's type, the imports, or the name."""
-    editor = extract_context(text, word_end, document)
+    editor = editor_context(text, word_end, document)
     indexes = session.libraries.indexes()
     paths: list[str] = []
     if editor.receiver_origin:

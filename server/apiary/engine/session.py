@@ -12,16 +12,16 @@ from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
 
-from apiary.assemble import GENERATOR_ALIASES, Engine, ModelOptions, build_engine
 from apiary.budget import RequestBudget
+from apiary.engine.assemble import GENERATOR_ALIASES, Engine, ModelOptions, build_engine
+from apiary.engine.records import CompletionRecord, RecordCache
+from apiary.engine.workspace import Libraries, LibraryState
 from apiary.events import EventLog
 from apiary.paths import index_dir
-from apiary.records import CompletionRecord, RecordCache
 from apiary.retrieval.encoder import Encoder, deferred_encoder, is_ready
 from apiary.retrieval.store import IndexStore
 from apiary.sequences.recommend import Recommender
 from apiary.settings import Reload, Settings, changed, reloading
-from apiary.workspace import Libraries, LibraryState
 
 log = logging.getLogger(__name__)
 

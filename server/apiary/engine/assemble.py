@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from apiary.engine.pipeline import Pipeline
 from apiary.generation.apicoder import APICoderGenerator
 from apiary.generation.backends.base import BackendError
 from apiary.generation.backends.factory import load_backend
@@ -19,7 +20,6 @@ from apiary.generation.offline.corpus import CorpusStore
 from apiary.generation.offline.generator import OfflineGenerator
 from apiary.generation.rank import RankerError, classifier_intent_scorer, encoder_intent_scorer
 from apiary.generation.types import Generator
-from apiary.pipeline import Pipeline
 from apiary.retrieval.encoder import CachedEncoder, Encoder
 from apiary.retrieval.hybrid import HybridRetriever
 from apiary.retrieval.index import LibraryIndex
