@@ -1,14 +1,13 @@
 """The engine's facade: what `lsp/` and `cli/` use, light to import, and below both of them."""
 
-import ast
 import subprocess
 import sys
-from pathlib import Path
+
+from benchmarks.code_shape import imported_modules, source_modules
 
 import apiary.engine as engine
 from apiary.context import extract_context
 
-PACKAGE = Path(engine.__file__).parent.parent
 TEXT = "import honeycomb as hc\nfrom beeswax.io import load\n\n# read the orders file\nrows = "
 
 
@@ -33,23 +32,15 @@ def test_importing_the_package_loads_none_of_its_modules():
     assert out.strip() == "[]"
 
 
-def _imports(folder: Path) -> set[str]:
-    found = set()
-    for path in folder.rglob("*.py"):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module:
-                found.add(node.module)
-                found.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return found
+def _imports(package: str) -> set[str]:
+    return {name for module in source_modules() if module.name.startswith(package) for name in imported_modules(module)}
 
 
 def test_the_engine_knows_nothing_of_the_editor_or_the_command_line():
-    imported = _imports(PACKAGE / "engine")
+    imported = _imports("apiary.engine")
     assert not [m for m in imported if m.split(".")[0] in ("pygls", "lsprotocol")]
     assert not [m for m in imported if m.startswith(("apiary.lsp", "apiary.cli"))]
 
 
 def test_handlers_read_the_code_through_the_engine():
-    assert not [m for m in _imports(PACKAGE / "lsp") if m.startswith("apiary.context.extract")]
+    assert not [m for m in _imports("apiary.lsp") if m.startswith("apiary.context.extract")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
@@ -19,62 +19,81 @@ from apiary.budget import RequestKind
 from apiary.generation.site import CodeSite, code_site
 from apiary.lsp import lifecycle
 from apiary.lsp.inline_completion import complete_at
+from apiary.lsp.server import ApiaryServer  # at run time: pygls reads a command's annotations
+
+if TYPE_CHECKING:
+    from apiary.lsp.documents import Document
 
 log = logging.getLogger(__name__)
 NONE_OF_THE_ABOVE = "None of the above"
 CHOICES = 5
 
 
-def register(server) -> None:
-    @server.command("apiary.status")
-    async def status(ls, *args) -> dict:
-        return lifecycle.current_status(ls)
+def register(server: ApiaryServer) -> None:
+    for name, handler in COMMANDS.items():
+        server.command(name)(handler)
 
-    @server.command("apiary.reindex")
-    async def reindex(ls, *args) -> dict:
-        specs = ls.session.libraries.reset()
-        ls.session.libraries.forget_discoveries()
-        asyncio.ensure_future(lifecycle.index_specs(ls, specs, "Apiary: reindexing"))
-        return lifecycle.publish_status(ls)
 
-    @server.command("apiary.listApis")
-    async def list_apis(ls, *args) -> dict:
-        doc, position = target_of_command(ls, args)
-        intent, scored = await _choices(ls, doc, position)
-        return {"intent": intent, "apis": [_choice_json(s.entry) for s in scored]}
+async def status(ls: ApiaryServer, *args) -> dict:
+    return lifecycle.current_status(ls)
 
-    @server.command("apiary.chooseApis")
-    async def choose_apis(ls, *args) -> dict:
-        doc, position = target_of_command(ls, args)
-        chosen = args[0].get("apis")
+
+async def reindex(ls: ApiaryServer, *args) -> dict:
+    specs = ls.session.libraries.reset()
+    ls.session.libraries.forget_discoveries()
+    asyncio.ensure_future(lifecycle.index_specs(ls, specs, "Apiary: reindexing"))
+    return lifecycle.publish_status(ls)
+
+
+async def list_apis(ls: ApiaryServer, *args) -> dict:
+    doc, position = target_of_command(ls, args)
+    intent, scored = await _choices(ls, doc, position)
+    return {"intent": intent, "apis": [_choice_json(s.entry) for s in scored]}
+
+
+async def choose_apis(ls: ApiaryServer, *args) -> dict:
+    doc, position = target_of_command(ls, args)
+    chosen = args[0].get("apis")
+    if chosen is None:
+        chosen = await _ask_user(ls, doc, position)
         if chosen is None:
-            chosen = await _ask_user(ls, doc, position)
-            if chosen is None:
-                return {"applied": False, "text": "", "apis": []}
-        if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
-            raise JsonRpcInvalidParams("'apis' must be a list of API ids")
-        return await _generate_and_apply(ls, doc, position, chosen)
-
-    @server.command("apiary.insertCompletion")
-    async def insert_completion(ls, *args) -> dict:
-        doc, position = target_of_command(ls, args)
-        return await _generate_and_apply(ls, doc, position, None)
-
-    @server.command("apiary.explain")
-    async def explain(ls, *args) -> dict:
-        record = ls.session.records.get(str(args[0])) if args and ls.session else None
-        if record is None:
-            raise JsonRpcInvalidParams(f"no completion with id {args[0] if args else None!r} (it may have expired)")
-        return record.explain()
-
-    @server.command("apiary.accepted")
-    async def accepted(ls, *args) -> None:
-        record = ls.session.records.get(str(args[0])) if args and ls.session else None
-        extra = {"generator": record.generator, "apis": list(record.candidate.apis)} if record else {}
-        ls.session.events.record("accepted", str(args[0]) if args else "", **extra)
+            return {"applied": False, "text": "", "apis": []}
+    if not isinstance(chosen, list) or not all(isinstance(c, str) for c in chosen):
+        raise JsonRpcInvalidParams("'apis' must be a list of API ids")
+    return await _generate_and_apply(ls, doc, position, chosen)
 
 
-def target_of_command(ls, args: tuple) -> tuple[Any, types.Position]:
+async def insert_completion(ls: ApiaryServer, *args) -> dict:
+    doc, position = target_of_command(ls, args)
+    return await _generate_and_apply(ls, doc, position, None)
+
+
+async def explain(ls: ApiaryServer, *args) -> dict:
+    record = ls.session.records.get(str(args[0])) if args and ls.session else None
+    if record is None:
+        raise JsonRpcInvalidParams(f"no completion with id {args[0] if args else None!r} (it may have expired)")
+    return record.explain()
+
+
+async def accepted(ls: ApiaryServer, *args) -> None:
+    record = ls.session.records.get(str(args[0])) if args and ls.session else None
+    extra = {"generator": record.generator, "apis": list(record.candidate.apis)} if record else {}
+    ls.session.events.record("accepted", str(args[0]) if args else "", **extra)
+
+
+#: ``workspace/executeCommand`` names and their handlers (the extension's package.json lists the same)
+COMMANDS = {
+    "apiary.status": status,
+    "apiary.reindex": reindex,
+    "apiary.listApis": list_apis,
+    "apiary.chooseApis": choose_apis,
+    "apiary.insertCompletion": insert_completion,
+    "apiary.explain": explain,
+    "apiary.accepted": accepted,
+}
+
+
+def target_of_command(ls: ApiaryServer, args: tuple) -> tuple[Document, types.Position]:
     if not args or not isinstance(args[0], dict):
         raise JsonRpcInvalidParams('expected one argument {"uri": str, "position": {"line", "character"}}')
     arg = args[0]
@@ -91,7 +110,7 @@ def target_of_command(ls, args: tuple) -> tuple[Any, types.Position]:
     return doc, pos
 
 
-async def _choices(ls, doc, position: types.Position):
+async def _choices(ls: ApiaryServer, doc: Document, position: types.Position):
     site = site_of(doc, position)
     session = ls.session
 
@@ -106,7 +125,7 @@ def _choice_json(entry) -> dict:
     return {"id": entry.import_path, "name": entry.name, "description": entry.description}
 
 
-async def _ask_user(ls, doc, position) -> list[str] | None:
+async def _ask_user(ls: ApiaryServer, doc: Document, position: types.Position) -> list[str] | None:
     intent, scored = await _choices(ls, doc, position)
     titles = {f"{s.entry.name} — {s.entry.description}"[:200]: s.entry.import_path for s in scored}
     actions = [types.MessageActionItem(title=t) for t in titles] + [types.MessageActionItem(title=NONE_OF_THE_ABOVE)]
@@ -126,12 +145,12 @@ def _nothing_written(api_ids: list[str] | None, session) -> str:
     return "no code could be written here" if api_ids is not None else ""
 
 
-def site_of(doc, position: types.Position) -> CodeSite:
+def site_of(doc: Document, position: types.Position) -> CodeSite:
     """Where the code asked for at ``position`` goes (`code_site`)."""
     return code_site(doc.text, doc.starts, position.line, doc.offset(position))
 
 
-async def _generate_and_apply(ls, doc, position: types.Position, api_ids: list[str] | None) -> dict:
+async def _generate_and_apply(ls: ApiaryServer, doc: Document, position: types.Position, api_ids: list[str] | None) -> dict:
     site = site_of(doc, position)
     session = ls.session
     if api_ids is None and site.text == doc.text:

@@ -7,6 +7,8 @@ the docstring as Markdown.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 from pygls.capabilities import get_capability
 
@@ -14,6 +16,9 @@ from apiary import engine
 from apiary.budget import RequestKind
 from apiary.docs.entry import ApiKind
 from apiary.lsp.markup import completion_formats, markup
+
+if TYPE_CHECKING:
+    from apiary.lsp.server import ApiaryServer
 
 NOT_READY = types.CompletionList(is_incomplete=True, items=[])
 TOP_K = 25
@@ -30,11 +35,11 @@ _KINDS = {
 }
 
 
-def register(server) -> None:
+def register(server: ApiaryServer) -> None:
     options = types.CompletionOptions(trigger_characters=["."], resolve_provider=True)
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, options)
-    async def completion(ls, params: types.CompletionParams) -> types.CompletionList:
+    async def completion(ls: ApiaryServer, params: types.CompletionParams) -> types.CompletionList:
         doc = ls.documents.get(params.text_document.uri)
         if not ls.answering or doc is None or not doc.assisted:
             return NOT_READY if not ls.answering else types.CompletionList(is_incomplete=False, items=[])
@@ -54,7 +59,7 @@ def register(server) -> None:
         return types.CompletionList(is_incomplete=False, items=items)
 
     @server.feature(types.COMPLETION_ITEM_RESOLVE)
-    async def resolve(ls, item: types.CompletionItem) -> types.CompletionItem:
+    async def resolve(ls: ApiaryServer, item: types.CompletionItem) -> types.CompletionItem:
         import_path = item.data.get("id") if isinstance(item.data, dict) else None
         entry = engine.find_entry(ls.session, import_path) if ls.session and import_path else None
         if entry is not None:
@@ -62,7 +67,7 @@ def register(server) -> None:
         return item
 
 
-def snippet_support(ls) -> bool:
+def snippet_support(ls: ApiaryServer) -> bool:
     """Whether the client inserts snippets (tab stops) from completion items."""
     return bool(get_capability(ls.client_capabilities, "text_document.completion.completion_item.snippet_support", False))
 

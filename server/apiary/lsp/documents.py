@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.protocol import LanguageServerProtocol, lsp_method
@@ -17,6 +18,9 @@ from apiary.context import ParsedDocument, offset_at, position_at
 from apiary.context.document import new_parser, parser_bytes
 from apiary.context.positions import LineStarts, line_text
 from apiary.lsp import lifecycle
+
+if TYPE_CHECKING:
+    from apiary.lsp.server import ApiaryServer
 
 log = logging.getLogger(__name__)
 
@@ -159,21 +163,21 @@ class OwnDocumentsProtocol(LanguageServerProtocol):
         yield from self._user_handler(types.TEXT_DOCUMENT_DID_CLOSE, params)
 
 
-def register(server) -> None:
+def register(server: ApiaryServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    async def did_open(ls, params: types.DidOpenTextDocumentParams) -> None:
+    async def did_open(ls: ApiaryServer, params: types.DidOpenTextDocumentParams) -> None:
         encoding = ls.workspace.position_encoding or "utf-16"
         ls.documents.encoding = getattr(encoding, "value", encoding)
         doc = ls.documents.open(params.text_document)
         lifecycle.discover_imports(ls, doc)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    async def did_change(ls, params: types.DidChangeTextDocumentParams) -> None:
+    async def did_change(ls: ApiaryServer, params: types.DidChangeTextDocumentParams) -> None:
         doc = ls.documents.change(params)
         if doc is not None:
             ls.debouncer.typed(doc.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
-    async def did_close(ls, params: types.DidCloseTextDocumentParams) -> None:
+    async def did_close(ls: ApiaryServer, params: types.DidCloseTextDocumentParams) -> None:
         ls.documents.close(params.text_document.uri)
         ls.debouncer.forget(params.text_document.uri)

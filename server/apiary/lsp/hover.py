@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from lsprotocol import types
 
 from apiary import engine
 from apiary.budget import RequestKind
 from apiary.lsp.markup import hover_formats, markup
 
+if TYPE_CHECKING:
+    from apiary.lsp.server import ApiaryServer
 
-def register(server) -> None:
+
+def register(server: ApiaryServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
-    async def hover(ls, params: types.HoverParams) -> types.Hover | None:
+    async def hover(ls: ApiaryServer, params: types.HoverParams) -> types.Hover | None:
         doc = ls.documents.get(params.text_document.uri)
         if not ls.answering or doc is None or not doc.assisted:
             return None

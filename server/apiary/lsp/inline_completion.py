@@ -8,6 +8,7 @@ the completion's id, the key to its provenance (`apiary.explain`).
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
@@ -15,13 +16,17 @@ from apiary import engine
 from apiary.budget import RequestKind
 from apiary.lsp.completion import snippet_support
 
+if TYPE_CHECKING:
+    from apiary.lsp.documents import Document
+    from apiary.lsp.server import ApiaryServer
+
 log = logging.getLogger(__name__)
 EMPTY = types.InlineCompletionList(items=[])
 
 
-def register(server) -> None:
+def register(server: ApiaryServer) -> None:
     @server.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
-    async def inline_completion(ls, params: types.InlineCompletionParams) -> types.InlineCompletionList:
+    async def inline_completion(ls: ApiaryServer, params: types.InlineCompletionParams) -> types.InlineCompletionList:
         uri = params.text_document.uri
         doc = ls.documents.get(uri)
         if not ls.answering or doc is None or not doc.assisted or not ls.session.settings.inline_completion:
@@ -45,7 +50,7 @@ def register(server) -> None:
         return types.InlineCompletionList(items=items)
 
 
-async def complete_at(ls, doc, position: types.Position, manual: bool, cancel) -> list:
+async def complete_at(ls: ApiaryServer, doc: Document, position: types.Position, manual: bool, cancel) -> list:
     """Completion records for a position (shared with `apiary.insertCompletion`)."""
     snapshot = doc.snapshot()
     offset = doc.offset(position)
@@ -57,7 +62,7 @@ async def complete_at(ls, doc, position: types.Position, manual: bool, cancel) -
     return await ls.run_blocking(work, kind=kind, cancel=cancel, default=[]) or []
 
 
-def agrees_with_selection(doc, position: types.Position, selected: types.SelectedCompletionInfo, text: str) -> bool:
+def agrees_with_selection(doc: Document, position: types.Position, selected: types.SelectedCompletionInfo, text: str) -> bool:
     """Whether ghost text ``text`` at ``position`` reads as the completion item the editor has selected
     (it replaces ``selected.range`` with ``selected.text``): the editor shows both, so they must agree."""
     start, cursor = doc.offset(selected.range.start), doc.offset(position)

@@ -12,6 +12,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls.capabilities import get_capability
@@ -20,13 +21,17 @@ from apiary import engine
 from apiary.lsp import log_forwarding
 from apiary.settings import layered, read_config_file
 
+if TYPE_CHECKING:
+    from apiary.lsp.documents import Document
+    from apiary.lsp.server import ApiaryServer
+
 log = logging.getLogger(__name__)
 STATUS_NOTIFICATION = "apiary/status"
 
 
-def register(server) -> None:
+def register(server: ApiaryServer) -> None:
     @server.feature(types.INITIALIZE)
-    def initialize(ls, params: types.InitializeParams) -> None:
+    def initialize(ls: ApiaryServer, params: types.InitializeParams) -> None:
         ls.init_options = params.initialization_options
         ls.file_settings, problems = read_config_file()
         settings, warnings = layered([("config.toml", ls.file_settings), ("initializationOptions", ls.init_options)])
@@ -34,21 +39,21 @@ def register(server) -> None:
         ls.session = ls.session_factory(settings)
 
     @server.feature(types.INITIALIZED)
-    async def initialized(ls, params: types.InitializedParams) -> None:
+    async def initialized(ls: ApiaryServer, params: types.InitializedParams) -> None:
         log_forwarding.attach(ls)
         ls.startup = asyncio.ensure_future(start(ls))
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(ls, params: types.DidChangeConfigurationParams) -> None:
+    async def did_change_configuration(ls: ApiaryServer, params: types.DidChangeConfigurationParams) -> None:
         pushed = params.settings.get("apiary") if isinstance(params.settings, dict) else None
         await reconfigure(ls, pushed)
 
     @server.feature(types.SHUTDOWN)
-    def shutdown(ls, *args) -> None:
+    def shutdown(ls: ApiaryServer, *args) -> None:
         log_forwarding.detach()
 
 
-async def start(ls) -> None:
+async def start(ls: ApiaryServer) -> None:
     await reconfigure(ls, None, starting=True)
     async with progress(ls, "Apiary") as report:
         report("loading the encoder")
@@ -62,7 +67,7 @@ async def start(ls) -> None:
         discover_imports(ls, doc)
 
 
-async def reconfigure(ls, pushed, starting: bool = False) -> None:
+async def reconfigure(ls: ApiaryServer, pushed, starting: bool = False) -> None:
     """Re-layer the settings; reload only what changed."""
     workspace = pushed if pushed is not None else await _workspace_configuration(ls)
     # initializationOptions are the client's settings at start; what it reports or pushes later is newer
@@ -81,7 +86,7 @@ async def reconfigure(ls, pushed, starting: bool = False) -> None:
     publish_status(ls)
 
 
-async def _workspace_configuration(ls):
+async def _workspace_configuration(ls: ApiaryServer):
     if not get_capability(ls.client_capabilities, "workspace.configuration", False):
         return None
     try:
@@ -93,7 +98,7 @@ async def _workspace_configuration(ls):
         return None
 
 
-async def index_specs(ls, specs: Iterable[str], title: str) -> None:
+async def index_specs(ls: ApiaryServer, specs: Iterable[str], title: str) -> None:
     specs = list(specs)
     if not specs:
         return
@@ -105,7 +110,7 @@ async def index_specs(ls, specs: Iterable[str], title: str) -> None:
             publish_status(ls)
 
 
-def discover_imports(ls, doc) -> None:
+def discover_imports(ls: ApiaryServer, doc: Document) -> None:
     """Index the libraries an opened file imports (in the background)."""
     session = ls.session
     if session is None or not doc.assisted or not session.settings.auto_discover or not ls.answering:
@@ -121,7 +126,7 @@ def discover_imports(ls, doc) -> None:
     asyncio.ensure_future(run())
 
 
-def publish_status(ls) -> dict:
+def publish_status(ls: ApiaryServer) -> dict:
     status = current_status(ls)
     if status != ls.last_status:
         ls.last_status = status
@@ -129,7 +134,7 @@ def publish_status(ls) -> dict:
     return status
 
 
-def current_status(ls) -> dict:
+def current_status(ls: ApiaryServer) -> dict:
     if ls.session is None:
         return {"ready": False, "generator": "", "libraries": [], "problems": [], "encoder": None}
     status = ls.session.status()
@@ -138,7 +143,7 @@ def current_status(ls) -> dict:
     return status
 
 
-async def watch_encoder(ls) -> None:
+async def watch_encoder(ls: ApiaryServer) -> None:
     """Log when the encoder's weights (loading in the background) are in, or report why they are not."""
     encoder = ls.session.encoder
     wait = getattr(encoder, "wait", None)
@@ -155,12 +160,12 @@ async def watch_encoder(ls) -> None:
     publish_status(ls)
 
 
-async def _in_indexer(ls, fn, *args):
+async def _in_indexer(ls: ApiaryServer, fn, *args):
     return await asyncio.get_running_loop().run_in_executor(ls.indexer, fn, *args)
 
 
 @asynccontextmanager
-async def progress(ls, title: str):
+async def progress(ls: ApiaryServer, title: str):
     """Work-done progress that always ends, even when the work fails; a no-op for clients without it."""
     token = None
     if get_capability(ls.client_capabilities, "window.work_done_progress", False):

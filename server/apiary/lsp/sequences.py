@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import logging
 import re
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from apiary import engine
 from apiary.budget import RequestKind
 from apiary.lsp import commands
+from apiary.lsp.server import ApiaryServer  # at run time: pygls reads a command's annotations
 from apiary.sequences.recommend import Suggestion
 from apiary.sequences.render import as_plan, as_skeleton
+
+if TYPE_CHECKING:
+    from apiary.lsp.documents import Document
 
 log = logging.getLogger(__name__)
 SUGGEST_SEQUENCE = "apiary.suggestSequence"
@@ -25,7 +30,7 @@ TOP_K = 5
 _TAB_STOP = re.compile(r"\$\{\d+:([^}]*)\}|\$\d+")
 
 
-def suggest_sequence(doc, params: types.CodeActionParams) -> list[types.CodeAction]:
+def suggest_sequence(doc: Document, params: types.CodeActionParams) -> list[types.CodeAction]:
     """The code action provider (see `code_actions.PROVIDERS`)."""
     if not doc.line(params.range.start.line).lstrip().startswith("#"):
         return []
@@ -35,9 +40,9 @@ def suggest_sequence(doc, params: types.CodeActionParams) -> list[types.CodeActi
     return [types.CodeAction(title=command.title, kind=types.CodeActionKind.Refactor, command=command)]
 
 
-def register(server) -> None:
+def register(server: ApiaryServer) -> None:
     @server.command(SUGGEST_SEQUENCE)
-    async def suggest(ls, *args) -> dict:
+    async def suggest(ls: ApiaryServer, *args) -> dict:
         doc, position = commands.target_of_command(ls, args)
         options = args[0]
         intent = _intent(doc, position)
@@ -54,12 +59,12 @@ def register(server) -> None:
         return await _insert(ls, doc, position, list(chosen), intent, options.get("form", "skeleton"))
 
 
-def _intent(doc, position: types.Position) -> str:
+def _intent(doc: Document, position: types.Position) -> str:
     site = commands.site_of(doc, position)
     return engine.comment_intent(site.text, site.cursor)
 
 
-async def _ask_user(ls, intent: str, suggestions: list[Suggestion]) -> list[str] | None:
+async def _ask_user(ls: ApiaryServer, intent: str, suggestions: list[Suggestion]) -> list[str] | None:
     titles = {" → ".join(s.apis)[:200]: list(s.apis) for s in suggestions}
     actions = [types.MessageActionItem(title=t) for t in titles]
     message = f"API sequence for: {intent or 'this comment'}"
@@ -68,7 +73,7 @@ async def _ask_user(ls, intent: str, suggestions: list[Suggestion]) -> list[str]
     return titles.get(answer.title) if answer is not None else None
 
 
-async def _insert(ls, doc, position: types.Position, apis: list[str], intent: str, form: str) -> dict:
+async def _insert(ls: ApiaryServer, doc: Document, position: types.Position, apis: list[str], intent: str, form: str) -> dict:
     site = commands.site_of(doc, position)
     snippet = as_plan(apis, intent, site.indent) if form == "plan" else as_skeleton(apis, site.indent)
     plain = _TAB_STOP.sub(lambda m: m.group(1) or "", snippet)

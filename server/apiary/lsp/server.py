@@ -42,8 +42,9 @@ class ApiaryServer(LanguageServer):
         self.session_factory = session_factory or self._default_session
         self.documents = DocumentStore()
         self.debouncer = Debouncer()
-        self.init_options: Any = None
-        self.file_settings: Any = None
+        #: as the client sent them: any JSON, checked by `settings.layered`
+        self.init_options: types.LSPAny = None
+        self.file_settings: dict[str, Any] = {}
         #: completions and retrieval; separate from indexing so a long build never delays them
         self.workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="apiary-work")
         self.indexer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="apiary-index")
