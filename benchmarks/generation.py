@@ -40,7 +40,7 @@ def gold_entries(problem: dict, engine, context: CodeContext) -> list[ApiEntry]:
     for name in problem.get("gold_apis", []):
         short = name.rsplit(".", 1)[-1]
         same = [e for index in engine.retriever.indexes_for(query_from_context(context.editor))
-                for e in (index.entries[i] for i in index.by_name.get(short, []))]
+                for e in (index.entries[i] for i in index.catalogue.by_name.get(short, []))]
         if same:
             chosen.append(min(same, key=lambda e: order.get(e.import_path, len(order))))
     return chosen

@@ -16,7 +16,7 @@ from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.hybrid import HybridRetriever
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.query import query_from_context
-from apiary.retrieval.text import lexical_tokens
+from apiary.words import lexical_tokens
 from apiary_training.eval.retrieval import all_at_k, canonical_gold, gold_keys, recall_at_k, reciprocal_rank
 from benchmarks.timing import latency_summary
 
@@ -85,7 +85,7 @@ def evaluate_set(index: LibraryIndex, problems: Sequence[dict], encoder: Encoder
     intents = [p.get("intent") or q.intent for p, q in zip(problems, queries, strict=True)]
     dense = _dense_scores(index, encoder, intents)
     for i, (problem, query) in enumerate(zip(problems, queries, strict=True)):
-        gold = canonical_gold(index, problem["gold_apis"])
+        gold = canonical_gold(index.catalogue, problem["gold_apis"])
         started = time.perf_counter()
         found = retriever.search(query, top_k=top_k)
         result.latencies_ms.append((time.perf_counter() - started) * 1000)

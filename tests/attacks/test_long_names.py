@@ -24,6 +24,6 @@ def test_a_library_with_a_30000_character_name_indexes_and_reloads(tmp_path):
     long_name = "flatmap" * 4300
     (package / "__init__.py").write_text(f'def {long_name}(a):\n    """Long."""\n\ndef fine(y):\n    """Fine."""\n')
     built = within(60, lambda: IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(locate(str(package))))
-    assert f"longlib.{long_name}" in built.index.by_path
+    assert f"longlib.{long_name}" in built.index.catalogue.by_path
     again = within(60, lambda: IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(locate(str(package))))
     assert len(again.index.entries) == len(built.index.entries)

@@ -11,7 +11,7 @@ from apiary_training.suite.comments import CommentBlock, comment_blocks, is_inte
 from apiary_training.suite.docpages import page_examples
 from apiary_training.suite.gold import ApiResolver
 from apiary_training.suite.mine import Problem, mine_page, mine_source
-from apiary_training.suite.problems import entry_index, select
+from apiary_training.suite.problems import entry_catalogue, select
 
 LIBRARY = '''
 """A tiny table library."""
@@ -41,7 +41,7 @@ def resolver(tmp_path_factory) -> ApiResolver:
     root = tmp_path_factory.mktemp("lib")
     (root / "tinylib").mkdir()
     (root / "tinylib" / "__init__.py").write_text(LIBRARY)
-    return ApiResolver(entry_index(root / "tinylib"))
+    return ApiResolver(entry_catalogue(root / "tinylib"))
 
 
 USER_FILE = textwrap.dedent('''\

@@ -98,9 +98,7 @@ def test_a_whole_run_on_a_tiny_library_writes_its_figures_and_plot(tmp_path):
 
 
 def test_gold_resolves_through_inherited_members_and_subpackage_reexports(tmp_path):
-    import numpy as np
-
-    from apiary.retrieval.index import LibraryIndex, LibraryInfo
+    from apiary.docs.catalogue import Catalogue
     from apiary_training.eval.retrieval import canonical_gold, resolve_gold
 
     def entry(path: str, kind: ApiKind, qualname: str | None = None, owner: str | None = None, bases=()) -> ApiEntry:
@@ -111,8 +109,8 @@ def test_gold_resolves_through_inherited_members_and_subpackage_reexports(tmp_pa
         entry("lib.Soup", ApiKind.CLASS, bases=["lib.Tag"]),
         entry("lib.Retry", ApiKind.CLASS, qualname="lib.util.retry.Retry"),
     ]
-    index = LibraryIndex(LibraryInfo("lib", "1", "tree", "x", "x", "h", "e", 0.0, 4), entries, np.zeros((4, 2), dtype=np.float32))
-    assert resolve_gold(index, "lib.Soup.find") == ["lib.Tag.find"]
-    assert resolve_gold(index, "lib.util.Retry") == ["lib.Retry"]
-    assert resolve_gold(index, "lib.nowhere") == []
-    assert canonical_gold(index, ["lib.Soup.find", "lib.Tag.find", "lib.nowhere"]) == ["lib.Tag.find", "lib.nowhere"]
+    catalogue = Catalogue("lib", entries)
+    assert resolve_gold(catalogue, "lib.Soup.find") == ["lib.Tag.find"]
+    assert resolve_gold(catalogue, "lib.util.Retry") == ["lib.Retry"]
+    assert resolve_gold(catalogue, "lib.nowhere") == []
+    assert canonical_gold(catalogue, ["lib.Soup.find", "lib.Tag.find", "lib.nowhere"]) == ["lib.Tag.find", "lib.nowhere"]

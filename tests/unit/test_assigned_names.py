@@ -7,13 +7,11 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-import numpy as np
-
 from apiary.docs import exports
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind, Param
 from apiary.docs.python_package import find_layout, read_package
-from apiary.retrieval.index import LibraryIndex, LibraryInfo
-from apiary.retrieval.types import TypeResolver
+from apiary.docs.types import TypeResolver
 
 
 def ingest(root: Path, files: dict[str, str], library: str = "pkg") -> dict[str, ApiEntry]:
@@ -25,10 +23,8 @@ def ingest(root: Path, files: dict[str, str], library: str = "pkg") -> dict[str,
     return {e.import_path: e for e in report.entries}
 
 
-def index_of(entries: dict[str, ApiEntry]) -> LibraryIndex:
-    values = list(entries.values())
-    info = LibraryInfo("pkg", "1", "python", "pkg", "pkg", "", "none", 0.0, len(values))
-    return LibraryIndex(info, values, np.zeros((len(values), 4), dtype=np.float32))
+def catalogue_of(entries: dict[str, ApiEntry]) -> Catalogue:
+    return Catalogue("pkg", list(entries.values()))
 
 
 def test_module_level_alias_of_a_function_is_the_function_under_the_new_name(tmp_path: Path):
@@ -66,7 +62,7 @@ def test_module_level_alias_of_a_class_lists_it_as_its_base(tmp_path: Path):
     assert (alias.kind, alias.alias_of, alias.bases) == (ApiKind.CLASS, "pkg.fields.Integer", ("pkg.fields.Integer",))
     assert alias.signature == "(*, strict: bool = False)"
     assert alias.description == "An integer field."
-    assert index_of(entries).ancestors("pkg.fields.Int") == ["pkg.fields.Int", "pkg.fields.Integer"]
+    assert catalogue_of(entries).ancestors("pkg.fields.Int") == ["pkg.fields.Int", "pkg.fields.Integer"]
 
 
 def test_instance_with_call_is_callable_and_its_class_methods_resolve_through_it(tmp_path: Path):
@@ -102,11 +98,11 @@ def test_instance_with_call_is_callable_and_its_class_methods_resolve_through_it
     assert instance.returns is None  # naming it gives a Levenshtein, as for a declared functional name
     assert instance.description == "Compute the absolute Levenshtein distance between the two sequences."
     # textdistance.levenshtein.distance: the member resolves through the instance's class
-    index = index_of(entries)
-    inferred = TypeResolver(index).of_expression("pkg.levenshtein", head_is_local=False)
+    catalogue = catalogue_of(entries)
+    inferred = TypeResolver(catalogue).of_expression("pkg.levenshtein", head_is_local=False)
     assert inferred.classes == ("pkg.Levenshtein", "pkg.algorithms.base.Base")
-    assert index.find("pkg.algorithms.base.Base.distance") is not None
-    assert "pkg.algorithms.base.Base" in index.ancestors("pkg.levenshtein")
+    assert catalogue.find("pkg.algorithms.base.Base.distance") is not None
+    assert "pkg.algorithms.base.Base" in catalogue.ancestors("pkg.levenshtein")
 
 
 def test_instance_without_call_is_an_attribute_of_its_class_type(tmp_path: Path):
@@ -124,7 +120,7 @@ def test_instance_without_call_is_an_attribute_of_its_class_type(tmp_path: Path)
     assert (instance.kind, instance.returns, instance.bases, instance.signature) == (
         ApiKind.ATTRIBUTE, "pkg.Context", ("pkg.Context",), "")
     assert instance.description == "Context for multiple precision arithmetic."
-    assert TypeResolver(index_of(entries)).of_expression("pkg.mp", head_is_local=False).classes == ("pkg.Context",)
+    assert TypeResolver(catalogue_of(entries)).of_expression("pkg.mp", head_is_local=False).classes == ("pkg.Context",)
 
 
 def test_name_bound_to_a_method_or_attribute_of_a_module_level_instance(tmp_path: Path):
@@ -365,9 +361,9 @@ def test_class_level_alias_and_property_call_are_members(tmp_path: Path):
     assert (alias.kind, alias.qualname, alias.alias_of) == (ApiKind.CLASS, "pkg.Quantity", "pkg.registry.Quantity")
     # a base written ``PlainRegistry.Quantity`` resolves through the class-level alias, so pint.Quantity.to does
     assert entries["pkg.registry.Quantity"].bases == ("pkg.registry.PlainQuantity",)
-    index = index_of(entries)
-    assert index.ancestors("pkg.Quantity") == ["pkg.Quantity", "pkg.registry.Quantity", "pkg.registry.PlainQuantity"]
-    assert index.find("pkg.registry.PlainQuantity.to") is not None
+    catalogue = catalogue_of(entries)
+    assert catalogue.ancestors("pkg.Quantity") == ["pkg.Quantity", "pkg.registry.Quantity", "pkg.registry.PlainQuantity"]
+    assert catalogue.find("pkg.registry.PlainQuantity.to") is not None
     dps = entries["pkg.UnitRegistry.dps"]
     assert (dps.kind, dps.returns, dps.description) == (ApiKind.PROPERTY, "int", "Decimal digits of precision.")
 

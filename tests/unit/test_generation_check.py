@@ -18,7 +18,7 @@ def index(tmp_path_factory):
 
 
 def check(index, completion: str, prefix: str = PREFIX):
-    return check_candidate(completion, extract_context_from_prefix(prefix), [index])
+    return check_candidate(completion, extract_context_from_prefix(prefix), [index.catalogue])
 
 
 def test_a_correct_call_passes_unchanged_and_names_its_api(index):
@@ -92,7 +92,7 @@ def test_names_the_candidate_or_the_file_defines_are_found(index):
     after = "\n\ndef is_big(row):\n    return row['total'] > 100\n"
     context = extract_context_from_prefix(PREFIX)
     from dataclasses import replace
-    assert check_candidate(" orders.keep_where(is_big)", replace(context, text_after=after), [index]).ok
+    assert check_candidate(" orders.keep_where(is_big)", replace(context, text_after=after), [index.catalogue]).ok
     assert check(index, " len(sorted(orders))").ok  # builtins
     assert check(index, " whatever(1)", "from honeycomb import *\nx =").ok  # a star import may define anything
 

@@ -18,9 +18,9 @@ def index(tmp_path_factory):
 
 
 def generate(index, prefix: str, apis: list[str], corpus: UsageCorpus | None = None, n: int = 3):
-    corpus = corpus or UsageCorpus.from_index(index)
+    corpus = corpus or UsageCorpus.from_catalogue(index.catalogue)
     generator = OfflineGenerator(lambda: [index], lambda _: corpus)
-    return generator.generate(CodeContext(prefix), [index.find(a) for a in apis], n, GenerationSettings())
+    return generator.generate(CodeContext(prefix), [index.catalogue.find(a) for a in apis], n, GenerationSettings())
 
 
 def test_constants_in_the_comment_numbers_words_percentages_and_strings():
@@ -29,7 +29,7 @@ def test_constants_in_the_comment_numbers_words_percentages_and_strings():
 
 
 def test_usage_is_mined_from_the_docs_examples(index):
-    corpus = UsageCorpus.from_index(index)
+    corpus = UsageCorpus.from_catalogue(index.catalogue)
     examples = corpus.for_api("honeycomb.Table.keep_where")
     assert examples and all("keep_where" in u.call for u in examples)
 
@@ -67,7 +67,7 @@ def test_signature_template_with_tab_stops_is_the_last_resort(index):
 def test_workspace_code_is_a_source_of_usage(index, tmp_path):
     script = tmp_path / "job.py"
     script.write_text("import honeycomb as hc\nrows = hc.read_delimited('x.csv')\nby_day = rows.rollup('day', total='sum')\n")
-    usages = mine(script.read_text(), index, str(script))
+    usages = mine(script.read_text(), index.catalogue, str(script))
     assert any("rollup" in u.call and u.origin == f"{script}:3" for u in usages)
     store = CorpusStore(lambda: [script])
     assert any("rollup('day'" in u.call for u in store.for_index(index).for_api("honeycomb.Table.rollup"))
@@ -78,14 +78,14 @@ def test_requests_arriving_together_mine_the_corpus_once(index, monkeypatch):
     import time
 
     built = []
-    real = UsageCorpus.from_index
+    real = UsageCorpus.from_catalogue
 
-    def slow_from_index(*args, **kwargs):
+    def slow_from_catalogue(*args, **kwargs):
         built.append(1)
         time.sleep(0.2)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(UsageCorpus, "from_index", staticmethod(slow_from_index))
+    monkeypatch.setattr(UsageCorpus, "from_catalogue", staticmethod(slow_from_catalogue))
     store = CorpusStore()
     corpora = []
     threads = [threading.Thread(target=lambda: corpora.append(store.for_index(index))) for _ in range(3)]

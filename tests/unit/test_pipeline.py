@@ -38,7 +38,7 @@ def test_offline_default_completes_with_retrieved_apis(index):
 
 
 def test_user_chosen_apis_replace_retrieval(index):
-    chosen = [index.find("honeycomb.squash_spaces")]
+    chosen = [index.catalogue.find("honeycomb.squash_spaces")]
     result = example_engine(index).pipeline.complete(CodeContext(PREFIX), apis=chosen)
     assert [a.entry.import_path for a in result.apis] == ["honeycomb.squash_spaces"]
     assert "squash_spaces(" in result.candidates[0].text

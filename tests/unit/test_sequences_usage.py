@@ -197,7 +197,7 @@ def test_a_rare_word_of_api_names_weighs_more_than_a_common_one():
 
     pairs = [ApiSeqPair("d e f", (f"os.path.is{kind}_file", "hashlib.md5"), "p.py", f"f{kind}") for kind in "abcdefgh"]
     stats = SequenceStats(pairs)
-    from apiary.retrieval.text import lexical_tokens
+    from apiary.words import lexical_tokens
 
     (md5,), (file,), (never,) = (lexical_tokens(w) for w in ("md5", "file", "never"))
     assert stats.name_word_weight(md5) > stats.name_word_weight(file) > 0

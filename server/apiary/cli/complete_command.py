@@ -104,7 +104,7 @@ def _read(path: Path) -> str:
 
 
 def _find(indexes, path: str):
-    return next((entry for index in indexes for entry in [index.find(path)] if entry is not None), None)
+    return next((entry for index in indexes for entry in [index.catalogue.find(path)] if entry is not None), None)
 
 
 def _as_json(result) -> dict:

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from apiary.budget import RequestKind
 from apiary.context import EditorContext, ParsedDocument, extract_context
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.docstring_markdown import docstring_markdown
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.engine.assemble import GENERATOR_ALIASES
@@ -88,7 +89,7 @@ def suggest_apis(session: Session, editor: EditorContext, top_k: int) -> list[Sc
 
 def find_entry(session: Session, import_path: str) -> ApiEntry | None:
     for index in session.libraries.indexes():
-        entry = index.find(import_path)
+        entry = index.catalogue.find(import_path)
         if entry is not None:
             return entry
     return None
@@ -106,7 +107,7 @@ def entry_at(session: Session, text: str, offset: int, word_end: int, word: str,
              document: ParsedDocument | None = None) -> ApiEntry | None:
     """The private API named at the cursor: through the receiver's type, the imports, or the name."""
     editor = editor_context(text, word_end, document)
-    indexes = session.libraries.indexes()
+    catalogues = [index.catalogue for index in session.libraries.indexes()]
     paths: list[str] = []
     if editor.receiver_origin:
         paths.append(f"{editor.receiver_origin}.{word}")
@@ -115,20 +116,20 @@ def entry_at(session: Session, text: str, offset: int, word_end: int, word: str,
             paths.append(binding.target)
         elif editor.receiver and editor.receiver.split(".")[0] == binding.local:
             paths.append(binding.target + editor.receiver[len(binding.local):] + "." + word)
-    for index in indexes:
+    for catalogue in catalogues:
         for path in paths:
-            entry = index.find(path) or _inherited(index, path)
+            entry = catalogue.find(path) or _inherited(catalogue, path)
             if entry is not None:
                 return entry
-    named = [index.entries[i] for index in indexes for i in index.by_name.get(word, [])]
+    named = [catalogue.entries[i] for catalogue in catalogues for i in catalogue.by_name.get(word, [])]
     named.sort(key=lambda e: (e.kind == ApiKind.ALIAS, e.kind == ApiKind.METHOD, len(e.import_path)))
     return named[0] if named else None
 
 
-def _inherited(index, path: str) -> ApiEntry | None:
+def _inherited(catalogue: Catalogue, path: str) -> ApiEntry | None:
     owner, _, name = path.rpartition(".")
-    for ancestor in index.ancestors(owner)[1:] if owner else []:
-        entry = index.find(f"{ancestor}.{name}")
+    for ancestor in catalogue.ancestors(owner)[1:] if owner else []:
+        entry = catalogue.find(f"{ancestor}.{name}")
         if entry is not None:
             return entry
     return None

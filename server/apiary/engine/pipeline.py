@@ -114,10 +114,10 @@ class Pipeline:
     def _finish(self, candidates: list[Candidate], context: CodeContext, apis: list[ApiEntry],
                 query: ApiQuery) -> list[Candidate]:
         """Check calls against the index, check syntax in place, rank; drop what cannot be repaired."""
-        indexes = self.retriever.indexes_for(query)
+        catalogues = [index.catalogue for index in self.retriever.indexes_for(query)]
         checked: list[Candidate] = []
         for candidate in candidates:
-            result = check_candidate(candidate.text, context.editor, indexes)
+            result = check_candidate(candidate.text, context.editor, catalogues)
             if not result.ok:
                 log.info("dropped a candidate: %s", "; ".join(result.notes))
                 continue

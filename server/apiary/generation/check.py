@@ -1,4 +1,4 @@
-"""Check every call into an indexed library against the index before a candidate is shown.
+"""Check every call into an indexed library against its API catalogue before a candidate is shown.
 
 An API that does not exist, a keyword the signature does not take, too many positional
 arguments, or a name defined nowhere is repaired (the nearest real API, parameter or name in
@@ -13,11 +13,10 @@ import difflib
 from dataclasses import dataclass, field
 
 from apiary.context import EditorContext
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.docs.types import InferredType, TypeResolver, members_of
 from apiary.generation.names import BUILTINS, bound_names, defined_names, free_names, undefined_names
-from apiary.retrieval.hybrid import members_of
-from apiary.retrieval.index import LibraryIndex
-from apiary.retrieval.types import InferredType, TypeResolver
 
 _CUTOFF = 0.75
 #: a free name is repaired only into a visible name this close (``sale`` -> ``sales``)
@@ -40,7 +39,7 @@ class _Edit:
     text: str
 
 
-def check_candidate(completion: str, context: EditorContext, indexes: list[LibraryIndex]) -> CheckResult:
+def check_candidate(completion: str, context: EditorContext, catalogues: list[Catalogue]) -> CheckResult:
     """Check ``completion`` (inserted at the cursor of ``context``); repair what can be repaired."""
     line_prefix = context.line_prefix
     source = line_prefix.lstrip() + completion
@@ -50,7 +49,7 @@ def check_candidate(completion: str, context: EditorContext, indexes: list[Libra
     except SyntaxError:  # the syntax check judges the rest; a name defined nowhere is still wrong
         missing = undefined_names(completion, context)
         return CheckResult(completion, not missing, [_undefined_note(missing)] if missing else [])
-    checker = _Checker(context, indexes, source, bound_names(tree))
+    checker = _Checker(context, catalogues, source, bound_names(tree))
     completion_start = len(line_prefix.lstrip().encode("utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and checker.ends_after(node, completion_start):
@@ -64,12 +63,12 @@ def check_candidate(completion: str, context: EditorContext, indexes: list[Libra
 
 
 class _Checker:
-    def __init__(self, context: EditorContext, indexes: list[LibraryIndex], source: str, bound: set[str] = frozenset()):
+    def __init__(self, context: EditorContext, catalogues: list[Catalogue], source: str, bound: set[str] = frozenset()):
         self.context = context
         #: names the candidate binds itself: they shadow the file's
         self.bound = bound
         self.scope = {o.name: o for o in context.scope}
-        self.indexes = indexes
+        self.catalogues = catalogues
         self.imports = {b.local: b.target for b in context.imports}
         self.line_offsets = _line_offsets(source)
         self.edits: list[_Edit] = []
@@ -86,11 +85,11 @@ class _Checker:
         resolved = self._resolve(call.func)
         if resolved is None:
             return True  # not a call into an indexed library
-        index, entry, members, name = resolved
+        catalogue, entry, members, name = resolved
         if entry is None:
             replacement = _closest(name, members)
             if replacement is None:
-                self.notes.append(f"dropped: no API '{name}' in {index.name}")
+                self.notes.append(f"dropped: no API '{name}' in {catalogue.name}")
                 return False
             self._rename_callee(call.func, name, replacement.name)
             entry = replacement
@@ -135,46 +134,47 @@ class _Checker:
             return _BUILTIN_KINDS.get((entry.returns or "").strip()) if entry is not None else None
         return None
 
-    def _resolve(self, func: ast.expr) -> tuple[LibraryIndex, ApiEntry | None, list[ApiEntry], str] | None:
+    def _resolve(self, func: ast.expr) -> tuple[Catalogue, ApiEntry | None, list[ApiEntry], str] | None:
         if isinstance(func, ast.Name):
             target = self.imports.get(func.id)
-            for index in self.indexes if target else []:
-                entry = index.find(target)
+            for catalogue in self.catalogues if target else []:
+                entry = catalogue.find(target)
                 if entry is not None:
-                    return index, entry, [], func.id
+                    return catalogue, entry, [], func.id
             return None
         if not isinstance(func, ast.Attribute):
             return None
         receiver = ast.unparse(func.value)
-        for index in self.indexes:
-            inferred = self._type_of(receiver, index)
-            if not self._members_known(receiver, inferred, index):
+        for catalogue in self.catalogues:
+            inferred = self._type_of(receiver, catalogue)
+            if not self._members_known(receiver, inferred, catalogue):
                 continue
-            members = [index.entries[i] for i in members_of(index, inferred)]
+            entries = catalogue.entries
+            members = [entries[i] for i in members_of(catalogue, inferred)]
             match = next((m for m in members if m.name == func.attr), None)
             if match is None and inferred.classes:  # methods documented only on a base class
-                match = next((index.entries[i] for c in inferred.classes for i in index.members.get(c, []) if index.entries[i].name == func.attr), None)
-            return index, match, members, func.attr
+                match = next((entries[i] for c in inferred.classes for i in catalogue.members.get(c, []) if entries[i].name == func.attr), None)
+            return catalogue, match, members, func.attr
         return None
 
-    def _members_known(self, receiver: str, inferred: InferredType, index: LibraryIndex) -> bool:
-        """Judge ``receiver.name`` only where the index documents every member it can have: a module of
-        the library, or a class whose ancestors are all documented. A value whose class is undocumented
+    def _members_known(self, receiver: str, inferred: InferredType, catalogue: Catalogue) -> bool:
+        """Judge ``receiver.name`` only where the catalogue documents every member it can have: a module
+        of the library, or a class whose ancestors are all documented. A value whose class is undocumented
         (re-exported from elsewhere, or inheriting from another package) may have any method."""
         if inferred.classes:
             return all(
-                index.find(base) is not None or base.rsplit(".", 1)[-1] in _ROOT_BASES
-                for cls in inferred.classes for base in _bases(index, cls)
+                catalogue.find(base) is not None or base.rsplit(".", 1)[-1] in _ROOT_BASES
+                for cls in inferred.classes for base in _bases(catalogue, cls)
             )
         head = receiver.partition(".")[0]
         return inferred.module is not None and head in self.imports and "(" not in receiver
 
-    def _type_of(self, receiver: str, index: LibraryIndex) -> InferredType:
-        resolver = TypeResolver(index, {o.name: o for o in self.context.scope})
+    def _type_of(self, receiver: str, catalogue: Catalogue) -> InferredType:
+        resolver = TypeResolver(catalogue, {o.name: o for o in self.context.scope})
         head, _, rest = receiver.partition(".")
         if head in self.imports:
             dotted = self.imports[head] + (f".{rest}" if rest else "")
-            entry = index.find(dotted)
+            entry = catalogue.find(dotted)
             if entry is not None and entry.kind == ApiKind.MODULE:
                 return InferredType(module=entry.import_path)
             return resolver.of_expression(dotted, head_is_local=False)
@@ -256,8 +256,8 @@ def _undefined_note(names: set[str]) -> str:
     return "dropped: " + ", ".join(f"'{n}'" for n in sorted(names)) + " defined nowhere"
 
 
-def _bases(index: LibraryIndex, class_path: str) -> tuple[str, ...]:
-    entry = index.find(class_path)
+def _bases(catalogue: Catalogue, class_path: str) -> tuple[str, ...]:
+    entry = catalogue.find(class_path)
     return entry.bases if entry is not None else ("<undocumented>",)
 
 

@@ -14,8 +14,8 @@ import numpy as np
 
 from apiary.generation.types import Candidate
 from apiary.retrieval.encoder import Encoder, is_ready
-from apiary.retrieval.text import humanize
 from apiary.weights import GenerationRankWeights, load_weights
+from apiary.words import humanize
 
 IntentScorer = Callable[[str, Sequence[str]], Sequence[float]]
 

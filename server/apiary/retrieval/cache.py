@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 #: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt.
 INDEX_FORMAT_VERSION = 4
 #: The modules the stored derived texts are made by (names, tokens, summaries, alternatives)
-_DERIVING_MODULES = ("retrieval/index.py", "retrieval/text.py", "docs/docstrings.py")
+_DERIVING_MODULES = ("retrieval/index.py", "words.py", "docs/docstrings.py", "docs/catalogue.py")
 
 
 @functools.cache

@@ -22,7 +22,7 @@ from typing import Protocol
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from apiary.retrieval.text import lexical_tokens
+from apiary.words import lexical_tokens
 
 log = logging.getLogger(__name__)
 

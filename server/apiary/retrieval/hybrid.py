@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from apiary.docs.entry import ApiEntry
+from apiary.docs.types import InferredType, TypeResolver, members_of
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.query import ApiQuery
 from apiary.retrieval.rerank import ApiReranker, rerank_query
 from apiary.retrieval.signals import QueryVectors, compute_signals, query_vectors
-from apiary.retrieval.types import InferredType, TypeResolver
 from apiary.weights import RetrievalWeights, load_weights
 
 #: The name retrieval's weights had before they joined the tree in `apiary.weights`; kept for callers.
@@ -116,11 +116,11 @@ class HybridRetriever:
         """With ``obj.`` before the cursor, only what ``obj`` has can follow (when we know what that is)."""
         if not query.receiver:
             return None
-        resolver = TypeResolver(index, {o.name: o for o in query.scope}, dict(query.local_classes))
+        resolver = TypeResolver(index.catalogue, {o.name: o for o in query.scope}, dict(query.local_classes))
         receiver_type = resolver.of_expression(query.receiver_origin, head_is_local=False) if query.receiver_origin else InferredType()
         if not receiver_type.known:
             receiver_type = resolver.of_expression(query.receiver, head_is_local=True)
-        members = members_of(index, receiver_type)
+        members = members_of(index.catalogue, receiver_type)
         return members or None
 
 
@@ -137,15 +137,6 @@ def _with_alternatives(index: LibraryIndex, total: np.ndarray, margin: float, to
     return lifted
 
 
-def members_of(index: LibraryIndex, inferred: InferredType) -> list[int]:
-    """Entries reachable as ``value.<name>`` for a value of the inferred type."""
-    if inferred.classes:
-        return [i for c in inferred.classes for i in index.members.get(c, [])]
-    if inferred.module:
-        return index.tables.children.get(inferred.module, np.zeros(0, dtype=np.int64)).tolist()
-    return []
-
-
 def _distinct(scored: list[ScoredApi], top_k: int) -> list[ScoredApi]:
     seen: set[str] = set()
     result: list[ScoredApi] = []
@@ -159,4 +150,4 @@ def _distinct(scored: list[ScoredApi], top_k: int) -> list[ScoredApi]:
     return result
 
 
-__all__ = ["HybridRetriever", "RankWeights", "RetrievalWeights", "ScoredApi", "members_of"]
+__all__ = ["HybridRetriever", "RankWeights", "RetrievalWeights", "ScoredApi"]

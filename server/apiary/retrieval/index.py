@@ -1,8 +1,8 @@
-"""A library's searchable index: its API entries, one dense vector per entry, and what is derived
-from them (BM25, lookup tables by name, import path, owner and base class, the signals' tables).
+"""A library's searchable index: its API catalogue (the entries and their lookups, `apiary.docs.catalogue`),
+one dense vector per entry, and what search derives from them (BM25, name words, the signals' tables).
 
 `cache.py` persists the entries, the vectors, the name words, the alternatives and BM25's arrays
-(plain arrays and JSON, no pickles); the lookup tables are rebuilt on load.
+(plain arrays and JSON, no pickles); the catalogue and the lookup tables are rebuilt on load.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 import bm25s
 import numpy as np
 
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.docstrings import declared_aliases, plain_text, summary_paragraph
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.tables import SignalTables
-from apiary.retrieval.text import humanize, lexical_tokens, split_identifier
+from apiary.words import humanize, lexical_tokens, split_identifier
 
 # bm25s sets its own logger to DEBUG, which would print through any root handler
 logging.getLogger("bm25s").setLevel(logging.WARNING)
@@ -138,9 +139,8 @@ class LibraryIndex:
     vectors: np.ndarray
     #: read from the cache with the index (None: derived here from the entries)
     stored: DerivedTexts | None = field(default=None, repr=False, compare=False)
-    by_path: dict[str, int] = field(init=False)
-    by_name: dict[str, list[int]] = field(init=False)
-    members: dict[str, list[int]] = field(init=False)
+    #: the entries' lookups (by path, name, owner; base classes): row ``i`` here is its entry ``i``
+    catalogue: Catalogue = field(init=False, repr=False, compare=False)
     popularity: np.ndarray = field(init=False)
     #: the words of each API's name, concatenations split with the library's own vocabulary
     name_words: list[list[str]] = field(init=False)
@@ -164,14 +164,7 @@ class LibraryIndex:
         if len(self.entries) != len(self.vectors):
             raise ValueError(f"{len(self.entries)} entries but {len(self.vectors)} vectors")
         self.vectors = np.ascontiguousarray(self.vectors, dtype=np.float32)
-        self.by_path = {e.import_path: i for i, e in enumerate(self.entries)}
-        self._by_qualname = {e.qualname: i for i, e in reversed(list(enumerate(self.entries)))}
-        self.by_name = defaultdict(list)
-        self.members = defaultdict(list)
-        for i, entry in enumerate(self.entries):
-            self.by_name[entry.name].append(i)
-            if entry.owner:
-                self.members[entry.owner].append(i)
+        self.catalogue = Catalogue(self.info.name, self.entries)
         derived = self.stored if self.stored is not None and self.stored.fits(len(self.entries)) else self.derive()
         self.stored = None  # kept as the fields below
         self.name_words = derived.name_words
@@ -181,14 +174,14 @@ class LibraryIndex:
         self.alternatives = derived.alternatives
         self.param_classes = self._param_classes()
         self.shape = entry_shape(self.entries)
-        self.tables = SignalTables.of(self.entries, self.name_words, self.param_classes)
+        self.tables = SignalTables.of(self.catalogue, self.name_words, self.param_classes)
         self.top_levels = frozenset({self.info.name} | {e.import_path.split(".")[0] for e in self.entries})
 
     def derive(self) -> DerivedTexts:
         """The texts' derivatives, computed from the entries (a cold build, or a cache without them)."""
         vocabulary = description_vocabulary(self.entries)
         words = [name_words(e.name, vocabulary) for e in self.entries]
-        return DerivedTexts(words, alternative_groups(self.entries, self.by_name))
+        return DerivedTexts(words, alternative_groups(self.entries, self.catalogue.by_name))
 
     def derived(self) -> DerivedTexts:
         """What `write_index` stores beside the entries."""
@@ -207,7 +200,7 @@ class LibraryIndex:
         for entry in self.entries:
             for p in entry.params:
                 if p.annotation not in classes:
-                    classes[p.annotation] = self.class_of_annotation(p.annotation)
+                    classes[p.annotation] = self.catalogue.class_of_annotation(p.annotation)
         return [tuple(c for c in (classes[p.annotation] for p in e.params) if c) for e in self.entries]
 
     @property
@@ -226,39 +219,6 @@ class LibraryIndex:
         if not tokens or not self.entries:
             return np.zeros(len(self.entries), dtype=np.float32)
         return np.asarray(self.lexical.get_scores(list(tokens)), dtype=np.float32)
-
-    def class_of_annotation(self, annotation: str | None) -> str | None:
-        """The import path of the library class an annotation names (``Optional[Table]`` -> ``pkg.Table``)."""
-        if not annotation:
-            return None
-        bare = re.sub(r"^(?:typing\.)?Optional\[(.*)\]$", r"\1", annotation.strip().strip("'\""))
-        bare = bare.split("|")[0].split("[")[0].strip()
-        if not bare:
-            return None
-        entry = self.find(bare)
-        if entry is None:
-            candidates = [self.entries[i] for i in self.by_name.get(bare.rsplit(".", 1)[-1], [])]
-            entry = next((c for c in candidates if c.kind == ApiKind.CLASS), None)
-        return entry.import_path if entry is not None and entry.kind == ApiKind.CLASS else None
-
-    def find(self, dotted: str) -> ApiEntry | None:
-        """An entry by import path or qualified name."""
-        index = self.by_path.get(dotted, self._by_qualname.get(dotted))
-        return self.entries[index] if index is not None else None
-
-    def ancestors(self, class_path: str) -> list[str]:
-        """``class_path`` and its base classes within this library, nearest first."""
-        order: list[str] = []
-        pending = [class_path]
-        while pending:
-            current = pending.pop(0)
-            if current in order:
-                continue
-            order.append(current)
-            entry = self.find(current)
-            if entry is not None:
-                pending.extend(b for b in entry.bases if b not in order)
-        return order
 
 
 def encode_entries(

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from apiary.context import EditorContext, ValueOrigin, extract_context_from_prefix
-from apiary.retrieval.text import humanize, lexical_tokens
+from apiary.words import humanize, lexical_tokens
 
 # Words that start a new step in a multi-step request ("zip them, then cycle three times").
 _CLAUSE_BREAK = re.compile(

@@ -18,7 +18,7 @@ import numpy as np
 from apiary.docs.docstrings import plain_text, summary_paragraph
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.retrieval.query import ApiQuery
-from apiary.retrieval.text import humanize
+from apiary.words import humanize
 
 log = logging.getLogger(__name__)
 

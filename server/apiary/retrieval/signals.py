@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from apiary.docs.entry import ApiKind
+from apiary.docs.types import InferredType, scope_types
 from apiary.retrieval.encoder import Encoder, is_ready
 from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.query import ApiQuery
-from apiary.retrieval.text import STOP_WORDS, lexical_tokens, stem
-from apiary.retrieval.types import InferredType, scope_types
+from apiary.words import STOP_WORDS, lexical_tokens, stem
 
 
 @dataclass(frozen=True)
@@ -66,7 +66,7 @@ def compute_signals(index: LibraryIndex, query: ApiQuery, vectors: QueryVectors)
     values["file_calls"] = _named(index, {name: _log_share(count) for name, count in query.call_counts})
     values["returns_many"] = index.tables.returns_sequence if query.assign_count >= 2 else np.zeros(n, dtype=np.float32)
     values.update(_import_signals(index, query))
-    types = scope_types(index, query.scope, query.local_classes)
+    types = scope_types(index.catalogue, query.scope, query.local_classes)
     classes, modules = _scope_classes_and_modules(types)
     values.update(_affinity_signals(index, classes, modules))
     values["consumes_scope"] = _consumes_scope(index, classes, modules)
@@ -85,7 +85,7 @@ def _named(index: LibraryIndex, value_of: dict[str, float]) -> np.ndarray:
     """Each entry called one of the names gets that name's value."""
     values = np.zeros(len(index.entries), dtype=np.float32)
     for name, value in value_of.items():
-        values[index.by_name.get(name, [])] = value
+        values[index.catalogue.by_name.get(name, [])] = value
     return values
 
 
@@ -136,9 +136,9 @@ def _import_signals(index: LibraryIndex, query: ApiQuery) -> dict[str, np.ndarra
     n = len(index.entries)
     unused, used = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
     for imported in query.imported:
-        entry = index.find(imported.target)
+        entry = index.catalogue.find(imported.target)
         if entry is not None and entry.kind != ApiKind.MODULE:
-            (used if imported.used else unused)[index.by_path[entry.import_path]] = 1.0
+            (used if imported.used else unused)[index.catalogue.by_path[entry.import_path]] = 1.0
     parents = _at(n, (index.tables.children[i.target] for i in query.imported if i.target in index.tables.children))
     return {"imported_unused": unused, "imported_used": used, "imported_parent": parents}
 
@@ -154,7 +154,8 @@ def _scope_classes_and_modules(types: dict[str, InferredType]) -> tuple[set[str]
 
 
 def _members(index: LibraryIndex, classes: set[str]) -> np.ndarray:
-    return _at(len(index.entries), (index.members[c] for c in classes if c in index.members))
+    members = index.catalogue.members
+    return _at(len(index.entries), (members[c] for c in classes if c in members))
 
 
 def _has_instance(index: LibraryIndex, types: dict[str, InferredType]) -> np.ndarray:

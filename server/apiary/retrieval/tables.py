@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind
-from apiary.retrieval.text import STOP_WORDS, stem
+from apiary.words import STOP_WORDS, stem
 
 _SEQUENCE_RETURN = re.compile(r"^(?:typing\.)?(?:List|list|Tuple|tuple|Sequence)\b")
 
@@ -85,7 +86,7 @@ class PrefixLookup:
 
 @dataclass(frozen=True)
 class SignalTables:
-    #: import path of a module or class -> the entries directly in it
+    #: import path of a module or class -> the entries directly in it (the catalogue's, as arrays)
     children: dict[str, np.ndarray]
     #: import path of a class -> the methods (and functional aliases) with a parameter of that class
     param_users: dict[str, np.ndarray]
@@ -101,13 +102,12 @@ class SignalTables:
     by_owner: PrefixLookup
 
     @classmethod
-    def of(cls, entries: Sequence[ApiEntry], name_words: Sequence[Sequence[str]],
+    def of(cls, catalogue: Catalogue, name_words: Sequence[Sequence[str]],
            param_classes: Sequence[tuple[str, ...]]) -> SignalTables:
-        children: dict[str, list[int]] = defaultdict(list)
+        entries = catalogue.entries
         users: dict[str, list[int]] = defaultdict(list)
         forms: dict[str, list[int]] = defaultdict(list)
         for i, entry in enumerate(entries):
-            children[entry.import_path.rpartition(".")[0]].append(i)
             forms[entry.import_path].append(i)
             if entry.alias_of and entry.alias_of != entry.import_path:
                 forms[entry.alias_of].append(i)
@@ -115,7 +115,7 @@ class SignalTables:
                 for class_path in set(param_classes[i]):
                     users[class_path].append(i)
         return cls(
-            {k: np.asarray(v, dtype=np.int64) for k, v in children.items()},
+            {k: np.asarray(v, dtype=np.int64) for k, v in catalogue.children.items()},
             {k: np.asarray(v, dtype=np.int64) for k, v in users.items()},
             _flags(entries, lambda e: e.kind in (ApiKind.METHOD, ApiKind.PROPERTY)),
             _flags(entries, lambda e: bool(_SEQUENCE_RETURN.match(e.returns or ""))),

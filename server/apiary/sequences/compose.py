@@ -10,9 +10,9 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
-from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.extract import ApiSeqPair
 from apiary.weights import SequenceWeights, load_weights
+from apiary.words import lexical_tokens
 
 
 class SequenceStats:

@@ -24,10 +24,10 @@ import numpy as np
 
 from apiary.docs.docstrings import plain_text
 from apiary.retrieval.encoder import Encoder
-from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.extract import ApiSeqPair
 from apiary.sequences.mine import Progress
 from apiary.weights import SequenceWeights, load_weights
+from apiary.words import lexical_tokens
 
 log = logging.getLogger(__name__)
 

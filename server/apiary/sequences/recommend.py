@@ -20,7 +20,6 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from apiary.retrieval.text import lexical_tokens
 from apiary.sequences.bleu import sequence_bleu
 from apiary.sequences.compose import SequenceStats, compose, name_words
 from apiary.sequences.extract import DOC
@@ -28,6 +27,7 @@ from apiary.sequences.mine import CorpusRoot
 from apiary.sequences.model import SequenceModel
 from apiary.sequences.neighbours import Neighbour, PairIndex
 from apiary.weights import SequenceWeights, load_weights
+from apiary.words import lexical_tokens
 
 #: ``(query, k) -> [(dotted API, similarity)]``: documentation retrieval, e.g. `hybrid_api_search`.
 ApiSearch = Callable[[str, int], list[tuple[str, float]]]

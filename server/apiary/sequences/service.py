@@ -32,7 +32,7 @@ def return_types_of(indexes: Sequence) -> dict[str, str]:
     for index in indexes:
         for entry in index.entries:
             if entry.returns:
-                owner = index.class_of_annotation(entry.returns)
+                owner = index.catalogue.class_of_annotation(entry.returns)
                 if owner:
                     found[api_name(entry)] = owner
     return found

@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry
-from apiary.retrieval.index import LibraryIndex
 
 KS = (1, 5, 10)
 
@@ -35,42 +35,42 @@ def matches(gold: str, entry: ApiEntry) -> bool:
     return entry.import_path.endswith("." + gold) or entry.qualname.endswith("." + gold)
 
 
-def resolve_gold(index: LibraryIndex, gold: str) -> list[str]:
+def resolve_gold(catalogue: Catalogue, gold: str) -> list[str]:
     """The import paths of the entries a gold API names: the entry itself, or a member a subclass
     inherits (``bs4.BeautifulSoup.find_all`` is ``bs4.element.Tag.find_all``), or every entry the
-    name matches (a bare ``cycle``); none when the index has no such API."""
-    found = index.find(gold)
+    name matches (a bare ``cycle``); none when the catalogue has no such API."""
+    found = catalogue.find(gold)
     if found is not None:
         return [found.import_path]
     owner, _, attribute = gold.rpartition(".")
-    owner_entry = index.find(owner) if owner else None
+    owner_entry = catalogue.find(owner) if owner else None
     if owner_entry is not None:
-        for ancestor in index.ancestors(owner_entry.import_path)[1:]:
-            inherited = index.find(f"{ancestor}.{attribute}")
+        for ancestor in catalogue.ancestors(owner_entry.import_path)[1:]:
+            inherited = catalogue.find(f"{ancestor}.{attribute}")
             if inherited is not None:
                 return [inherited.import_path]
-    matched = [e.import_path for e in index.entries if matches(gold, e)]
-    return matched or _reexported(index, gold)
+    matched = [e.import_path for e in catalogue.entries if matches(gold, e)]
+    return matched or _reexported(catalogue, gold)
 
 
-def _reexported(index: LibraryIndex, gold: str) -> list[str]:
+def _reexported(catalogue: Catalogue, gold: str) -> list[str]:
     """``urllib3.util.Retry``: a name a subpackage re-exports, defined somewhere below it
     (``urllib3.util.retry.Retry``, indexed as ``urllib3.Retry``); only when that is unambiguous."""
     package, _, name = gold.rpartition(".")
-    below = {e.import_path for e in index.entries if e.name == name and e.qualname.startswith(package + ".") and not e.owner}
+    below = {e.import_path for e in catalogue.entries if e.name == name and e.qualname.startswith(package + ".") and not e.owner}
     return sorted(below) if len(below) == 1 else []
 
 
-def canonical_gold(index: LibraryIndex, gold: Sequence[str]) -> list[str]:
-    """Each gold API as the import path of its entry when the index has it (as written otherwise, so
-    an API the index lacks still counts as not found)."""
-    return list(dict.fromkeys(path for name in gold for path in (_canonical(index, name),)))
+def canonical_gold(catalogue: Catalogue, gold: Sequence[str]) -> list[str]:
+    """Each gold API as the import path of its entry when the catalogue has it (as written otherwise, so
+    an API the catalogue lacks still counts as not found)."""
+    return list(dict.fromkeys(path for name in gold for path in (_canonical(catalogue, name),)))
 
 
-def _canonical(index: LibraryIndex, gold: str) -> str:
+def _canonical(catalogue: Catalogue, gold: str) -> str:
     if "." not in gold:  # a bare name (TorchDataEval's ``cycle``): every API of that name answers it
         return gold
-    found = resolve_gold(index, gold)
+    found = resolve_gold(catalogue, gold)
     return found[0] if found else gold
 
 

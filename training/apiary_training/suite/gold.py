@@ -3,7 +3,7 @@ file's imports and aliases (``import x as y``, ``from x import y``), through loc
 class the library's docs tell (``s = requests.Session()`` then ``s.get(...)``), and through chains
 (``lib.load(p).save(q)`` when ``load`` is annotated to return a documented class).
 
-Everything is read from the syntax tree and the library's index; nothing is imported.
+Everything is read from the syntax tree and the library's API catalogue; nothing is imported.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import ast
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.dotted import dotted_parts
 from apiary.docs.entry import ApiEntry, ApiKind
-from apiary.retrieval.index import LibraryIndex
 from apiary.sequences.imports import all_import_statements, import_bindings
 
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
@@ -34,10 +34,10 @@ class Names:
 
 
 class ApiResolver:
-    """Resolves call expressions to entries of one library's index."""
+    """Resolves call expressions to entries of one library's catalogue."""
 
-    def __init__(self, index: LibraryIndex):
-        self.index = index
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
 
     def calls(self, expressions: Iterable[ast.AST], names: Names) -> list[ApiEntry]:
         """The library APIs called in ``expressions``, in closing-parenthesis order, each once."""
@@ -64,18 +64,18 @@ class ApiResolver:
         return None
 
     def find(self, dotted: str) -> ApiEntry | None:
-        entry = self.index.find(dotted)
+        entry = self.catalogue.find(dotted)
         if entry is not None:
             return entry
         owner, _, attribute = dotted.rpartition(".")
-        owner_entry = self.index.find(owner) if owner else None
+        owner_entry = self.catalogue.find(owner) if owner else None
         if owner_entry is not None and owner_entry.kind == ApiKind.CLASS:
             return self.member(owner_entry.import_path, attribute)
         return None
 
     def member(self, class_path: str, name: str) -> ApiEntry | None:
-        for ancestor in self.index.ancestors(class_path):
-            entry = self.index.find(f"{ancestor}.{name}")
+        for ancestor in self.catalogue.ancestors(class_path):
+            entry = self.catalogue.find(f"{ancestor}.{name}")
             if entry is not None:
                 return entry
         return None
@@ -87,8 +87,8 @@ class ApiResolver:
         if entry.kind == ApiKind.CLASS:
             return entry.import_path
         if entry.kind == ApiKind.ALIAS and entry.alias_of:
-            return self.value_class(self.index.find(entry.alias_of))
-        return self.index.class_of_annotation(entry.returns)
+            return self.value_class(self.catalogue.find(entry.alias_of))
+        return self.catalogue.class_of_annotation(entry.returns)
 
     def names_at(self, module: ast.Module, chain: Sequence[ast.AST], line: int) -> Names:
         """The names visible at ``line`` inside the enclosing definitions ``chain`` (outermost first);

@@ -12,11 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
-import numpy as np
-
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.ingest import ingest
 from apiary.docs.locate import locate
-from apiary.retrieval.index import LibraryIndex, LibraryInfo
 from apiary_training.suite.definition import SuiteLibrary, normalize
 from apiary_training.suite.docpages import page_examples
 from apiary_training.suite.fetch import fetch_sdist, fetch_wheel
@@ -68,19 +66,17 @@ def library_problems(library: SuiteLibrary, cache: SuiteCache) -> list[Problem]:
     return problems
 
 
-def entry_index(library: Path, unpack_dir: Path | None = None) -> LibraryIndex:
-    """A library's API entries (a wheel, sdist or source tree), without vectors: enough to resolve
-    calls to entries."""
+def entry_catalogue(library: Path, unpack_dir: Path | None = None) -> Catalogue:
+    """A library's API catalogue (a wheel, sdist or source tree): enough to resolve calls to entries,
+    with no search index to build."""
     source = locate(str(library), unpack_dir=unpack_dir)
-    entries = ingest(source).entries
-    info = LibraryInfo(source.name, source.version, source.kind, source.spec, source.identity, "", "none", 0.0, len(entries))
-    return LibraryIndex(info, entries, np.zeros((len(entries), 1), dtype=np.float32))
+    return Catalogue(source.name, ingest(source).entries)
 
 
 def mine_library(library: SuiteLibrary, cache: SuiteCache) -> list[Problem]:
-    index = entry_index(cache.wheel(library.requirement), cache.root / "sources")
-    resolver = ApiResolver(index)
-    own = {e.import_path.split(".")[0] for e in index.entries}
+    catalogue = entry_catalogue(cache.wheel(library.requirement), cache.root / "sources")
+    resolver = ApiResolver(catalogue)
+    own = {e.import_path.split(".")[0] for e in catalogue.entries}
     found: list[Problem] = []
     for label, path in _files(library, cache, own):
         try:

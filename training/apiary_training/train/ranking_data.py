@@ -83,5 +83,5 @@ def feature_matrix(signals: dict[str, np.ndarray], size: int) -> np.ndarray:
 def gold_mask(index: LibraryIndex, gold: Sequence[str]) -> np.ndarray:
     mask = np.zeros(len(index.entries), dtype=bool)
     for name in gold:
-        mask[[index.by_path[path] for path in resolve_gold(index, name)]] = True
+        mask[[index.catalogue.by_path[path] for path in resolve_gold(index.catalogue, name)]] = True
     return mask

@@ -14,6 +14,7 @@ import copy
 import re
 from dataclasses import dataclass, field
 
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind, Param
 from apiary.generation.offline.constants import (
     Constant,
@@ -25,10 +26,9 @@ from apiary.generation.offline.fillers import Fillers, Local
 from apiary.generation.offline.flags import stated_flags
 from apiary.generation.offline.templates import reference
 from apiary.generation.offline.usage import Usage
-from apiary.retrieval.index import LibraryIndex
-from apiary.retrieval.text import split_identifier, stem
 from apiary.snippet import escape
 from apiary.weights import OfflineWeights, load_weights
+from apiary.words import split_identifier, stem
 
 _BUILTINS = frozenset(dir(builtins))
 
@@ -58,7 +58,7 @@ class _Unfillable(Exception):
     pass
 
 
-def adapt(usage: Usage, fillers: Fillers, index: LibraryIndex, comment: str | None = None,
+def adapt(usage: Usage, fillers: Fillers, catalogue: Catalogue, comment: str | None = None,
           receiver: str | None = None, prune_unmentioned: bool = False,
           weights: OfflineWeights | None = None) -> Adapted | None:
     """The usage rewritten for the user's code, or None when a required hole cannot be filled.
@@ -71,7 +71,7 @@ def adapt(usage: Usage, fillers: Fillers, index: LibraryIndex, comment: str | No
     except SyntaxError:
         return None
     comment = fillers.intent if comment is None else comment
-    state = _Filling(usage, fillers, index, comment, weights if weights is not None else load_weights().offline)
+    state = _Filling(usage, fillers, catalogue, comment, weights if weights is not None else load_weights().offline)
     try:
         expression = state.rewrite(expression, receiver, prune_unmentioned)
     except _Unfillable:
@@ -113,11 +113,11 @@ class _Swap(ast.NodeTransformer):
 
 
 class _Filling:
-    def __init__(self, usage: Usage, fillers: Fillers, index: LibraryIndex, comment: str, weights: OfflineWeights):
+    def __init__(self, usage: Usage, fillers: Fillers, catalogue: Catalogue, comment: str, weights: OfflineWeights):
         self.usage = usage
         self.weights = weights
         self.fillers = fillers
-        self.index = index
+        self.catalogue = catalogue
         self.constants = sorted(
             comment_constants(comment) + data_key_constants(comment, list(fillers.data_keys)), key=lambda c: c.position
         )
@@ -153,7 +153,7 @@ class _Filling:
         return _Renamer(self).visit(expression)
 
     def _receiver_owner(self, expression: ast.expr) -> str | None:
-        first = self.index.find(self.usage.apis[0]) if self.usage.apis else None
+        first = self.catalogue.find(self.usage.apis[0]) if self.usage.apis else None
         return first.owner if first is not None else None
 
     def _fill_call(self, call: ast.Call, prune: bool) -> None:
@@ -309,7 +309,7 @@ class _Filling:
         entry = self._entry_for(value)
         if entry is None:
             name = value.func.attr if isinstance(value.func, ast.Attribute) else getattr(value.func, "id", None)
-            candidates = [self.index.entries[i] for i in self.index.by_name.get(name or "", [])]
+            candidates = [self.catalogue.entries[i] for i in self.catalogue.by_name.get(name or "", [])]
             entry = next((e for e in candidates if e.kind == ApiKind.CLASS), None)
         return entry.import_path if entry is not None and entry.kind == ApiKind.CLASS else None
 
@@ -337,7 +337,7 @@ class _Filling:
         if name in self.usage.functions:
             self._bind(name, _best(self.fillers.functions, name, self.taken_names, param))
         elif name in self.usage.variables:
-            self._bind_variable(name, self.index.class_of_annotation(param.annotation) if param else None)
+            self._bind_variable(name, self.catalogue.class_of_annotation(param.annotation) if param else None)
         elif name in dict(self.usage.imports):
             target = dict(self.usage.imports)[name]
             self.renames[name] = self.fillers.local_for_target(target) or self._library_reference(target, name)
@@ -347,13 +347,13 @@ class _Filling:
             except _Unfillable:
                 # Doc examples are fragments: ``t.keep_where(...)`` where ``t`` was made in another
                 # example of the same docstring. An unknown name is the example's own data.
-                self._bind_variable(name, self.index.class_of_annotation(param.annotation) if param else None)
+                self._bind_variable(name, self.catalogue.class_of_annotation(param.annotation) if param else None)
 
     def _library_reference(self, target: str | None, name: str) -> str:
         """How the user's code names a library API the example refers to (``hc.Table``)."""
-        entry = self.index.find(target) if target else None
+        entry = self.catalogue.find(target) if target else None
         if entry is None:
-            entries = [self.index.entries[i] for i in self.index.by_name.get(name, [])]
+            entries = [self.catalogue.entries[i] for i in self.catalogue.by_name.get(name, [])]
             entry = next((e for e in entries if not e.owner), None)
         if entry is None or entry.owner:
             raise _Unfillable(name)
@@ -364,7 +364,7 @@ class _Filling:
 
     def _bind_variable(self, name: str, wanted_class: str | None) -> None:
         """A variable of the wanted class; else one whose type we do not know (never a literal)."""
-        fitting = [v for v in self.fillers.variables if _fits(v, wanted_class, self.index)]
+        fitting = [v for v in self.fillers.variables if _fits(v, wanted_class)]
         if not fitting:
             fitting = [v for v in self.fillers.variables if not v.type.known and not (wanted_class and v.builtin)]
         self._bind(name, _best(fitting, name, self.taken_names, None))
@@ -381,7 +381,7 @@ class _Filling:
         name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else None
         for api in self.usage.apis:
             if api.rsplit(".", 1)[-1] == name:
-                return self.index.find(api)
+                return self.catalogue.find(api)
         return None
 
 
@@ -423,7 +423,7 @@ def _free_names(value: ast.expr) -> list[str]:
     return names
 
 
-def _fits(local: Local, wanted_class: str | None, index: LibraryIndex) -> bool:
+def _fits(local: Local, wanted_class: str | None) -> bool:
     if wanted_class is None:
         return True
     if local.builtin:

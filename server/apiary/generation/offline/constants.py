@@ -8,7 +8,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from apiary.retrieval.text import split_identifier, stem
+from apiary.words import split_identifier, stem
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

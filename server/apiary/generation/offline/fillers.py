@@ -8,8 +8,8 @@ import re
 from dataclasses import dataclass, field
 
 from apiary.context import EditorContext
-from apiary.retrieval.index import LibraryIndex
-from apiary.retrieval.types import InferredType, scope_types
+from apiary.docs.catalogue import Catalogue
+from apiary.docs.types import InferredType, scope_types
 
 _BUILTINS = frozenset(dir(builtins))
 _FUNCTION_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(", re.MULTILINE)
@@ -53,10 +53,10 @@ class Fillers:
         return None
 
 
-def collect_fillers(context: EditorContext, index: LibraryIndex | None) -> Fillers:
+def collect_fillers(context: EditorContext, catalogue: Catalogue | None) -> Fillers:
     text = context.text_before
     lines = text.splitlines()
-    types = scope_types(index, context.scope) if index is not None else {}
+    types = scope_types(catalogue, context.scope) if catalogue is not None else {}
     functions = _local_functions(text, lines, context.intent)
     function_names = {f.name for f in functions}
     cursor_line = len(lines) - 1 if text.endswith(("\n",)) is False else len(lines)

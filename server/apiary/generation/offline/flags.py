@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from apiary.docs.entry import Param
-from apiary.retrieval.text import split_identifier, stem
+from apiary.words import split_identifier, stem
 
 #: words in parameter names that say how, not what: they need no mention of their own
 _HOW_WORDS = frozenset({

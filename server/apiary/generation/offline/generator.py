@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.generation.offline.adapt import Adapted, adapt, methods_in_chain
 from apiary.generation.offline.constants import comment_constants
@@ -72,8 +73,8 @@ class OfflineGenerator:
             index = self._index_of(api)
             if index is None:
                 continue
-            singles = self._singles(api, rank, index, collect_fillers(editor, index), step_text.get(api.import_path),
-                                    editor.text_before)
+            fillers = collect_fillers(editor, index.catalogue)
+            singles = self._singles(api, rank, index, fillers, step_text.get(api.import_path), editor.text_before)
             if steps:  # one API alone covers one step of a multi-step comment
                 for option in singles:
                     option.score -= self.weights.step_coverage * (1 - 1 / len(steps))
@@ -92,7 +93,7 @@ class OfflineGenerator:
         options: list[_Option] = []
         for usage in self._corpus_for(index).for_api(api.import_path)[: w.usages_per_api]:
             for prune in (False, True):
-                adapted = adapt(usage, fillers, index, comment=comment, prune_unmentioned=prune, weights=w)
+                adapted = adapt(usage, fillers, index.catalogue, comment=comment, prune_unmentioned=prune, weights=w)
                 if adapted is None:
                     continue
                 score = prior + _score(adapted, fillers, w, comment)
@@ -102,7 +103,7 @@ class OfflineGenerator:
                 if each is not None:  # the example's value became each of the user's values
                     options.append(_Option(each, adapted.apis, score + w.kept_penalty + w.filled, usage.origin,
                                            assigned=usage.assigned))
-        made = template(api, fillers, index, comment, weights=w)
+        made = template(api, fillers, index.catalogue, comment, weights=w)
         if made is not None:
             options.append(_template_option(made, api, prior, w))
         return options
@@ -113,15 +114,16 @@ class OfflineGenerator:
         index = self._index_of(first.api)
         if index is None:
             return []
-        fillers = collect_fillers(editor, index)
+        fillers = collect_fillers(editor, index.catalogue)
         heads = sorted(self._step_options(first, index, fillers, receiver=None), key=lambda o: -o.score)[: self.weights.chain_heads]
         chains: list[_Option] = []
         for head in heads:
             current = head
             for step in rest:
                 step_index = self._index_of(step.api) or index
-                following = self._step_options(step, step_index, collect_fillers(editor, step_index), receiver=current.text,
-                                               receiver_returns=_returns_of(current.apis[-1], step_index))
+                catalogue = step_index.catalogue
+                following = self._step_options(step, step_index, collect_fillers(editor, catalogue), receiver=current.text,
+                                               receiver_returns=_returns_of(current.apis[-1], catalogue))
                 if not following:
                     current = None
                     break
@@ -139,24 +141,24 @@ class OfflineGenerator:
         if receiver is not None and not api.owner:  # a class or function taking the previous result
             if not accepts(api, receiver_returns):
                 return []
-            made = _wrap(api, receiver, fillers, index, step.text, w)
+            made = _wrap(api, receiver, fillers, index.catalogue, step.text, w)
             return [made] if made else []
         for usage in self._corpus_for(index).for_api(api.import_path)[: w.usages_per_api]:
             if receiver is not None and not _single_method(usage):
                 continue  # chaining onto the previous step: only this step's call, not the example's others
-            adapted = adapt(usage, fillers, index, comment=step.text, receiver=receiver, prune_unmentioned=receiver is not None,
-                            weights=w)
+            adapted = adapt(usage, fillers, index.catalogue, comment=step.text, receiver=receiver,
+                            prune_unmentioned=receiver is not None, weights=w)
             if adapted is not None and (receiver is None or receiver in adapted.text):
                 options.append(_Option(adapted.text, adapted.apis, _score(adapted, fillers, w, step.text), usage.origin,
                                        snippet=adapted.snippet, assigned=usage.assigned))
-        made = template(api, fillers, index, step.text, receiver=receiver, weights=w)
+        made = template(api, fillers, index.catalogue, step.text, receiver=receiver, weights=w)
         if made is not None:
             options.append(_template_option(made, api, 0.0, w))
         return options
 
     def _index_of(self, api: ApiEntry) -> LibraryIndex | None:
         for index in self._indexes():
-            if api.import_path in index.by_path:
+            if api.import_path in index.catalogue.by_path:
                 return index
         return None
 
@@ -224,14 +226,14 @@ def _top_level(text: str, separator: str) -> list[str]:
     return [*parts, text[start:]]
 
 
-def _returns_of(import_path: str, index: LibraryIndex) -> str | None:
-    entry = index.find(import_path)
+def _returns_of(import_path: str, catalogue: Catalogue) -> str | None:
+    entry = catalogue.find(import_path)
     return entry.returns if entry is not None else None
 
 
-def _wrap(api: ApiEntry, inner: str, fillers: Fillers, index: LibraryIndex, comment: str, w: OfflineWeights) -> _Option | None:
+def _wrap(api: ApiEntry, inner: str, fillers: Fillers, catalogue: Catalogue, comment: str, w: OfflineWeights) -> _Option | None:
     """``Sampler(previous)``: a class or function whose first parameter takes the previous result."""
-    made = template(api, fillers, index, comment, weights=w)
+    made = template(api, fillers, catalogue, comment, weights=w)
     if made is None or "(" not in made.text:
         return None
     head, _, args = made.text.partition("(")

@@ -13,8 +13,8 @@ import numpy as np
 from apiary.docs.entry import ApiEntry
 from apiary.retrieval.encoder import Encoder, is_ready
 from apiary.retrieval.index import LibraryIndex
-from apiary.retrieval.text import STOP_WORDS, split_identifier, stem
 from apiary.weights import OfflineWeights, load_weights
+from apiary.words import STOP_WORDS, split_identifier, stem
 
 _STEP_BREAK = re.compile(
     r"(?:[.;!?](?:\s+|$))|,\s+|\b(?:and\s+then|then|and|after\s+that|afterwards|finally|also|furthermore|moreover|"
@@ -80,7 +80,7 @@ def _match(pieces: list[str], apis: Sequence[ApiEntry], index_of, encoder: Encod
         vectors = encoder.encode(pieces)
         for a, api in enumerate(apis):
             index: LibraryIndex | None = index_of(api)
-            row = index.by_path.get(api.import_path) if index is not None else None
+            row = index.catalogue.by_path.get(api.import_path) if index is not None else None
             if row is not None and api.description:
                 scores[:, a] += vectors @ index.vectors[row]
     return scores

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind, Param
 from apiary.generation.offline.constants import bind_to_parameters, comment_constants
 from apiary.generation.offline.fillers import Fillers, Local
-from apiary.retrieval.index import LibraryIndex
 from apiary.weights import OfflineWeights, load_weights
 
 _CALLABLE_NAME = re.compile(r"(?:^|_)(?:fn|func|function|callback|key|predicate|hook|transform)$")
@@ -47,7 +47,7 @@ class Template:
     needs_import: bool
 
 
-def template(entry: ApiEntry, fillers: Fillers, index: LibraryIndex, comment: str, receiver: str | None = None,
+def template(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue, comment: str, receiver: str | None = None,
              weights: OfflineWeights | None = None) -> Template | None:
     """``receiver.method(args)`` or ``Name(args)`` with every required parameter filled or a tab stop."""
     if entry.kind not in (ApiKind.FUNCTION, ApiKind.METHOD, ApiKind.ALIAS, ApiKind.CLASS, ApiKind.EXTERNAL):
@@ -70,7 +70,7 @@ def template(entry: ApiEntry, fillers: Fillers, index: LibraryIndex, comment: st
     taken: set[str] = {receiver} if receiver else set()
     args_text, args_snippet, filled, complete = [], [], 0, True
     for param in params:
-        value = _value_for(param, bound, numbers, strings, fillers, taken, index)
+        value = _value_for(param, bound, numbers, strings, fillers, taken, catalogue)
         if value is None and param.default is not None:
             continue
         keyword = param.default is not None or param.kind == "keyword_only"
@@ -94,7 +94,7 @@ def _receiver_for(entry: ApiEntry, fillers: Fillers) -> str | None:
     return chosen.name if chosen else None
 
 
-def _value_for(param: Param, bound, numbers, strings, fillers: Fillers, taken: set[str], index: LibraryIndex) -> str | None:
+def _value_for(param: Param, bound, numbers, strings, fillers: Fillers, taken: set[str], catalogue: Catalogue) -> str | None:
     if param.name in bound:
         return bound[param.name].literal()
     annotation = param.annotation or ""
@@ -107,7 +107,7 @@ def _value_for(param: Param, bound, numbers, strings, fillers: Fillers, taken: s
     elif _ELEMENT_TYPE.search(annotation) and (single := _single_of(_ELEMENT_TYPE.search(annotation).group(1), fillers, taken)):
         return f"[{single}]"  # a collection of str is wanted and the user has one str: pass a list of it
     else:
-        wanted = index.class_of_annotation(param.annotation)
+        wanted = catalogue.class_of_annotation(param.annotation)
         pool = [v for v in fillers.variables if wanted is None or not v.builtin and (wanted in v.type.classes or (v.type.module and wanted.startswith(v.type.module + ".")))]
         chosen = _pick(pool, taken) if param.default is None else None
     if chosen is None:

@@ -17,9 +17,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.dotted import dotted_name
 from apiary.docs.entry import ApiKind
-from apiary.retrieval.index import LibraryIndex
 
 log = logging.getLogger(__name__)
 
@@ -68,32 +68,32 @@ class UsageCorpus:
         return sum(len(v) for v in self._by_api.values())
 
     @classmethod
-    def from_index(cls, index: LibraryIndex, extra_files: Iterable[Path] = ()) -> UsageCorpus:
+    def from_catalogue(cls, catalogue: Catalogue, extra_files: Iterable[Path] = ()) -> UsageCorpus:
         """Mine the docstring examples of every entry, then ``extra_files`` (tests, workspace code)."""
         usages: list[Usage] = []
         seen: set[str] = set()
-        for entry in index.entries:
+        for entry in catalogue.entries:
             for example in entry.examples:
                 if example not in seen:
                     seen.add(example)
-                    usages.extend(mine(example, index, f"doc:{entry.import_path}"))
+                    usages.extend(mine(example, catalogue, f"doc:{entry.import_path}"))
         for path in extra_files:
-            usages.extend(_mine_file(path, index))
+            usages.extend(_mine_file(path, catalogue))
         return cls(usages)
 
 
-def _mine_file(path: Path, index: LibraryIndex) -> list[Usage]:
+def _mine_file(path: Path, catalogue: Catalogue) -> list[Usage]:
     try:
         if path.stat().st_size > _MAX_FILE_BYTES:
             return []
-        return mine(path.read_text(encoding="utf-8"), index, f"file:{path}")
+        return mine(path.read_text(encoding="utf-8"), catalogue, f"file:{path}")
     except (OSError, UnicodeDecodeError) as error:
         log.debug("not mining %s: %s", path, error)
         return []
 
 
-def mine(code: str, index: LibraryIndex, origin: str) -> list[Usage]:
-    """Every statement of ``code`` that calls into ``index``'s library, as usages."""
+def mine(code: str, catalogue: Catalogue, origin: str) -> list[Usage]:
+    """Every statement of ``code`` that calls into ``catalogue``'s library, as usages."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -102,7 +102,7 @@ def mine(code: str, index: LibraryIndex, origin: str) -> list[Usage]:
         return []
     functions, variables, imports = _bindings(tree)
     comments = _comments_by_line(code)
-    resolver = _CallResolver(index, imports)
+    resolver = _CallResolver(catalogue, imports)
     usages: list[Usage] = []
     for statement in _statements(tree):
         for call in _outermost_library_calls(statement, resolver):
@@ -152,10 +152,10 @@ def _bindings(tree: ast.Module) -> tuple[frozenset[str], frozenset[str], dict[st
 
 
 class _CallResolver:
-    """Which library API a call in an example calls, from the example's imports and the index."""
+    """Which library API a call in an example calls, from the example's imports and the catalogue."""
 
-    def __init__(self, index: LibraryIndex, imports: dict[str, str]):
-        self.index = index
+    def __init__(self, catalogue: Catalogue, imports: dict[str, str]):
+        self.catalogue = catalogue
         self.imports = imports
 
     def resolve(self, call: ast.Call) -> str | None:
@@ -167,7 +167,7 @@ class _CallResolver:
             if dotted:
                 head, _, rest = dotted.partition(".")
                 if head in self.imports:
-                    entry = self.index.find(f"{self.imports[head]}.{rest}")
+                    entry = self.catalogue.find(f"{self.imports[head]}.{rest}")
                     if entry is not None:
                         return entry.import_path
             return self._method(func.attr)
@@ -176,14 +176,14 @@ class _CallResolver:
     def _named(self, name: str) -> str | None:
         target = self.imports.get(name)
         if target:
-            entry = self.index.find(target)
+            entry = self.catalogue.find(target)
             return entry.import_path if entry is not None and entry.kind != ApiKind.MODULE else None
-        callables = [self.index.entries[i] for i in self.index.by_name.get(name, [])]
+        callables = [self.catalogue.entries[i] for i in self.catalogue.by_name.get(name, [])]
         callables = [e for e in callables if e.kind in (ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.EXTERNAL) and not e.owner]
         return callables[0].import_path if callables else None
 
     def _method(self, name: str) -> str | None:
-        methods = [self.index.entries[i] for i in self.index.by_name.get(name, [])]
+        methods = [self.catalogue.entries[i] for i in self.catalogue.by_name.get(name, [])]
         methods = [e for e in methods if e.kind in (ApiKind.METHOD, ApiKind.ALIAS) and e.owner]
         return methods[0].import_path if methods else None
 

@@ -1,5 +1,5 @@
 from apiary.retrieval.index import name_words, segment
-from apiary.retrieval.text import humanize, lexical_tokens, split_identifier
+from apiary.words import humanize, lexical_tokens, split_identifier
 
 
 def test_split_identifier_handles_snake_camel_acronyms_and_digits():

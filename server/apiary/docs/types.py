@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 
 from apiary.context import ValueOrigin
+from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind
-from apiary.retrieval.index import LibraryIndex
 
 _MAX_DEPTH = 8
 _OPTIONAL = re.compile(r"^(?:typing\.)?Optional\[(.*)\]$")
@@ -33,7 +33,7 @@ class InferredType:
 
 @dataclass
 class TypeResolver:
-    index: LibraryIndex
+    catalogue: Catalogue
     scope: dict[str, ValueOrigin] = field(default_factory=dict)
     #: classes the file defines -> their bases as dotted paths (``class UserSchema(ma.Schema)``)
     local_classes: dict[str, tuple[str, ...]] = field(default_factory=dict)
@@ -85,7 +85,7 @@ class TypeResolver:
 
     def _longest_known_prefix(self, parts: list[str]) -> tuple[InferredType, list[str]]:
         for cut in range(len(parts), 0, -1):
-            entry = self.index.find(".".join(parts[:cut]))
+            entry = self.catalogue.find(".".join(parts[:cut]))
             if entry is not None:
                 return self._value_of(entry), parts[cut:]
         if parts[0] in self.local_classes:
@@ -99,7 +99,7 @@ class TypeResolver:
         for base in self.local_classes.get(name, ()):
             entry = self._class_named(base) if base not in self.local_classes else None
             if entry is not None:
-                classes.extend(c for c in self.index.ancestors(entry.import_path) if c not in classes)
+                classes.extend(c for c in self.catalogue.ancestors(entry.import_path) if c not in classes)
         return InferredType(classes=tuple(classes))
 
     def _value_of(self, entry: ApiEntry) -> InferredType:
@@ -113,48 +113,57 @@ class TypeResolver:
         if entry.returns:
             return self.of_annotation(entry.returns)
         if entry.kind == ApiKind.ALIAS and entry.alias_of:  # a functional form returns its class
-            target = self.index.find(entry.alias_of)
+            target = self.catalogue.find(entry.alias_of)
             return self._class_type(target) if target else InferredType()
         return InferredType()
 
     def _member_result(self, owner: InferredType, attribute: str) -> InferredType:
         if owner.classes:
             for class_path in owner.classes:
-                entry = self.index.find(f"{class_path}.{attribute}")
+                entry = self.catalogue.find(f"{class_path}.{attribute}")
                 if entry is not None:
                     result = self._value_of(entry)
                     return result if result.known else InferredType()
             return InferredType()
         if owner.module:  # an undocumented object from `module`: try its classes' members of that name
-            entry = self.index.find(f"{owner.module}.{attribute}") or self._member_in_module(owner.module, attribute)
+            entry = self.catalogue.find(f"{owner.module}.{attribute}") or self._member_in_module(owner.module, attribute)
             return self._value_of(entry) if entry else InferredType()
         return InferredType()
 
     def _member_in_module(self, module: str, attribute: str) -> ApiEntry | None:
-        for i in self.index.by_name.get(attribute, []):
-            entry = self.index.entries[i]
+        for i in self.catalogue.by_name.get(attribute, []):
+            entry = self.catalogue.entries[i]
             if entry.owner and entry.owner.startswith(module + "."):
                 return entry
         return None
 
     def _class_named(self, text: str) -> ApiEntry | None:
-        entry = self.index.find(text)
+        entry = self.catalogue.find(text)
         if entry is not None and entry.kind == ApiKind.CLASS:
             return entry
         short = text.rsplit(".", 1)[-1]
-        classes = [self.index.entries[i] for i in self.index.by_name.get(short, [])]
+        classes = [self.catalogue.entries[i] for i in self.catalogue.by_name.get(short, [])]
         classes = [e for e in classes if e.kind == ApiKind.CLASS]
         return classes[0] if classes else None
 
     def _class_type(self, entry: ApiEntry) -> InferredType:
-        return InferredType(classes=tuple(self.index.ancestors(entry.import_path)))
+        return InferredType(classes=tuple(self.catalogue.ancestors(entry.import_path)))
 
 
-def scope_types(index: LibraryIndex, scope: tuple[ValueOrigin, ...],
+def scope_types(catalogue: Catalogue, scope: tuple[ValueOrigin, ...],
                 local_classes: tuple[tuple[str, tuple[str, ...]], ...] = ()) -> dict[str, InferredType]:
     """The inferred type of every name in scope that the library's docs tell us something about,
     the file's own subclasses of library classes included (their classmethods are reachable)."""
-    resolver = TypeResolver(index, {origin.name: origin for origin in scope}, dict(local_classes))
+    resolver = TypeResolver(catalogue, {origin.name: origin for origin in scope}, dict(local_classes))
     inferred = {origin.name: resolver.of_name(origin.name) for origin in scope}
     inferred |= {name: resolver.of_local_class(name) for name, _ in local_classes if name not in inferred}
     return {name: t for name, t in inferred.items() if t.known}
+
+
+def members_of(catalogue: Catalogue, inferred: InferredType) -> list[int]:
+    """Positions of the entries reachable as ``value.<name>`` for a value of the inferred type."""
+    if inferred.classes:
+        return [i for c in inferred.classes for i in catalogue.members.get(c, [])]
+    if inferred.module:
+        return list(catalogue.children.get(inferred.module, []))
+    return []

@@ -1,4 +1,5 @@
-"""Text processing for lexical retrieval: identifier splitting, stop words, stemming.
+"""Words of code and comments: identifier splitting, stop words, stemming, BM25 tokens. Retrieval,
+generation and sequences all read names this way; it sits outside them so none imports another for it.
 
 Identifiers are split the way programmers read them (``drop_duplicates`` -> drop, duplicates;
 ``readCsv`` -> read, csv; ``HTTPServer2`` -> http, server, 2), so a comment that says "read the
