@@ -28,39 +28,19 @@ from pathlib import Path
 from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
+from apiary.lsp.client import (
+    SERVER_COMMAND,
+    end_position,
+    execute,
+    init_params,
+    inline_params,
+    make_client,
+    open_document,
+)
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 WORKSPACE = EXAMPLES / "workspace"
-
-
-def make_client() -> LanguageClient:
-    client = LanguageClient("apiary-bench", "1")
-    client.feature(types.WORKSPACE_CONFIGURATION)(lambda ls, params: [None for _ in params.items])
-    client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)(lambda ls, params: None)
-    client.feature(types.PROGRESS)(lambda ls, params: None)
-    client.feature("apiary/status")(lambda ls, params: None)
-    client.feature(types.WINDOW_LOG_MESSAGE)(lambda ls, params: None)
-    client.feature(types.WINDOW_SHOW_MESSAGE)(lambda ls, params: None)
-    return client
-
-
-def init_params(options: dict) -> types.InitializeParams:
-    caps = types.ClientCapabilities(
-        window=types.WindowClientCapabilities(work_done_progress=True),
-        workspace=types.WorkspaceClientCapabilities(configuration=True, apply_edit=True),
-    )
-    return types.InitializeParams(capabilities=caps, root_uri=WORKSPACE.as_uri(), initialization_options=options,
-                                  workspace_folders=[types.WorkspaceFolder(WORKSPACE.as_uri(), "workspace")])
-
-
-def end_of(text: str) -> types.Position:
-    lines = text.split("\n")
-    return types.Position(len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
-
-
-def inline_params(uri: str, position: types.Position) -> types.InlineCompletionParams:
-    context = types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic)
-    return types.InlineCompletionParams(context, types.TextDocumentIdentifier(uri), position)
 
 
 def peak_rss_mb(pid: int) -> float | None:
@@ -84,9 +64,9 @@ async def first_answer(client: LanguageClient, started: float, timeout: float = 
     """Seconds from process start until an inline completion comes back non-empty."""
     text = (WORKSPACE / "new_report.py").read_text() + "big_orders ="
     uri = (WORKSPACE / "first_answer.py").as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+    open_document(client, uri, text)
     while time.perf_counter() - started < timeout:
-        result = await client.text_document_inline_completion_async(inline_params(uri, end_of(text)))
+        result = await client.text_document_inline_completion_async(inline_params(uri, end_position(text)))
         if result and result.items:
             return time.perf_counter() - started
         await asyncio.sleep(0.05)
@@ -96,7 +76,7 @@ async def first_answer(client: LanguageClient, started: float, timeout: float = 
 async def encoder_ready(client: LanguageClient, started: float, timeout: float = 180) -> float:
     """Seconds from process start until the server reports the encoder's weights loaded."""
     while time.perf_counter() - started < timeout:
-        status = await client.workspace_execute_command_async(types.ExecuteCommandParams("apiary.status"))
+        status = await execute(client, "apiary.status")
         if (status or {}).get("encoder", {}).get("ready"):
             return time.perf_counter() - started
         await asyncio.sleep(0.1)
@@ -113,7 +93,7 @@ async def all_indexed(client: LanguageClient, timeout: float = 1800) -> list[dic
     """The libraries' rows once every one is indexed (a cold index of a big library takes minutes)."""
     deadline = time.perf_counter() + timeout
     while time.perf_counter() < deadline:
-        status = await client.workspace_execute_command_async(types.ExecuteCommandParams("apiary.status"))
+        status = await execute(client, "apiary.status")
         if (status or {}).get("ready"):
             return status["libraries"]
         await asyncio.sleep(0.5)
@@ -121,11 +101,12 @@ async def all_indexed(client: LanguageClient, timeout: float = 1800) -> list[dic
 
 
 async def measure(rounds: int, encoder: str | None, extra: list[str]) -> dict:
-    client = make_client()
+    client = make_client("apiary-bench")
     options = {"libraries": [str(EXAMPLES / "library"), *extra], **({"encoder": encoder} if encoder else {})}
     started = time.perf_counter()
-    await client.start_io(sys.executable, "-m", "apiary", "serve", "--stdio", env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    await client.initialize_async(init_params(options))
+    await client.start_io(*SERVER_COMMAND, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    # the capabilities the figures were first measured with: no snippets, plain text
+    await client.initialize_async(init_params(WORKSPACE, options, text_document=types.TextDocumentClientCapabilities()))
     client.initialized(types.InitializedParams())
     first = await first_answer(client, started, timeout=120 if not extra else 1800)
     dense = await encoder_ready(client, started)
@@ -135,12 +116,12 @@ async def measure(rounds: int, encoder: str | None, extra: list[str]) -> dict:
     for number, problem in enumerate(problems):
         uri = (WORKSPACE / f"bench_{number}.py").as_uri()
         text = problem["prompt"]
-        client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+        open_document(client, uri, text)
         for _ in range(rounds):
             ms, _ = await timed(client.text_document_completion_async(
-                types.CompletionParams(types.TextDocumentIdentifier(uri), end_of(text))))
+                types.CompletionParams(types.TextDocumentIdentifier(uri), end_position(text))))
             completion.append(ms)
-            ms, result = await timed(client.text_document_inline_completion_async(inline_params(uri, end_of(text))))
+            ms, result = await timed(client.text_document_inline_completion_async(inline_params(uri, end_position(text))))
             inline.append(ms)
             answered += bool(result and result.items)
     pid = client._server.pid

@@ -15,24 +15,20 @@ import time
 from pathlib import Path
 
 from lsprotocol import types
-from pygls.lsp.client import LanguageClient
+
+from apiary.lsp.client import (
+    SERVER_COMMAND,
+    end_position,
+    execute,
+    init_params,
+    inline_params,
+    make_client,
+    open_document,
+)
 
 HERE = Path(__file__).resolve().parent
 WORKSPACE = HERE / "workspace"
 REPORT = WORKSPACE / "new_report.py"
-
-
-def make_client() -> LanguageClient:
-    client = LanguageClient("apiary-demo", "1")
-    client.feature(types.WORKSPACE_CONFIGURATION)(lambda ls, params: [None for _ in params.items])
-    client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)(lambda ls, params: None)
-    client.feature(types.PROGRESS)(lambda ls, params: _progress(params))
-    client.feature("apiary/status")(lambda ls, params: None)
-    client.feature(types.WINDOW_LOG_MESSAGE)(lambda ls, params: None)
-    client.feature(types.WINDOW_SHOW_MESSAGE)(lambda ls, params: print(f"   [message] {params.message}"))
-    client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)(lambda ls, params: _pick(params))
-    client.feature(types.WORKSPACE_APPLY_EDIT)(lambda ls, params: _apply(params))
-    return client
 
 
 def _progress(params) -> None:
@@ -56,11 +52,6 @@ def _apply(params: types.ApplyWorkspaceEditParams) -> types.ApplyWorkspaceEditRe
     return types.ApplyWorkspaceEditResult(applied=True)
 
 
-def end_of(text: str) -> types.Position:
-    lines = text.split("\n")
-    return types.Position(len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
-
-
 async def timed(title: str, coro):
     started = time.perf_counter()
     result = await coro
@@ -68,35 +59,31 @@ async def timed(title: str, coro):
     return result
 
 
-async def command(client: LanguageClient, name: str, *arguments):
-    return await client.workspace_execute_command_async(types.ExecuteCommandParams(command=name, arguments=list(arguments)))
-
-
 async def session() -> None:
-    client = make_client()
+    client = make_client("apiary-demo", on_progress=_progress, on_pick=_pick, on_apply=_apply,
+                         on_message=lambda params: print(f"   [message] {params.message}"))
     started = time.perf_counter()
-    await client.start_io(sys.executable, "-m", "apiary", "serve", "--stdio", env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    caps = types.ClientCapabilities(window=types.WindowClientCapabilities(work_done_progress=True),
-                                    workspace=types.WorkspaceClientCapabilities(configuration=True, apply_edit=True))
-    await client.initialize_async(types.InitializeParams(
-        capabilities=caps, root_uri=WORKSPACE.as_uri(), initialization_options={"libraries": [str(HERE / "library")]}))
+    await client.start_io(*SERVER_COMMAND, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    # a plain client: the inline completion is shown as text, not as a snippet with tab stops
+    await client.initialize_async(init_params(WORKSPACE, {"libraries": [str(HERE / "library")]},
+                                              text_document=types.TextDocumentClientCapabilities()))
     client.initialized(types.InitializedParams())
     print(f"server started; initialize answered in {time.perf_counter() - started:.2f} s; loading in the background")
-    while not (status := await command(client, "apiary.status"))["ready"]:
+    while not (status := await execute(client, "apiary.status"))["ready"]:
         await asyncio.sleep(0.2)
     libraries = ", ".join(f"{lib['name']} {lib['version']} ({lib['apis']} APIs)" for lib in status["libraries"])
     print(f"ready after {time.perf_counter() - started:.1f} s: {libraries}; generator {status['generator']}"
           " (answers already come, APIs found by their words while the encoder loads)")
-    while not ((status := await command(client, "apiary.status")).get("encoder") or {}).get("ready"):
+    while not ((status := await execute(client, "apiary.status")).get("encoder") or {}).get("ready"):
         await asyncio.sleep(0.2)
     print(f"encoder {status['encoder']['id']} loaded after {time.perf_counter() - started:.1f} s")
 
     # The user opens the report and types an assignment under the comment.
     text = REPORT.read_text()
     uri = REPORT.as_uri()
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, "python", 1, text)))
+    open_document(client, uri, text)
     typed = "big_orders ="
-    end = end_of(text)
+    end = end_position(text)
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         types.VersionedTextDocumentIdentifier(2, uri), [types.TextDocumentContentChangePartial(types.Range(end, end), typed)]))
     text += typed
@@ -105,19 +92,18 @@ async def session() -> None:
         print(f"   | {line}")
 
     inline = await timed("inline completion (ghost text) after 'big_orders ='", client.text_document_inline_completion_async(
-        types.InlineCompletionParams(types.InlineCompletionContext(types.InlineCompletionTriggerKind.Automatic),
-                                     types.TextDocumentIdentifier(uri), end_of(text))))
+        inline_params(uri, end_position(text))))
     for item in inline.items[:1]:
         print(f"   {typed}{item.insert_text}")
-        why = await command(client, "apiary.explain", *item.command.arguments)
+        why = await execute(client, "apiary.explain", *item.command.arguments)
         print(f"   why: generator {why['generator']}; APIs " + ", ".join(f"{a['id']} ({a['score']:.2f})" for a in why["apis"]))
-        await command(client, "apiary.accepted", *item.command.arguments)
+        await execute(client, "apiary.accepted", *item.command.arguments)
 
     dotted = text + "\nbig_orders."
     client.text_document_did_change(types.DidChangeTextDocumentParams(
         types.VersionedTextDocumentIdentifier(3, uri), [types.TextDocumentContentChangeWholeDocument(dotted)]))
     items = await timed("completion items after 'big_orders.'", client.text_document_completion_async(
-        types.CompletionParams(types.TextDocumentIdentifier(uri), end_of(dotted))))
+        types.CompletionParams(types.TextDocumentIdentifier(uri), end_position(dotted))))
     for item in items.items[:5]:
         print(f"   {item.label:<14} {item.detail}")
 
@@ -134,16 +120,16 @@ async def session() -> None:
         types.CodeActionParams(types.TextDocumentIdentifier(uri), here, types.CodeActionContext(diagnostics=[]))))
     print("   " + " | ".join(a.title for a in actions))
     args = {"uri": uri, "position": {"line": comment, "character": 2}}
-    result = await timed("Choose APIs for this comment… (the generic client's picker)", command(client, "apiary.chooseApis", args))
+    result = await timed("Choose APIs for this comment… (the generic client's picker)", execute(client, "apiary.chooseApis", args))
     print(f"   applied: {result['applied']}, with {', '.join(result['apis']) or 'no API'}")
 
     listing = await timed("Suggest API sequence… (first use mines the library's code and examples)",
-                          command(client, "apiary.suggestSequence", dict(args, list=True)))
+                          execute(client, "apiary.suggestSequence", dict(args, list=True)))
     for rank, suggestion in enumerate(listing["suggestions"][:3], 1):
         print(f"   {rank}. {' -> '.join(suggestion['apis'])}   ({suggestion['source']}, {suggestion['score']:.2f})")
     if listing["suggestions"]:
         chosen = dict(args, apis=listing["suggestions"][0]["apis"])
-        inserted = await timed("the first sequence inserted as call skeletons", command(client, "apiary.suggestSequence", chosen))
+        inserted = await timed("the first sequence inserted as call skeletons", execute(client, "apiary.suggestSequence", chosen))
         for line in inserted["text"].rstrip().splitlines():
             print(f"   | {line}")
 

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import queue
 import re
 import subprocess
-import sys
 import threading
 from pathlib import Path
 
 from lsprotocol import types
 
+from apiary.lsp import client
+from apiary.lsp.client import SERVER_COMMAND
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 LIBRARY = EXAMPLES / "library"
 WORKSPACE = EXAMPLES / "workspace"
-SERVER_COMMAND = [sys.executable, "-m", "apiary", "serve", "--stdio"]
 
 
 def server_env(tmp: Path) -> dict[str, str]:
@@ -29,40 +29,9 @@ def server_env(tmp: Path) -> dict[str, str]:
 
 
 def init_params(options: dict | None = None, **capabilities) -> types.InitializeParams:
-    caps = types.ClientCapabilities(
-        window=types.WindowClientCapabilities(work_done_progress=True),
-        workspace=types.WorkspaceClientCapabilities(configuration=True, apply_edit=True),
-        text_document=types.TextDocumentClientCapabilities(completion=types.CompletionClientCapabilities(
-            completion_item=types.ClientCompletionItemOptions(
-                snippet_support=True, documentation_format=[types.MarkupKind.Markdown])),
-            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown])),
-        **capabilities,
-    )
-    return types.InitializeParams(
-        capabilities=caps,
-        root_uri=WORKSPACE.as_uri(),
-        workspace_folders=[types.WorkspaceFolder(uri=WORKSPACE.as_uri(), name="workspace")],
-        initialization_options=options if options is not None else {"libraries": [str(LIBRARY)], "encoder": "hashing"},
-    )
-
-
-async def wait_ready(client, timeout: float = 60.0) -> dict:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        status = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.status"))
-        if status["ready"] or loop.time() > deadline:
-            return status
-        await asyncio.sleep(0.1)
-
-
-def open_document(client, uri: str, text: str, language: str = "python", version: int = 1) -> None:
-    client.text_document_did_open(types.DidOpenTextDocumentParams(types.TextDocumentItem(uri, language, version, text)))
-
-
-def end_position(text: str) -> types.Position:
-    lines = text.split("\n")
-    return types.Position(len(lines) - 1, len(lines[-1].encode("utf-16-le")) // 2)
+    """``initialize`` on the example workspace, with the example library and the hashing encoder."""
+    default = {"libraries": [str(LIBRARY)], "encoder": "hashing"}
+    return client.init_params(WORKSPACE, options if options is not None else default, **capabilities)
 
 
 # -- a raw-byte client: what no LSP library would send -----------------------------------------

@@ -9,15 +9,9 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from tests.e2e.lsp_helpers import (
-    SERVER_COMMAND,
-    WORKSPACE,
-    end_position,
-    init_params,
-    open_document,
-    server_env,
-    wait_ready,
-)
+from tests.e2e.lsp_helpers import WORKSPACE, init_params, server_env
+
+from apiary.lsp.client import SERVER_COMMAND, end_position, open_document, wait_ready
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 REPORT = (WORKSPACE / "new_report.py").read_text()

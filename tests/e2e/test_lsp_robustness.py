@@ -60,7 +60,9 @@ def test_log_lines_go_to_the_client_not_to_stderr(tmp_path):
     import subprocess
     import time
 
-    from tests.e2e.lsp_helpers import SERVER_COMMAND, server_env
+    from tests.e2e.lsp_helpers import server_env
+
+    from apiary.lsp.client import SERVER_COMMAND
 
     proc = subprocess.Popen(SERVER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=server_env(tmp_path))
