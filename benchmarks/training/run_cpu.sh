@@ -29,7 +29,7 @@ for run in "${runs[@]}"; do
         --max_minutes 12 --batch_size 16 --max_length 128 --learning_rate 5e-5 --test_fraction 0.05 \
         --logging_steps 25 > $RUNS/classifier.log 2>&1 ;;
   retriever)  # installed public libraries, never TorchData
-    $PY -m benchmarks.training.mine_retriever_pairs --library networkx --library sklearn --library scipy \
+    $PY -m apiary_training.corpus.library_pairs --library networkx --library sklearn --library scipy \
         --library pandas --library matplotlib --library sympy --library PIL --library transformers \
         --out $RUNS/retriever-pairs.jsonl
     $TRAIN train retriever --pairs $RUNS/retriever-pairs.jsonl --output_dir $RUNS/retriever \

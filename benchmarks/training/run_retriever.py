@@ -3,7 +3,7 @@ fine-tuned by ``apiary-train train retriever`` on pairs mined from installed pub
 TorchData), side by side: Apiary's hybrid retriever (``benchmarks.retrieval``) and the dense encoder
 alone (the part fine-tuning changes).
 
-    python -m benchmarks.training.mine_retriever_pairs --library networkx ... --out benchmarks/training/runs/retriever-pairs.jsonl
+    python -m apiary_training.corpus.library_pairs --library networkx ... --out benchmarks/training/runs/retriever-pairs.jsonl
     apiary-train train retriever --pairs benchmarks/training/runs/retriever-pairs.jsonl \
         --output_dir benchmarks/training/runs/retriever --max_minutes 25 --per_device_train_batch_size 32 --num_negatives 1
     python -m benchmarks.training.run_retriever --encoder benchmarks/training/runs/retriever \

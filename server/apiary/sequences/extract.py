@@ -18,7 +18,7 @@ from pathlib import Path
 from apiary.sequences.calls import Scope, call_sites
 from apiary.sequences.describe import describe
 from apiary.sequences.imports import all_import_statements, import_bindings
-from apiary.sequences.usage import comment_sequences, documented_apis
+from apiary.sequences.usage import CommentedSource, comment_sequences, documented_apis
 
 #: The seed drops sequences of more than 14 calls (Deep API truncates at 28 tokens, 2+ per call).
 MAX_CALLS = 14
@@ -67,9 +67,9 @@ def extract_pairs(source: str, path: str = "<string>", *, project_modules: Colle
         return []
     modules = frozenset(project_modules)
     scope = Scope(import_bindings(all_import_statements(tree.body), modules), {}, return_types or {}, modules)
-    lines = source.splitlines() if COMMENT in kinds else []
+    commented = CommentedSource.of(source) if COMMENT in kinds else None
     try:
-        found = [pair for pair in _module_pairs(tree, scope, path, lines) if pair.kind in kinds]
+        found = [pair for pair in _module_pairs(tree, scope, path, commented) if pair.kind in kinds]
     except RecursionError:  # pathologically deep expressions
         return []
     if DOC in kinds and module:
@@ -86,31 +86,33 @@ def extract_file(path: Path, **options) -> list[ApiSeqPair]:
     return extract_pairs(source, str(path), **options)
 
 
-def _module_pairs(tree: ast.Module, scope: Scope, path: str, lines: list[str]) -> Iterable[ApiSeqPair]:
+def _module_pairs(tree: ast.Module, scope: Scope, path: str,
+                  commented: CommentedSource | None) -> Iterable[ApiSeqPair]:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             sites = call_sites(node, scope)
             scope.earlier[node.name] = _sequence(sites)  # later functions inline it
             yield ApiSeqPair(describe(ast.get_docstring(node), node.name), _sequence(sites), path, node.name)
-            yield from _comment_pairs(lines, sites, node, path, node.name)
+            yield from _comment_pairs(commented, sites, node, path, node.name)
         elif isinstance(node, ast.ClassDef):
-            yield from _class_pairs(node, scope, path, node.name, lines)
-    if lines:  # a script's comments above its top-level statements
+            yield from _class_pairs(node, scope, path, node.name, commented)
+    if commented:  # a script's comments above its top-level statements
         statements = [n for n in tree.body if not isinstance(n, _DEFINITIONS)]
         if statements:
             script = _as_function(statements)
-            yield from _comment_pairs(lines, call_sites(script, scope), script, path, "<module>")
+            yield from _comment_pairs(commented, call_sites(script, scope), script, path, "<module>")
 
 
-def _class_pairs(node: ast.ClassDef, scope: Scope, path: str, prefix: str, lines: list[str]) -> Iterable[ApiSeqPair]:
+def _class_pairs(node: ast.ClassDef, scope: Scope, path: str, prefix: str,
+                 commented: CommentedSource | None) -> Iterable[ApiSeqPair]:
     for member in node.body:
         if isinstance(member, ast.FunctionDef | ast.AsyncFunctionDef):
             sites = call_sites(member, scope)
             name = f"{prefix}.{member.name}"
             yield ApiSeqPair(describe(ast.get_docstring(member), member.name), _sequence(sites), path, name)
-            yield from _comment_pairs(lines, sites, member, path, name)
+            yield from _comment_pairs(commented, sites, member, path, name)
         elif isinstance(member, ast.ClassDef):
-            yield from _class_pairs(member, scope, path, f"{prefix}.{member.name}", lines)
+            yield from _class_pairs(member, scope, path, f"{prefix}.{member.name}", commented)
 
 
 _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)
@@ -120,11 +122,12 @@ def _sequence(sites: list[tuple[int, tuple[str, ...]]]) -> tuple[str, ...]:
     return tuple(api for _, apis in sites for api in apis)
 
 
-def _comment_pairs(lines: list[str], sites, node: ast.AST, path: str, function: str) -> Iterable[ApiSeqPair]:
-    if not lines or not sites:
+def _comment_pairs(commented: CommentedSource | None, sites, node: ast.AST, path: str,
+                   function: str) -> Iterable[ApiSeqPair]:
+    if not commented or not sites:
         return
     span = (node.lineno, node.end_lineno or node.lineno)
-    for desc, apis, _ in comment_sequences(lines, sites, span):
+    for desc, apis, _ in comment_sequences(commented, sites, span):
         yield ApiSeqPair(desc, apis, path, function, COMMENT)
 
 

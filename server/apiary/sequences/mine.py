@@ -42,7 +42,7 @@ log = logging.getLogger(__name__)
 #: Larger files are generated tables, not usage code.
 MAX_FILE_BYTES = 1_000_000
 #: Bump when extraction changes: part of every cache key.
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 ALL_KINDS = (FUNCTION, COMMENT, DOC)
 _SKIP_DIRS = {"__pycache__", "site-packages", "dist-packages", "node_modules", ".git", ".venv", "venv", ".tox",
               "build", "dist", "lib2to3", "idlelib", "turtledemo", "ensurepip", "pydoc_data"}

@@ -20,7 +20,9 @@ import ast
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 
+from apiary.comments import CommentBlock, comment_blocks
 from apiary.docs.docstrings import first_sentence
 
 #: A comment is an intent when it has this many words...
@@ -37,22 +39,19 @@ _DIRECTIVE = re.compile(
 _WORD = re.compile(r"[A-Za-z][A-Za-z']+")
 
 
-def comment_blocks(lines: Sequence[str]) -> Iterator[tuple[int, str]]:
-    """``(last line number, text)`` of each block of whole-line comments (1-based line numbers)."""
-    block: list[str] = []
-    indent = -1
-    for number, line in enumerate(lines, 1):
-        stripped = line.lstrip()
-        if stripped.startswith("#") and (not block or len(line) - len(stripped) == indent):
-            block.append(stripped.lstrip("#").strip())
-            indent = len(line) - len(stripped)
-            if number == len(lines) or not lines[number].lstrip().startswith("#"):
-                yield number, " ".join(part for part in block if part)
-                block, indent = [], -1
-        elif stripped.startswith("#"):  # a comment at another indentation starts a new block
-            block, indent = [stripped.lstrip("#").strip()], len(line) - len(stripped)
-        else:
-            block, indent = [], -1
+@dataclass(frozen=True)
+class CommentedSource:
+    """A file's lines and its comment blocks, read once for all of its functions."""
+
+    lines: list[str]
+    blocks: list[CommentBlock]
+
+    @classmethod
+    def of(cls, source: str) -> CommentedSource:
+        return cls(source.splitlines(), comment_blocks(source))
+
+    def __bool__(self) -> bool:
+        return bool(self.lines)
 
 
 def intent_of_comment(text: str) -> str | None:
@@ -87,14 +86,16 @@ def region_after(lines: Sequence[str], comment_line: int) -> tuple[int, int] | N
     return start, end
 
 
-def comment_sequences(lines: Sequence[str], sites: Sequence[tuple[int, tuple[str, ...]]],
+def comment_sequences(commented: CommentedSource, sites: Sequence[tuple[int, tuple[str, ...]]],
                       span: tuple[int, int]) -> Iterator[tuple[str, tuple[str, ...], int]]:
     """``(comment, API sequence, line)`` for each intent comment inside ``span`` (a function's lines)
     whose code below makes API calls; ``sites`` are that function's ``(line, APIs)`` call sites."""
-    for line, text in comment_blocks(lines[span[0] - 1 : span[1]]):
-        absolute = span[0] - 1 + line
-        intent = intent_of_comment(text)
-        region = region_after(lines, absolute) if intent else None
+    for block in commented.blocks:
+        if not span[0] <= block.first <= block.last <= span[1]:
+            continue
+        absolute = block.last
+        intent = intent_of_comment(block.text)
+        region = region_after(commented.lines, absolute) if intent else None
         if region is None:
             continue
         start, end = region[0], min(region[1], span[1])

@@ -7,11 +7,10 @@ code, pragmas (``noqa``, ``type: ignore``), licence headers, links and bare mark
 
 from __future__ import annotations
 
-import io
 import re
-import tokenize
-from dataclasses import dataclass
 
+from apiary.comments import CommentBlock
+from apiary.comments import comment_blocks as blocks_of
 from apiary.context import looks_like_code
 
 MIN_WORDS = 3
@@ -25,42 +24,10 @@ _NOT_INTENT = re.compile(
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*")
 
 
-@dataclass(frozen=True)
-class CommentBlock:
-    #: 1-based lines of the block's first and last comment
-    first: int
-    last: int
-    lines: tuple[str, ...]
-
-    @property
-    def text(self) -> str:
-        """The lines joined with single spaces, as the editor reads a comment block."""
-        return " ".join(line for line in self.lines if line).strip()
-
-
 def comment_blocks(source: str) -> list[CommentBlock]:
-    """Runs of whole-line comments (a comment after code on its line is not part of a block)."""
-    blocks: list[CommentBlock] = []
-    current: list[tuple[int, str]] = []
-    code_lines: set[int] = set()
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.COMMENT and token.start[0] not in code_lines:
-                if current and current[-1][0] != token.start[0] - 1:
-                    blocks.append(_block(current))
-                    current = []
-                current.append((token.start[0], token.string.lstrip("#").strip()))
-            elif token.type not in (tokenize.NL, tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT, tokenize.COMMENT):
-                code_lines.update(range(token.start[0], token.end[0] + 1))
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        pass
-    if current:
-        blocks.append(_block(current))
-    return blocks
-
-
-def _block(lines: list[tuple[int, str]]) -> CommentBlock:
-    return CommentBlock(lines[0][0], lines[-1][0], tuple(text for _, text in lines))
+    """Runs of whole-line comments, not split where the indentation changes: the problem sets
+    mined with this reading are fixed (their cache is versioned), and this keeps them as they are."""
+    return blocks_of(source, split_on_indent=False)
 
 
 def is_intent(block: CommentBlock) -> bool:

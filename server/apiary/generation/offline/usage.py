@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from apiary.comments import comments_above
 from apiary.docs.catalogue import Catalogue
 from apiary.docs.dotted import dotted_name
 from apiary.docs.entry import ApiKind
@@ -101,7 +102,7 @@ def mine(code: str, catalogue: Catalogue, origin: str) -> list[Usage]:
     except (SyntaxError, ValueError, RecursionError):
         return []
     functions, variables, imports = _bindings(tree)
-    comments = _comments_by_line(code)
+    comments = comments_above(code)
     resolver = _CallResolver(catalogue, imports)
     usages: list[Usage] = []
     for statement in _statements(tree):
@@ -115,7 +116,7 @@ def mine(code: str, catalogue: Catalogue, origin: str) -> list[Usage]:
                 imports=tuple(sorted(imports.items())),
                 targets=_target_count(statement, call),
                 assigned=_assigned(statement, call),
-                comment=_comment_above(comments, statement.lineno),
+                comment=comments.get(statement.lineno, ""),
                 origin=origin if origin.startswith("doc:") else f"{origin}:{statement.lineno}",
             ))
     return usages
@@ -233,16 +234,3 @@ def _assigned(statement: ast.stmt, call: ast.Call) -> str | None:
     if isinstance(statement, ast.Assign) and statement.value is call and len(statement.targets) == 1:
         return ast.unparse(statement.targets[0]).strip("()")
     return None
-
-
-def _comments_by_line(code: str) -> dict[int, str]:
-    return {i: line.strip().lstrip("#").strip() for i, line in enumerate(code.splitlines(), 1) if line.strip().startswith("#")}
-
-
-def _comment_above(comments: dict[int, str], line: int) -> str:
-    lines: list[str] = []
-    current = line - 1
-    while current in comments:
-        lines.insert(0, comments[current])
-        current -= 1
-    return " ".join(lines)

@@ -6,7 +6,7 @@ plus negatives sampled from the same library (1:8 as the paper).
 Static only: library code is parsed, never imported. A call is matched to an API by its name when
 that name is unique among the library's public APIs (ambiguous and private names are skipped).
 
-    python -m benchmarks.training.mine_retriever_pairs --library sklearn --library matplotlib \
+    python -m apiary_training.corpus.library_pairs --library sklearn --library matplotlib \
         --out benchmarks/training/runs/retriever-pairs.jsonl
 """
 
@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import argparse
 import ast
-import io
 import json
 import random
 import sys
-import tokenize
 from collections import Counter
 from pathlib import Path
 
+from apiary.comments import comment_blocks
 from apiary.docs.docstrings import plain_text, summary_paragraph
 from apiary.docs.entry import ApiKind
 from apiary.docs.ingest import ingest
@@ -46,18 +45,6 @@ def called_names(node: ast.AST) -> list[tuple[int, str]]:
     return found
 
 
-def comments(source: str) -> dict[int, str]:
-    """Line -> text of a comment standing on its own line."""
-    found = {}
-    try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
-            if token.type == tokenize.COMMENT and token.line.strip().startswith("#"):
-                found[token.start[0]] = token.string.lstrip("#").strip()
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        pass
-    return found
-
-
 def descriptions(tree: ast.Module, source: str) -> list[tuple[str, list[str]]]:
     """(description, called names) for every documented function and every comment above calls."""
     found = []
@@ -69,10 +56,10 @@ def descriptions(tree: ast.Module, source: str) -> list[tuple[str, list[str]]]:
     calls_by_line: dict[int, list[str]] = {}
     for line, name in called_names(tree):
         calls_by_line.setdefault(line, []).append(name)
-    for line, text in comments(source).items():
-        following = calls_by_line.get(line + 1, [])
-        if following:
-            found.append((text, following))
+    for block in comment_blocks(source):
+        following = calls_by_line.get(block.last + 1, [])
+        if following:  # the block's last line, the comment right above the calls
+            found.append((block.lines[-1], following))
     return [(d, names) for d, names in found if len(d.split()) >= MIN_WORDS and "test" not in d.lower()]
 
 
@@ -121,19 +108,19 @@ def main(argv: list[str] | None = None) -> int:
     with out.open("w", encoding="utf-8") as sink:
         for spec in args.library:
             if any(p in spec for p in EXCLUDED_PARTS):
-                print(f"{spec}: excluded (the benchmark's library)", file=sys.stderr)
+                sys.stderr.write(f"{spec}: excluded (the benchmark's library)\n")
                 continue
             try:
                 pairs, summary = mine_library(spec, args.negatives, rng)
             except Exception as error:  # one library failing must not lose the others
-                print(f"{spec}: skipped ({type(error).__name__}: {error})", file=sys.stderr)
+                sys.stderr.write(f"{spec}: skipped ({type(error).__name__}: {error})\n")
                 continue
             rng.shuffle(pairs)
             for pair in pairs[: args.max_per_library]:
                 sink.write(json.dumps(pair) + "\n")
             total += min(len(pairs), args.max_per_library)
-            print(json.dumps(summary), file=sys.stderr)
-    print(f"{total} pairs -> {out}", file=sys.stderr)
+            sys.stderr.write(json.dumps(summary) + "\n")
+    sys.stderr.write(f"{total} pairs -> {out}\n")
     return 0
 
 
