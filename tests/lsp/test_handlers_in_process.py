@@ -1,15 +1,18 @@
 """The inline completion handler in-process, with a fake session (issue "The house", item 7): what it
 answers when the server is not ready, when a newer request supersedes it, for an explicit request,
-and when the editor has a completion item selected; in milliseconds, without a server process."""
+when the editor has a completion item selected, past its budget and when cancelled; in milliseconds,
+without a server process."""
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass, field
 
 import pytest
 from lsprotocol import types
 
+from apiary.budget import RequestKind
 from apiary.engine import CompletionRecord
 from apiary.generation.types import Candidate
 from apiary.lsp import inline_completion
@@ -29,9 +32,18 @@ class FakeEvents:
 
 
 @dataclass
+class FakeBudget:
+    seconds: float = 5.0
+
+    def abandon_after_s(self, kind: RequestKind) -> float:
+        return self.seconds
+
+
+@dataclass
 class FakeSession:
     settings: Settings = field(default_factory=Settings)
     events: FakeEvents = field(default_factory=FakeEvents)
+    budget: FakeBudget = field(default_factory=FakeBudget)
     loaded: bool = True
 
 
@@ -101,3 +113,48 @@ def test_ghost_text_agrees_with_the_selected_completion_item(server):
     other = types.SelectedCompletionInfo(range=here, text="keys")
     assert asyncio.run(ask(server, types.InlineCompletionTriggerKind.Invoked, agreeing, 3, 15)).items
     assert asyncio.run(ask(server, types.InlineCompletionTriggerKind.Invoked, other, 3, 15)).items == []
+
+
+def _slow_worker(monkeypatch, started: threading.Event, release: threading.Event, cancels: list) -> None:
+    """``complete_at`` as the real one runs it: in a worker, through `run_blocking`, until released."""
+    async def complete_at(ls, doc, position, manual, cancel):
+        cancels.append(cancel)
+
+        def work():
+            started.set()
+            release.wait(5)
+            return [record("too late")]
+
+        return await ls.run_blocking(work, kind=RequestKind.MANUAL, cancel=cancel, default=[]) or []
+
+    monkeypatch.setattr(inline_completion, "complete_at", complete_at)
+
+
+def test_past_its_budget_the_answer_is_empty_and_the_worker_told_to_stop(server, monkeypatch):
+    server.session.budget = FakeBudget(seconds=0.05)
+    started, release, cancels = threading.Event(), threading.Event(), []
+    _slow_worker(monkeypatch, started, release, cancels)
+    try:
+        answer = asyncio.run(ask(server, types.InlineCompletionTriggerKind.Invoked))
+    finally:
+        release.set()
+    assert answer.items == [] and cancels[0].is_set() and server.session.events.shown == []
+
+
+def test_a_cancelled_request_tells_its_worker_to_stop(server, monkeypatch):
+    started, release, cancels = threading.Event(), threading.Event(), []
+    _slow_worker(monkeypatch, started, release, cancels)
+
+    async def cancel_while_working():
+        request = asyncio.ensure_future(ask(server, types.InlineCompletionTriggerKind.Invoked))
+        while not started.is_set():
+            await asyncio.sleep(0.001)
+        request.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await request
+
+    try:
+        asyncio.run(cancel_while_working())
+    finally:
+        release.set()
+    assert cancels[0].is_set() and server.session.events.shown == []
