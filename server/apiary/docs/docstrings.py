@@ -31,6 +31,8 @@ _RST_ROLE = re.compile(r":(?:py:)?[a-z]+:`~?([^`<]*?)(?:\s*<[^>]*>)?`")
 _RST_LITERAL = re.compile(r"``([^`]+)``")
 _RST_CODE_DIRECTIVE = re.compile(r"^(\s*)\.\.\s+(?:code-block|code|sourcecode|testcode)::\s*(?:python\w*)?\s*$")
 _MD_FENCE = re.compile(r"^\s*```\s*(\w*)\s*$")
+# What every kind of example above needs somewhere in the docstring: most docstrings have none.
+_MAYBE_EXAMPLE = re.compile(r">>>|::|```|example|usage", re.IGNORECASE)
 
 
 @lru_cache(maxsize=1024)
@@ -103,6 +105,8 @@ def extract_examples(doc: str) -> list[str]:
     Doctest prompts are stripped and expected output dropped, so each example is runnable-looking
     code. Examples are returned in document order, without duplicates.
     """
+    if not doc or not _MAYBE_EXAMPLE.search(doc):
+        return []
     lines = clean_docstring(doc).splitlines()
     examples: list[str] = []
     for block in _doctest_blocks(lines) + _directive_blocks(lines) + _example_section_blocks(lines):
