@@ -2,16 +2,17 @@
 
 1. BLEU-4 (top-1 and best of top-5) on a held-out 4% of the (description, API sequence) pairs mined
    from this interpreter's standard library and site-packages, de-duplicated so that no test pair
-   occurs in training (anchors: RNN 14.14, CodeBERT 41.56 on the seed's own Python corpus).
-2. The 18 Python queries of the seed's Table 3: Apiary's top answer beside the paper's RNN and
-   CodeBERT answers, judged against the seed's accepted answers (its marked-right answers and its
+   occurs in training (anchors: RNN 14.14, CodeBERT 41.56 on Deep API Learning Revisited's own Python
+   corpus, its Table 1).
+2. The 18 Python queries of Deep API Learning Revisited's Table 3: Apiary's top answer beside its RNN
+   and CodeBERT answers, judged against its accepted answers (its marked-right answers and its
    "Actual" ones). Rule (``strict``): the answer contains every API of some accepted answer; also
    reported: ``first_api`` (it contains the first API of some accepted answer) and ``same_names``
    (for every API of some accepted answer it has an API of the same function or method name:
    ``json.dumps`` for ``ujson.dumps``, ``PIL.Image.Image::save`` for ``PIL.ImageFile.ImageFile::save``).
 
-The held-out split is of the seed's function pairs; the comment and docstring pairs Apiary also
-mines train the recommender, except those of a test function (``split_by_function``).
+The held-out split is of Deep API Learning Revisited's function pairs; the comment and docstring pairs
+Apiary also mines train the recommender, except those of a test function (``split_by_function``).
 
     python -m benchmarks.api_sequences [--encoder hashing] [--max-test 2000] [--model DIR]
 """
@@ -38,7 +39,8 @@ ANCHORS = {"bleu4": {"rnn": 14.14, "codebert": 41.56}, "table3_right": {"rnn": 5
 
 
 def accepted_answers(row: dict) -> list[list[str]]:
-    """The seed's right answers for a query: each model answer it marked right, and its "Actual"."""
+    """Deep API Learning Revisited's right answers for a query (its Table 3): each model answer it
+    marked right, and its "Actual"."""
     answers = [row[m]["apis"] for m in ("rnn", "codebert") if row[m]["right"]]
     return answers + ([row["actual"]] if row.get("actual") else [])
 
@@ -105,7 +107,8 @@ def table3(recommender: Recommender) -> dict:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--encoder", help="encoder directory, or 'hashing' (default: all-MiniLM-L6-v2)")
-    parser.add_argument("--max-test", type=int, default=2000, help="test pairs scored (the seed used 10,000)")
+    parser.add_argument("--max-test", type=int, default=2000,
+                        help="test pairs scored (Deep API Learning Revisited used 10,000)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", type=Path, help="also use a trained API-sequence model (apiary-train)")
     parser.add_argument("--out", type=Path, default=RESULTS)

@@ -6,9 +6,10 @@ through the same pipeline the server uses (retrieve -> generate -> check -> rank
     python -m benchmarks.passk --problems ../shared/benchmarks/torchdataeval.jsonl \
         --samples benchmarks/results/samples-torchdataeval-retrieved.jsonl --python benchmarks/.cache/torchdata-venv/bin/python
 
-``--apis gold`` is the paper's "Perfect" setting (the problem's ``gold_apis``), ``none`` gives the
-generator no APIs. ``--generator apicoder|cert`` needs ``--model DIR`` or ``--endpoint URL`` (and
-``--sketcher`` for CERT); without weights, ``default`` is the offline generator.
+``--apis gold`` is the "Perfect" setting of When Language Model Meets Private Library §5.1 (the
+problem's ``gold_apis``), ``none`` gives the generator no APIs. ``--generator apicoder|cert`` needs
+``--model DIR`` or ``--endpoint URL`` (and ``--sketcher`` for CERT); without weights, ``default`` is
+the offline generator.
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ def run(args: argparse.Namespace) -> None:
           f"top {args.top_apis}); {empty} without a candidate; latency p50 {statistics.median(latencies):.1f} ms")
 
 def _chosen_apis(mode: str, problem: dict, engine, context: CodeContext) -> list | None:
-    """``None`` lets the pipeline retrieve; ``gold`` is the paper's "Perfect" setting."""
+    """``None`` lets the pipeline retrieve; ``gold`` is the "Perfect" setting of When Language Model
+    Meets Private Library §5.1."""
     if mode == "gold":
         return gold_entries(problem, engine, context)
     return [] if mode == "none" else None
@@ -92,7 +94,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--problems", required=True)
     parser.add_argument("--library", action="append", required=True, help="source tree, wheel/sdist, or NAME==VERSION")
     parser.add_argument("--apis", choices=("none", "retrieved", "gold"), default="retrieved")
-    parser.add_argument("--top-apis", type=int, default=2, help="retrieved APIs given to the generator (paper: 2)")
+    parser.add_argument("--top-apis", type=int, default=2,
+                        help="retrieved APIs given to the generator "
+                             "(the best in When Language Model Meets Private Library §5.2: 2)")
     parser.add_argument("--generator", default="default", help="default (offline, no weights) | apicoder | cert")
     parser.add_argument("--model", help="Hugging Face causal LM: local directory or cached hub id")
     parser.add_argument("--endpoint", help="OpenAI-compatible completions endpoint URL")

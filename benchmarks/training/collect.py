@@ -1,5 +1,5 @@
 """Copy the figures of the CPU training runs (``benchmarks/training/runs/*/..._metrics.json``, which
-are gitignored with the weights) into ``benchmarks/training/results/``, beside the seeds' figures
+are gitignored with the weights) into ``benchmarks/training/results/``, beside the papers' figures
 for context (different data: not a like-for-like comparison).
 
     python -m benchmarks.training.collect

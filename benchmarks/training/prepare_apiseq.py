@@ -1,8 +1,9 @@
 """API-sequence pairs of the local Python corpus (the interpreter's standard library and every package
 in its site-packages), mined with the server's extractor and filters (``apiary.sequences``, cached in
 Apiary's cache directory), de-duplicated and split so that no test pair occurs in training (Deep API Learning Revisited).
-The test split holds the seed's function pairs only; training also gets the comment and docstring
-pairs, except those of a test function (``split_by_function``, as ``benchmarks.api_sequences``).
+The test split holds Deep API Learning Revisited's function pairs only; training also gets the
+comment and docstring pairs, except those of a test function (``split_by_function``, as
+``benchmarks.api_sequences``).
 Written in the format of ``apiary-train corpus apiseq``; that command gives the same records for any
 source list, this module reuses the server's cache of the whole interpreter, which a shared 2-core
 CPU cannot re-mine in the time of a run.

@@ -30,7 +30,8 @@ def register(commands) -> None:
     complete.add_argument("--sketcher", help="CERT's sketcher: model directory or endpoint URL")
     complete.add_argument("--api", action="append", help="use this API (import path) instead of retrieving (repeatable)")
     complete.add_argument("--top-apis", type=non_negative, default=DEFAULTS.top_apis,
-                          help="retrieved APIs given to the generator (the paper's best: 2)")
+                          help="retrieved APIs given to the generator (the best in When Language Model "
+                               "Meets Private Library §5.2: 2)")
     complete.add_argument("-n", type=positive, default=3, help="candidates to print")
     complete.add_argument("--encoder", help="encoder directory the libraries were indexed with")
     complete.add_argument("--api-reranker", metavar="DIR",

@@ -64,7 +64,7 @@ class ApiEntry:
     returns: str | None = None
     #: The whole docstring, dedented.
     doc: str = ""
-    #: Its first sentence: the paper's API description.
+    #: Its first sentence: the API description of When Language Model Meets Private Library §3.3.
     description: str = ""
     examples: tuple[str, ...] = ()
     #: For methods and properties: the ``import_path`` of the class they belong to.
@@ -78,7 +78,8 @@ class ApiEntry:
 
     @property
     def api_info(self) -> str:
-        """The retrieval/prompt text form of the paper: ``name(signature): description``."""
+        """The retrieval/prompt text form of When Language Model Meets Private Library §3.3:
+        ``name(signature): description``."""
         return format_api_info(self.name, self.signature, self.description)
 
     @property

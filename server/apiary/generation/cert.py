@@ -1,8 +1,8 @@
 """CERT: a sketcher model writes the code's sketch (user-defined constants replaced by symbols), the
 most frequent of several sampled sketches wins, and a generator model writes the code from the sketch
-and the context (shared/seeds/003, §3.2).
+and the context (CERT §3.2).
 
-Two shortcuts from the paper: a sketch without symbols is already the answer; an empty sketch sends
+Two shortcuts from CERT §3.2: a sketch without symbols is already the answer; an empty sketch sends
 the bare context to the generator.
 """
 
@@ -73,7 +73,7 @@ class CertGenerator:
 
     @staticmethod
     def _sketch_prompt(sketch: str, context: CodeContext) -> str:
-        """The sketch as the statement it sketches, then the context ([s; x] in the paper)."""
+        """The sketch as the statement it sketches, then the context ([s; x] in CERT §3.2)."""
         statement = (context.editor.line_prefix + sketch).strip()
         return f"{statement}\n{context.prefix}"
 

@@ -1,5 +1,5 @@
-"""The APICoder prompt: the API information block before the context, exactly as the paper builds
-it, fitted into the model's token budget.
+"""The APICoder prompt: the API information block before the context, exactly as When Language Model
+Meets Private Library §3.3 builds it, fitted into the model's token budget.
 
     # [start]
     # name(signature): description

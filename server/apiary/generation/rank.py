@@ -1,8 +1,8 @@
 """Rank candidates from any generator: the generator's own score, how well the snippet matches the
-comment (the intent–snippet task of shared/seeds/002, scored with the dense encoder, or with the
-classifier ``apiary-train train classifier`` trains: the ``reranker`` setting), whether it calls the
-APIs it was given, and whether it fits the file; how much each counts is `GenerationRankWeights`, in
-the tree `apiary.weights` reads from weights.json."""
+comment (the task of the intent-snippet classification paper (CoNaLa/StaQC), scored with the dense
+encoder, or with the classifier ``apiary-train train classifier`` trains: the ``reranker`` setting),
+whether it calls the APIs it was given, and whether it fits the file; how much each counts is
+`GenerationRankWeights`, in the tree `apiary.weights` reads from weights.json."""
 
 from __future__ import annotations
 

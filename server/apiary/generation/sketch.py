@@ -1,4 +1,4 @@
-"""CERT sketching: anonymize user-defined constants and/or names with the paper's pre-defined symbols.
+"""CERT sketching: anonymize user-defined constants and/or names with CERT's pre-defined symbols.
 
 One function serves inference (the sketcher's prompt and answers) and training (the sketch corpus), so
 both see the same symbols (CERT, Zan et al. 2022, §3.2 and Figures 4-5)::
@@ -12,7 +12,7 @@ Decisions:
   sample), so :func:`sketch` never raises on ``str`` input and sketches whatever parsed. Edits are byte
   ranges on the UTF-8 source, so everything not replaced stays byte-for-byte (non-ASCII included).
 * Docstrings are natural language, not constants: :func:`sketch` keeps them, and comments, unchanged;
-  ``strip_comments=True`` (the generator corpus, where the paper removes comments from the sketch file)
+  ``strip_comments=True`` (the generator corpus, where CERT §3.2 removes comments from the sketch file)
   drops both — a docstring that is a body's only statement becomes ``pass``.
 * ``-1`` becomes ``-number``: only the literal is a constant, the operator is code. ``None`` is kept.
 * Names mode replaces only bare names the code itself binds (def -> ``func``, class -> ``AnClass``,

@@ -31,7 +31,8 @@ class CodeContext:
 
 @dataclass(frozen=True)
 class GenerationSettings:
-    #: APIs put in the prompt when the caller passes retrieved ones (the paper's best: 2).
+    #: APIs put in the prompt when the caller passes retrieved ones (the best in When Language Model
+    #: Meets Private Library §5.2: 2).
     top_apis: int = 2
     max_new_tokens: int = 128
     #: 0 is greedy; sampling above it.

@@ -1,7 +1,8 @@
 """`workspace/executeCommand`: status, reindex, listApis, chooseApis, insertCompletion, explain, accepted.
 
-chooseApis is the paper's human-in-the-loop: the top 5 APIs by name and description (no
-signatures), plus "None of the above"; the chosen ones drive a generation applied as a WorkspaceEdit.
+chooseApis is the human-in-the-loop of When Language Model Meets Private Library §3.2: the top 5 APIs
+by name and description (no signatures), plus "None of the above"; the chosen ones drive a generation
+applied as a WorkspaceEdit.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """BLEU-4 of API sequences, as Deep API Learning Revisited scores its CodeBERT model (its Table 1: 41.56 on Python).
 
-The seed names BLEU-4 [Papineni et al.] without its smoothing; its CodeBERT model was evaluated with
-CodeBERT's code-to-text ``bleu.py`` (``hapsby/CodeBERT-deepAPI`` adapts ``code2nl/run.py``), so we do
-the same: per test pair, tokens are the lowercased identifiers and punctuation of the API names
-(``os.path.join`` -> os . path . join, as the seed's vocabulary of identifiers plus "."), the 2- to
-4-gram precisions get add-one smoothing (Lin & Och 2004; the unigram precision none), the brevity
-penalty is ``min(0, 1 - (r + 1) / (c + 1))``, and the corpus figure is the mean over pairs, in %.
+Deep API Learning Revisited §3.2 names BLEU-4 [Papineni et al.] without its smoothing; its CodeBERT
+model was evaluated with CodeBERT's code-to-text ``bleu.py`` (``hapsby/CodeBERT-deepAPI`` adapts
+``code2nl/run.py``), so we do the same: per test pair, tokens are the lowercased identifiers and
+punctuation of the API names (``os.path.join`` -> os . path . join, as the vocabulary of identifiers
+plus "." in Deep API Learning Revisited §3.1.4), the 2- to 4-gram precisions get add-one smoothing
+(Lin & Och 2004; the unigram precision none), the brevity penalty is
+``min(0, 1 - (r + 1) / (c + 1))``, and the corpus figure is the mean over pairs, in %.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def sequence_bleu(reference: Sequence[str], hypothesis: Sequence[str], whole_nam
 
 
 def corpus_bleu(references: Sequence[Sequence[str]], hypotheses: Sequence[Sequence[str]]) -> float:
-    """Mean `sequence_bleu` over pairs of API sequences, in % (the seed's tables)."""
+    """Mean `sequence_bleu` over pairs of API sequences, in % (Deep API Learning Revisited's Table 1)."""
     if len(references) != len(hypotheses):
         raise ValueError(f"{len(references)} references but {len(hypotheses)} hypotheses")
     if not references:
@@ -58,7 +59,8 @@ def corpus_bleu(references: Sequence[Sequence[str]], hypotheses: Sequence[Sequen
 
 
 def best_of_bleu(reference: Sequence[str], candidates: Sequence[Sequence[str]], whole_names: bool = False) -> float:
-    """The best `sequence_bleu` among ranked candidates (the seed's top-5/top-10 BLEU)."""
+    """The best `sequence_bleu` among ranked candidates (the top-5/top-10 BLEU of Deep API Learning
+    Revisited §4.1)."""
     return max((sequence_bleu(reference, c, whole_names) for c in candidates), default=0.0)
 
 

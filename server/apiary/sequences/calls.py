@@ -2,11 +2,11 @@
 
 A call is an API call when its dotted name starts with a name the file's imports define; a call of a
 function defined earlier (at top level, or earlier inside the same function) is replaced by that
-function's own calls. Beyond the seed, a method called on a value whose type is known statically is
-named ``Class::method`` (the seed's Table 3 notation): the value of ``x = module.Class(...)`` (a
-CapWords name is a class), of a call whose return type the caller supplies (``return_types``, e.g.
-from indexed documentation: ``{"hashlib.md5": "hashlib.HASH"}``), or a parameter annotated with an
-imported class.
+function's own calls. Beyond Deep API Learning Revisited, a method called on a value whose type is
+known statically is named ``Class::method`` (the notation of its Table 3): the value of
+``x = module.Class(...)`` (a CapWords name is a class), of a call whose return type the caller
+supplies (``return_types``, e.g. from indexed documentation: ``{"hashlib.md5": "hashlib.HASH"}``), or
+a parameter annotated with an imported class.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Composing API sequences from documentation: APIs retrieved for a query, ordered and extended by how
-APIs are called together in mined sequences (the seed's "future work": learning from documentation
-for libraries with little usage code).
+APIs are called together in mined sequences (the "future work" of Deep API Learning Revisited §5:
+learning from documentation for libraries with little usage code).
 """
 
 from __future__ import annotations

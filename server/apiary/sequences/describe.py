@@ -18,7 +18,8 @@ _RETURN_PREFIX = re.compile(r"^\W*returns?\b:?", re.IGNORECASE)
 
 
 def describe(docstring: str | None, function_name: str) -> str:
-    """The seed's description of a function: from its docstring if it has one, else from its name."""
+    """Deep API Learning Revisited's description of a function (§3.1.2): from its docstring if it has
+    one, else from its name."""
     if docstring and docstring.strip():
         text = docstring_description(docstring)
         if text:

@@ -1,9 +1,9 @@
 """(description, API sequence) pairs from Python source, after Deep API Learning Revisited §3.1.2-3.1.4.
 
 Every top-level function and every class method becomes one pair; `filter_reason` applies the
-seed's filters and `split_train_test` its de-duplicated train/test split. Sources are parsed with
-``ast``, never imported; a file that does not parse gives no pairs. On request the same parse also
-gives the ``comment`` and ``doc`` pairs of `apiary.sequences.usage`.
+filters of Deep API Learning Revisited §3.1.4 and `split_train_test` its de-duplicated train/test
+split. Sources are parsed with ``ast``, never imported; a file that does not parse gives no pairs. On
+request the same parse also gives the ``comment`` and ``doc`` pairs of `apiary.sequences.usage`.
 """
 
 from __future__ import annotations
@@ -20,11 +20,13 @@ from apiary.sequences.describe import describe
 from apiary.sequences.imports import all_import_statements, import_bindings
 from apiary.sequences.usage import CommentedSource, comment_sequences, documented_apis
 
-#: The seed drops sequences of more than 14 calls (Deep API truncates at 28 tokens, 2+ per call).
+#: Deep API Learning Revisited §3.1.4 drops sequences of more than 14 calls (Deep API truncates at 28
+#: tokens, 2+ per call).
 MAX_CALLS = 14
 #: And descriptions of fewer than 3 words.
 MIN_DESCRIPTION_WORDS = 3
-#: The kinds of pair: the seed's one per function, a comment and the calls under it, an API's docstring.
+#: The kinds of pair: Deep API Learning Revisited's one per function, a comment and the calls under it,
+#: an API's docstring.
 FUNCTION, COMMENT, DOC = "function", "comment", "doc"
 
 
@@ -142,8 +144,8 @@ def _as_function(statements: list[ast.stmt]) -> ast.FunctionDef:
 
 
 def filter_reason(pair: ApiSeqPair) -> str | None:
-    """Why the seed's filters drop ``pair`` ("no calls", "too many calls", "short description",
-    "test"), or None to keep it."""
+    """Why the filters of Deep API Learning Revisited §3.1.4 drop ``pair`` ("no calls", "too many calls",
+    "short description", "test"), or None to keep it."""
     if not pair.apiseq:
         return "no calls"
     if len(pair.apiseq) > MAX_CALLS:
@@ -172,9 +174,9 @@ def deduplicate(pairs: Iterable[ApiSeqPair]) -> list[ApiSeqPair]:
 
 
 def split_by_function(pairs: Iterable[ApiSeqPair], test_fraction: float, seed: int) -> tuple[list[ApiSeqPair], list[ApiSeqPair]]:
-    """The seed's split of the function pairs (`split_train_test`), with the other kinds of pair
-    in training except those from a test function (its comments, its own docstring) or equal to
-    a test pair: nothing of a test function is learnt from."""
+    """Deep API Learning Revisited's split of the function pairs (§3.1.4, `split_train_test`), with the
+    other kinds of pair in training except those from a test function (its comments, its own docstring)
+    or equal to a test pair: nothing of a test function is learnt from."""
     pairs = list(pairs)
     train, test = split_train_test([p for p in pairs if p.kind == FUNCTION], test_fraction, seed)
     held = {(p.path, p.function) for p in test}

@@ -163,9 +163,9 @@ Progress = Callable[[str, int, int], None]
 
 def mine(roots: Iterable[CorpusRoot], return_types: Mapping[str, str] | None = None, keep_all: bool = False,
          should_stop: Callable[[], bool] = lambda: False, kinds: Collection[str] = ALL_KINDS) -> list[ApiSeqPair]:
-    """The pairs of every file under ``roots`` (only those passing the seed's filters unless
-    ``keep_all``): the seed's function pairs, and by default comment and doc pairs too, doc pairs
-    renamed to the names the corpus calls them by (`usage.canonical_names`)."""
+    """The pairs of every file under ``roots`` (only those passing the filters of Deep API Learning
+    Revisited §3.1.4 unless ``keep_all``): its function pairs, and by default comment and doc pairs too,
+    doc pairs renamed to the names the corpus calls them by (`usage.canonical_names`)."""
     pairs: list[ApiSeqPair] = []
     for root in roots:
         pairs.extend(mine_files(root, return_types, keep_all, should_stop, kinds)[0])

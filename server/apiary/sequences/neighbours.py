@@ -36,8 +36,8 @@ _RETURN_WORD = re.compile(r"\breturns?\b:?", re.IGNORECASE)
 
 @functools.lru_cache(maxsize=200_000)
 def description_text(desc: str) -> str:
-    """What is encoded: the description without reST markup and the seed's "return" marker word
-    (kept for the corpus's descriptions: vectors, BM25 and the index each ask)."""
+    """What is encoded: the description without reST markup and the "return" marker word of Deep API
+    Learning Revisited §3.1.2 (kept for the corpus's descriptions: vectors, BM25 and the index each ask)."""
     return " ".join(_RETURN_WORD.sub(" ", plain_text(desc)).split())
 
 

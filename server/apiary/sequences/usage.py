@@ -1,10 +1,11 @@
-"""Pairs beyond the seed's one-per-function: what a comment says and the calls under it, and what an
-API's own docstring says it does.
+"""Pairs beyond Deep API Learning Revisited's one-per-function: what a comment says and the calls under
+it, and what an API's own docstring says it does.
 
-Seed 000 pairs a function's docstring with the calls in its body. That teaches how a library is
-*built*; a user's comment above the cursor ("# copy the file to the backup folder") reads like the
-comments programmers write above the calls that do the job, and like the first sentence of the API
-that does it. So two more kinds of pair, from the same parse of the same files:
+Deep API Learning Revisited (§3.1.2-3.1.3) pairs a function's docstring with the calls in its body.
+That teaches how a library is *built*; a user's comment above the cursor ("# copy the file to the
+backup folder") reads like the comments programmers write above the calls that do the job, and like
+the first sentence of the API that does it. So two more kinds of pair, from the same parse of the same
+files:
 
 * ``comment``: a comment on its own line(s), and the API calls of the statements right under it, up
   to a blank line, another comment or the end of the block;

@@ -1,7 +1,7 @@
 """API documentation for the libraries a corpus file calls, and which of its calls they document.
 
-As in APICoder (shared/seeds/001_30e12af4db841fa1.txt §3.1 and footnote 3), a call is matched to the
-docs by its API *name* (``read_csv`` in ``pd.read_csv(...)``, ``head`` in ``df.head()``) among the
+As in APICoder (When Language Model Meets Private Library §3.1 and footnote 3), a call is matched to
+the docs by its API *name* (``read_csv`` in ``pd.read_csv(...)``, ``head`` in ``df.head()``) among the
 libraries the file imports; a name that matches several APIs gets one of them at random.
 Libraries are located and read statically (`apiary.docs`), each once per run; one that cannot be
 found or read is remembered as having no docs.

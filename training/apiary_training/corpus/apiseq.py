@@ -1,6 +1,6 @@
-"""(description, API sequence) pairs for the API-sequence model, mined as in
-shared/seeds/000_74796b3fd6068717.txt §3.1 by `apiary.sequences.extract`, with its filters; an
-optional train/test split in which no test pair occurs in train (the seed's main lesson)."""
+"""(description, API sequence) pairs for the API-sequence model, mined as in Deep API Learning
+Revisited §3.1 by `apiary.sequences.extract`, with its filters; an optional train/test split in which
+no test pair occurs in train (Deep API Learning Revisited's main lesson)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""CERT's two corpora (shared/seeds/003_7d372a608f1f95be.txt, §3.2 and Figure 5).
+"""CERT's two corpora (CERT §3.2 and Figure 5).
 
 * Sketcher corpus: each file after sketching (user-defined constants and/or names replaced by the
   pre-defined symbols), comments kept as the sketcher's context.

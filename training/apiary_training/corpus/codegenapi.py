@@ -1,4 +1,4 @@
-"""The CodeGenAPI corpus (shared/seeds/001_30e12af4db841fa1.txt §3.3 and Appendix B).
+"""The CodeGenAPI corpus (When Language Model Meets Private Library §3.3 and Appendix B).
 
 Each file becomes (A1, d1, A2, d2, ..., AK, dK): before each block d_i, the API information of the
 APIs it calls, as the APICoder prompt writes it (``# [start]`` / ``# name(signature): description`` /
@@ -22,7 +22,7 @@ from apiary_training.corpus.blocks import split_blocks
 from apiary_training.corpus.pipeline import CleanFile
 from apiary_training.corpus.sources import imported_modules
 
-NOISE_RATE = 0.05  # the paper's default (Table 2)
+NOISE_RATE = 0.05  # the default of When Language Model Meets Private Library (§5.1, Table 2)
 
 
 @dataclass

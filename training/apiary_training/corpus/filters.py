@@ -1,12 +1,12 @@
-"""The file filters of CERT/PyCodeGPT (shared/seeds/003_7d372a608f1f95be.txt, Appendix A.1).
+"""The file filters of CERT/PyCodeGPT (CERT, Appendix A.1).
 
 Kept: files of >= 5 lines, average line <= 100 characters, longest line <= 1000, "alphanumeric rate"
 >= 0.98, that parse with `ast`, hold more than two typical Python keywords, and are not generated
 (``setup.py``, ``__init__.py``, ``*_pb2.py`` or an auto-generated marker). License headers and
 comments with a rate < 0.5 are removed first.
 
-The "alphanumeric rate" is read as the share of ASCII characters among the non-blank ones: the
-paper's footnote says the rule makes the model "only target the English version", and letters and
+The "alphanumeric rate" is read as the share of ASCII characters among the non-blank ones: CERT's
+footnote says the rule makes the model "only target the English version", and letters and
 digits alone make up only about 70% of ordinary code, so the literal reading at 0.98 would drop
 nearly every file.
 """
@@ -30,7 +30,7 @@ _MARKER_WINDOW = 2000  # markers sit in the header; scanning more would catch pr
 
 @dataclass(frozen=True)
 class FilterSettings:
-    """The thresholds, defaulting to the paper's; ``quality=False`` keeps only the parse/decode checks."""
+    """The thresholds, defaulting to CERT's; ``quality=False`` keeps only the parse/decode checks."""
 
     min_lines: int = 5
     max_average_line: float = 100.0
@@ -38,7 +38,7 @@ class FilterSettings:
     min_ascii_rate: float = 0.98
     comment_min_ascii_rate: float = 0.5
     min_keywords: int = 3
-    max_bytes: int = 1_000_000  # Codex's limit, which the paper follows
+    max_bytes: int = 1_000_000  # Codex's limit, which CERT follows
     generated_names: tuple[str, ...] = ("setup.py", "__init__.py")
     generated_suffixes: tuple[str, ...] = ("_pb2.py", "_pb2_grpc.py")
     quality: bool = True

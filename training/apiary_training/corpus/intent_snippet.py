@@ -1,9 +1,10 @@
-"""Intent-snippet pairs for the answer classifier (shared/seeds/002_06f05ea53cd14bf3.txt §4.1.4).
+"""Intent-snippet pairs for the answer classifier (the intent-snippet classification paper
+(CoNaLa/StaQC) §4.1.4).
 
 Each matched (intent, snippet) is a positive (label 1): a docstring's first sentence with its function
 (docstring and comments removed, so the classifier cannot match the words themselves), or a comment
 with the lines under it. For each intent, a snippet drawn at random from another pair is a negative
-(label 0), which balances the classes as in the paper.
+(label 0), which balances the classes as in the intent-snippet classification paper.
 """
 
 from __future__ import annotations

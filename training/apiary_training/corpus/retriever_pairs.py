@@ -1,8 +1,9 @@
-"""Training pairs for the API retriever (shared/seeds/001_30e12af4db841fa1.txt §3.1 and §5.1).
+"""Training pairs for the API retriever (When Language Model Meets Private Library §3.1 and §5.1).
 
 A description (docstring first sentence or comment) and the API information of an API its code calls
 form a positive; the negatives are APIs of the same library that code does not call, 8 per positive
-(the paper's 1:8), beside the in-batch negatives the trainer adds.
+(1:8 in When Language Model Meets Private Library §5.1), beside the in-batch negatives the trainer
+adds.
 """
 
 from __future__ import annotations

@@ -121,5 +121,5 @@ def imported_modules(tree: ast.Module) -> set[str]:
 
 
 def imports_any(tree: ast.Module, libraries: Iterable[str]) -> bool:
-    """The paper's library-oriented sub-corpus test: the file imports one of ``libraries``."""
+    """CERT's library-oriented sub-corpus test (§3.2): the file imports one of ``libraries``."""
     return not imported_modules(tree).isdisjoint(libraries)

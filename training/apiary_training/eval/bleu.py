@@ -16,7 +16,8 @@ __all__ = ["api_name_bleu4", "api_tokens", "bleu4"]
 
 
 def bleu4(references: Sequence[Sequence[str]], hypotheses: Sequence[Sequence[str]]) -> float:
-    """Seed 000's figure: mean smoothed BLEU-4 over (true, predicted) API sequences, in %."""
+    """Deep API Learning Revisited's figure (Table 1): mean smoothed BLEU-4 over (true, predicted) API
+    sequences, in %."""
     return corpus_bleu(references, hypotheses)
 
 

@@ -43,7 +43,9 @@ class RetrieverArguments:
     eval_pairs: str | None = field(default=None, metadata={"help": "held-out pairs (default: split off --eval_fraction)"})
     eval_fraction: float = field(default=0.05, metadata={"help": "share of --pairs held out when --eval_pairs is not given"})
     max_eval_pairs: int = field(default=2000, metadata={"help": "evaluate on at most this many held-out pairs"})
-    num_negatives: int = field(default=1, metadata={"help": "sampled negatives per pair beside in-batch ones (paper: 8)"})
+    num_negatives: int = field(default=1, metadata={
+        "help": "sampled negatives per pair beside in-batch ones (When Language Model Meets Private Library "
+                "§5.1: 8)"})
     max_minutes: float | None = field(default=None, metadata={"help": "stop after this much wall-clock time"})
     max_seq_length: int = field(default=128)
 

@@ -87,7 +87,8 @@ def pair_key(record: dict) -> tuple[str, tuple[str, ...]]:
 
 
 def dedup_split(records: list[dict], test_fraction: float, seed: int) -> tuple[list[dict], list[dict]]:
-    """Seed 000's lesson: de-duplicate, then split so that no test (desc, apiseq) is in training."""
+    """Deep API Learning Revisited's lesson: de-duplicate, then split so that no test (desc, apiseq)
+    is in training."""
     unique = list({pair_key(r): r for r in records if r["apiseq"]}.values())
     random.Random(seed).shuffle(unique)
     cut = int(len(unique) * test_fraction)
