@@ -1,4 +1,4 @@
-"""CERT inference: sample sketches, vote, and the paper's two shortcuts."""
+"""CERT inference: sample sketches, vote, and CERT's two shortcuts (§3.2)."""
 
 from __future__ import annotations
 

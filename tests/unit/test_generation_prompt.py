@@ -1,5 +1,5 @@
-"""The APICoder prompt: the paper's API block, k, and the token budget that keeps the block and
-the lines nearest the cursor."""
+"""The APICoder prompt: the API block of When Language Model Meets Private Library §3.3, k, and the
+token budget that keeps the block and the lines nearest the cursor."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Comment and docstring pairs beside the seed's function pairs, the split that keeps a test function
-out of training, and the neighbour search and consensus that use them."""
+"""Comment and docstring pairs beside the function pairs of Deep API Learning Revisited §3.1, the
+split that keeps a test function out of training, and the neighbour search and consensus that use them."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def test_a_comment_pairs_with_the_calls_under_it_up_to_a_blank_line_or_another_c
         ("copy the file", ("shutil.copyfile",)),
     ]
     assert {p.function for p in pairs if p.kind == COMMENT} == {"backup"}
-    # the seed's own pair is unchanged by the comments
+    # the function's own pair (Deep API Learning Revisited §3.1) is unchanged by the comments
     assert by_kind(pairs, FUNCTION) == [("Back up a file.", ("os.path.dirname", "os.makedirs", "shutil.copyfile", "os.chmod"))]
 
 
