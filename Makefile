@@ -34,7 +34,7 @@ test: setup
 	$(PY) -m pytest -q
 
 lint: setup
-	$(PY) -m ruff check server training tests benchmarks
+	$(PY) -m ruff check server training tests benchmarks examples
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -126,8 +126,15 @@ def main(argv: list[str] | None = None) -> int:
     everything = PairIndex(pairs, encoder, cache)  # encoded once; the training split is a subset
     split = bleu_split(everything, args.max_test, args.seed, model)
     table = table3(Recommender(everything, model=model))
-    result = {"benchmark": "api-sequences", "encoder": encoder.id, "corpus": f"stdlib + site-packages of {sys.executable}",
-              "mining_seconds": round(mined_seconds, 1), "anchors": ANCHORS, "bleu": split, "table3": table}
+    result = {
+        "benchmark": "api-sequences",
+        "encoder": encoder.id,
+        "corpus": f"stdlib + site-packages of {sys.executable}",
+        "mining_seconds": round(mined_seconds, 1),
+        "anchors": ANCHORS,
+        "bleu": split,
+        "table3": table,
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     _print(split, table)
@@ -143,7 +150,9 @@ def _print(split: dict, table: dict) -> None:
         mark = "right" if row["strict"] else "wrong"
         print(f"- {row['query']}: {mark}: {', '.join(row['apiary']) or '(none)'}")
         print(f"    RNN ({'right' if row['rnn']['right'] else 'wrong'}): {', '.join(row['rnn']['apis'])}")
-        print(f"    CodeBERT ({'right' if row['codebert']['right'] else 'wrong'}): {', '.join(row['codebert']['apis'])}")
+        print(
+            f"    CodeBERT ({'right' if row['codebert']['right'] else 'wrong'}): {', '.join(row['codebert']['apis'])}"
+        )
     print(f"Table 3: {table['right_strict']}/18 right (strict), {table['right_first_api']}/18 (first API), "
           f"{table['right_same_names']}/18 (same names), "
           f"{table['right_strict_in_top5']}/18 in the top 5 (seed: RNN 5, CodeBERT 11)")

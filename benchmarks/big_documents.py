@@ -68,8 +68,12 @@ def main(argv: list[str] | None = None) -> int:
     for name, figures in results.items():
         print(f"{name}: {figures['edits']} edits in {figures['burst_s']} s ({figures['per_edit_ms']} ms each), "
               f"answered {figures['answer_after_last_edit_s']} s after the last")
-    record = {"documents": results, "cpu_count": os.cpu_count(), "load_average": list(os.getloadavg()),
-              "command": " ".join(["python -m benchmarks.big_documents", *(argv if argv is not None else sys.argv[1:])])}
+    record = {
+        "documents": results,
+        "cpu_count": os.cpu_count(),
+        "load_average": list(os.getloadavg()),
+        "command": " ".join(["python -m benchmarks.big_documents", *(argv if argv is not None else sys.argv[1:])]),
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(record, indent=2) + "\n")
     return 0

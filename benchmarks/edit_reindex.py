@@ -27,7 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _append_function(path: Path, name: str) -> None:
     with path.open("a") as module:
-        module.write(f'\n\ndef {name}(values):\n    """Summarize the {name.replace("_", " ")} of a structure."""\n    return None\n')
+        module.write(
+            f'\n\ndef {name}(values):\n    """Summarize the {name.replace("_", " ")} of a structure."""\n'
+            "    return None\n"
+        )
     time.sleep(2.1)  # past the window in which a file's times may not show a second change
 
 

@@ -4,7 +4,8 @@ through the same pipeline the server uses (retrieve -> generate -> check -> rank
     python -m benchmarks.generation --problems ../shared/benchmarks/torchdataeval.jsonl \
         --library torchdata==0.7.1 --apis retrieved --out benchmarks/results/samples-torchdataeval-retrieved.jsonl
     python -m benchmarks.passk --problems ../shared/benchmarks/torchdataeval.jsonl \
-        --samples benchmarks/results/samples-torchdataeval-retrieved.jsonl --python benchmarks/.cache/torchdata-venv/bin/python
+        --samples benchmarks/results/samples-torchdataeval-retrieved.jsonl \
+        --python benchmarks/.cache/torchdata-venv/bin/python
 
 ``--apis gold`` is the "Perfect" setting of When Language Model Meets Private Library §5.1 (the
 problem's ``gold_apis``), ``none`` gives the generator no APIs. ``--generator apicoder|cert`` needs
@@ -51,14 +52,24 @@ def run(args: argparse.Namespace) -> None:
     problems = [json.loads(line) for line in Path(args.problems).read_text().splitlines() if line.strip()]
     encoder = load_encoder(args.encoder)
     store = IndexStore(Path(args.cache) if args.cache else Path(tempfile.mkdtemp(prefix="apiary-gen-")), encoder)
-    indexes = [store.get_or_build(locate(resolve_library(spec), unpack_dir=CACHE / "sources")).index for spec in args.library]
+    indexes = [
+        store.get_or_build(locate(resolve_library(spec), unpack_dir=CACHE / "sources")).index for spec in args.library
+    ]
     models = ModelOptions(model=args.model, endpoint=args.endpoint, sketcher=args.sketcher, device=args.device)
     engine = build_engine(encoder, lambda: indexes, models, default_generator=args.generator)
     generator = GENERATOR_ALIASES.get(args.generator, args.generator)
     if generator not in engine.generators:
-        raise SystemExit(f"generator '{args.generator}' is not available: {'; '.join(engine.problems) or 'give --model or --endpoint'}")
-    settings = GenerationSettings(top_apis=args.top_apis, temperature=args.temperature, max_new_tokens=args.max_new_tokens,
-                                  sketches=args.sketches, seed=args.seed)
+        raise SystemExit(
+            f"generator '{args.generator}' is not available: "
+            f"{'; '.join(engine.problems) or 'give --model or --endpoint'}"
+        )
+    settings = GenerationSettings(
+        top_apis=args.top_apis,
+        temperature=args.temperature,
+        max_new_tokens=args.max_new_tokens,
+        sketches=args.sketches,
+        seed=args.seed,
+    )
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     latencies, empty = [], 0

@@ -121,7 +121,9 @@ async def measure(rounds: int, encoder: str | None, extra: list[str]) -> dict:
             ms, _ = await timed(client.text_document_completion_async(
                 types.CompletionParams(types.TextDocumentIdentifier(uri), end_position(text))))
             completion.append(ms)
-            ms, result = await timed(client.text_document_inline_completion_async(inline_params(uri, end_position(text))))
+            ms, result = await timed(
+                client.text_document_inline_completion_async(inline_params(uri, end_position(text)))
+            )
             inline.append(ms)
             answered += bool(result and result.items)
     pid = client._server.pid
@@ -129,9 +131,18 @@ async def measure(rounds: int, encoder: str | None, extra: list[str]) -> dict:
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()
-    return {"first_answer_s": round(first, 2), "encoder_ready_s": round(dense, 2), "completion": percentiles(completion), "inline_completion": percentiles(inline),
-            "inline_answered": f"{answered}/{len(inline)}", "peak_rss_mb": rss, "documents": len(problems), "rounds": rounds,
-            "libraries": {row["name"]: row["apis"] for row in libraries}, "apis_loaded": sum(row["apis"] for row in libraries)}
+    return {
+        "first_answer_s": round(first, 2),
+        "encoder_ready_s": round(dense, 2),
+        "completion": percentiles(completion),
+        "inline_completion": percentiles(inline),
+        "inline_answered": f"{answered}/{len(inline)}",
+        "peak_rss_mb": rss,
+        "documents": len(problems),
+        "rounds": rounds,
+        "libraries": {row["name"]: row["apis"] for row in libraries},
+        "apis_loaded": sum(row["apis"] for row in libraries),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -52,8 +52,11 @@ def print_report(report: EvalReport) -> None:
     print(f"{len(report.problems)} problems, {len(report.samples)} samples: {overall}")
     print("statuses: " + ", ".join(f"{s} {n}" for s, n in report.statuses.items()))
     print("isolation: " + ", ".join(f"{k} {v}" for k, v in report.isolation.items() if v))
-    print(f"verdicts taken outside the program on a hidden value: {len(report.problems) - len(report.unsealed)}"
-          f" of {len(report.problems)} problems" + (f" (not: {', '.join(report.unsealed[:5])})" if report.unsealed else ""))
+    print(
+        f"verdicts taken outside the program on a hidden value: {len(report.problems) - len(report.unsealed)}"
+        f" of {len(report.problems)} problems"
+        + (f" (not: {', '.join(report.unsealed[:5])})" if report.unsealed else "")
+    )
     width = max((len(p.task_id) for p in report.problems), default=7)
     print(f"{'task_id':<{width}}  {'n':>4} {'c':>4} {'pass@1':>7}  statuses / first error")
     errors = {}
@@ -131,9 +134,17 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {done}/{total} programs run", file=sys.stderr)
 
     report = evaluate_samples(
-        problems, samples, python=args.python, timeout_s=args.timeout, workers=args.workers,
-        memory_mb=args.memory_mb, progress=progress, allow_weak_sandbox=args.canonical or args.allow_weak_sandbox,
-        env_extra={"PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in args.pythonpath)} if args.pythonpath else None,
+        problems,
+        samples,
+        python=args.python,
+        timeout_s=args.timeout,
+        workers=args.workers,
+        memory_mb=args.memory_mb,
+        progress=progress,
+        allow_weak_sandbox=args.canonical or args.allow_weak_sandbox,
+        env_extra={"PYTHONPATH": os.pathsep.join(str(Path(p).resolve()) for p in args.pythonpath)}
+        if args.pythonpath
+        else None,
     )
     print_report(report)
     if args.json:

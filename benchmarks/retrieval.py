@@ -71,7 +71,9 @@ def resolve_library(spec: str) -> str:
     found = sorted(wheels.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
     if not found:
         wheels.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(wheels), spec], check=True)
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", str(wheels), spec], check=True
+        )
         found = sorted(wheels.glob(f"{name.replace('-', '_')}-{version}-*.whl"))
     if not found:
         raise SystemExit(f"pip download gave no wheel for {spec}")

@@ -45,7 +45,10 @@ def generated_library(folder: Path, count: int = 100_000) -> Path:
             words = rng.sample(WORDS, 3)
             name = "_".join(words) + f"_{i}"
             description = f"{words[0].capitalize()} the {words[1]} of a {words[2]}."
-            out.write(json.dumps({"name": name, "signature": f"{name}(value, option=None)", "description": description}) + "\n")
+            out.write(
+                json.dumps({"name": name, "signature": f"{name}(value, option=None)", "description": description})
+                + "\n"
+            )
     return path
 
 
@@ -169,9 +172,12 @@ def main(argv: list[str] | None = None) -> int:
             cold = child(target, name, cache)
             warm = child(target, name, cache)
             results[name] = {"cold": cold, "warm": warm}
-            print(f"{name:<16} {cold['apis']:>7} APIs  cold {cold['seconds']:>7.1f} s ({cold['apis_per_s']:>6.0f}/s, "
-                  f"parse {cold['parse_s']:.1f} s)  warm {warm['seconds']:>5.2f} s  peak {cold['peak_rss_mb']:>6.0f} MB  "
-                  f"cache {cold['cache_mb']:>6.1f} MB", flush=True)
+            print(
+                f"{name:<16} {cold['apis']:>7} APIs  cold {cold['seconds']:>7.1f} s ({cold['apis_per_s']:>6.0f}/s, "
+                f"parse {cold['parse_s']:.1f} s)  warm {warm['seconds']:>5.2f} s  peak {cold['peak_rss_mb']:>6.0f} MB  "
+                f"cache {cold['cache_mb']:>6.1f} MB",
+                flush=True,
+            )
         small = min(chosen, key=lambda n: results[n]["cold"]["apis"])
         latency = query_latency(cache, chosen, small)
     print(f"queries with {latency['pool_apis']} APIs loaded: " + "; ".join(

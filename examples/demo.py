@@ -84,19 +84,28 @@ async def session() -> None:
     open_document(client, uri, text)
     typed = "big_orders ="
     end = end_position(text)
-    client.text_document_did_change(types.DidChangeTextDocumentParams(
-        types.VersionedTextDocumentIdentifier(2, uri), [types.TextDocumentContentChangePartial(types.Range(end, end), typed)]))
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(2, uri),
+            [types.TextDocumentContentChangePartial(types.Range(end, end), typed)],
+        )
+    )
     text += typed
     print(f"\nopened {REPORT.relative_to(HERE.parent)}; the last lines:")
     for line in text.splitlines()[-3:]:
         print(f"   | {line}")
 
-    inline = await timed("inline completion (ghost text) after 'big_orders ='", client.text_document_inline_completion_async(
-        inline_params(uri, end_position(text))))
+    inline = await timed(
+        "inline completion (ghost text) after 'big_orders ='",
+        client.text_document_inline_completion_async(inline_params(uri, end_position(text))),
+    )
     for item in inline.items[:1]:
         print(f"   {typed}{item.insert_text}")
         why = await execute(client, "apiary.explain", *item.command.arguments)
-        print(f"   why: generator {why['generator']}; APIs " + ", ".join(f"{a['id']} ({a['score']:.2f})" for a in why["apis"]))
+        print(
+            f"   why: generator {why['generator']}; APIs "
+            + ", ".join(f"{a['id']} ({a['score']:.2f})" for a in why["apis"])
+        )
         await execute(client, "apiary.accepted", *item.command.arguments)
 
     dotted = text + "\nbig_orders."
@@ -120,7 +129,9 @@ async def session() -> None:
         types.CodeActionParams(types.TextDocumentIdentifier(uri), here, types.CodeActionContext(diagnostics=[]))))
     print("   " + " | ".join(a.title for a in actions))
     args = {"uri": uri, "position": {"line": comment, "character": 2}}
-    result = await timed("Choose APIs for this comment… (the generic client's picker)", execute(client, "apiary.chooseApis", args))
+    result = await timed(
+        "Choose APIs for this comment… (the generic client's picker)", execute(client, "apiary.chooseApis", args)
+    )
     print(f"   applied: {result['applied']}, with {', '.join(result['apis']) or 'no API'}")
 
     listing = await timed("Suggest API sequence… (first use mines the library's code and examples)",
@@ -129,7 +140,9 @@ async def session() -> None:
         print(f"   {rank}. {' -> '.join(suggestion['apis'])}   ({suggestion['source']}, {suggestion['score']:.2f})")
     if listing["suggestions"]:
         chosen = dict(args, apis=listing["suggestions"][0]["apis"])
-        inserted = await timed("the first sequence inserted as call skeletons", execute(client, "apiary.suggestSequence", chosen))
+        inserted = await timed(
+            "the first sequence inserted as call skeletons", execute(client, "apiary.suggestSequence", chosen)
+        )
         for line in inserted["text"].rstrip().splitlines():
             print(f"   | {line}")
 

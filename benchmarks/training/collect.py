@@ -14,16 +14,23 @@ HERE = Path(__file__).parent
 RUNS, RESULTS = HERE / "runs", HERE / "results"
 
 RUNS_TO_COLLECT = {
-    "seq2seq": ("apiseq/seq2seq_metrics.json", {
-        "seed_000_table_1_bleu4_python": {"RNN encoder-decoder": 14.14, "CodeBERT": 41.56},
-        "note": "Deep API Learning Revisited's corpus (GitHub Python projects), not ours: context only",
-        "command": "bash benchmarks/training/run_cpu.sh seq2seq",
-    }),
-    "classifier": ("classifier/classifier_metrics.json", {
-        "seed_002_accuracy": 0.516,
-        "note": "the intent-snippet classification paper (CoNaLa/StaQC) reports 51.6% (chance level) on CoNaLa/StaQC; ours is local stdlib code",
-        "command": "bash benchmarks/training/run_cpu.sh classifier",
-    }),
+    "seq2seq": (
+        "apiseq/seq2seq_metrics.json",
+        {
+            "seed_000_table_1_bleu4_python": {"RNN encoder-decoder": 14.14, "CodeBERT": 41.56},
+            "note": "Deep API Learning Revisited's corpus (GitHub Python projects), not ours: context only",
+            "command": "bash benchmarks/training/run_cpu.sh seq2seq",
+        },
+    ),
+    "classifier": (
+        "classifier/classifier_metrics.json",
+        {
+            "seed_002_accuracy": 0.516,
+            "note": "the intent-snippet classification paper (CoNaLa/StaQC) reports 51.6% (chance level) "
+            "on CoNaLa/StaQC; ours is local stdlib code",
+            "command": "bash benchmarks/training/run_cpu.sh classifier",
+        },
+    ),
 }
 
 

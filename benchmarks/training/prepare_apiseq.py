@@ -1,6 +1,7 @@
 """API-sequence pairs of the local Python corpus (the interpreter's standard library and every package
 in its site-packages), mined with the server's extractor and filters (``apiary.sequences``, cached in
-Apiary's cache directory), de-duplicated and split so that no test pair occurs in training (Deep API Learning Revisited).
+Apiary's cache directory), de-duplicated and split so that no test pair occurs in training (Deep API Learning
+Revisited).
 The test split holds Deep API Learning Revisited's function pairs only; training also gets the
 comment and docstring pairs, except those of a test function (``split_by_function``, as
 ``benchmarks.api_sequences``).

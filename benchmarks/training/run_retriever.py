@@ -3,9 +3,11 @@ fine-tuned by ``apiary-train train retriever`` on pairs mined from installed pub
 TorchData), side by side: Apiary's hybrid retriever (``benchmarks.retrieval``) and the dense encoder
 alone (the part fine-tuning changes).
 
-    python -m apiary_training.corpus.library_pairs --library networkx ... --out benchmarks/training/runs/retriever-pairs.jsonl
+    python -m apiary_training.corpus.library_pairs --library networkx ... \
+        --out benchmarks/training/runs/retriever-pairs.jsonl
     apiary-train train retriever --pairs benchmarks/training/runs/retriever-pairs.jsonl \
-        --output_dir benchmarks/training/runs/retriever --max_minutes 25 --per_device_train_batch_size 32 --num_negatives 1
+        --output_dir benchmarks/training/runs/retriever --max_minutes 25 --per_device_train_batch_size 32 \
+        --num_negatives 1
     python -m benchmarks.training.run_retriever --encoder benchmarks/training/runs/retriever \
         --json benchmarks/training/results/retriever.json
 """
@@ -68,7 +70,10 @@ def main(argv: list[str] | None = None) -> None:
     report = {"problems": len(problems), "library": args.library}
     for label, spec in (("before", None), ("after", args.encoder)):
         cache = Path(tempfile.mkdtemp(prefix=f"apiary-{label}-"))  # a cold index, shared by both measures
-        report[label] = {"hybrid": hybrid(spec, args, cache), "dense_only": dense_only(spec, problems, args.library, cache)}
+        report[label] = {
+            "hybrid": hybrid(spec, args, cache),
+            "dense_only": dense_only(spec, problems, args.library, cache),
+        }
     metrics = Path(args.encoder) / "retriever_metrics.json"
     if metrics.is_file():
         report["training"] = json.loads(metrics.read_text())
@@ -78,7 +83,11 @@ def main(argv: list[str] | None = None) -> None:
     for label in ("before", "after"):
         for kind in ("hybrid", "dense_only"):
             row = report[label][kind]
-            print(f"{label:<7}{kind:<11}" + "".join(f" R@{k} {row[f'recall@{k}']:.3f}" for k in KS) + f" MRR {row['mrr']:.3f}")
+            print(
+                f"{label:<7}{kind:<11}"
+                + "".join(f" R@{k} {row[f'recall@{k}']:.3f}" for k in KS)
+                + f" MRR {row['mrr']:.3f}"
+            )
     print(f"figures written to {out}")
 
 

@@ -107,7 +107,9 @@ def _write_per_problem(results: list[LibraryResult], path: Path) -> None:
             for set_name, part in result.sets.items():
                 for i, task_id in enumerate(part.task_ids):
                     gold, _ = part.ranked["apiary"][i]
-                    row = {"task_id": task_id, "set": set_name, "gold": gold} | {m: part.ranked[m][i][1] for m in part.ranked}
+                    row = {"task_id": task_id, "set": set_name, "gold": gold} | {
+                        m: part.ranked[m][i][1] for m in part.ranked
+                    }
                     f.write(json.dumps(row) + "\n")
     print(f"per-problem rankings written to {path}")
 
@@ -124,11 +126,22 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--cache", default=str(CACHE_ROOT))
     parser.add_argument("--encoder", help="encoder directory (default: the bundled all-MiniLM-L6-v2)")
     parser.add_argument("--no-quantize", action="store_true", help="float32 encoder (default: int8 on CPU)")
-    parser.add_argument("--onnx", action="store_true",
-                        help="the encoder exported to ONNX (int8), for the index and the queries, as `apiary index` uses it")
-    parser.add_argument("--weights", help="a weights file to rank with (default: the shipped server/apiary/weights.json)")
-    parser.add_argument("--reranker", help="an API reranker directory (apiary-train train crossencoder) over the top APIs")
-    parser.add_argument("--no-given", action="store_true", help="leave out the problem sets the suite file names (TorchDataEval, the example library)")
+    parser.add_argument(
+        "--onnx",
+        action="store_true",
+        help="the encoder exported to ONNX (int8), for the index and the queries, as `apiary index` uses it",
+    )
+    parser.add_argument(
+        "--weights", help="a weights file to rank with (default: the shipped server/apiary/weights.json)"
+    )
+    parser.add_argument(
+        "--reranker", help="an API reranker directory (apiary-train train crossencoder) over the top APIs"
+    )
+    parser.add_argument(
+        "--no-given",
+        action="store_true",
+        help="leave out the problem sets the suite file names (TorchDataEval, the example library)",
+    )
     parser.add_argument("--json", help="where the figures go (default: benchmarks/results/unseen-<split>.json)")
     parser.add_argument("--per-problem", help="also write every problem's rankings to this JSON Lines file")
     return parser

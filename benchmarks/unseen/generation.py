@@ -56,7 +56,9 @@ def main(argv: list[str] | None = None) -> dict:
     return summary
 
 
-def _generate(problems: list[dict], libraries: dict, args: argparse.Namespace) -> tuple[list[dict], dict[str, list[str]], list[float]]:
+def _generate(
+    problems: list[dict], libraries: dict, args: argparse.Namespace
+) -> tuple[list[dict], dict[str, list[str]], list[float]]:
     cache = SuiteCache(Path(args.cache))
     encoder = load_encoder(None)
     store = IndexStore(cache.root / "indexes", encoder)
@@ -100,8 +102,10 @@ def _summary(problems: list[dict], report, undefined: dict[str, list[str]], late
         "pass@1": round(statistics.fmean(passed.get(p["task_id"], 0.0) for p in problems), 4),
         "undefined_share": round(sum(bool(undefined[t]) for t in written) / max(1, len(written)), 4),
         "undefined": {t: names for t, names in undefined.items() if names},
-        "latency_ms": {"p50": round(statistics.median(latencies), 1),
-                       "p95": round(statistics.quantiles(latencies, n=20)[-1], 1) if len(latencies) > 1 else latencies[0]},
+        "latency_ms": {
+            "p50": round(statistics.median(latencies), 1),
+            "p95": round(statistics.quantiles(latencies, n=20)[-1], 1) if len(latencies) > 1 else latencies[0],
+        },
         "per_library": {name: round(statistics.fmean(v), 4) for name, v in sorted(per_library.items())},
         "passed": sorted(t for t, value in passed.items() if value > 0),
         "statuses": report.statuses,
@@ -113,10 +117,12 @@ def _summary(problems: list[dict], report, undefined: dict[str, list[str]], late
 def _print(summary: dict) -> None:
     for name, value in summary["per_library"].items():
         print(f"  {name:<22} pass@1 {value:.3f}")
-    print(f"{summary['split']} split, APIs {summary['apis']} (top {summary['top_apis']}): pass@1 {summary['pass@1']:.3f} "
-          f"over {summary['problems']} problems of {summary['libraries']} libraries; top candidates with an undefined "
-          f"name {summary['undefined_share']:.3f}; generation latency p50 {summary['latency_ms']['p50']} ms, "
-          f"p95 {summary['latency_ms']['p95']} ms")
+    print(
+        f"{summary['split']} split, APIs {summary['apis']} (top {summary['top_apis']}): pass@1 {summary['pass@1']:.3f} "
+        f"over {summary['problems']} problems of {summary['libraries']} libraries; top candidates with an undefined "
+        f"name {summary['undefined_share']:.3f}; generation latency p50 {summary['latency_ms']['p50']} ms, "
+        f"p95 {summary['latency_ms']['p95']} ms"
+    )
 
 
 def _read(path: Path) -> list[dict]:

@@ -19,10 +19,16 @@ def print_report(report: dict) -> None:
         if not rows:
             continue
         print(f"\n{TITLES[set_name]}:")
-        print(f"{'library':<22}{'split':<6}{'n':>5}{'APIs':>6}  " + "  ".join(f"{m + ' ' + c:>13}" for m in METHODS for c in ("R@1", "R@5")))
+        print(
+            f"{'library':<22}{'split':<6}{'n':>5}{'APIs':>6}  "
+            + "  ".join(f"{m + ' ' + c:>13}" for m in METHODS for c in ("R@1", "R@5"))
+        )
         for name, row in rows.items():
             cells = "  ".join(f"{row[m]['R@1']:>13.3f}  {row[m]['R@5']:>13.3f}" for m in METHODS)
-            print(f"{name:<22}{report['libraries'][name]['split']:<6}{row['problems']:>5}{report['libraries'][name]['apis']:>6}  {cells}")
+            print(
+                f"{name:<22}{report['libraries'][name]['split']:<6}{row['problems']:>5}"
+                f"{report['libraries'][name]['apis']:>6}  {cells}"
+            )
         _print_pooled(report["pooled"][set_name], report["split"])
         losing = [n for n, row in rows.items() if row["apiary"]["R@5"] <= max(row["bm25"]["R@5"], row["minilm"]["R@5"])]
         if losing:
@@ -57,7 +63,9 @@ def plot(report: dict, path: Path) -> None:
         return
     panels = [(s, c) for s in SETS for c in ("R@1", "R@5") if any(s in row for row in report["libraries"].values())]
     names = list(report["libraries"])
-    fig, axes = plt.subplots(len(panels), 1, figsize=(max(8, 0.32 * len(names) + 2), 3.2 * len(panels)), sharex=True, squeeze=False)
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(max(8, 0.32 * len(names) + 2), 3.2 * len(panels)), sharex=True, squeeze=False
+    )
     width = 0.27
     for ax, (set_name, column) in zip(axes[:, 0], panels, strict=True):
         for offset, method in enumerate(METHODS):

@@ -49,7 +49,9 @@ def given_sets(suite_file: Path, split: str, cache: SuiteCache, store: IndexStor
         problems = (suite_file.parent / given["problems"]).resolve()
         if split not in ("all", given["split"]) or not problems.is_file():
             continue
-        library = given["library"] if "==" in given["library"] else str((suite_file.parent / given["library"]).resolve())
+        library = (
+            given["library"] if "==" in given["library"] else str((suite_file.parent / given["library"]).resolve())
+        )
         yield file_set(problems, [library], cache, store, name=given["name"], split=given["split"])
 
 
@@ -61,7 +63,10 @@ def file_set(problems_file: Path, library_specs: list[str], cache: SuiteCache, s
     problems = [p for p in problems if p.get("gold_apis")]
     for i, problem in enumerate(problems):
         problem.setdefault("task_id", f"{problems_file.stem}/{i}")
-    indexes = [store.get_or_build(locate(_library_path(spec, cache), unpack_dir=cache.root / "sources")).index for spec in library_specs]
+    indexes = [
+        store.get_or_build(locate(_library_path(spec, cache), unpack_dir=cache.root / "sources")).index
+        for spec in library_specs
+    ]
     return ProblemSet(name or problems_file.stem, split, "given problems", _merged(indexes), {"given": problems})
 
 

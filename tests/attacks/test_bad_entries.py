@@ -16,7 +16,9 @@ def test_a_default_and_a_return_nested_900_deep_keep_their_api(tmp_path):
     package = tmp_path / "deeplib"
     package.mkdir()
     chain = " | ".join(f"n{i}" for i in range(900))
-    (package / "__init__.py").write_text(f'def deep(x={chain}) -> {chain}:\n    """Deep."""\n\ndef fine(y):\n    """Fine."""\n')
+    (package / "__init__.py").write_text(
+        f'def deep(x={chain}) -> {chain}:\n    """Deep."""\n\ndef fine(y):\n    """Fine."""\n'
+    )
     entries = {e.import_path: e for e in ingest(locate(str(package))).entries}
     assert entries["deeplib.deep"].signature == "(x=...) -> ..." and "deeplib.fine" in entries
 
@@ -41,4 +43,6 @@ def test_a_json_lines_line_nested_5000_deep_is_skipped_and_reported(tmp_path):
     doc_file.write_text("\n".join(lines) + "\n")
     report = ingest(locate(str(doc_file)))
     assert [e.name for e in report.entries] == ["good", "other"]
-    assert [(s.location.rsplit(":", 1)[-1], s.reason) for s in report.skipped] == [("2", "JSON nested too deep to read")]
+    assert [(s.location.rsplit(":", 1)[-1], s.reason) for s in report.skipped] == [
+        ("2", "JSON nested too deep to read")
+    ]

@@ -34,7 +34,16 @@ def test_a_100000_api_library_indexes_and_answers_in_under_1_5_gb(tmp_path):
         for i in range(100_000):
             words = rng.sample(WORDS, 3)
             name = "_".join(words) + f"_{i}"
-            out.write(json.dumps({"name": name, "signature": f"{name}(x)", "description": f"{words[0]} the {words[1]} of {words[2]}."}) + "\n")
+            out.write(
+                json.dumps(
+                    {
+                        "name": name,
+                        "signature": f"{name}(x)",
+                        "description": f"{words[0]} the {words[1]} of {words[2]}.",
+                    }
+                )
+                + "\n"
+            )
     done = subprocess.run([sys.executable, "-c", PROGRAM, str(doc_file)], capture_output=True, text=True, timeout=300,
                           env={"PYTHONPATH": str(ROOT / "server"), "HF_HUB_OFFLINE": "1", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr[-2000:]

@@ -61,7 +61,9 @@ def hostile():
 
 
 def endpoint(httpd, **kwargs) -> OpenAICompatBackend:
-    return OpenAICompatBackend(f"http://127.0.0.1:{httpd.server_address[1]}", connect_timeout_s=1.0, timeout_s=20, **kwargs)
+    return OpenAICompatBackend(
+        f"http://127.0.0.1:{httpd.server_address[1]}", connect_timeout_s=1.0, timeout_s=20, **kwargs
+    )
 
 
 def test_a_trickling_model_list_ends_at_its_deadline_and_blocks_no_one(hostile):

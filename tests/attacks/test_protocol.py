@@ -67,7 +67,11 @@ def test_huge_lengths_and_deep_nesting_over_the_wire(raw):
 
 
 def test_requests_before_initialize_get_32002_and_notifications_no_answer(raw):
-    raw.send(request(1, "textDocument/hover", {"textDocument": {"uri": "file:///a.py"}, "position": {"line": 0, "character": 0}}))
+    raw.send(
+        request(
+            1, "textDocument/hover", {"textDocument": {"uri": "file:///a.py"}, "position": {"line": 0, "character": 0}}
+        )
+    )
     assert raw.response(1)["error"]["code"] == -32002
     raw.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {}}))
     no_message(raw)

@@ -32,7 +32,8 @@ for attempt, action in [("read", lambda: open({str(secret)!r}).read()), ("signal
     try:
         action()
         print(attempt, "REACHED")
-    except (PermissionError, ProcessLookupError, FileNotFoundError):  # another uid's, outside its PID namespace or its view
+    except (PermissionError, ProcessLookupError, FileNotFoundError):  # another uid's, outside its PID namespace
+        # or its view
         print(attempt, "refused")
 """
     result = run_program(code, python=SYSTEM_PYTHON)

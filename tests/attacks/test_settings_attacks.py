@@ -21,7 +21,11 @@ def test_a_path_that_is_no_model_is_refused_at_once(spec):
 @pytest.mark.parametrize("spec", ["/etc", "/dev/zero"])
 def test_the_server_reports_the_setting_and_becomes_ready(raw, spec):
     options = {"libraries": [str(LIBRARY)], "encoder": spec}
-    raw.send(request(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options}))
+    raw.send(
+        request(
+            1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options}
+        )
+    )
     raw.response(1)
     raw.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
     for ident in range(2, 600):  # the bundled encoder loads in seconds

@@ -115,7 +115,9 @@ def test_a_second_connection_cannot_take_the_server_over(tcp_server):
 def test_a_lying_length_over_tcp_is_an_error_and_the_next_message_is_answered(tcp_server):
     _, address = tcp_server
     client = initialized_client(address)
-    client.send(b"Content-Length: 99999999999\r\n\r\n{}" + request(2, "workspace/executeCommand", {"command": "apiary.status"}))
+    client.send(
+        b"Content-Length: 99999999999\r\n\r\n{}" + request(2, "workspace/executeCommand", {"command": "apiary.status"})
+    )
     assert client.response(None)["error"]["code"] == -32700
     assert "libraries" in client.response(2)["result"]
 

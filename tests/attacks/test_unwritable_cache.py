@@ -41,7 +41,13 @@ def test_the_server_completes_with_an_unwritable_cache_and_says_so(tmp_path, mon
     raw = lsp_helpers.RawServer(tmp_path)
     try:
         options = {"libraries": [str(LIBRARY)], "encoder": "hashing"}
-        raw.send(request(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options}))
+        raw.send(
+            request(
+                1,
+                "initialize",
+                {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options},
+            )
+        )
         raw.response(1)
         raw.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
         for ident in range(2, 300):
@@ -53,9 +59,27 @@ def test_the_server_completes_with_an_unwritable_cache_and_says_so(tmp_path, mon
         assert status["ready"] and status["libraries"][0]["apis"] > 20, status
         assert any("could not be cached" in problem for problem in status["problems"])
         uri = (LIBRARY.parent / "workspace" / "c.py").as_uri()
-        raw.send(frame({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {
-            "uri": uri, "languageId": "python", "version": 1, "text": "import honeycomb as hc\nt = hc.read_delimited('x')\nt."}}}))
-        raw.send(request(400, "textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 2}}))
+        raw.send(
+            frame(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "textDocument/didOpen",
+                    "params": {
+                        "textDocument": {
+                            "uri": uri,
+                            "languageId": "python",
+                            "version": 1,
+                            "text": "import honeycomb as hc\nt = hc.read_delimited('x')\nt.",
+                        }
+                    },
+                }
+            )
+        )
+        raw.send(
+            request(
+                400, "textDocument/completion", {"textDocument": {"uri": uri}, "position": {"line": 2, "character": 2}}
+            )
+        )
         assert raw.response(400)["result"]["items"]
     finally:
         raw.proc.kill()

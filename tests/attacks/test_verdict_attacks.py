@@ -82,25 +82,53 @@ def test_gaming_the_test_fails_and_honest_programs_pass():
 @pytest.mark.parametrize(
     ("test", "records", "passed", "failure"),
     [
-        ("assert x == [1, (2, 'a')]", ['["check", 0, ["list", [["int", "1"], ["tuple", [["int", "2"], ["str", "a"]]]]]]'],
-         True, ""),
-        ("assert x == [1, 2]", ['["check", 0, ["tuple", [["int", "1"], ["int", "2"]]]]'], False,
-         "AssertionError (test line 1)"),  # a tuple is not a list, as in Python
+        (
+            "assert x == [1, (2, 'a')]",
+            ['["check", 0, ["list", [["int", "1"], ["tuple", [["int", "2"], ["str", "a"]]]]]]'],
+            True,
+            "",
+        ),
+        (
+            "assert x == [1, 2]",
+            ['["check", 0, ["tuple", [["int", "1"], ["int", "2"]]]]'],
+            False,
+            "AssertionError (test line 1)",
+        ),  # a tuple is not a list, as in Python
         ("assert 'a' in x", ['["check", 0, ["list", [["str", "a"]]]]'], True, ""),
         ("assert x is None", ['["check", 0, ["none"]]'], True, ""),
         ("assert x < 3", ['["check", 0, ["object", ["m.Anything", 1, null]]]'], False, "AssertionError (test line 1)"),
         ("assert x == 305", [], False, "the test's check on line 1 never ran"),
-        ("assert x == 305", ['["check", 0, ["int", "305"]]', '["check", 0, ["int", "304"]]'], False,
-         "AssertionError (test line 1)"),
+        (
+            "assert x == 305",
+            ['["check", 0, ["int", "305"]]', '["check", 0, ["int", "304"]]'],
+            False,
+            "AssertionError (test line 1)",
+        ),
         ("for v in x:\n    assert v == 1", [], True, ""),  # a loop may run no time
-        ("assert x == y", ['["check", 0, ["tuple", [["unwritable", "too large"], ["unwritable", "too large"]]]]'], False,
-         "AssertionError (test line 1)"),  # two values the sandbox could not write are equal to nothing
-        ("assert x == 1", ['["check", 0, ["int", "1"]', 'done', '["check", 7, ["int", "2"]]'], False,
-         "the test's check on line 1 never ran"),  # malformed and unknown records are ignored
-        ("assert x == 1 and y.startswith('3.14')", ['["check", 0, ["int", "1"]]', '["check", 1, ["str", "3.1"]]'],
-         False, "AssertionError (test line 1)"),  # each conjunct its own check, the prefix kept here
-        ("assert x == 1 and y.startswith('3.14')", ['["check", 0, ["int", "1"]]', '["check", 1, ["str", "3.142"]]'],
-         True, ""),
+        (
+            "assert x == y",
+            ['["check", 0, ["tuple", [["unwritable", "too large"], ["unwritable", "too large"]]]]'],
+            False,
+            "AssertionError (test line 1)",
+        ),  # two values the sandbox could not write are equal to nothing
+        (
+            "assert x == 1",
+            ['["check", 0, ["int", "1"]', "done", '["check", 7, ["int", "2"]]'],
+            False,
+            "the test's check on line 1 never ran",
+        ),  # malformed and unknown records are ignored
+        (
+            "assert x == 1 and y.startswith('3.14')",
+            ['["check", 0, ["int", "1"]]', '["check", 1, ["str", "3.1"]]'],
+            False,
+            "AssertionError (test line 1)",
+        ),  # each conjunct its own check, the prefix kept here
+        (
+            "assert x == 1 and y.startswith('3.14')",
+            ['["check", 0, ["int", "1"]]', '["check", 1, ["str", "3.142"]]'],
+            True,
+            "",
+        ),
         ("assert d == datetime.date(2024, 1, 31)", ['["check", 0, ["date", "2024-01-31"]]'], True, ""),
     ],
 )

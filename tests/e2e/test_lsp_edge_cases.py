@@ -76,7 +76,9 @@ async def test_positions_past_the_end_and_unopened_documents(client: LanguageCli
     result = await client.text_document_completion_async(_completion(uri, types.Position(99, 500)))
     assert "Table" in [i.label for i in result.items]  # clamped to the end of the text, after "hc."
     assert result.items[0].text_edit.range.end == types.Position(1, 3)
-    hover = await client.text_document_hover_async(types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(7, 99)))
+    hover = await client.text_document_hover_async(
+        types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(7, 99))
+    )
     assert hover is None
     missing = (WORKSPACE / "never-opened.py").as_uri()
     assert (await client.text_document_completion_async(_completion(missing, types.Position(0, 0)))).items == ()
@@ -89,8 +91,10 @@ async def test_incremental_edits_update_the_parse(client: LanguageClient):
     uri = (WORKSPACE / "edits.py").as_uri()
     open_document(client, uri, "import honeycomb as hc\nnote = '😀'\n")
     changes = [
-        types.TextDocumentContentChangePartial(types.Range(types.Position(1, 11), types.Position(1, 11)),  # after the quote: 😀 is 2 UTF-16 units
-                                               "; orders = hc.read_delimited('o.csv')"),
+        types.TextDocumentContentChangePartial(
+            types.Range(types.Position(1, 11), types.Position(1, 11)),  # after the quote: 😀 is 2 UTF-16 units
+            "; orders = hc.read_delimited('o.csv')",
+        ),
         types.TextDocumentContentChangePartial(types.Range(types.Position(2, 0), types.Position(2, 0)), "orders."),
     ]
     client.text_document_did_change(types.DidChangeTextDocumentParams(

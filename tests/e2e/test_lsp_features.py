@@ -164,7 +164,9 @@ async def test_completion_without_a_dot_uses_the_module_alias(client: LanguageCl
 
 
 async def test_hover_on_a_private_api(client: LanguageClient):
-    text = "import honeycomb as hc\norders = hc.read_delimited('o.csv')\nbig = orders.keep_where(lambda r: r['qty'] > 3)\n"
+    text = (
+        "import honeycomb as hc\norders = hc.read_delimited('o.csv')\nbig = orders.keep_where(lambda r: r['qty'] > 3)\n"
+    )
     uri, _ = _doc(client, "hover.py", text)
     hover = await client.text_document_hover_async(
         types.HoverParams(types.TextDocumentIdentifier(uri), types.Position(2, 16)))
@@ -201,7 +203,9 @@ async def test_code_actions_and_choose_apis_with_a_rich_client(client: LanguageC
     assert listed["intent"] == "keep only the orders above 100 euros"
     assert len(listed["apis"]) == 5 and set(listed["apis"][0]) == {"id", "name", "description"}
     args = dict(titles["Choose APIs for this comment…"].command.arguments[0], apis=["honeycomb.Table.keep_where"])
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.chooseApis", arguments=[args]))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="apiary.chooseApis", arguments=[args])
+    )
     assert result["applied"] and "keep_where" in result["text"]
     [edit] = client.edits[-1].edit.changes[uri]
     assert edit.range.start.line == comment_line and edit.new_text.startswith("\n") and "keep_where" in edit.new_text
@@ -212,7 +216,9 @@ async def test_choose_apis_completes_the_half_typed_line_under_the_comment(clien
     uri, _ = _doc(client, "half.py", text)
     comment_line = text.split("\n").index("# keep only the orders above 100 euros")
     args = {"uri": uri, "position": {"line": comment_line, "character": 2}, "apis": ["honeycomb.Table.keep_where"]}
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.chooseApis", arguments=[args]))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="apiary.chooseApis", arguments=[args])
+    )
     assert result["applied"]
     [edit] = client.edits[-1].edit.changes[uri]
     assert edit.range.start == types.Position(comment_line + 1, len("big_orders ="))
@@ -223,7 +229,9 @@ async def test_none_of_the_above_says_why_nothing_was_written(client: LanguageCl
     uri, _ = _doc(client, "none.py", REPORT)
     comment_line = REPORT.split("\n").index("# keep only the orders above 100 euros")
     args = {"uri": uri, "position": {"line": comment_line, "character": 0}, "apis": []}
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.chooseApis", arguments=[args]))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="apiary.chooseApis", arguments=[args])
+    )
     assert not result["applied"] and "without retrieval" in result["reason"]
 
 
@@ -238,7 +246,9 @@ async def test_choose_apis_asks_a_generic_client_with_show_message_request(clien
 
     client.answer = pick
     args = [{"uri": uri, "position": {"line": comment_line, "character": 0}}]
-    result = await client.workspace_execute_command_async(types.ExecuteCommandParams(command="apiary.chooseApis", arguments=args))
+    result = await client.workspace_execute_command_async(
+        types.ExecuteCommandParams(command="apiary.chooseApis", arguments=args)
+    )
     titles = [a.title for a in asked[0].actions]
     assert len(titles) == 6 and titles[-1] == "None of the above"
     assert all(" — " in t and "(" not in t.split(" — ")[0] for t in titles[:5])  # names, no signatures
@@ -256,7 +266,9 @@ async def test_suggest_api_sequence_lists_and_inserts_a_sequence(client: Languag
     listed = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command="apiary.suggestSequence", arguments=[listing]))
     assert listed["intent"] == "read the orders file and count the orders per country"
-    assert listed["suggestions"] and all(s["apis"] and s["source"] in {"mined", "docs", "model"} for s in listed["suggestions"])
+    assert listed["suggestions"] and all(
+        s["apis"] and s["source"] in {"mined", "docs", "model"} for s in listed["suggestions"]
+    )
     assert any(a.startswith("honeycomb.") for s in listed["suggestions"] for a in s["apis"])
 
     asked = []

@@ -9,7 +9,11 @@ from tests.e2e.lsp_helpers import LIBRARY, frame, request
 
 def test_malformed_json_rpc_is_answered_and_the_server_keeps_serving(raw):
     options = {"libraries": [str(LIBRARY)], "encoder": "hashing"}
-    raw.send(request(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options}))
+    raw.send(
+        request(
+            1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options}
+        )
+    )
     assert "capabilities" in raw.response(1)["result"]
     raw.send(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
 
@@ -67,7 +71,11 @@ def test_log_lines_go_to_the_client_not_to_stderr(tmp_path):
     proc = subprocess.Popen(SERVER_COMMAND, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                             env=server_env(tmp_path))
     options = {"libraries": [str(LIBRARY)], "encoder": "hashing"}
-    proc.stdin.write(request(1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options}))
+    proc.stdin.write(
+        request(
+            1, "initialize", {"processId": None, "rootUri": None, "capabilities": {}, "initializationOptions": options}
+        )
+    )
     proc.stdin.write(frame({"jsonrpc": "2.0", "method": "initialized", "params": {}}))
     proc.stdin.flush()
     time.sleep(3)  # the library is indexed meanwhile, and says so

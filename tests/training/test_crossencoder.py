@@ -23,11 +23,22 @@ def _case(gold: tuple[bool, ...], scores: tuple[float, ...], missed: int = 0) ->
 
 
 def test_groups_put_each_gold_api_before_the_first_stages_best_wrong_ones():
-    case = RerankCase("lib", "q", tuple(_entry(n, n + " it.") for n in "abcd"), (4, 3, 2, 1), (False, True, False, False),
-                      (_entry("z", "z it."),))
+    case = RerankCase(
+        "lib",
+        "q",
+        tuple(_entry(n, n + " it.") for n in "abcd"),
+        (4, 3, 2, 1),
+        (False, True, False, False),
+        (_entry("z", "z it."),),
+    )
     groups = sorted(training_groups([case], negatives=2, seed=0))
-    assert groups == [("q", [rerank_text(_entry(g, g + " it.")), rerank_text(_entry("a", "a it.")), rerank_text(_entry("c", "c it."))])
-                      for g in ("b", "z")]
+    assert groups == [
+        (
+            "q",
+            [rerank_text(_entry(g, g + " it.")), rerank_text(_entry("a", "a it.")), rerank_text(_entry("c", "c it."))],
+        )
+        for g in ("b", "z")
+    ]
     assert rerank_text(_entry("keep_where", "Keep rows.")) == "keep where(items): Keep rows."
 
 
@@ -39,7 +50,9 @@ def test_the_weight_of_the_logit_moves_the_gold_up_and_missed_gold_counts_as_not
 
 
 def test_a_tiny_cross_encoder_trains_saves_and_loads_as_the_servers_reranker(tiny_bert, tmp_path):
-    groups = [("split a list into parts", ["chunked(items, size): Split.", "flatten(nested): Join.", "unique(items): Drop."])] * 4
+    groups = [
+        ("split a list into parts", ["chunked(items, size): Split.", "flatten(nested): Join.", "unique(items): Drop."])
+    ] * 4
     args = CrossEncoderArguments(output_dir=str(tmp_path / "out"), base_model=str(tiny_bert / "hf"), groups_per_batch=2,
                                  epochs=1.0, validation_fraction=0.0, cross_encoder_weight=0.5, device="cpu")
     model, tokenizer, metrics = fit_model(args, groups)

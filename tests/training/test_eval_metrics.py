@@ -77,7 +77,9 @@ def test_eval_commands_score_files(tmp_path, capsys):
     assert json.loads(out.read_text()) == {"bleu4": pytest.approx(50.0), "pairs": 2}
 
     pairs = tmp_path / "pairs.jsonl"
-    pairs.write_text(json.dumps({"query": "sort a list", "positive": "sorted list sort", "negatives": ["open file"]}) + "\n")
+    pairs.write_text(
+        json.dumps({"query": "sort a list", "positive": "sorted list sort", "negatives": ["open file"]}) + "\n"
+    )
     assert apiary_train(["eval", "retrieval", "--encoder", "hashing", "--pairs", str(pairs), "--json", str(out)]) == 0
     assert json.loads(out.read_text())["recall@1"] == 1.0
 

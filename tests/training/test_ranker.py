@@ -42,8 +42,10 @@ def test_the_gradient_is_the_loss_derivative():
     w = np.array([0.7, -0.2])
     _, gradient = loss_and_gradient(w, data, 0.01)
     step = 1e-6
-    numeric = [(loss_and_gradient(w + step * e, data, 0.01)[0] - loss_and_gradient(w - step * e, data, 0.01)[0]) / (2 * step)
-               for e in np.eye(2)]
+    numeric = [
+        (loss_and_gradient(w + step * e, data, 0.01)[0] - loss_and_gradient(w - step * e, data, 0.01)[0]) / (2 * step)
+        for e in np.eye(2)
+    ]
     assert gradient == pytest.approx(numeric, rel=1e-4, abs=1e-7)
 
 

@@ -136,7 +136,9 @@ def test_a_child_that_leaves_the_session_is_killed_through_the_cgroup():
 def test_the_program_signals_nothing_outside_its_own_processes():
     import os
 
-    result = run_program(f"import os\ntry:\n    os.kill({os.getpid()}, 0)\nexcept OSError as e:\n    print(type(e).__name__)\n")
+    result = run_program(
+        f"import os\ntry:\n    os.kill({os.getpid()}, 0)\nexcept OSError as e:\n    print(type(e).__name__)\n"
+    )
     if result.pid_isolation != "namespace":
         pytest.skip("no PID namespace here")
     assert result.stdout.strip() == "ProcessLookupError"

@@ -81,9 +81,18 @@ def _by_line(problems: list[Problem]) -> dict[str, Problem]:
 
 def test_comments_give_the_apis_of_the_next_statement_through_aliases_and_types(resolver):
     problems = _by_line(mine_source(USER_FILE, "user:shop:report.py", "tinylib", resolver))
-    assert sorted(problems) == ["user:shop:report.py:15", "user:shop:report.py:20", "user:shop:report.py:6", "user:shop:report.py:9"]
+    assert sorted(problems) == [
+        "user:shop:report.py:15",
+        "user:shop:report.py:20",
+        "user:shop:report.py:6",
+        "user:shop:report.py:9",
+    ]
     chunk = problems["user:shop:report.py:6"]
-    assert (chunk.kind, chunk.intent, chunk.gold_apis) == ("comment", "split the rows into lists of fifty", ("tinylib.chunked",))
+    assert (chunk.kind, chunk.intent, chunk.gold_apis) == (
+        "comment",
+        "split the rows into lists of fifty",
+        ("tinylib.chunked",),
+    )
     assert chunk.reference == "batches = batches_of(rows, 50)"
     assert chunk.prompt == "".join(USER_FILE.splitlines(keepends=True)[:5])
     assert chunk.task_id == "tinylib/user:shop:report.py:6"
@@ -103,7 +112,10 @@ def test_a_function_docstring_gives_the_apis_of_its_whole_body_but_a_tests_does_
 def test_a_local_name_shadows_an_import_and_unknown_calls_give_no_problem(resolver):
     source = "import tinylib as tl\n\ndef f(tl):\n    # keep the rows we want here\n    return tl.load('x')\n"
     assert mine_source(source, "f.py", "tinylib", resolver) == []
-    assert mine_source("import os\n# join the two paths together\nos.path.join('a', 'b')\n", "g.py", "tinylib", resolver) == []
+    assert (
+        mine_source("import os\n# join the two paths together\nos.path.join('a', 'b')\n", "g.py", "tinylib", resolver)
+        == []
+    )
 
 
 def test_prose_is_an_intent_and_code_markers_and_links_are_not():
@@ -139,18 +151,27 @@ Keep the rows you want with :meth:`Table.keep`:
 def test_a_doc_page_gives_each_example_under_its_prose_with_the_library_imported(resolver):
     header, examples = page_examples(PAGE, markdown=False, modules=frozenset({"tinylib"}))
     assert header == "import tinylib\n"
-    assert [e.prose for e in examples] == ["To read a file, call load with its path", "Keep the rows you want with Table.keep"]
+    assert [e.prose for e in examples] == [
+        "To read a file, call load with its path",
+        "Keep the rows you want with Table.keep",
+    ]
     problems = mine_page(header, examples, "doc:docs/tables.rst", "tinylib", resolver)
     assert [(p.source, p.gold_apis) for p in problems] == [
         ("doc:docs/tables.rst:1", ("tinylib.load",)),
         ("doc:docs/tables.rst:2", ("tinylib.Table.keep",)),
     ]
-    assert problems[1].prompt == 'import tinylib\nt = tinylib.load("orders.csv")\nt\n\n# Keep the rows you want with Table.keep\n'
+    assert (
+        problems[1].prompt
+        == 'import tinylib\nt = tinylib.load("orders.csv")\nt\n\n# Keep the rows you want with Table.keep\n'
+    )
 
 
 def test_markdown_fences_are_examples():
-    header, examples = page_examples("Slugify a title:\n\n```python\nslug = tinylib.chunked(t, 2)\n```\n", markdown=True,
-                                     modules=frozenset({"tinylib"}))
+    header, examples = page_examples(
+        "Slugify a title:\n\n```python\nslug = tinylib.chunked(t, 2)\n```\n",
+        markdown=True,
+        modules=frozenset({"tinylib"}),
+    )
     assert header == "import tinylib\n"
     assert [(e.prose, e.code) for e in examples] == [("Slugify a title", "slug = tinylib.chunked(t, 2)")]
 

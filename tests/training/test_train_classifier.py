@@ -51,11 +51,30 @@ def test_labels_must_be_binary(tmp_path):
 def test_classifier_trains_saves_and_scores_pairs(tmp_path, tiny_bert, one_torch_thread):
     path = write_jsonl(tmp_path / "pairs.jsonl", _records(60))
     out = tmp_path / "classifier"
-    metrics = train(*arguments([
-        "--pairs", str(path), "--output_dir", str(out), "--base_model", str(tiny_bert / "hf"), "--test_fraction", "0.2",
-        "--per_device_train_batch_size", "8", "--learning_rate", "5e-4", "--num_train_epochs", "2", "--max_length", "48",
-        "--logging_steps", "5",
-    ]))
+    metrics = train(
+        *arguments(
+            [
+                "--pairs",
+                str(path),
+                "--output_dir",
+                str(out),
+                "--base_model",
+                str(tiny_bert / "hf"),
+                "--test_fraction",
+                "0.2",
+                "--per_device_train_batch_size",
+                "8",
+                "--learning_rate",
+                "5e-4",
+                "--num_train_epochs",
+                "2",
+                "--max_length",
+                "48",
+                "--logging_steps",
+                "5",
+            ]
+        )
+    )
     test = metrics["test"]
     assert test["examples"] == 24 and test["positive_rate"] == 0.5  # 12 held-out intents, one pair each way
     assert (out / "model.safetensors").is_file()

@@ -24,19 +24,29 @@ def test_the_split_is_fixed_by_library_and_keeps_the_held_out_libraries_out():
     test = {lib.name for lib in suite.select("test")}
     assert dev.isdisjoint(test) and dev | test == {lib.name for lib in suite.libraries}
     assert len(suite.libraries) >= 30
-    assert suite.split_of("requests") == "dev" and suite.split_of("httpx") == "test" and suite.split_of("Python_Dateutil") == "dev"
+    assert (
+        suite.split_of("requests") == "dev"
+        and suite.split_of("httpx") == "test"
+        and suite.split_of("Python_Dateutil") == "dev"
+    )
     assert set(suite.held_out) == {"toolz", "cytoolz", "more-itertools", "boltons"}
     assert [lib.name for lib in suite.select("all", ["attrs", "click"])] == ["click", "attrs"]
     user = suite.user_problems_of(suite.select(names=["httpx"])[0])
     assert len(user) >= 3 and {p["library"] for p in user} == {"httpx"} and all(p["split"] == "test" for p in user)
 
 
-@pytest.mark.parametrize("libraries, message", [
-    ([{"name": "a", "version": "1", "split": "dev"}, {"name": "A", "version": "2", "split": "test"}], "listed twice: a"),
-    ([{"name": "toolz", "version": "1", "split": "dev"}], "held-out libraries may not be in the suite: toolz"),
-    ([{"name": "a", "version": "1", "split": "train"}], "split must be one of"),
-    ([{"name": "a", "version": "1", "split": "dev", "users": ["b"]}], "users must be pinned"),
-])
+@pytest.mark.parametrize(
+    "libraries, message",
+    [
+        (
+            [{"name": "a", "version": "1", "split": "dev"}, {"name": "A", "version": "2", "split": "test"}],
+            "listed twice: a",
+        ),
+        ([{"name": "toolz", "version": "1", "split": "dev"}], "held-out libraries may not be in the suite: toolz"),
+        ([{"name": "a", "version": "1", "split": "train"}], "split must be one of"),
+        ([{"name": "a", "version": "1", "split": "dev", "users": ["b"]}], "users must be pinned"),
+    ],
+)
 def test_a_bad_suite_file_is_refused_with_the_reason(tmp_path, libraries, message):
     path = tmp_path / "suite.json"
     path.write_text(json.dumps({"held_out": ["toolz"], "libraries": libraries}))
@@ -80,8 +90,15 @@ def test_a_whole_run_on_a_tiny_library_writes_its_figures_and_plot(tmp_path):
     (tmp_path / "tinylib" / "__init__.py").write_text(LIBRARY)
     problems = tmp_path / "problems.jsonl"
     rows = [
-        {"prompt": "from tinylib import chunked\nrows = list(range(100))\n# lists of fifty\nparts = ", "gold_apis": ["tinylib.chunked"]},
-        {"prompt": "import tinylib\n# one flat list from the nested ones\nflat = ", "gold_apis": ["flatten"], "intent": "one flat list"},
+        {
+            "prompt": "from tinylib import chunked\nrows = list(range(100))\n# lists of fifty\nparts = ",
+            "gold_apis": ["tinylib.chunked"],
+        },
+        {
+            "prompt": "import tinylib\n# one flat list from the nested ones\nflat = ",
+            "gold_apis": ["flatten"],
+            "intent": "one flat list",
+        },
         {"prompt": "import tinylib\n# nothing to find\n", "gold_apis": []},
     ]
     problems.write_text("".join(json.dumps(r) + "\n" for r in rows))
@@ -113,4 +130,7 @@ def test_gold_resolves_through_inherited_members_and_subpackage_reexports(tmp_pa
     assert resolve_gold(catalogue, "lib.Soup.find") == ["lib.Tag.find"]
     assert resolve_gold(catalogue, "lib.util.Retry") == ["lib.Retry"]
     assert resolve_gold(catalogue, "lib.nowhere") == []
-    assert canonical_gold(catalogue, ["lib.Soup.find", "lib.Tag.find", "lib.nowhere"]) == ["lib.Tag.find", "lib.nowhere"]
+    assert canonical_gold(catalogue, ["lib.Soup.find", "lib.Tag.find", "lib.nowhere"]) == [
+        "lib.Tag.find",
+        "lib.nowhere",
+    ]

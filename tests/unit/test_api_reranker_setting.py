@@ -56,7 +56,9 @@ def test_no_api_reranker_by_default():
 
 
 def test_a_saved_cross_encoder_becomes_the_retrievers_reranker(tiny_cross_encoder):
-    engine = build_engine(HashingEncoder(), lambda: [], ModelOptions(api_reranker=str(tiny_cross_encoder), device="cpu"))
+    engine = build_engine(
+        HashingEncoder(), lambda: [], ModelOptions(api_reranker=str(tiny_cross_encoder), device="cpu")
+    )
     assert engine.problems == []
     assert isinstance(engine.retriever.reranker, CrossEncoderReranker)
     assert engine.pipeline.retriever is engine.retriever

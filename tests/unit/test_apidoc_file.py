@@ -35,7 +35,9 @@ def test_parse_signature_reads_defaults_keyword_only_and_return():
 
 
 def test_parse_signature_keeps_annotations_and_positional_only_and_drops_self_when_bound():
-    parsed = parse_signature("(self, pred: Callable[[Row], bool], /, *rest, limit: int | None = None, **kw)", bound=True)
+    parsed = parse_signature(
+        "(self, pred: Callable[[Row], bool], /, *rest, limit: int | None = None, **kw)", bound=True
+    )
     assert [(p.name, p.kind) for p in parsed.params] == [
         ("pred", "positional_only"),
         ("rest", "var_positional"),
@@ -103,7 +105,11 @@ def test_class_like_prefix_makes_a_method_owned_by_the_class(by_qualname):
 
 def test_declared_kinds_and_owners(by_qualname):
     prop = by_qualname["honeycomb.Table.columns"]
-    assert (prop.kind, prop.owner, prop.description) == (ApiKind.PROPERTY, "honeycomb.Table", "The column names, in order.")
+    assert (prop.kind, prop.owner, prop.description) == (
+        ApiKind.PROPERTY,
+        "honeycomb.Table",
+        "The column names, in order.",
+    )
     constant = by_qualname["honeycomb.DEFAULT_SEP"]
     assert (constant.kind, constant.owner) == (ApiKind.ATTRIBUTE, None)
     assert constant.description == "Separator used when none is given (e.g. by read_table)."

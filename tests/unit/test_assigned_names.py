@@ -37,7 +37,11 @@ def test_module_level_alias_of_a_function_is_the_function_under_the_new_name(tmp
         ''',
     })
     alias = entries["pkg.transliterate"]
-    assert (alias.kind, alias.qualname, alias.alias_of) == (ApiKind.FUNCTION, "pkg.transliterate", "pkg.transliterate_ascii")
+    assert (alias.kind, alias.qualname, alias.alias_of) == (
+        ApiKind.FUNCTION,
+        "pkg.transliterate",
+        "pkg.transliterate_ascii",
+    )
     assert alias.signature == "(string: str, errors: str = 'ignore') -> str"
     assert alias.params == entries["pkg.transliterate_ascii"].params
     assert alias.description == "Transliterate Unicode text into plain ASCII."
@@ -236,7 +240,11 @@ def test_registering_decorator_makes_methods_of_its_class(tmp_path: Path):
         ''',
     })
     nsum = entries["pkg.CalculusMethods.nsum"]
-    assert (nsum.kind, nsum.owner, nsum.signature) == (ApiKind.METHOD, "pkg.CalculusMethods", "(f, *intervals, **options)")
+    assert (nsum.kind, nsum.owner, nsum.signature) == (
+        ApiKind.METHOD,
+        "pkg.CalculusMethods",
+        "(f, *intervals, **options)",
+    )
 
 
 def test_all_decides_which_assigned_names_are_public(tmp_path: Path):
@@ -362,7 +370,11 @@ def test_class_level_alias_and_property_call_are_members(tmp_path: Path):
     # a base written ``PlainRegistry.Quantity`` resolves through the class-level alias, so pint.Quantity.to does
     assert entries["pkg.registry.Quantity"].bases == ("pkg.registry.PlainQuantity",)
     catalogue = catalogue_of(entries)
-    assert catalogue.ancestors("pkg.Quantity") == ["pkg.Quantity", "pkg.registry.Quantity", "pkg.registry.PlainQuantity"]
+    assert catalogue.ancestors("pkg.Quantity") == [
+        "pkg.Quantity",
+        "pkg.registry.Quantity",
+        "pkg.registry.PlainQuantity",
+    ]
     assert catalogue.find("pkg.registry.PlainQuantity.to") is not None
     dps = entries["pkg.UnitRegistry.dps"]
     assert (dps.kind, dps.returns, dps.description) == (ApiKind.PROPERTY, "int", "Decimal digits of precision.")

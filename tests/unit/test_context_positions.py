@@ -102,7 +102,12 @@ def test_line_starts_kept_in_step_with_random_edits_equal_a_fresh_count():
         end = rng.randint(start, len(text))
         inserted = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 4)))
         new = text[:start] + inserted + text[end:]
-        assert LineStarts.of(text).edited(new, start, end, len(inserted)) == line_starts(new), (text, start, end, inserted)
+        assert LineStarts.of(text).edited(new, start, end, len(inserted)) == line_starts(new), (
+            text,
+            start,
+            end,
+            inserted,
+        )
         data, new_data = text.encode(), new.encode()
         byte_start, byte_end = len(text[:start].encode()), len(text[:end].encode())
         edited = LineStarts.of(data).edited(new_data, byte_start, byte_end, len(inserted.encode()))

@@ -194,7 +194,8 @@ def test_no_receiver_inside_strings_and_comments():
 
 def test_non_ascii_names_and_crlf_line_endings():
     ctx = extract_context_from_prefix(
-        "import honeycomb as hc\r\ns = '😀'; données = hc.read('𝔘.csv')\r\n# filtrer les données 😀\r\nrésultat = données.fi"
+        "import honeycomb as hc\r\ns = '😀'; données = hc.read('𝔘.csv')\r\n"
+        "# filtrer les données 😀\r\nrésultat = données.fi"
     )
     assert ctx.receiver == "données" and ctx.prefix == "fi"
     assert ctx.receiver_origin == "honeycomb.read"

@@ -44,8 +44,14 @@ def markdown():
 
 def test_rst_module_directive_prefixes_names_and_gives_synopsis(rst):
     module = rst["honeycomb.io"]
-    assert (module.kind, module.description, module.source) == (ApiKind.MODULE, "Reading and writing tables.", "api/io.rst:4")
-    assert {"honeycomb.io.read_table", "honeycomb.io.Table", "honeycomb.io.write_table", "honeycomb.io.sniff"} <= set(rst)
+    assert (module.kind, module.description, module.source) == (
+        ApiKind.MODULE,
+        "Reading and writing tables.",
+        "api/io.rst:4",
+    )
+    assert {"honeycomb.io.read_table", "honeycomb.io.Table", "honeycomb.io.write_table", "honeycomb.io.sniff"} <= set(
+        rst
+    )
 
 
 def test_rst_function_signature_description_and_code_block(rst):
@@ -78,7 +84,10 @@ def test_rst_nested_members_get_the_class_as_owner(rst):
     # "Table.sort_by" inside the Table directive is not "Table.Table.sort_by"; :noindex: is no doc.
     sort_by = rst["honeycomb.io.Table.sort_by"]
     assert (sort_by.name, sort_by.owner) == ("sort_by", "honeycomb.io.Table")
-    assert sort_by.params == (Param("columns", "var_positional", "str"), Param("reverse", "keyword_only", "bool", "False"))
+    assert sort_by.params == (
+        Param("columns", "var_positional", "str"),
+        Param("reverse", "keyword_only", "bool", "False"),
+    )
     assert sort_by.doc == "Sort rows by the given columns."
     columns = rst["honeycomb.io.Table.columns"]
     assert (columns.kind, columns.returns, columns.owner) == (ApiKind.PROPERTY, "list[str]", "honeycomb.io.Table")
@@ -113,7 +122,11 @@ def test_autodoc_directives_name_apis_without_docs():
 
 def test_markdown_heading_with_sub_api_headings_is_a_module(markdown):
     module = markdown["honeycomb.hive"]
-    assert (module.kind, module.description, module.source) == (ApiKind.MODULE, "Storage of many tables in one directory.", "reference/hive.md:5")
+    assert (module.kind, module.description, module.source) == (
+        ApiKind.MODULE,
+        "Storage of many tables in one directory.",
+        "reference/hive.md:5",
+    )
 
 
 def test_markdown_code_span_class_heading_and_its_fenced_example(markdown):
@@ -179,7 +192,11 @@ def test_sphinx_html_class_bases_doctest_and_nested_members(html):
     assert "Keep matching rows" not in table.doc
     assert table.doc.endswith("Tables compare equal when their rows do.")
     method = html["honeycomb.io.Table.filter"]
-    assert (method.kind, method.owner, method.signature) == (ApiKind.METHOD, "honeycomb.io.Table", "(predicate, /, limit=None) -> Table")
+    assert (method.kind, method.owner, method.signature) == (
+        ApiKind.METHOD,
+        "honeycomb.io.Table",
+        "(predicate, /, limit=None) -> Table",
+    )
     columns = html["honeycomb.io.Table.columns"]
     assert (columns.kind, columns.returns, columns.signature) == (ApiKind.PROPERTY, "list[str]", "")
     assert html["honeycomb.io.Table.MAX_ROWS"].kind is ApiKind.ATTRIBUTE
@@ -198,11 +215,18 @@ def test_mkdocstrings_html():
     assert set(by) == {"honeycomb.hive", "honeycomb.hive.Hive", "honeycomb.hive.Hive.tables",
                        "honeycomb.hive.Hive.open", "honeycomb.hive.merge"}
     hive = by["honeycomb.hive.Hive"]
-    assert (hive.kind, hive.signature, hive.description) == (ApiKind.CLASS, "(path, *, readonly=False)", "A directory of tables that opens lazily.")
+    assert (hive.kind, hive.signature, hive.description) == (
+        ApiKind.CLASS,
+        "(path, *, readonly=False)",
+        "A directory of tables that opens lazily.",
+    )
     assert hive.examples == ('hive = Hive("data/")',)
     assert "class Hive:" not in hive.doc  # the source listing is not documentation
     assert "The names of the tables" not in hive.doc
-    assert (by["honeycomb.hive.Hive.tables"].kind, by["honeycomb.hive.Hive.tables"].owner) == (ApiKind.PROPERTY, "honeycomb.hive.Hive")
+    assert (by["honeycomb.hive.Hive.tables"].kind, by["honeycomb.hive.Hive.tables"].owner) == (
+        ApiKind.PROPERTY,
+        "honeycomb.hive.Hive",
+    )
     method = by["honeycomb.hive.Hive.open"]
     assert (method.kind, method.signature, method.returns) == (ApiKind.METHOD, "(name, mode='r') -> Table", "Table")
     assert by["honeycomb.hive.merge"].signature == "(left, right, *, on=None)"
@@ -277,6 +301,14 @@ def test_html_nested_thousands_deep_still_reads():
 
 
 def test_sphinx_before_4_markup_without_py_class():
-    page = '<dl class="class"><dt id="honeycomb.T">class honeycomb.T(a, b=2)<a href="_modules/t">[source]</a>¶</dt><dd>A T.</dd></dl>'
+    page = (
+        '<dl class="class"><dt id="honeycomb.T">class honeycomb.T(a, b=2)<a href="_modules/t">[source]</a>¶</dt>'
+        "<dd>A T.</dd></dl>"
+    )
     (entry,), _ = read_html(page, "old.html", "honeycomb")
-    assert (entry.qualname, entry.kind, entry.signature, entry.description) == ("honeycomb.T", ApiKind.CLASS, "(a, b=2)", "A T.")
+    assert (entry.qualname, entry.kind, entry.signature, entry.description) == (
+        "honeycomb.T",
+        ApiKind.CLASS,
+        "(a, b=2)",
+        "A T.",
+    )

@@ -22,7 +22,10 @@ def test_keep_only_filters_the_list_with_the_call():
 def test_remove_filters_out_and_a_plain_request_maps():
     assert each("validators.email('x@y.z')", "remove the bad addresses") == \
         "[address for address in addresses if not validators.email(address)]"
-    assert each("validators.email('x@y.z')", "check every address") == "[validators.email(address) for address in addresses]"
+    assert (
+        each("validators.email('x@y.z')", "check every address")
+        == "[validators.email(address) for address in addresses]"
+    )
     assert each("validators.email('x@y.z')", "which are valid? a list of True/False") == \
         "[validators.email(address) for address in addresses]"
 

@@ -35,7 +35,10 @@ def test_usage_is_mined_from_the_docs_examples(index):
 
 
 def test_fills_the_variable_in_scope_and_the_comments_number(index):
-    prefix = "from honeycomb.stats import percentile\nresponse_ms = [120, 95, 310]\n# the time that 95% of requests stay under\np95 ="
+    prefix = (
+        "from honeycomb.stats import percentile\nresponse_ms = [120, 95, 310]\n"
+        "# the time that 95% of requests stay under\np95 ="
+    )
     best = generate(index, prefix, ["honeycomb.stats.percentile"])[0]
     assert best.text == " percentile(response_ms, 0.95)"
     assert best.apis == ("honeycomb.stats.percentile",) and best.generator == "offline"
@@ -59,14 +62,18 @@ def test_the_import_alias_of_the_context_is_used(index):
 
 def test_signature_template_with_tab_stops_is_the_last_resort(index):
     empty = UsageCorpus([])
-    best = generate(index, "import honeycomb as hc\n# read the orders\norders =", ["honeycomb.read_delimited"], empty)[0]
+    best = generate(index, "import honeycomb as hc\n# read the orders\norders =", ["honeycomb.read_delimited"], empty)[
+        0
+    ]
     assert best.text.startswith(" hc.read_delimited(")
     assert best.snippet is not None and "${1:" in best.snippet
 
 
 def test_workspace_code_is_a_source_of_usage(index, tmp_path):
     script = tmp_path / "job.py"
-    script.write_text("import honeycomb as hc\nrows = hc.read_delimited('x.csv')\nby_day = rows.rollup('day', total='sum')\n")
+    script.write_text(
+        "import honeycomb as hc\nrows = hc.read_delimited('x.csv')\nby_day = rows.rollup('day', total='sum')\n"
+    )
     usages = mine(script.read_text(), index.catalogue, str(script))
     assert any("rollup" in u.call and u.origin == f"{script}:3" for u in usages)
     store = CorpusStore(lambda: [script])
@@ -124,7 +131,9 @@ def test_computed_fields_are_read_in_file_order():
 def test_an_examples_value_kept_for_want_of_a_better_one_is_a_tab_stop(index):
     best = generate(index, "import honeycomb as hc\n# how long is it\nd =", ["honeycomb.parse_duration"])[0]
     assert best.text == " hc.parse_duration('1h30m')" and best.snippet == " hc.parse_duration(${1:'1h30m'})"
-    filled = generate(index, "import honeycomb as hc\ntitle = 'Q3'\n# a file name from the title\nstem =", ["honeycomb.slug"])[0]
+    filled = generate(
+        index, "import honeycomb as hc\ntitle = 'Q3'\n# a file name from the title\nstem =", ["honeycomb.slug"]
+    )[0]
     assert filled.text == " hc.slug(title)" and filled.snippet is None
 
 

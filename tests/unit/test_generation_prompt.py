@@ -17,7 +17,11 @@ def entry(name: str, signature: str, description: str) -> ApiEntry:
     )
 
 
-CYCLE = entry("cycle", "(count=None)", "Cycles the specified input in perpetuity by default, or for the specified number of times.")
+CYCLE = entry(
+    "cycle",
+    "(count=None)",
+    "Cycles the specified input in perpetuity by default, or for the specified number of times.",
+)
 BATCH = entry("batch", "(batch_size, drop_last=False)", "Creates mini-batches of data.")
 
 
@@ -29,7 +33,8 @@ def test_block_is_the_papers_format():
     block = api_block([CYCLE, BATCH])
     assert block.splitlines() == [
         BLOCK_START,
-        "# cycle(count=None): Cycles the specified input in perpetuity by default, or for the specified number of times.",
+        "# cycle(count=None): Cycles the specified input in perpetuity by default, "
+        "or for the specified number of times.",
         "# batch(batch_size, drop_last=False): Creates mini-batches of data.",
         BLOCK_END,
     ]

@@ -47,8 +47,14 @@ def test_syntax_errors_sink_below_everything():
 
 def test_calling_a_wanted_api_and_fewer_repairs_rank_higher():
     ranked = rank(
-        [candidate(" a()", apis=("lib.a",)), candidate(" b()", apis=("lib.b",)), candidate(" b()", apis=("lib.b",), notes=("renamed",))],
-        "", [True, True, True], wanted_apis=["lib.b"],
+        [
+            candidate(" a()", apis=("lib.a",)),
+            candidate(" b()", apis=("lib.b",)),
+            candidate(" b()", apis=("lib.b",), notes=("renamed",)),
+        ],
+        "",
+        [True, True, True],
+        wanted_apis=["lib.b"],
     )
     assert [c.apis for c in ranked][0] == ("lib.b",) and ranked[0].notes == ()
     assert ranked[-1].apis == ("lib.a",)

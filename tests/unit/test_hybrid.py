@@ -140,7 +140,9 @@ def test_without_query_vectors_the_lexical_weights_rank(retriever):
     loading = HybridRetriever(_Loading(), [index], dense_weights, lexical_weights=lexical_weights)
     ready = HybridRetriever(HashingEncoder(), [index], dense_weights, lexical_weights=lexical_weights)
     assert any("lexical" in s.parts for s in loading.search(query))
-    assert not any("lexical" in s.parts for s in ready.search(query)) and any("dense" in s.parts for s in ready.search(query))
+    assert not any("lexical" in s.parts for s in ready.search(query)) and any(
+        "dense" in s.parts for s in ready.search(query)
+    )
 
 
 class _Favours:

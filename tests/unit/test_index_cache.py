@@ -115,7 +115,9 @@ def _build_in_process(cache: str, library: str, queue) -> None:
 def test_two_processes_building_at_once_build_once(tmp_path: Path, library: Path):
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    workers = [context.Process(target=_build_in_process, args=(str(tmp_path / "cache"), str(library), queue)) for _ in range(2)]
+    workers = [
+        context.Process(target=_build_in_process, args=(str(tmp_path / "cache"), str(library), queue)) for _ in range(2)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -198,7 +200,9 @@ def test_a_warm_load_reads_the_derived_texts_and_ranks_as_a_fresh_index(tmp_path
     fresh = store.get_or_build(locate(str(library))).index
     assert json.loads(_derived_file(store, library).read_text())["name_words"] == fresh.name_words
     monkeypatch.setattr(LibraryIndex, "derive", lambda self: pytest.fail("derived again on a warm load"))
-    monkeypatch.setattr(LibraryIndex, "_lexical_index", lambda self, words: pytest.fail("BM25 built again on a warm load"))
+    monkeypatch.setattr(
+        LibraryIndex, "_lexical_index", lambda self, words: pytest.fail("BM25 built again on a warm load")
+    )
     warm = read_index(store.directory_for(locate(str(library))))
     assert warm.name_words == fresh.name_words and warm.alternatives == fresh.alternatives
     np.testing.assert_allclose(warm.lexical_scores(["fill", "cell"]), fresh.lexical_scores(["fill", "cell"]))

@@ -9,7 +9,9 @@ from apiary.generation.offline.generator import accepts
 
 
 def _taking(annotation: str | None) -> ApiEntry:
-    return ApiEntry("Table", "lib.Table", "lib.Table", ApiKind.CLASS, "lib", params=(Param("records", annotation=annotation),))
+    return ApiEntry(
+        "Table", "lib.Table", "lib.Table", ApiKind.CLASS, "lib", params=(Param("records", annotation=annotation),)
+    )
 
 
 @pytest.mark.parametrize("annotation, returns, expected", [

@@ -47,7 +47,10 @@ def test_json_output_from_a_local_corpus(corpus, capsys):
 
 
 def test_table_output(corpus, capsys):
-    assert main(["suggest", "copy a file with metadata", "--corpus", str(corpus), "--corpus-only", "--encoder", "hashing"]) == 0
+    assert (
+        main(["suggest", "copy a file with metadata", "--corpus", str(corpus), "--corpus-only", "--encoder", "hashing"])
+        == 0
+    )
     out = capsys.readouterr().out
     assert out.startswith(" 1. ") and "[mined] shutil.copy2" in out and "e.g. " in out
 

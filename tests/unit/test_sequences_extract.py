@@ -1,4 +1,5 @@
-"""The (description, API sequence) extractor of Deep API Learning Revisited §3.1, rule by rule, on hand-written files."""
+"""The (description, API sequence) extractor of Deep API Learning Revisited §3.1, rule by rule, on hand-written
+files."""
 
 from __future__ import annotations
 
@@ -54,7 +55,13 @@ def test_import_forms():
             to_json(x)
             os.getcwd()
     ''')
-    assert pairs["f"].apiseq == ("os.path.exists", "numpy.zeros", "xml.etree.ElementTree.parse", "json.dumps", "os.getcwd")
+    assert pairs["f"].apiseq == (
+        "os.path.exists",
+        "numpy.zeros",
+        "xml.etree.ElementTree.parse",
+        "json.dumps",
+        "os.getcwd",
+    )
 
 
 def test_relative_wildcard_project_and_unimported_calls_are_not_apis():

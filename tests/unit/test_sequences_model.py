@@ -18,8 +18,15 @@ def _tokenizer(texts, specials):
     tok = Tokenizer(models.BPE(unk_token="<unk>"))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    tok.train_from_iterator(texts * 10, trainers.BpeTrainer(vocab_size=300, special_tokens=specials, show_progress=False,
-                                                            initial_alphabet=pre_tokenizers.ByteLevel.alphabet()))
+    tok.train_from_iterator(
+        texts * 10,
+        trainers.BpeTrainer(
+            vocab_size=300,
+            special_tokens=specials,
+            show_progress=False,
+            initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        ),
+    )
     return PreTrainedTokenizerFast(tokenizer_object=tok, pad_token="<pad>", bos_token="<s>", eos_token="</s>",
                                    unk_token="<unk>", cls_token="<s>", sep_token="</s>")
 
@@ -34,7 +41,9 @@ def model_dir(tmp_path_factory):
     specials = ["<pad>", "<s>", "</s>", "<unk>"]
     source = _tokenizer(["generate md5 hash code", "test file exists", "copy a file", "rename a file"], specials)
     target = _tokenizer(APISEQS, specials)
-    small = dict(hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64, max_position_embeddings=64)
+    small = dict(
+        hidden_size=32, num_hidden_layers=1, num_attention_heads=2, intermediate_size=64, max_position_embeddings=64
+    )
     encoder = BertModel(BertConfig(vocab_size=len(source), pad_token_id=source.pad_token_id, **small))
     decoder = BertLMHeadModel(BertConfig(vocab_size=len(target), is_decoder=True, add_cross_attention=True,
                                          pad_token_id=target.pad_token_id, **small))

@@ -85,7 +85,9 @@ def test_pair_cache_mines_once_and_remines_on_change(workspace, tmp_path_factory
     assert len(files) == 1 and with_canonical_docs(read_pairs(files[0])) == first
     assert cache.load_or_mine(roots, RETURNS) == first
     before = fingerprint(roots)
-    (workspace / "more.py").write_text('import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n')
+    (workspace / "more.py").write_text(
+        'import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n'
+    )
     assert fingerprint(roots) != before
     assert any(p.function == "save_object" for p in cache.load_or_mine(roots, RETURNS))
     files[0].write_text("{not json\n")  # a damaged cache is ignored, not trusted
@@ -159,7 +161,9 @@ def _two_roots(tmp_path):
     for name in ("alpha", "beta"):
         folder = tmp_path / name
         folder.mkdir()
-        (folder / f"{name}_ops.py").write_text(textwrap.dedent(CODE["files.py"] if name == "alpha" else CODE["hashing.py"]))
+        (folder / f"{name}_ops.py").write_text(
+            textwrap.dedent(CODE["files.py"] if name == "alpha" else CODE["hashing.py"])
+        )
         roots.append(CorpusRoot(folder, frozenset(), "site-packages"))
     return roots
 
@@ -169,7 +173,9 @@ def test_each_root_is_mined_and_cached_on_its_own(tmp_path, monkeypatch):
     cache = PairCache(tmp_path / "cache")
     first = cache.corpus(roots)
     assert len(list(cache.directory.glob("*.jsonl"))) == 2 and first.left == ()
-    (roots[1].path / "more.py").write_text('import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n')
+    (roots[1].path / "more.py").write_text(
+        'import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n'
+    )
     mined = []
     real = mining.mine_files
     monkeypatch.setattr(mining, "mine_files", lambda root, *a, **k: mined.append(root.path.name) or real(root, *a, **k))
@@ -197,7 +203,9 @@ def test_description_vectors_are_cached_per_set_so_a_new_root_encodes_only_its_o
             return super().encode(texts, **kwargs)
 
     encoder = Counting()
-    first = description_vectors(["Copy a file."], encoder, tmp_path) | description_vectors(["Rename a file."], encoder, tmp_path)
+    first = description_vectors(["Copy a file."], encoder, tmp_path) | description_vectors(
+        ["Rename a file."], encoder, tmp_path
+    )
     assert Counting.texts == 2
     again = {}
     for descriptions in (["Copy a file."], ["Rename a file."], ["Hash the bytes.", "Copy a file."]):
@@ -209,7 +217,9 @@ def test_description_vectors_are_cached_per_set_so_a_new_root_encodes_only_its_o
 def test_a_package_cut_short_by_the_deadline_waits_and_the_standard_library_is_mined_whole(tmp_path, monkeypatch):
     roots = _two_roots(tmp_path)
     for root in roots:
-        (root.path / "zz_more.py").write_text('import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n')
+        (root.path / "zz_more.py").write_text(
+            'import json\ndef save_object(o):\n    """Serialize an object as JSON."""\n    return json.dumps(o)\n'
+        )
     roots[0] = CorpusRoot(roots[0].path, frozenset(), "stdlib")
     now = [0.0]
     monkeypatch.setattr(mining.time, "monotonic", lambda: now[0])
@@ -226,7 +236,9 @@ def test_a_package_cut_short_by_the_deadline_waits_and_the_standard_library_is_m
     assert {p.function for p in cut.pairs} == {"copy_file", "remove_tree", "rename_file", "save_object"}
     assert len(list(cache.directory.glob("*.partial-1.jsonl"))) == 1
     extracted = []
-    monkeypatch.setattr(mining, "extract_file", lambda path, **kwargs: extracted.append(path.name) or real(path, **kwargs))
+    monkeypatch.setattr(
+        mining, "extract_file", lambda path, **kwargs: extracted.append(path.name) or real(path, **kwargs)
+    )
     whole = cache.corpus(roots)  # goes on where the first run stopped
     assert whole.left == () and extracted == ["zz_more.py"]
     assert {p.function for p in whole.pairs} >= {"md5_hex", "save_object"}

@@ -24,7 +24,12 @@ def test_skeleton_binds_the_receiver_of_method_calls():
 
 def test_skeleton_uses_the_constructor_of_the_class():
     text = as_skeleton(["zipfile.ZipFile", "os.getcwd", "zipfile.ZipFile::extractall"], indent="  ")
-    assert text.splitlines() == ["  ${3:zip_file} = zipfile.ZipFile($1)", "  os.getcwd($2)", "  $3.extractall($4)", "  $0"]
+    assert text.splitlines() == [
+        "  ${3:zip_file} = zipfile.ZipFile($1)",
+        "  os.getcwd($2)",
+        "  $3.extractall($4)",
+        "  $0",
+    ]
 
 
 def test_skeleton_without_a_producer_leaves_the_receiver_to_fill_in():
@@ -32,5 +37,6 @@ def test_skeleton_without_a_producer_leaves_the_receiver_to_fill_in():
 
 
 def test_imports_for_dotted_calls():
-    assert imports_for(["os.path.join", "hashlib.md5", "hashlib.HASH::update", "zipfile.ZipFile", "os.path.exists"]) == [
-        "import os.path", "import hashlib", "import zipfile"]
+    assert imports_for(
+        ["os.path.join", "hashlib.md5", "hashlib.HASH::update", "zipfile.ZipFile", "os.path.exists"]
+    ) == ["import os.path", "import hashlib", "import zipfile"]

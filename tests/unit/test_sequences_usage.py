@@ -48,7 +48,9 @@ def test_a_comment_pairs_with_the_calls_under_it_up_to_a_blank_line_or_another_c
     ]
     assert {p.function for p in pairs if p.kind == COMMENT} == {"backup"}
     # the function's own pair (Deep API Learning Revisited §3.1) is unchanged by the comments
-    assert by_kind(pairs, FUNCTION) == [("Back up a file.", ("os.path.dirname", "os.makedirs", "shutil.copyfile", "os.chmod"))]
+    assert by_kind(pairs, FUNCTION) == [
+        ("Back up a file.", ("os.path.dirname", "os.makedirs", "shutil.copyfile", "os.chmod"))
+    ]
 
 
 def test_a_comment_speaks_for_its_block_only_and_scripts_have_comment_pairs_too():
@@ -66,7 +68,10 @@ def test_a_comment_speaks_for_its_block_only_and_scripts_have_comment_pairs_too(
                 names = os.listdir(".")
             os.getpid()
     ''')
-    assert by_kind(pairs, COMMENT) == [("list the files", ("os.listdir",)), ("read the settings", ("json.load", "os.getcwd"))]
+    assert by_kind(pairs, COMMENT) == [
+        ("list the files", ("os.listdir",)),
+        ("read the settings", ("json.load", "os.getcwd")),
+    ]
 
 
 def test_directives_code_and_long_explanations_are_not_intents():
@@ -128,7 +133,10 @@ def test_mining_a_package_renames_doc_pairs_and_drops_uncalled_apis(tmp_path):
             # make a table
             return lib.to_table(rows)
     '''))
-    roots = [CorpusRoot(package, frozenset({"lib"}), "site-packages"), CorpusRoot(user.parent, frozenset(), "workspace")]
+    roots = [
+        CorpusRoot(package, frozenset({"lib"}), "site-packages"),
+        CorpusRoot(user.parent, frozenset(), "workspace"),
+    ]
     pairs = mine(roots)
     assert by_kind(pairs, DOC) == [("Build a table from a list of rows.", ("lib.to_table",))]
     assert by_kind(pairs, COMMENT) == [("make a table", ("lib.to_table",))]

@@ -33,7 +33,15 @@ def test_what_a_change_reloads_is_declared_beside_each_setting():
     from apiary.settings import Reload, reloading
 
     assert reloading(Reload.ENCODER) == {"encoder"}
-    assert reloading(Reload.MODEL) == {"generator", "model", "endpoint", "sketcher", "device", "reranker", "api_reranker"}
+    assert reloading(Reload.MODEL) == {
+        "generator",
+        "model",
+        "endpoint",
+        "sketcher",
+        "device",
+        "reranker",
+        "api_reranker",
+    }
     assert reloading(Reload.LIBRARIES) == {"libraries", "python", "auto_discover"}
     assert reloading(Reload.NOTHING) == {"top_apis", "max_latency_ms", "inline_completion"}
 
@@ -41,6 +49,8 @@ def test_what_a_change_reloads_is_declared_beside_each_setting():
 def test_each_setting_is_read_by_its_own_rule():
     from apiary.settings import parse_overrides
 
-    values, warnings = parse_overrides({"topApis": 99, "device": "tpu", "libraries": "honeycomb", "maxLatencyMs": 800}, "test")
+    values, warnings = parse_overrides(
+        {"topApis": 99, "device": "tpu", "libraries": "honeycomb", "maxLatencyMs": 800}, "test"
+    )
     assert values == {"libraries": ("honeycomb",), "max_latency_ms": 800}
     assert len(warnings) == 2 and all(w.startswith("test: ") for w in warnings)

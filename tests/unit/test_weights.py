@@ -42,7 +42,11 @@ def test_the_shipped_file_loads_whole_and_says_how_its_retrieval_weights_were_fi
     assert shipped["fitted"]["method"].startswith("linear listwise softmax ranking")
     assert "dev libraries" in shipped["fitted"]["on"]
     # the rest of the tree is still the hand-set numbers
-    assert (loaded.generation, loaded.offline, loaded.sequences) == (Weights().generation, Weights().offline, Weights().sequences)
+    assert (loaded.generation, loaded.offline, loaded.sequences) == (
+        Weights().generation,
+        Weights().offline,
+        Weights().sequences,
+    )
 
 
 def test_the_fitted_weights_learned_what_code_says():
@@ -58,7 +62,11 @@ def test_the_defaults_are_todays_numbers():
     assert (w.retrieval.candidates, w.retrieval.max_clauses, w.retrieval.alternatives_from) == (200, 2, 8)
     assert w.generation == GenerationRankWeights(intent=0.3, apis=0.2, syntax_penalty=5.0, repair_penalty=0.1)
     assert (w.offline.usages_per_api, w.offline.step_coverage, w.offline.rank_decay) == (12, 0.8, 0.85)
-    assert (w.sequences.neighbours, w.sequences.consensus_neighbours, w.sequences.consensus_temperature) == (40, 20, 0.2)
+    assert (w.sequences.neighbours, w.sequences.consensus_neighbours, w.sequences.consensus_temperature) == (
+        40,
+        20,
+        0.2,
+    )
     assert (w.sequences.lexical_weight, w.sequences.mention_bonus, w.sequences.agreement_bonus) == (0.2, 0.1, 0.05)
 
 

@@ -19,23 +19,34 @@ DEFAULTS = Settings()
 
 def register(commands) -> None:
     complete = commands.add_parser("complete", help="complete code at a position with the library's APIs")
-    complete.add_argument("file", metavar="FILE|-", help="Python file ('-' reads stdin); the cursor is at its end unless --line is given")
-    complete.add_argument("--line", type=positive, help="cursor line (1-based); with --column, else the end of that line")
+    complete.add_argument(
+        "file", metavar="FILE|-", help="Python file ('-' reads stdin); the cursor is at its end unless --line is given"
+    )
+    complete.add_argument(
+        "--line", type=positive, help="cursor line (1-based); with --column, else the end of that line"
+    )
     complete.add_argument("--column", type=non_negative, help="cursor column (0-based, characters)")
-    complete.add_argument("--lib", action="append", required=True, help="indexed library name (repeatable); see `apiary libs`")
+    complete.add_argument(
+        "--lib", action="append", required=True, help="indexed library name (repeatable); see `apiary libs`"
+    )
     complete.add_argument("--generator", default=DEFAULTS.generator,
                           help="default (offline, no weights) | apicoder | cert")
     complete.add_argument("--model", help="Hugging Face model directory or hub id (apicoder, CERT's generator)")
     complete.add_argument("--endpoint", help="OpenAI-compatible completions endpoint (vLLM, llama.cpp, TGI, Ollama)")
     complete.add_argument("--sketcher", help="CERT's sketcher: model directory or endpoint URL")
-    complete.add_argument("--api", action="append", help="use this API (import path) instead of retrieving (repeatable)")
+    complete.add_argument(
+        "--api", action="append", help="use this API (import path) instead of retrieving (repeatable)"
+    )
     complete.add_argument("--top-apis", type=non_negative, default=DEFAULTS.top_apis,
                           help="retrieved APIs given to the generator (the best in When Language Model "
                                "Meets Private Library §5.2: 2)")
     complete.add_argument("-n", type=positive, default=3, help="candidates to print")
     complete.add_argument("--encoder", help="encoder directory the libraries were indexed with")
-    complete.add_argument("--api-reranker", metavar="DIR",
-                          help="cross-encoder directory (apiary-train train crossencoder) that reranks the retrieved APIs")
+    complete.add_argument(
+        "--api-reranker",
+        metavar="DIR",
+        help="cross-encoder directory (apiary-train train crossencoder) that reranks the retrieved APIs",
+    )
     complete.add_argument("--json", action="store_true", help="print JSON with provenance and timings")
     complete.set_defaults(run=run_complete)
 

@@ -13,8 +13,14 @@ from apiary.paths import index_dir
 
 
 def register(commands) -> None:
-    index = commands.add_parser("index", help="index a library's documentation (source tree, module, wheel, doc file or folder)")
-    index.add_argument("source", metavar="PATH|MODULE|WHEEL", help="source tree, installed module, wheel/sdist, .jsonl API doc file or doc folder")
+    index = commands.add_parser(
+        "index", help="index a library's documentation (source tree, module, wheel, doc file or folder)"
+    )
+    index.add_argument(
+        "source",
+        metavar="PATH|MODULE|WHEEL",
+        help="source tree, installed module, wheel/sdist, .jsonl API doc file or doc folder",
+    )
     index.add_argument("--name", help="library name to index it under (default: the package name)")
     index.add_argument("--python", help="interpreter whose installed packages MODULE refers to (default: this one)")
     index.add_argument("--encoder", help="encoder directory (default: the bundled all-MiniLM-L6-v2)")
@@ -22,7 +28,9 @@ def register(commands) -> None:
     index.set_defaults(run=run_index)
 
     search = commands.add_parser("search", help="find the APIs a comment or an editor context needs")
-    search.add_argument("query", metavar="QUERY_OR_CONTEXT", help="a comment, or code with the cursor at its end ('-' reads stdin)")
+    search.add_argument(
+        "query", metavar="QUERY_OR_CONTEXT", help="a comment, or code with the cursor at its end ('-' reads stdin)"
+    )
     search.add_argument("--lib", action="append", required=True, help="library name (repeatable); see `apiary libs`")
     search.add_argument("--top-k", type=positive, default=5)
     search.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -107,7 +115,10 @@ def run_libs(args: Namespace) -> int:
         return 0
     for row in sorted(rows, key=lambda r: (r["name"], -r["built_at"])):
         age = _age(time.time() - row["built_at"])
-        print(f"{row['name']:<24} {row['version']:<12} {row['api_count']:>6} APIs  {row['encoder_id']:<24} {age:>8} ago  {row['spec']}")
+        print(
+            f"{row['name']:<24} {row['version']:<12} {row['api_count']:>6} APIs  "
+            f"{row['encoder_id']:<24} {age:>8} ago  {row['spec']}"
+        )
     return 0
 
 

@@ -24,7 +24,16 @@ class PhaseBars:
             from tqdm import tqdm
 
             self._close()
-            self._bar, self._what = tqdm(total=total, unit=self.units.get(what.split()[0], self.unit), file=sys.stderr, desc=what, leave=False), what
+            self._bar, self._what = (
+                tqdm(
+                    total=total,
+                    unit=self.units.get(what.split()[0], self.unit),
+                    file=sys.stderr,
+                    desc=what,
+                    leave=False,
+                ),
+                what,
+            )
         self._bar.total = total
         self._bar.n = done
         self._bar.refresh()

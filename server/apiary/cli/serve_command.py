@@ -16,7 +16,9 @@ def register(commands) -> None:
     transport.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (default)")
     transport.add_argument("--tcp", action="store_true",
                            help="listen on --host:--port instead (one client; any local user can connect)")
-    transport.add_argument("--socket", metavar="PATH", help="listen on a Unix socket only this user can open (mode 0600)")
+    transport.add_argument(
+        "--socket", metavar="PATH", help="listen on a Unix socket only this user can open (mode 0600)"
+    )
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=port, default=2087)
     serve.add_argument("--log-file", type=log_file, help="also write the server log to this file")

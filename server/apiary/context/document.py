@@ -69,7 +69,9 @@ class ParsedDocument:
         """The syntax tree, re-parsed here if edits came since: a burst of keystrokes costs one parse,
         paid by the first request that needs the tree (on a worker, from a snapshot)."""
         if self._stale:
-            self._tree = self._parser.parse(self._data, self._tree) if self._tree is not None else self._parser.parse(self._data)
+            self._tree = (
+                self._parser.parse(self._data, self._tree) if self._tree is not None else self._parser.parse(self._data)
+            )
             self._stale = False
         return self._tree
 

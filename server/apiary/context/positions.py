@@ -99,7 +99,9 @@ def offset_at(text: str, line: int, character: int, encoding: str = "utf-16",
     return starts[line] + column_index(line_text(text, starts, line), character, encoding)
 
 
-def position_at(text: str, offset: int, encoding: str = "utf-16", starts: Sequence[int] | None = None) -> tuple[int, int]:
+def position_at(
+    text: str, offset: int, encoding: str = "utf-16", starts: Sequence[int] | None = None
+) -> tuple[int, int]:
     """The LSP (line, character) of a string index; an offset past the end clamps to the end.
 
     An offset between the "\\r" and "\\n" of a line break counts as the end of that line.

@@ -53,7 +53,9 @@ def read_apidoc_file(path: Path, library: str) -> IngestReport:
             report.skipped.append(Skipped(location, str(exc)))
             continue
         if entry.qualname in first_seen:
-            report.skipped.append(Skipped(location, f"duplicate {entry.qualname} (first at {first_seen[entry.qualname]})"))
+            report.skipped.append(
+                Skipped(location, f"duplicate {entry.qualname} (first at {first_seen[entry.qualname]})")
+            )
             continue
         first_seen[entry.qualname] = location
         report.entries.append(entry)

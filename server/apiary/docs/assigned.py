@@ -497,8 +497,16 @@ class AssignedEntries:
                 return None
             target_path = self.path_of(value.ref)
             if target.kind == ApiKind.CLASS:
-                return self._from_definition(target, path, qualname, ApiKind.CLASS, source, owner=class_path,
-                                             alias_of=target_path, bases=(target_path,) if target_path else target.bases)
+                return self._from_definition(
+                    target,
+                    path,
+                    qualname,
+                    ApiKind.CLASS,
+                    source,
+                    owner=class_path,
+                    alias_of=target_path,
+                    bases=(target_path,) if target_path else target.bases,
+                )
             if target.kind in (ApiKind.FUNCTION, ApiKind.METHOD):
                 return self._from_definition(target, path, qualname, ApiKind.METHOD, source, owner=class_path,
                                              alias_of=target_path, params=_as_member(target, value))
@@ -543,11 +551,29 @@ class AssignedEntries:
                 if entry is not None:
                     entries.append(entry)
             elif value.kind == "external" and value.ref is not None and listed:
-                entries.append(documented_entry(path.rsplit(".", 1)[-1], value.ref.module, path, ApiKind.EXTERNAL, self.library,
-                                      f"re-exported from {value.ref.module}"))
+                entries.append(
+                    documented_entry(
+                        path.rsplit(".", 1)[-1],
+                        value.ref.module,
+                        path,
+                        ApiKind.EXTERNAL,
+                        self.library,
+                        f"re-exported from {value.ref.module}",
+                    )
+                )
             elif value.kind == "value" and not _is_dunder(local) and (listed or binding.doc or is_constant_name(local)):
-                entries.append(documented_entry(path.rsplit(".", 1)[-1], qualname, path, ApiKind.ATTRIBUTE, self.library, source,
-                                      doc=binding.doc, returns=binding.annotation))
+                entries.append(
+                    documented_entry(
+                        path.rsplit(".", 1)[-1],
+                        qualname,
+                        path,
+                        ApiKind.ATTRIBUTE,
+                        self.library,
+                        source,
+                        doc=binding.doc,
+                        returns=binding.annotation,
+                    )
+                )
         return entries
 
     def _alias(self, value: Value, binding: Binding, path: str, qualname: str, source: str) -> ApiEntry | None:
@@ -595,8 +621,19 @@ class AssignedEntries:
         call = self.a.call_of(cls)
         doc = (call.doc if call is not None else "") or binding.doc or self.a.class_doc(cls)
         if call is not None:
-            entry = documented_entry(name, qualname, path, ApiKind.ALIAS, self.library, source, doc=doc, params=call.params,
-                           signature=signature_text(call.params, call.returns), alias_of=class_path, bases=bases)
+            entry = documented_entry(
+                name,
+                qualname,
+                path,
+                ApiKind.ALIAS,
+                self.library,
+                source,
+                doc=doc,
+                params=call.params,
+                signature=signature_text(call.params, call.returns),
+                alias_of=class_path,
+                bases=bases,
+            )
         else:
             entry = documented_entry(name, qualname, path, ApiKind.ATTRIBUTE, self.library, source, doc=doc,
                            returns=class_path, bases=bases)

@@ -52,7 +52,11 @@ class ExportResolver:
             # ``try: from _speedups import f`` / ``except ImportError: f = _slow_f``: the package's own
             # binding names the API; a fallback ``f = None`` does not
             binding = doc.bindings.get(name)
-            if binding is None or binding.form not in ("name", "call") or (found is not None and found.kind != "external"):
+            if (
+                binding is None
+                or binding.form not in ("name", "call")
+                or (found is not None and found.kind != "external")
+            ):
                 return found
         if name in doc.bindings:
             return Target("binding", module, name)

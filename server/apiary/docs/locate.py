@@ -50,7 +50,9 @@ class LibrarySource:
         return f"{self.kind}:{self.root if self.kind == 'module' else self.spec}"
 
 
-def locate(spec: str, name: str | None = None, python: str | None = None, unpack_dir: Path | None = None) -> LibrarySource:
+def locate(
+    spec: str, name: str | None = None, python: str | None = None, unpack_dir: Path | None = None
+) -> LibrarySource:
     """Resolve ``spec`` (path, module name, archive, doc file or folder) to a `LibrarySource`."""
     path = Path(spec).expanduser()
     if path.exists():
@@ -97,7 +99,9 @@ def _static_version(root: Path, package: str) -> str:
                 return match.group(1)
     for project_file in (root / "pyproject.toml", root.parent / "pyproject.toml"):
         if project_file.is_file():
-            match = re.search(r'^version\s*=\s*["\']([^"\']+)["\']', project_file.read_text(errors="replace"), re.MULTILINE)
+            match = re.search(
+                r'^version\s*=\s*["\']([^"\']+)["\']', project_file.read_text(errors="replace"), re.MULTILINE
+            )
             if match:
                 return match.group(1)
     return installed_version(package, root)  # a *.dist-info or *.egg-info beside the package, read not imported
@@ -179,13 +183,19 @@ def _extract_sources(archive: Path, target: Path) -> None:
     try:
         if archive.suffix in (".whl", ".zip"):
             with zipfile.ZipFile(archive) as zf:
-                members = [m for m in zf.infolist() if _ARCHIVE_MEMBER.match(m.filename) and _inside(target, m.filename)]
+                members = [
+                    m for m in zf.infolist() if _ARCHIVE_MEMBER.match(m.filename) and _inside(target, m.filename)
+                ]
                 _check_unpacked_size(archive, [(m.file_size, m.compress_size) for m in members])
                 for member in members:  # zipfile never writes more than a member's declared size
                     zf.extract(member, target)
         else:
             with tarfile.open(archive) as tf:
-                members = [m for m in tf.getmembers() if m.isfile() and _ARCHIVE_MEMBER.match(m.name) and _inside(target, m.name)]
+                members = [
+                    m
+                    for m in tf.getmembers()
+                    if m.isfile() and _ARCHIVE_MEMBER.match(m.name) and _inside(target, m.name)
+                ]
                 _check_unpacked_size(archive, [(m.size, None) for m in members])
                 tf.extractall(target, members=members, filter="data")
     except (zipfile.BadZipFile, tarfile.TarError, OSError, EOFError) as error:
@@ -198,10 +208,14 @@ def _check_unpacked_size(archive: Path, sizes: list[tuple[int, int | None]]) -> 
     expands more than `MAX_RATIO` times (a zip bomb), is refused before anything is written."""
     total = sum(size for size, _ in sizes)
     if total > MAX_UNPACKED_BYTES:
-        raise IngestError(f"{archive}: its sources unpack to {total:,} bytes, over the {MAX_UNPACKED_BYTES:,}-byte limit")
+        raise IngestError(
+            f"{archive}: its sources unpack to {total:,} bytes, over the {MAX_UNPACKED_BYTES:,}-byte limit"
+        )
     for size, packed in sizes:
         if packed is not None and size > 1_000_000 and size > MAX_RATIO * max(packed, 1):
-            raise IngestError(f"{archive}: a member expands {size // max(packed, 1)} times (limit {MAX_RATIO}): refused")
+            raise IngestError(
+                f"{archive}: a member expands {size // max(packed, 1)} times (limit {MAX_RATIO}): refused"
+            )
 
 
 def _inside(target: Path, member: str) -> bool:

@@ -21,7 +21,15 @@ from apiary.docs.entry import ApiKind, Param
 _PROPERTY_DECORATORS = {"property", "cached_property", "functools.cached_property", "abc.abstractproperty"}
 _PROPERTY_FACTORIES = {"property", "cached_property", "functools.cached_property"}
 _OVERLOAD = {"overload", "typing.overload"}
-_DATACLASS_DECORATORS = {"dataclass", "dataclasses.dataclass", "attr.s", "attrs.define", "attr.define", "define", "frozen"}
+_DATACLASS_DECORATORS = {
+    "dataclass",
+    "dataclasses.dataclass",
+    "attr.s",
+    "attrs.define",
+    "attr.define",
+    "define",
+    "frozen",
+}
 #: Calls whose value is a typing construct, never an API of the library (``T = TypeVar("T")``).
 _TYPING_FACTORIES = {"TypeVar", "ParamSpec", "TypeVarTuple", "NewType", "TypeAliasType"}
 
@@ -331,7 +339,11 @@ def _record_assignment(
     if form == "call" and target.rsplit(".", 1)[-1] in _TYPING_FACTORIES:
         return
     docstring = ""
-    if isinstance(following, ast.Expr) and isinstance(following.value, ast.Constant) and isinstance(following.value.value, str):
+    if (
+        isinstance(following, ast.Expr)
+        and isinstance(following.value, ast.Constant)
+        and isinstance(following.value.value, str)
+    ):
         docstring = clean_docstring(following.value.value)
     getter = functions.get(first_arg) if functions and form == "call" and target in _PROPERTY_FACTORIES else None
     if getter is not None:  # ``x = property(_get_x)``: the getter, private or not, documents it
@@ -346,7 +358,9 @@ def _record_assignment(
         elif isinstance(t, ast.Attribute) and not prefix and _is_public(t.attr):
             owner = dotted_name(t.value)
             if owner and form != "declared":
-                doc.attachments.append(Binding(t.attr, node.lineno, form, target, first_arg, annotation, docstring, owner))
+                doc.attachments.append(
+                    Binding(t.attr, node.lineno, form, target, first_arg, annotation, docstring, owner)
+                )
 
 
 def _classify_value(value: ast.expr | None) -> tuple[str, str, str]:
@@ -377,7 +391,9 @@ def _record_setattr(doc: ModuleDoc, node: ast.Expr) -> None:
         doc.attachments.append(Binding(name, node.lineno, form, target, first_arg, owner=owner))
 
 
-def _record_function_body(doc: ModuleDoc, node: ast.FunctionDef | ast.AsyncFunctionDef, check: Callable[[], None]) -> None:
+def _record_function_body(
+    doc: ModuleDoc, node: ast.FunctionDef | ast.AsyncFunctionDef, check: Callable[[], None]
+) -> None:
     """What a module-level function's own statements say: that it is a registering decorator, or a
     factory of a class defined in its body (``def _make(): class Impl: ...; return Impl()``)."""
     params = [*node.args.posonlyargs, *node.args.args]
@@ -427,7 +443,12 @@ def _record_instance_attributes(doc: ModuleDoc, node: ast.FunctionDef | ast.Asyn
         else:
             continue
         for t in targets:
-            if isinstance(t, ast.Attribute) and isinstance(t.value, ast.Name) and t.value.id == instance and _is_public(t.attr):
+            if (
+                isinstance(t, ast.Attribute)
+                and isinstance(t.value, ast.Name)
+                and t.value.id == instance
+                and _is_public(t.attr)
+            ):
                 doc.instance_attributes.setdefault(f"{class_local}.{t.attr}", statement.lineno)
 
 

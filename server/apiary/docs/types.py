@@ -126,7 +126,9 @@ class TypeResolver:
                     return result if result.known else InferredType()
             return InferredType()
         if owner.module:  # an undocumented object from `module`: try its classes' members of that name
-            entry = self.catalogue.find(f"{owner.module}.{attribute}") or self._member_in_module(owner.module, attribute)
+            entry = self.catalogue.find(f"{owner.module}.{attribute}") or self._member_in_module(
+                owner.module, attribute
+            )
             return self._value_of(entry) if entry else InferredType()
         return InferredType()
 

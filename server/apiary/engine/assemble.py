@@ -98,7 +98,9 @@ def _add_model_generators(generators: dict[str, Generator], options: ModelOption
     problems: list[str] = []
     backend = None
     try:
-        backend = load_backend(options.model, options.endpoint, device=options.device, dtype=options.dtype, **options.extra)
+        backend = load_backend(
+            options.model, options.endpoint, device=options.device, dtype=options.dtype, **options.extra
+        )
     except BackendError as error:
         problems.append(str(error))
         log.warning("model not available, using the offline generator: %s", error)

@@ -73,7 +73,9 @@ def complete(session: Session, context: CodeContext, *, manual: bool, cancel: th
     for candidate in result.candidates:
         if not candidate.text.strip() or repeats_previous(context.editor, candidate.text):
             continue
-        record = CompletionRecord(candidate, list(result.apis), result.generator, result.timings_ms, result.fallback_reason)
+        record = CompletionRecord(
+            candidate, list(result.apis), result.generator, result.timings_ms, result.fallback_reason
+        )
         session.record(record)
         records.append(record)
     return records

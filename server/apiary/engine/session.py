@@ -65,7 +65,9 @@ class Session:
         with self._lock:
             if self._encoder is None:
                 self._encoder = self._load_encoder()
-                log.info("encoder %s%s", self._encoder.id, "" if is_ready(self._encoder) else " loading in the background")
+                log.info(
+                    "encoder %s%s", self._encoder.id, "" if is_ready(self._encoder) else " loading in the background"
+                )
             if self._engine is None:
                 self._engine = self._build_engine(self._encoder)
 
@@ -81,7 +83,9 @@ class Session:
         except Exception as error:  # any failure of a user's model directory
             if not self.settings.encoder:
                 raise
-            message = f"the encoder setting {self.settings.encoder!r} cannot be used ({error}); using the bundled encoder"
+            message = (
+                f"the encoder setting {self.settings.encoder!r} cannot be used ({error}); using the bundled encoder"
+            )
             log.error("%s", message)
             self.encoder_problem = message
             return deferred_encoder(None)
@@ -174,10 +178,17 @@ class Session:
 
     def status(self) -> dict:
         rows = [st.row() for st in self.libraries.states()]
-        problems = list(self.problems) + [f"{r['name']}: {r['error'] or r['warning']}" for r in rows if r["error"] or r["warning"]]
+        problems = list(self.problems) + [
+            f"{r['name']}: {r['error'] or r['warning']}" for r in rows if r["error"] or r["warning"]
+        ]
         encoder = {"id": self._encoder.id, "ready": is_ready(self._encoder)} if self._encoder is not None else None
-        return {"ready": self.all_indexed(), "generator": self.generator_name(), "libraries": rows, "problems": problems,
-                "encoder": encoder}
+        return {
+            "ready": self.all_indexed(),
+            "generator": self.generator_name(),
+            "libraries": rows,
+            "problems": problems,
+            "encoder": encoder,
+        }
 
     def record(self, record: CompletionRecord) -> str:
         return self.records.add(record)

@@ -93,7 +93,9 @@ class Libraries:
     def _covers(self, module: str) -> bool:
         return any(st.name == module or (st.index and module in st.index.top_levels) for st in self._states.values())
 
-    def build(self, spec: str, store: IndexStore, python: str | None, progress: ProgressCallback | None = None) -> LibraryState | None:
+    def build(
+        self, spec: str, store: IndexStore, python: str | None, progress: ProgressCallback | None = None
+    ) -> LibraryState | None:
         """Index one library (blocking: run it in a worker). Errors are kept in its state, not raised."""
         with self._lock:
             state = self._states.get(spec)

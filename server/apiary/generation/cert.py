@@ -56,13 +56,17 @@ class CertGenerator:
         settings: GenerationSettings,
         cancel: threading.Event | None = None,
     ) -> list[Candidate]:
-        sketches = self.sketcher.complete(self._request(context.prefix, context, settings.sketches, settings, sketching=True), cancel)
+        sketches = self.sketcher.complete(
+            self._request(context.prefix, context, settings.sketches, settings, sketching=True), cancel
+        )
         winner = vote([s.text for s in sketches if s.finish_reason != "cancelled"])
         if winner is None or (cancel is not None and cancel.is_set()):
             return []
         imported = [b.local for b in context.editor.imports]
         if winner.sketch.strip() and is_complete_sketch(winner.sketch, keep_names=imported):
-            return [self._candidate(winner.sketch, apis, winner, "sketch is complete: used as the answer", context.prefix)]
+            return [
+                self._candidate(winner.sketch, apis, winner, "sketch is complete: used as the answer", context.prefix)
+            ]
         prompt = context.prefix if not winner.sketch.strip() else self._sketch_prompt(winner.sketch, context)
         completions = self.generator.complete(self._request(prompt, context, n, settings, sketching=False), cancel)
         return [
@@ -78,7 +82,9 @@ class CertGenerator:
         return f"{statement}\n{context.prefix}"
 
     @staticmethod
-    def _request(prompt: str, context: CodeContext, n: int, settings: GenerationSettings, sketching: bool) -> GenerationRequest:
+    def _request(
+        prompt: str, context: CodeContext, n: int, settings: GenerationSettings, sketching: bool
+    ) -> GenerationRequest:
         temperature = max(settings.temperature, SKETCH_TEMPERATURE) if sketching else settings.temperature
         return GenerationRequest(
             prompt=prompt, max_new_tokens=settings.max_new_tokens, temperature=temperature, top_p=settings.top_p,

@@ -111,7 +111,9 @@ class _Checker:
         kind = self._builtin_kind(func.value)
         if kind is None or hasattr(kind, func.attr):
             return True
-        replacement = difflib.get_close_matches(func.attr, [m for m in dir(kind) if not m.startswith("_")], n=1, cutoff=_CUTOFF)
+        replacement = difflib.get_close_matches(
+            func.attr, [m for m in dir(kind) if not m.startswith("_")], n=1, cutoff=_CUTOFF
+        )
         if not replacement:
             self.notes.append(f"dropped: a {kind.__name__} has no method '{func.attr}'")
             return False
@@ -121,7 +123,9 @@ class _Checker:
     def _builtin_kind(self, node: ast.expr) -> type | None:
         if isinstance(node, ast.Constant):
             return type(node.value) if type(node.value) in _BUILTIN_KINDS.values() else None
-        if isinstance(node, (ast.List, ast.ListComp, ast.Dict, ast.DictComp, ast.Set, ast.SetComp, ast.Tuple, ast.JoinedStr)):
+        if isinstance(
+            node, (ast.List, ast.ListComp, ast.Dict, ast.DictComp, ast.Set, ast.SetComp, ast.Tuple, ast.JoinedStr)
+        ):
             return _LITERAL_KINDS[type(node)]
         if isinstance(node, ast.Name):
             origin = self.scope.get(node.id)
@@ -153,7 +157,15 @@ class _Checker:
             members = [entries[i] for i in members_of(catalogue, inferred)]
             match = next((m for m in members if m.name == func.attr), None)
             if match is None and inferred.classes:  # methods documented only on a base class
-                match = next((entries[i] for c in inferred.classes for i in catalogue.members.get(c, []) if entries[i].name == func.attr), None)
+                match = next(
+                    (
+                        entries[i]
+                        for c in inferred.classes
+                        for i in catalogue.members.get(c, [])
+                        if entries[i].name == func.attr
+                    ),
+                    None,
+                )
             return catalogue, match, members, func.attr
         return None
 
@@ -179,7 +191,11 @@ class _Checker:
                 return InferredType(module=entry.import_path)
             return resolver.of_expression(dotted, head_is_local=False)
         if head.isidentifier():
-            return resolver.of_expression(receiver, head_is_local=True) if rest or "(" in receiver else resolver.of_name(head)
+            return (
+                resolver.of_expression(receiver, head_is_local=True)
+                if rest or "(" in receiver
+                else resolver.of_name(head)
+            )
         return InferredType()
 
     def check_names(self, tree: ast.Module, completion_start: int) -> bool:
@@ -222,7 +238,9 @@ class _Checker:
         positional = [p for p in entry.params if p.kind in ("positional_only", "positional_or_keyword")]
         if len(call.args) > len(positional) and not any(p.kind == "var_positional" for p in entry.params):
             if not any(isinstance(a, ast.Starred) for a in call.args):
-                self.notes.append(f"dropped: {entry.name}() takes {len(positional)} positional arguments, got {len(call.args)}")
+                self.notes.append(
+                    f"dropped: {entry.name}() takes {len(positional)} positional arguments, got {len(call.args)}"
+                )
                 return False
         return True
 
@@ -241,7 +259,9 @@ class _Checker:
 
 
 #: Python's own types, by the name docs and annotations give them
-_BUILTIN_KINDS: dict[str, type] = {t.__name__: t for t in (str, bytes, int, float, complex, bool, list, dict, tuple, set, frozenset)}
+_BUILTIN_KINDS: dict[str, type] = {
+    t.__name__: t for t in (str, bytes, int, float, complex, bool, list, dict, tuple, set, frozenset)
+}
 _LITERAL_KINDS: dict[type, type] = {
     ast.List: list, ast.ListComp: list, ast.Dict: dict, ast.DictComp: dict, ast.Set: set, ast.SetComp: set,
     ast.Tuple: tuple, ast.JoinedStr: str,

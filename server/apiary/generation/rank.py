@@ -49,7 +49,9 @@ def classifier_intent_scorer(model_dir: str, device: str = "auto", max_length: i
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
         tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-        model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True, use_safetensors=True)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            model_dir, local_files_only=True, use_safetensors=True
+        )
     except Exception as error:  # missing files, not a classifier, pickled weights: the user's to fix
         raise RankerError(f"cannot load the reranker at {model_dir}: {error}") from error
     if model.config.num_labels != 1:

@@ -151,7 +151,9 @@ def site_of(doc: Document, position: types.Position) -> CodeSite:
     return code_site(doc.text, doc.starts, position.line, doc.offset(position))
 
 
-async def _generate_and_apply(ls: ApiaryServer, doc: Document, position: types.Position, api_ids: list[str] | None) -> dict:
+async def _generate_and_apply(
+    ls: ApiaryServer, doc: Document, position: types.Position, api_ids: list[str] | None
+) -> dict:
     site = site_of(doc, position)
     session = ls.session
     if api_ids is None and site.text == doc.text:
@@ -177,5 +179,7 @@ async def _generate_and_apply(ls: ApiaryServer, doc: Document, position: types.P
     result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Apiary"))
     applied = bool(getattr(result, "applied", False))
     if applied:
-        session.events.record("accepted", best.id, generator=best.generator, apis=list(best.candidate.apis), via="command")
+        session.events.record(
+            "accepted", best.id, generator=best.generator, apis=list(best.candidate.apis), via="command"
+        )
     return {"applied": applied, "text": best.text, "apis": list(best.candidate.apis), "id": best.id}

@@ -69,7 +69,9 @@ def register(server: ApiaryServer) -> None:
 
 def snippet_support(ls: ApiaryServer) -> bool:
     """Whether the client inserts snippets (tab stops) from completion items."""
-    return bool(get_capability(ls.client_capabilities, "text_document.completion.completion_item.snippet_support", False))
+    return bool(
+        get_capability(ls.client_capabilities, "text_document.completion.completion_item.snippet_support", False)
+    )
 
 
 def _item(entry, rank: int, editor, replace: types.Range, snippets: bool) -> types.CompletionItem:

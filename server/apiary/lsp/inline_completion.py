@@ -56,13 +56,17 @@ async def complete_at(ls: ApiaryServer, doc: Document, position: types.Position,
     offset = doc.offset(position)
     session = ls.session
     def work():
-        return engine.complete(session, engine.code_context(snapshot.text, offset, snapshot), manual=manual, cancel=cancel)
+        return engine.complete(
+            session, engine.code_context(snapshot.text, offset, snapshot), manual=manual, cancel=cancel
+        )
 
     kind = RequestKind.MANUAL if manual else RequestKind.AUTOMATIC
     return await ls.run_blocking(work, kind=kind, cancel=cancel, default=[]) or []
 
 
-def agrees_with_selection(doc: Document, position: types.Position, selected: types.SelectedCompletionInfo, text: str) -> bool:
+def agrees_with_selection(
+    doc: Document, position: types.Position, selected: types.SelectedCompletionInfo, text: str
+) -> bool:
     """Whether ghost text ``text`` at ``position`` reads as the completion item the editor has selected
     (it replaces ``selected.range`` with ``selected.text``): the editor shows both, so they must agree."""
     start, cursor = doc.offset(selected.range.start), doc.offset(position)

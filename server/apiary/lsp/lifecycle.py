@@ -59,7 +59,9 @@ async def start(ls: ApiaryServer) -> None:
         report("loading the encoder")
         await _in_indexer(ls, ls.session.load)
         if ls.session.encoder_problem:
-            ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"Apiary: {ls.session.encoder_problem}"))
+            ls.window_show_message(
+                types.ShowMessageParams(types.MessageType.Error, f"Apiary: {ls.session.encoder_problem}")
+            )
         publish_status(ls)
     asyncio.ensure_future(watch_encoder(ls))
     await index_specs(ls, ls.session.libraries.pending(), "Apiary: indexing")

@@ -17,7 +17,9 @@ from apiary.lsp.transport import BinaryWriter, protocol_stdout, serve_connection
 log = logging.getLogger(__name__)
 
 
-def serve_stdio(server: ApiaryServer | None = None, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> int:
+def serve_stdio(
+    server: ApiaryServer | None = None, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None
+) -> int:
     """Serve until `exit` or EOF; returns the exit status (`exit` without `shutdown` is 1, per LSP)."""
     server = server or create_server()
     out = stdout or protocol_stdout()

@@ -35,7 +35,9 @@ def suggest_sequence(doc: Document, params: types.CodeActionParams) -> list[type
     if not doc.line(params.range.start.line).lstrip().startswith("#"):
         return []
     position = params.range.start
-    arguments = [{"uri": params.text_document.uri, "position": {"line": position.line, "character": position.character}}]
+    arguments = [
+        {"uri": params.text_document.uri, "position": {"line": position.line, "character": position.character}}
+    ]
     command = types.Command(title="Suggest API sequence…", command=SUGGEST_SEQUENCE, arguments=arguments)
     return [types.CodeAction(title=command.title, kind=types.CodeActionKind.Refactor, command=command)]
 
@@ -73,12 +75,16 @@ async def _ask_user(ls: ApiaryServer, intent: str, suggestions: list[Suggestion]
     return titles.get(answer.title) if answer is not None else None
 
 
-async def _insert(ls: ApiaryServer, doc: Document, position: types.Position, apis: list[str], intent: str, form: str) -> dict:
+async def _insert(
+    ls: ApiaryServer, doc: Document, position: types.Position, apis: list[str], intent: str, form: str
+) -> dict:
     site = commands.site_of(doc, position)
     snippet = as_plan(apis, intent, site.indent) if form == "plan" else as_skeleton(apis, site.indent)
     plain = _TAB_STOP.sub(lambda m: m.group(1) or "", snippet)
     at = doc.position(site.insert_at)
     edit = types.WorkspaceEdit(changes={doc.uri: [types.TextEdit(types.Range(at, at), "\n" + plain.rstrip("\n"))]})
-    result = await ls.workspace_apply_edit_async(types.ApplyWorkspaceEditParams(edit=edit, label="Apiary: API sequence"))
+    result = await ls.workspace_apply_edit_async(
+        types.ApplyWorkspaceEditParams(edit=edit, label="Apiary: API sequence")
+    )
     return {"applied": bool(getattr(result, "applied", False)), "apis": apis, "text": plain, "snippet": snippet,
             "intent": intent}

@@ -57,7 +57,11 @@ class Gate:
             return None  # a response to a server request, or the end
         answer, ident = "id" in data, data.get("id")
         if method == "initialize":
-            return FrameError(INVALID_REQUEST, "initialize was already received", ident, answer) if self.initialized else None
+            return (
+                FrameError(INVALID_REQUEST, "initialize was already received", ident, answer)
+                if self.initialized
+                else None
+            )
         if not self.initialized:
             return FrameError(SERVER_NOT_INITIALIZED, f"{method} before initialize", ident, answer)
         if self.shut_down:
@@ -204,7 +208,9 @@ async def serve_stream(protocol, stream: BinaryIO, stop: threading.Event) -> Non
     """Read messages from ``stream`` until EOF or ``stop``; every message is handled on this loop."""
     loop = asyncio.get_running_loop()
     queue: asyncio.Queue[bytes] = asyncio.Queue()
-    threading.Thread(target=_reader_thread, args=(stream, loop, queue.put_nowait), daemon=True, name="apiary-stdin").start()
+    threading.Thread(
+        target=_reader_thread, args=(stream, loop, queue.put_nowait), daemon=True, name="apiary-stdin"
+    ).start()
     framer, gate = Framer(), Gate()
     while not stop.is_set():
         chunk = await queue.get()

@@ -106,7 +106,10 @@ def read_meta(directory: Path) -> dict:
     except (OSError, ValueError) as error:
         raise CacheCorrupt(f"{directory}: unreadable meta.json ({error})") from error
     if not isinstance(meta, dict) or meta.get("format") != INDEX_FORMAT_VERSION:
-        raise CacheCorrupt(f"{directory}: index format {meta.get('format') if isinstance(meta, dict) else '?'} is not {INDEX_FORMAT_VERSION}")
+        raise CacheCorrupt(
+            f"{directory}: index format {meta.get('format') if isinstance(meta, dict) else '?'} "
+            f"is not {INDEX_FORMAT_VERSION}"
+        )
     problem = _meta_shape_problem(meta)
     if problem:
         raise CacheCorrupt(f"{directory}: meta.json {problem}")
@@ -139,8 +142,14 @@ def _read_index(directory: Path, meta: dict) -> LibraryIndex:
         entries_bytes = _verified(directory, meta, "entries.jsonl")
         vectors = np.load(io.BytesIO(_verified(directory, meta, "vectors.npy")), allow_pickle=False)
         entries = [ApiEntry.from_json(orjson.loads(line)) for line in entries_bytes.splitlines() if line]
-        if vectors.dtype != np.float32 or vectors.ndim != 2 or not len(vectors) == len(entries) == len(meta["text_keys"]):
-            raise CacheCorrupt(f"{directory}: vectors of shape {vectors.shape} ({vectors.dtype}) for {len(entries)} APIs")
+        if (
+            vectors.dtype != np.float32
+            or vectors.ndim != 2
+            or not len(vectors) == len(entries) == len(meta["text_keys"])
+        ):
+            raise CacheCorrupt(
+                f"{directory}: vectors of shape {vectors.shape} ({vectors.dtype}) for {len(entries)} APIs"
+            )
         info = LibraryInfo(**meta["library"])
         return LibraryIndex(info, entries, vectors, stored=_stored_derived(directory, meta))
     except CacheCorrupt:
@@ -174,8 +183,18 @@ def _stored_bm25(directory: Path, meta: dict) -> bm25s.BM25 | None:
     try:
         for name in names:
             _verified(directory, meta, name)
-        return bm25s.BM25.load(directory, **{key: f"bm25.{default}" for key, default in _BM25_FILES.items()},
-                               mmap=False, allow_pickle=False, load_corpus=False, show_progress=False) if names else None
+        return (
+            bm25s.BM25.load(
+                directory,
+                **{key: f"bm25.{default}" for key, default in _BM25_FILES.items()},
+                mmap=False,
+                allow_pickle=False,
+                load_corpus=False,
+                show_progress=False,
+            )
+            if names
+            else None
+        )
     except (OSError, ValueError, KeyError, TypeError, CacheCorrupt):
         return None
 

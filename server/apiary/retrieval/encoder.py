@@ -178,7 +178,9 @@ class CachedEncoder:
 class SentenceEncoder:
     """A sentence-transformers model read from a local directory."""
 
-    def __init__(self, model_dir: Path, encoder_id: str, device: str = "cpu", batch_size: int = 16, quantize: bool = False):
+    def __init__(
+        self, model_dir: Path, encoder_id: str, device: str = "cpu", batch_size: int = 16, quantize: bool = False
+    ):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         try:
@@ -193,7 +195,9 @@ class SentenceEncoder:
         self.id = encoder_id
         if quantize and device == "cpu" and quantize_linear_layers(self._model):
             self.id = f"{encoder_id}-int8"
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = (
+            getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        )
         self.dim = int(dimension() or 0)
         self._batch_size = batch_size  # small batches: less padding, faster on CPU (measured: 16 > 64)
         self._lock = threading.Lock()  # torch modules are not safe to call from two threads at once
@@ -223,7 +227,9 @@ class PooledTransformerEncoder:
 
             transformers_logging.disable_progress_bar()
             self._tokenizer = AutoTokenizer.from_pretrained(str(model_dir), local_files_only=True)
-            self._model = AutoModel.from_pretrained(str(model_dir), local_files_only=True, use_safetensors=True).to(device).eval()
+            self._model = (
+                AutoModel.from_pretrained(str(model_dir), local_files_only=True, use_safetensors=True).to(device).eval()
+            )
         except Exception as error:  # many failure types: missing files, bad config, bad weights
             raise EncoderError(f"cannot load the encoder at {model_dir}: {error}") from error
         self._pooling = pooling
@@ -271,7 +277,11 @@ def plain_pooling(model_dir: Path) -> str | None:
     except (OSError, ValueError, KeyError, TypeError, IndexError):
         return None
     modes = {k for k, v in config.items() if k.startswith("pooling_mode") and v}
-    return {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls"}.get(modes.pop()) if len(modes) == 1 else None
+    return (
+        {"pooling_mode_mean_tokens": "mean", "pooling_mode_cls_token": "cls"}.get(modes.pop())
+        if len(modes) == 1
+        else None
+    )
 
 
 def _sentence_encoder(model_dir: Path, encoder_id: str, device: str, quantize: bool) -> Encoder:
@@ -319,7 +329,9 @@ def quantize_linear_layers(model) -> bool:
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            quantized = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True)
+            quantized = torch.ao.quantization.quantize_dynamic(
+                model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+            )
         return quantized is not None
     except Exception as error:  # an older/newer torch without eager dynamic quantization
         log.info("encoder stays float32: %s", error)

@@ -90,16 +90,25 @@ class HybridRetriever:
         logits = self.reranker.scores(rerank_query(query), [s.entry for s in head])
         weight = self.weights.cross_encoder
         rescored = [
-            ScoredApi(s.entry, s.score + weight * float(x), {**s.parts, "cross_encoder": round(weight * float(x), 4)}, s.probability)
+            ScoredApi(
+                s.entry,
+                s.score + weight * float(x),
+                {**s.parts, "cross_encoder": round(weight * float(x), 4)},
+                s.probability,
+            )
             for s, x in zip(head, logits, strict=True)
         ]
         chosen = {id(s) for s in head}
         return sorted(rescored, key=lambda s: -s.score) + [s for s in scored if id(s) not in chosen]
 
-    def _score_index(self, index: LibraryIndex, query: ApiQuery, vectors: QueryVectors, w: RetrievalWeights) -> list[ScoredApi]:
+    def _score_index(
+        self, index: LibraryIndex, query: ApiQuery, vectors: QueryVectors, w: RetrievalWeights
+    ) -> list[ScoredApi]:
         signals = compute_signals(index, query, vectors)
         weighted = {name: getattr(w, name) * values for name, values in signals.items() if getattr(w, name)}
-        total = _with_alternatives(index, np.sum(list(weighted.values()), axis=0), w.alternative_margin, w.alternatives_from)
+        total = _with_alternatives(
+            index, np.sum(list(weighted.values()), axis=0), w.alternative_margin, w.alternatives_from
+        )
         allowed = self._receiver_members(index, query)
         candidates = np.asarray(allowed if allowed is not None else range(len(index.entries)), dtype=np.int64)
         # Only the best few become results; enough of them that `top_k` distinct names survive.
@@ -107,8 +116,12 @@ class HybridRetriever:
         shifted = total[candidates] - total[candidates].max() if len(candidates) else total[candidates]
         log_partition = float(total[candidates].max() + np.log(np.exp(shifted).sum())) if len(candidates) else 0.0
         return [
-            ScoredApi(index.entries[i], float(total[i]), {k: round(float(v[i]), 4) for k, v in weighted.items() if v[i]},
-                      float(np.exp(total[i] - log_partition)))
+            ScoredApi(
+                index.entries[i],
+                float(total[i]),
+                {k: round(float(v[i]), 4) for k, v in weighted.items() if v[i]},
+                float(np.exp(total[i] - log_partition)),
+            )
             for i in best
         ]
 
@@ -117,7 +130,11 @@ class HybridRetriever:
         if not query.receiver:
             return None
         resolver = TypeResolver(index.catalogue, {o.name: o for o in query.scope}, dict(query.local_classes))
-        receiver_type = resolver.of_expression(query.receiver_origin, head_is_local=False) if query.receiver_origin else InferredType()
+        receiver_type = (
+            resolver.of_expression(query.receiver_origin, head_is_local=False)
+            if query.receiver_origin
+            else InferredType()
+        )
         if not receiver_type.known:
             receiver_type = resolver.of_expression(query.receiver, head_is_local=True)
         members = members_of(index.catalogue, receiver_type)

@@ -45,7 +45,9 @@ class OnnxQueryEncoder:
     """Mean- or CLS-pooled, L2-normalised vectors from an exported model, under the id of the torch
     encoder whose indexes it queries."""
 
-    def __init__(self, model: Path, tokenizer: Path, encoder_id: str, dim: int, pooling: str, threads: int | None = None):
+    def __init__(
+        self, model: Path, tokenizer: Path, encoder_id: str, dim: int, pooling: str, threads: int | None = None
+    ):
         import onnxruntime
         from tokenizers import Tokenizer
 

@@ -164,7 +164,9 @@ def query_from_text(text: str, libraries: tuple[str, ...] = ()) -> ApiQuery:
         query = query_from_context(extract_context_from_prefix(text))
         return query if query.libraries or not libraries else replace(query, libraries=libraries)
     intent = text.strip()
-    return ApiQuery(intent=intent, clauses=split_clauses(intent), libraries=libraries, mentioned=mentioned_names(intent))
+    return ApiQuery(
+        intent=intent, clauses=split_clauses(intent), libraries=libraries, mentioned=mentioned_names(intent)
+    )
 
 
 _PARENTHESIZED_IMPORT = re.compile(r"^\s*from\s+\S+\s+import\s*\([^)]*\)?", re.MULTILINE | re.DOTALL)

@@ -64,7 +64,9 @@ class CrossEncoderReranker:
             from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
             self._tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-            model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True, use_safetensors=True)
+            model = AutoModelForSequenceClassification.from_pretrained(
+                model_dir, local_files_only=True, use_safetensors=True
+            )
         except Exception as error:  # missing files, not a classifier, pickled weights: the user's to fix
             raise RerankerError(f"cannot load the API reranker at {model_dir}: {error}") from error
         if model.config.num_labels != 1:

@@ -125,7 +125,9 @@ def _name_match(index: LibraryIndex, intent: str) -> np.ndarray:
     """Share of an API name's words that the intent's plain words contain (stems, or one a prefix of
     the other). Identifiers in the intent (``MapDataPipe``, ``batch_dp``) name things, not actions:
     their parts are not matched (an exact identifier is a `mentioned` name instead)."""
-    plain = [t.lower() for t in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", intent) if re.fullmatch(r"[A-Za-z][a-z]*|[A-Z]+", t)]
+    plain = [
+        t.lower() for t in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", intent) if re.fullmatch(r"[A-Za-z][a-z]*|[A-Z]+", t)
+    ]
     query_stems = {stem(w) for w in plain if w not in STOP_WORDS and len(w) > 1}
     return index.tables.stems.scores(query_stems, len(index.entries))
 

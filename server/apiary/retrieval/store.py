@@ -72,7 +72,9 @@ class IndexStore:
     def directory_for(self, source: LibrarySource) -> Path:
         return index_key_dir(self.root, source.name, source.version, self.encoder.id, source.identity)
 
-    def get_or_build(self, source: LibrarySource, progress: ProgressCallback | None = None, force: bool = False) -> BuildResult:
+    def get_or_build(
+        self, source: LibrarySource, progress: ProgressCallback | None = None, force: bool = False
+    ) -> BuildResult:
         started = time.perf_counter()
         directory = self.directory_for(source)
         files = FileDigests(read_beside(directory, FILE_DIGESTS))
@@ -89,7 +91,9 @@ class IndexStore:
         if fresh is not None:
             return BuildResult(fresh, rebuilt=False)
         with _build_lock(directory) as locked:
-            fresh = None if force or not locked else self._fresh(directory, digest)  # built meanwhile by another process?
+            fresh = (
+                None if force or not locked else self._fresh(directory, digest)
+            )  # built meanwhile by another process?
             if fresh is not None:
                 return BuildResult(fresh, rebuilt=False)
             return self._build(source, directory, digest, progress, files)
@@ -104,7 +108,9 @@ class IndexStore:
                 return None
             index = read_index(directory)
             if index.vectors.shape[1] != self.encoder.dim:  # checksums vouch for the bytes, not their meaning
-                raise CacheCorrupt(f"{directory}: vectors of {index.vectors.shape[1]} dimensions, the encoder gives {self.encoder.dim}")
+                raise CacheCorrupt(
+                    f"{directory}: vectors of {index.vectors.shape[1]} dimensions, the encoder gives {self.encoder.dim}"
+                )
             return index
         except (CacheCorrupt, KeyError, TypeError) as error:
             log.warning("rebuilding the index: %s", error)
@@ -133,7 +139,10 @@ class IndexStore:
         try:
             write_index(directory, index)
         except OSError as error:  # read-only or full: the index serves from memory all the same
-            problem = f"the index of {source.name} could not be cached in {directory} ({error.strerror or error}); it is kept in memory"
+            problem = (
+                f"the index of {source.name} could not be cached in {directory} ({error.strerror or error}); "
+                "it is kept in memory"
+            )
             log.warning("%s", problem)
         if parsed.changed and problem is None:
             keep_beside(directory, PARSED_MODULES, parsed.kept)

@@ -36,7 +36,9 @@ def sentence_bleu(reference: Sequence[str], hypothesis: Sequence[str], max_n: in
         correct = sum((hyp & _ngrams(reference, n)).values())
         guessed = max(len(hypothesis) - n + 1, 0)
         smooth = 1 if n > 1 else 0
-        log_precision += math.log(correct + smooth + sys.float_info.min) - math.log(guessed + smooth + sys.float_info.min)
+        log_precision += math.log(correct + smooth + sys.float_info.min) - math.log(
+            guessed + smooth + sys.float_info.min
+        )
     brevity = min(0.0, 1.0 - (len(reference) + 1) / (len(hypothesis) + 1))
     return math.exp(log_precision / max_n + brevity)
 

@@ -43,12 +43,16 @@ def call_sites(function: ast.FunctionDef | ast.AsyncFunctionDef, outer: Scope) -
     """``(line, APIs)`` of each call in ``function`` that resolves to APIs, in closing-parenthesis
     order; the line is where the call starts (so a comment above a statement finds its calls)."""
     nodes = list(_own_nodes(function.body))  # walked once: extraction time is dominated by tree walks
-    own_imports = import_bindings([n for n in nodes if isinstance(n, ast.Import | ast.ImportFrom)], outer.project_modules)
+    own_imports = import_bindings(
+        [n for n in nodes if isinstance(n, ast.Import | ast.ImportFrom)], outer.project_modules
+    )
     scope = Scope({**outer.bindings, **own_imports}, dict(outer.earlier), outer.return_types, outer.project_modules)
     nested = {n.name: n for n in nodes if isinstance(n, _FUNCTIONS)}
     local_names = _assigned_names(function, nodes) - set(own_imports)
     types = _variable_types(function, nodes, scope, local_names)
-    calls = sorted((n for n in nodes if isinstance(n, ast.Call)), key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0))
+    calls = sorted(
+        (n for n in nodes if isinstance(n, ast.Call)), key=lambda c: (c.end_lineno or 0, c.end_col_offset or 0)
+    )
     sites: list[tuple[int, tuple[str, ...]]] = []
     for call in calls:
         for name, definition in list(nested.items()):  # a nested def counts once defined (and earlier)
@@ -126,7 +130,11 @@ def _bound_values(node: ast.AST, scope: Scope) -> list[tuple[str, str | None]]:
         return [(t.id, value) for t in node.targets if isinstance(t, ast.Name)]
     if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
         return [(node.target.id, _annotation_type(node.annotation, scope))]
-    if isinstance(node, ast.withitem) and isinstance(node.optional_vars, ast.Name) and isinstance(node.context_expr, ast.Call):
+    if (
+        isinstance(node, ast.withitem)
+        and isinstance(node.optional_vars, ast.Name)
+        and isinstance(node.context_expr, ast.Call)
+    ):
         return [(node.optional_vars.id, call_type(node.context_expr, scope, empty_types, set()))]
     return []
 

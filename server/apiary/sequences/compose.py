@@ -52,7 +52,9 @@ class SequenceStats:
         ordered: list[str] = []
         for api in apis:
             position = len(ordered)
-            while position > 0 and not self.before(ordered[position - 1], api) and self.before(api, ordered[position - 1]):
+            while (
+                position > 0 and not self.before(ordered[position - 1], api) and self.before(api, ordered[position - 1])
+            ):
                 position -= 1
             ordered.insert(position, api)
         return ordered
@@ -68,7 +70,12 @@ class SequenceStats:
                 break
             nxt, count = following.most_common(1)[0]
             total = sum(following.values())
-            if "::" not in nxt or nxt in extended or count < w.min_successor_count or count / total < w.min_successor_share:
+            if (
+                "::" not in nxt
+                or nxt in extended
+                or count < w.min_successor_count
+                or count / total < w.min_successor_share
+            ):
                 break
             extended.append(nxt)
         return extended

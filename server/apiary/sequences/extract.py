@@ -136,7 +136,9 @@ def _comment_pairs(commented: CommentedSource | None, sites, node: ast.AST, path
 def _as_function(statements: list[ast.stmt]) -> ast.FunctionDef:
     """A module's top-level statements as the body of a function, so that their calls resolve the
     way a function's do (names they assign are variables, with types where known)."""
-    arguments = ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+    arguments = ast.arguments(
+        posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[]
+    )
     script = ast.FunctionDef(name="<module>", args=arguments, body=statements, decorator_list=[], returns=None,
                              type_params=[])
     script.lineno, script.end_lineno = 1, statements[-1].end_lineno  # comments above the first statement too
@@ -173,7 +175,9 @@ def deduplicate(pairs: Iterable[ApiSeqPair]) -> list[ApiSeqPair]:
     return unique
 
 
-def split_by_function(pairs: Iterable[ApiSeqPair], test_fraction: float, seed: int) -> tuple[list[ApiSeqPair], list[ApiSeqPair]]:
+def split_by_function(
+    pairs: Iterable[ApiSeqPair], test_fraction: float, seed: int
+) -> tuple[list[ApiSeqPair], list[ApiSeqPair]]:
     """Deep API Learning Revisited's split of the function pairs (§3.1.4, `split_train_test`), with the
     other kinds of pair in training except those from a test function (its comments, its own docstring)
     or equal to a test pair: nothing of a test function is learnt from."""
@@ -186,7 +190,9 @@ def split_by_function(pairs: Iterable[ApiSeqPair], test_fraction: float, seed: i
     return train + others, test
 
 
-def split_train_test(pairs: Iterable[ApiSeqPair], test_fraction: float, seed: int) -> tuple[list[ApiSeqPair], list[ApiSeqPair]]:
+def split_train_test(
+    pairs: Iterable[ApiSeqPair], test_fraction: float, seed: int
+) -> tuple[list[ApiSeqPair], list[ApiSeqPair]]:
     """De-duplicate, shuffle with ``seed`` and hold out ``test_fraction``: no test pair's
     (description, sequence) occurs in train."""
     if not 0.0 <= test_fraction <= 1.0:

@@ -2,7 +2,8 @@
 
 Corpora: the workspace, an indexed library's own tree (with examples/tests beside it), and the
 standard library and site-packages of the configured interpreter (asked in a subprocess; nothing is
-imported). Each root knows its own top-level modules, whose calls are not API calls (Deep API Learning Revisited §3.1.3).
+imported). Each root knows its own top-level modules, whose calls are not API calls (Deep API Learning
+Revisited §3.1.3).
 Pairs are cached per corpus root (the standard library once per Python version, each package on
 its own, so a new package costs only itself) as JSON Lines under ``cache_dir()/apiseq``, written
 atomically. A first query can mine within a deadline and answer from what is mined by then.
@@ -71,7 +72,9 @@ def _python_file_stats(root: Path) -> Iterator[tuple[str, os.stat_result]]:
             yield str(root), root.stat()
         return
     for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".dist-info"))
+        subdirs[:] = sorted(
+            d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".dist-info")
+        )
         for name in sorted(files):
             if name.endswith(".py"):
                 path = os.path.join(directory, name)
@@ -139,7 +142,9 @@ def interpreter_roots(python: str | None = None) -> list[CorpusRoot]:
             if child.name.startswith(("_", ".")) or child.name.endswith((".dist-info", ".egg-info", ".libs")):
                 continue
             if (child.is_dir() and (child / "__init__.py").is_file()) or child.suffix == ".py":
-                roots.append(CorpusRoot(child, frozenset({child.stem if child.is_file() else child.name}), "site-packages"))
+                roots.append(
+                    CorpusRoot(child, frozenset({child.stem if child.is_file() else child.name}), "site-packages")
+                )
     return roots
 
 
@@ -258,7 +263,11 @@ class PairCache:
         pairs: list[ApiSeqPair] = []
         left: list[CorpusRoot] = []
         for root in roots:
-            late = (lambda: time.monotonic() > deadline) if deadline is not None and root.origin != "stdlib" else (lambda: False)
+            late = (
+                (lambda: time.monotonic() > deadline)
+                if deadline is not None and root.origin != "stdlib"
+                else (lambda: False)
+            )
             key = fingerprint([root], types_key)
             path = self.directory / f"{key}.jsonl"
             cached = read_pairs(path) if path.is_file() else None

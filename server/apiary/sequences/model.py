@@ -53,7 +53,9 @@ class Seq2SeqSequenceModel:
         import torch
 
         config = self._model.config
-        inputs = self._source([query], return_tensors="pt", truncation=True, max_length=self._max_length).to(self._device)
+        inputs = self._source([query], return_tensors="pt", truncation=True, max_length=self._max_length).to(
+            self._device
+        )
         beams = max(k, 1)
         with self._lock, torch.no_grad():
             output = self._model.generate(

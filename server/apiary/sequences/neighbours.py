@@ -73,7 +73,9 @@ class PairIndex:
 
     def subset(self, keep: Sequence[int]) -> PairIndex:
         """The index of some of these pairs, without encoding anything again."""
-        return PairIndex([self.pairs[i] for i in keep], self.encoder, vectors=self.vectors[list(keep)], weights=self.weights)
+        return PairIndex(
+            [self.pairs[i] for i in keep], self.encoder, vectors=self.vectors[list(keep)], weights=self.weights
+        )
 
     def search(self, query: str, k: int = 20) -> list[Neighbour]:
         """The ``k`` pairs nearest ``query``: cosine of the descriptions plus `lexical_weight` times
@@ -85,7 +87,9 @@ class PairIndex:
         lexical = self._lexical(query, k)
         candidates = {int(r) for r in rows[0] if r >= 0} | set(lexical)
         ids = np.fromiter(candidates, dtype=np.int64)
-        fused = self.vectors[ids] @ vector + self.weights.lexical_weight * np.array([lexical.get(int(i), 0.0) for i in ids])
+        fused = self.vectors[ids] @ vector + self.weights.lexical_weight * np.array(
+            [lexical.get(int(i), 0.0) for i in ids]
+        )
         order = np.argsort(-fused, kind="stable")[:k]
         return [Neighbour(self.pairs[int(ids[i])], float(fused[i])) for i in order]
 

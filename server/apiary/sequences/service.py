@@ -77,11 +77,20 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
     def encode(pairs: list) -> None:  # each root's descriptions as it comes, so the deadline covers encoding
         by_description.update(description_vectors([p.desc for p in pairs], encoder, cache, progress))
 
-    corpus = PairCache(cache).corpus(list(roots), return_types_of(indexes), progress, deadline, encode) if roots else MinedCorpus([])
+    corpus = (
+        PairCache(cache).corpus(list(roots), return_types_of(indexes), progress, deadline, encode)
+        if roots
+        else MinedCorpus([])
+    )
     index = None
     if corpus.pairs:
-        index = PairIndex(corpus.pairs, encoder, vectors=pair_vectors(corpus.pairs, by_description, encoder.dim), weights=weights,
-                          lexical_cache=cache)
+        index = PairIndex(
+            corpus.pairs,
+            encoder,
+            vectors=pair_vectors(corpus.pairs, by_description, encoder.dim),
+            weights=weights,
+            lexical_cache=cache,
+        )
     api_search = None
     if indexes:
         from apiary.retrieval.hybrid import HybridRetriever

@@ -13,7 +13,9 @@ _COMMAND_MODULES = (corpus_commands, train_commands, eval_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="apiary-train", description="Build corpora, train and evaluate Apiary's models.")
+    parser = argparse.ArgumentParser(
+        prog="apiary-train", description="Build corpora, train and evaluate Apiary's models."
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens (to stderr)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in _COMMAND_MODULES:

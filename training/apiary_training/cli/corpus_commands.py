@@ -207,11 +207,20 @@ def _run_apiseq(args: argparse.Namespace) -> int:
 
 
 _COMMANDS = (
-    ("files", "filtered, de-duplicated source files (or blocks) for language-model training", _files_options, _run_files),
+    (
+        "files",
+        "filtered, de-duplicated source files (or blocks) for language-model training",
+        _files_options,
+        _run_files,
+    ),
     ("apiseq", "(description, API sequence) pairs from functions", _apiseq_options, _run_apiseq),
     ("cert", "CERT sketcher or generator corpus", _cert_options, _run_cert),
-    ("codegenapi", "files with API information before each block, with resampling weights",
-     _codegenapi_options, _run_codegenapi),
+    (
+        "codegenapi",
+        "files with API information before each block, with resampling weights",
+        _codegenapi_options,
+        _run_codegenapi,
+    ),
     ("retriever", "(description, API info) pairs with same-library negatives", _retriever_options, _run_retriever),
     ("intent-snippet", "matched and randomly re-paired intent-snippet pairs", _intent_options, _run_intent_snippet),
 )

@@ -77,7 +77,13 @@ def called_names(node: ast.AST) -> list[str]:
     names = []
     for call in calls:
         function = call.func
-        name = function.id if isinstance(function, ast.Name) else function.attr if isinstance(function, ast.Attribute) else None
+        name = (
+            function.id
+            if isinstance(function, ast.Name)
+            else function.attr
+            if isinstance(function, ast.Attribute)
+            else None
+        )
         if name and name not in names:
             names.append(name)
     return names

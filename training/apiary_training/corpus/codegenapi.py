@@ -51,7 +51,9 @@ def unit_test_rate(tree: ast.Module) -> float:
     return sum(f.name.startswith("test") for f in functions) / len(functions) if functions else 0.0
 
 
-def with_noise(real: list[ApiEntry], pool: list[ApiEntry], rate: float, rng: random.Random) -> tuple[list[ApiEntry], int]:
+def with_noise(
+    real: list[ApiEntry], pool: list[ApiEntry], rate: float, rng: random.Random
+) -> tuple[list[ApiEntry], int]:
     """``real`` plus noise APIs from ``pool``, shuffled: each real API brings a noise one with probability
     rate / (1 - rate), so that noise makes up ``rate`` of all API lines on average."""
     chosen = {entry.import_path for entry in real}

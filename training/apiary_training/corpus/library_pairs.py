@@ -1,4 +1,5 @@
-"""Retriever pairs mined from installed public libraries (APIRetriever's recipe, When Language Model Meets Private Library §3.2):
+"""Retriever pairs mined from installed public libraries (APIRetriever's recipe, When Language Model Meets Private
+Library §3.2):
 each code block's description (a function's docstring summary, or a comment just above a call)
 paired with the API info (``dense_text``, what Apiary's index encodes) of each library API it calls,
 plus negatives sampled from the same library (1:8 as in When Language Model Meets Private Library §5.1).

@@ -161,8 +161,11 @@ def become_dedicated_user(root: str) -> str:
     if os.geteuid() != 0:
         return "same-user"
     mine = os.path.realpath(root) + os.sep  # the sandbox becomes the uid's own
-    closed = [p for p in [os.path.dirname(os.__file__), *sys.path, os.path.dirname(root)]
-              if p and os.path.isdir(p) and not (os.path.realpath(p) + os.sep).startswith(mine) and not _others_can_read(p)]
+    closed = [
+        p
+        for p in [os.path.dirname(os.__file__), *sys.path, os.path.dirname(root)]
+        if p and os.path.isdir(p) and not (os.path.realpath(p) + os.sep).startswith(mine) and not _others_can_read(p)
+    ]
     if closed:  # e.g. an interpreter under /root: another uid could not even import the standard library
         raise OSError(f"{closed[0]} is not readable by other users: the program runs as root")
     uid = dedicated_uid()

@@ -71,7 +71,12 @@ def visible_paths(root: str) -> list[str]:
     chosen = []
     for path in paths:
         path = os.path.abspath(path)
-        if path != "/" and os.path.lexists(path) and not (os.path.realpath(path) + os.sep).startswith(inside) and path not in chosen:
+        if (
+            path != "/"
+            and os.path.lexists(path)
+            and not (os.path.realpath(path) + os.sep).startswith(inside)
+            and path not in chosen
+        ):
             chosen.append(path)
     return chosen
 

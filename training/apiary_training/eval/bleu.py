@@ -27,4 +27,8 @@ def api_name_bleu4(references: Sequence[Sequence[str]], hypotheses: Sequence[Seq
         raise ValueError(f"{len(references)} references but {len(hypotheses)} hypotheses")
     if not references:
         raise ValueError("no pairs to score")
-    return 100.0 * sum(sentence_bleu(list(r), list(h)) for r, h in zip(references, hypotheses, strict=True)) / len(references)
+    return (
+        100.0
+        * sum(sentence_bleu(list(r), list(h)) for r, h in zip(references, hypotheses, strict=True))
+        / len(references)
+    )

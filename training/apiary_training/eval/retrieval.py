@@ -57,7 +57,11 @@ def _reexported(catalogue: Catalogue, gold: str) -> list[str]:
     """``urllib3.util.Retry``: a name a subpackage re-exports, defined somewhere below it
     (``urllib3.util.retry.Retry``, indexed as ``urllib3.Retry``); only when that is unambiguous."""
     package, _, name = gold.rpartition(".")
-    below = {e.import_path for e in catalogue.entries if e.name == name and e.qualname.startswith(package + ".") and not e.owner}
+    below = {
+        e.import_path
+        for e in catalogue.entries
+        if e.name == name and e.qualname.startswith(package + ".") and not e.owner
+    }
     return sorted(below) if len(below) == 1 else []
 
 

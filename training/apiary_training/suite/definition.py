@@ -58,7 +58,11 @@ class Suite:
         if self.user_problems is None or not self.user_problems.is_file():
             return []
         records = _jsonl(self.user_problems)
-        return [dict(r) for r in records if normalize(r.get("library", "")) == normalize(library.name) and r.get("gold_apis")]
+        return [
+            dict(r)
+            for r in records
+            if normalize(r.get("library", "")) == normalize(library.name) and r.get("gold_apis")
+        ]
 
     def split_of(self, name: str) -> str | None:
         return next((lib.split for lib in self.libraries if normalize(lib.name) == normalize(name)), None)

@@ -107,7 +107,9 @@ def _paragraph_before(lines: list[str], index: int) -> str:
     while end > 0 and not lines[end - 1].strip():
         end -= 1
     start = end
-    while start > 0 and lines[start - 1].strip() and not lines[start - 1].lstrip().startswith((">>>", "..", "```", "#")):
+    while (
+        start > 0 and lines[start - 1].strip() and not lines[start - 1].lstrip().startswith((">>>", "..", "```", "#"))
+    ):
         start -= 1
     return " ".join(line.strip() for line in lines[start:end])
 
@@ -115,7 +117,9 @@ def _paragraph_before(lines: list[str], index: int) -> str:
 def _python(code: str) -> str:
     """Doctest prompts stripped and output dropped; "" when the result does not parse."""
     if ">>>" in code:
-        kept = [line.lstrip()[4:] for line in code.splitlines() if line.lstrip().startswith((">>> ", "... ", ">>>", "..."))]
+        kept = [
+            line.lstrip()[4:] for line in code.splitlines() if line.lstrip().startswith((">>> ", "... ", ">>>", "..."))
+        ]
         code = "\n".join(kept)
     try:
         ast.parse(code)

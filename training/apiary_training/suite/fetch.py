@@ -34,7 +34,19 @@ def fetch_wheel(requirement: str, directory: Path) -> Path:
     if found:
         return found
     directory.mkdir(parents=True, exist_ok=True)
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "-q", "-d", str(directory), requirement]
+    command = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--no-deps",
+        "--only-binary",
+        ":all:",
+        "-q",
+        "-d",
+        str(directory),
+        requirement,
+    ]
     try:
         subprocess.run(command, check=True, capture_output=True, text=True, timeout=PIP_TIMEOUT_S)
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as error:

@@ -31,9 +31,11 @@ _DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
 class Problem:
     task_id: str
     library: str
-    #: "comment" (above a statement), "docstring" (a function's, above its body) or "doc" (a doc page's prose above its example)
+    #: "comment" (above a statement), "docstring" (a function's, above its body) or "doc" (a doc page's prose
+    #: above its example)
     kind: str
-    #: where it was mined: ``sdist:tests/test_parser.py:120``, ``doc:docs/quickstart.rst:3`` or ``user:csvkit:csvkit/cli.py:88``
+    #: where it was mined: ``sdist:tests/test_parser.py:120``, ``doc:docs/quickstart.rst:3`` or
+    #: ``user:csvkit:csvkit/cli.py:88``
     source: str
     prompt: str
     #: the comment or docstring sentence alone: the query of the plain baselines
@@ -62,7 +64,9 @@ def mine_source(source: str, label: str, library: str, resolver: ApiResolver) ->
     return problems + list(_docstring_problems(lines, module, statements.values(), label, library, resolver))
 
 
-def mine_page(header: str, examples: Sequence[Example], label: str, library: str, resolver: ApiResolver) -> list[Problem]:
+def mine_page(
+    header: str, examples: Sequence[Example], label: str, library: str, resolver: ApiResolver
+) -> list[Problem]:
     """A doc page's problems: each example's prose as a comment above its first call, after the
     page's earlier examples; the gold is what the example calls from there on."""
     problems: list[Problem] = []
@@ -117,12 +121,18 @@ def _comment_problems(source, lines, module, statements, label, library, resolve
         gold = _gold(statement_apis(resolver, module, chain, statement))
         if gold:
             prompt = "".join(lines[: block.last]) + _indent(lines[block.last])
-            yield _problem(library, "comment", label, block.last + 1, prompt, block.text, gold, _reference(lines, statement))
+            yield _problem(
+                library, "comment", label, block.last + 1, prompt, block.text, gold, _reference(lines, statement)
+            )
 
 
 def _docstring_problems(lines, module, statements, label, library, resolver) -> Iterator[Problem]:
     for statement, chain in statements:
-        if not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef) or len(statement.body) < 2 or _is_test(statement, chain):
+        if (
+            not isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef)
+            or len(statement.body) < 2
+            or _is_test(statement, chain)
+        ):
             continue
         intent = first_sentence(ast.get_docstring(statement) or "")
         if not is_intent_text(intent):
@@ -148,7 +158,9 @@ def _is_test(function: ast.AST, chain: tuple[ast.AST, ...]) -> bool:
     return function.name.startswith("test") or (isinstance(owner, ast.ClassDef) and owner.name.startswith("Test"))
 
 
-def _problem(library: str, kind: str, label: str, line: int, prompt: str, intent: str, gold: tuple[str, ...], reference: str) -> Problem:
+def _problem(
+    library: str, kind: str, label: str, line: int, prompt: str, intent: str, gold: tuple[str, ...], reference: str
+) -> Problem:
     source = f"{label}:{line}"
     return Problem(f"{library}/{source}", library, kind, source, prompt, intent, gold, reference)
 
@@ -182,7 +194,11 @@ def _indent(line: str) -> str:
 def _reference(lines: list[str], statement: ast.stmt) -> str:
     """A simple statement whole; a compound one's header only (what runs when the cursor reaches it)."""
     body = getattr(statement, "body", None)
-    last = (body[0].lineno - 1) if isinstance(body, list) and body and body[0].lineno > statement.lineno else statement.end_lineno
+    last = (
+        (body[0].lineno - 1)
+        if isinstance(body, list) and body and body[0].lineno > statement.lineno
+        else statement.end_lineno
+    )
     return "".join(lines[_first_line(statement) - 1 : last or statement.lineno]).strip()
 
 

@@ -1,4 +1,5 @@
-"""The intent-snippet classifier (the intent-snippet classification paper (CoNaLa/StaQC) §4.1.4): does this snippet do what this intent says? A
+"""The intent-snippet classifier (the intent-snippet classification paper (CoNaLa/StaQC) §4.1.4): does this snippet
+do what this intent says? A
 cross-encoder on MiniLM (sentence-transformers ``CrossEncoder``, one logit, binary cross-entropy).
 Usable as the generators' reranker through :class:`IntentSnippetScorer` (``(intent, snippet) ->
 probability``).
@@ -32,7 +33,9 @@ PAIR_KEYS = ("intent", "snippet", "label")
 @dataclass
 class ClassifierArguments:
     pairs: str = field(metadata={"help": "JSON Lines of {intent, snippet, label: 0|1}"})
-    test_pairs: str | None = field(default=None, metadata={"help": "test set (default: split off --test-fraction by intent)"})
+    test_pairs: str | None = field(
+        default=None, metadata={"help": "test set (default: split off --test-fraction by intent)"}
+    )
     test_fraction: float = field(default=0.1)
     base_model: str | None = field(default=None, metadata={"help": "BERT encoder directory (default: bundled MiniLM)"})
     max_length: int = field(default=256)

@@ -2,7 +2,8 @@
 the CodeGenAPI model), or a small base trained from scratch: the shape of transformers' ``run_clm.py``.
 
 The corpus is JSON Lines ``{"text", "path", "weight"}``; blocks are drawn with probability in
-proportion to their file's ``weight`` (CodeGenAPI's resampling, When Language Model Meets Private Library Appendix B). Checkpoints are
+proportion to their file's ``weight`` (CodeGenAPI's resampling, When Language Model Meets Private Library Appendix
+B). Checkpoints are
 safetensors and resumable (``--resume_from_checkpoint``, or automatically from the last one in
 ``--output_dir``); gradient accumulation, a cosine schedule and bf16/fp16 (on a GPU only) are the
 Trainer's. ``--from_scratch tiny|small-30m|CONFIG.json`` builds the model from a config and trains a
@@ -43,8 +44,13 @@ EOS = "<|endoftext|>"
 class ClmArguments:
     train_file: str = field(metadata={"help": "JSON Lines corpus of {text, path, weight}"})
     model_name_or_path: str | None = field(default=None, metadata={"help": "local model directory to continue from"})
-    from_scratch: str | None = field(default=None, metadata={"help": f"config name ({', '.join(sorted(p.stem for p in CONFIGS.glob('*.json')))}) or JSON file"})
-    tokenizer_vocab_size: int | None = field(default=None, metadata={"help": "BPE vocabulary (default: the config's vocab_size)"})
+    from_scratch: str | None = field(
+        default=None,
+        metadata={"help": f"config name ({', '.join(sorted(p.stem for p in CONFIGS.glob('*.json')))}) or JSON file"},
+    )
+    tokenizer_vocab_size: int | None = field(
+        default=None, metadata={"help": "BPE vocabulary (default: the config's vocab_size)"}
+    )
     block_size: int = field(default=256, metadata={"help": "tokens per training block"})
     validation_fraction: float = field(default=0.02)
     max_train_samples: int | None = field(default=None, metadata={"help": "use at most this many documents"})
@@ -79,7 +85,9 @@ def resolve_config(spec: str) -> dict:
     if not path.is_file():
         path = CONFIGS / f"{spec}.json"
     if not path.is_file():
-        raise ValueError(f"--from_scratch {spec}: neither a JSON file nor one of {sorted(p.stem for p in CONFIGS.glob('*.json'))}")
+        raise ValueError(
+            f"--from_scratch {spec}: neither a JSON file nor one of {sorted(p.stem for p in CONFIGS.glob('*.json'))}"
+        )
     return json.loads(path.read_text())
 
 

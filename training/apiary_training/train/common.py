@@ -85,7 +85,9 @@ def trainer_parser(arguments: type, training_arguments: type, warmup: float | No
 
     parser = HfArgumentParser((arguments, training_arguments))
     if warmup is not None:  # transformers 5 dropped warmup_ratio for a fractional warmup_steps
-        defaults["warmup_ratio" if "warmup_ratio" in training_arguments.__dataclass_fields__ else "warmup_steps"] = warmup
+        defaults["warmup_ratio" if "warmup_ratio" in training_arguments.__dataclass_fields__ else "warmup_steps"] = (
+            warmup
+        )
     parser.set_defaults(report_to="none", **defaults)
     return parser
 

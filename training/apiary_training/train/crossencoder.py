@@ -39,18 +39,24 @@ WEIGHT_GRID = (0.0, 0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0)
 class CrossEncoderArguments:
     output_dir: str = field(metadata={"help": "where the reranker is saved (safetensors) with its metrics"})
     weights: str | None = field(default=None, metadata={"help": "the first stage's weights file (default: shipped)"})
-    weights_out: str | None = field(default=None, metadata={"help": "write the weights with the chosen cross_encoder weight here"})
+    weights_out: str | None = field(
+        default=None, metadata={"help": "write the weights with the chosen cross_encoder weight here"}
+    )
     suite: str = field(default="benchmarks/unseen/suite.json")
     cache: str = field(default="benchmarks/.cache/unseen")
     encoder: str | None = field(default=None, metadata={"help": "the first stage's encoder (default: bundled MiniLM)"})
-    base_model: str | None = field(default=None, metadata={"help": "BERT encoder to start from (default: bundled MiniLM)"})
+    base_model: str | None = field(
+        default=None, metadata={"help": "BERT encoder to start from (default: bundled MiniLM)"}
+    )
     candidates: int = field(default=30, metadata={"help": "first-stage APIs per problem, as rerank_top at run time"})
     negatives: int = field(default=15, metadata={"help": "wrong candidates beside each gold API per group"})
     groups_per_batch: int = field(default=2)
     learning_rate: float = field(default=3e-5)
     epochs: float = field(default=1.0)
     max_minutes: float | None = field(default=None, metadata={"help": "stop (and save) after this many minutes"})
-    validation_fraction: float = field(default=0.2, metadata={"help": "share of dev libraries held out to choose the weight"})
+    validation_fraction: float = field(
+        default=0.2, metadata={"help": "share of dev libraries held out to choose the weight"}
+    )
     cross_encoder_weight: float | None = field(default=None, metadata={"help": "the weight when nothing is held out"})
     device: str = field(default="auto")
     seed: int = field(default=0)
@@ -68,9 +74,15 @@ def collect(args: CrossEncoderArguments) -> tuple[list[RerankCase], list[RerankC
     cache = SuiteCache(Path(args.cache))
     weights = (load_weights(Path(args.weights)) if args.weights else load_weights()).retrieval
     cases: list[RerankCase] = []
-    for name, index, problem_sets in dev_libraries(Path(args.suite), cache, IndexStore(cache.root / "indexes", encoder)):
+    for name, index, problem_sets in dev_libraries(
+        Path(args.suite), cache, IndexStore(cache.root / "indexes", encoder)
+    ):
         retriever = HybridRetriever(encoder, [index], weights)
-        cases += [c for problems in problem_sets.values() for c in library_cases(name, index, problems, retriever, args.candidates)]
+        cases += [
+            c
+            for problems in problem_sets.values()
+            for c in library_cases(name, index, problems, retriever, args.candidates)
+        ]
     groups = sorted({c.group for c in cases})
     held = set(random.Random(args.seed).sample(groups, round(len(groups) * args.validation_fraction)))
     return [c for c in cases if c.group not in held], [c for c in cases if c.group in held]
@@ -108,9 +120,18 @@ def fit_model(args: CrossEncoderArguments, groups: list[tuple[str, list[str]]]) 
         if limit.reached():
             log.info("time limit reached after %d steps", step + 1)
             break
-    return model.eval(), tokenizer, {"steps": len(losses), "planned_steps": steps, "groups": len(groups),
-                                     "loss_first_50": float(np.mean(losses[:50])), "loss_last_50": float(np.mean(losses[-50:])),
-                                     "stopped_by_time_limit": limit.stopped}
+    return (
+        model.eval(),
+        tokenizer,
+        {
+            "steps": len(losses),
+            "planned_steps": steps,
+            "groups": len(groups),
+            "loss_first_50": float(np.mean(losses[:50])),
+            "loss_last_50": float(np.mean(losses[-50:])),
+            "stopped_by_time_limit": limit.stopped,
+        },
+    )
 
 
 def _group_loss(model, tokenizer, batch: list[tuple[str, list[str]]], device: str):
@@ -119,12 +140,16 @@ def _group_loss(model, tokenizer, batch: list[tuple[str, list[str]]], device: st
 
     queries = [q for q, texts in batch for _ in texts]
     texts = [t for _, group in batch for t in group]
-    encoded = tokenizer(queries, texts, padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt").to(device)
+    encoded = tokenizer(queries, texts, padding=True, truncation=True, max_length=MAX_LENGTH, return_tensors="pt").to(
+        device
+    )
     logits = model(**encoded).logits[:, 0]
     losses, start = [], 0
     for _, group in batch:
         scores = logits[start : start + len(group)]
-        losses.append(torch.nn.functional.cross_entropy(scores[None, :], torch.zeros(1, dtype=torch.long, device=device)))
+        losses.append(
+            torch.nn.functional.cross_entropy(scores[None, :], torch.zeros(1, dtype=torch.long, device=device))
+        )
         start += len(group)
     return torch.stack(losses).mean()
 
@@ -140,7 +165,11 @@ def rerank_metrics(cases: list[RerankCase], logits: list[np.ndarray], weight: fl
         recall1.append(hits[:1].sum() / total)
         recall5.append(hits[:5].sum() / total)
         mrr.append(1.0 / (1 + int(np.argmax(hits))) if hits.any() else 0.0)
-    return {"R@1": round(float(np.mean(recall1)), 4), "R@5": round(float(np.mean(recall5)), 4), "MRR": round(float(np.mean(mrr)), 4)}
+    return {
+        "R@1": round(float(np.mean(recall1)), 4),
+        "R@5": round(float(np.mean(recall5)), 4),
+        "MRR": round(float(np.mean(mrr)), 4),
+    }
 
 
 def train(args: CrossEncoderArguments) -> dict:
@@ -166,7 +195,11 @@ def train(args: CrossEncoderArguments) -> dict:
     if args.weights_out:
         base = load_weights(Path(args.weights)) if args.weights else load_weights()
         fitted = {**base.fitted, "cross_encoder": f"{args.output_dir}, weight chosen on held-out dev libraries"}
-        tree = replace(base, retrieval=replace(base.retrieval, cross_encoder=float(weight), rerank_top=args.candidates), fitted=fitted)
+        tree = replace(
+            base,
+            retrieval=replace(base.retrieval, cross_encoder=float(weight), rerank_top=args.candidates),
+            fitted=fitted,
+        )
         write_weights(tree, Path(args.weights_out))
     return metrics
 

@@ -87,7 +87,12 @@ def evaluate(queries: Sequence[RankingQuery], w: np.ndarray) -> dict[str, float]
         recall1.append(hits[:1].sum() / hits.sum())
         recall5.append(hits[:5].sum() / hits.sum())
         mrr.append(1.0 / (1 + int(np.argmax(hits))))
-    return {"R@1": float(np.mean(recall1)), "R@5": float(np.mean(recall5)), "MRR": float(np.mean(mrr)), "queries": len(mrr)}
+    return {
+        "R@1": float(np.mean(recall1)),
+        "R@5": float(np.mean(recall5)),
+        "MRR": float(np.mean(mrr)),
+        "queries": len(mrr),
+    }
 
 
 def group_folds(queries: Sequence[RankingQuery], folds: int, seed: int = 0) -> list[tuple[list[int], list[int]]]:
@@ -97,6 +102,9 @@ def group_folds(queries: Sequence[RankingQuery], folds: int, seed: int = 0) -> l
     order = np.random.default_rng(seed).permutation(len(groups))
     fold_of = {groups[i]: position % folds for position, i in enumerate(order)}
     return [
-        ([i for i, q in enumerate(queries) if fold_of[q.group] != k], [i for i, q in enumerate(queries) if fold_of[q.group] == k])
+        (
+            [i for i, q in enumerate(queries) if fold_of[q.group] != k],
+            [i for i, q in enumerate(queries) if fold_of[q.group] == k],
+        )
         for k in range(folds)
     ]

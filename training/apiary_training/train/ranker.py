@@ -36,13 +36,23 @@ log = logging.getLogger(__name__)
 @dataclass
 class RankerArguments:
     output: str = field(metadata={"help": "the weights file to write (server/apiary/weights.json ships them)"})
-    suite: str = field(default="benchmarks/unseen/suite.json", metadata={"help": "the suite file (its dev libraries are used)"})
-    cache: str = field(default="benchmarks/.cache/unseen", metadata={"help": "the suite's cache of wheels, problems and indexes"})
-    base_weights: str | None = field(default=None, metadata={"help": "the tree whose other parts are kept (default: shipped)"})
-    encoder: str | None = field(default=None, metadata={"help": "encoder directory (default: bundled all-MiniLM-L6-v2)"})
+    suite: str = field(
+        default="benchmarks/unseen/suite.json", metadata={"help": "the suite file (its dev libraries are used)"}
+    )
+    cache: str = field(
+        default="benchmarks/.cache/unseen", metadata={"help": "the suite's cache of wheels, problems and indexes"}
+    )
+    base_weights: str | None = field(
+        default=None, metadata={"help": "the tree whose other parts are kept (default: shipped)"}
+    )
+    encoder: str | None = field(
+        default=None, metadata={"help": "encoder directory (default: bundled all-MiniLM-L6-v2)"}
+    )
     l2_grid: str = field(default="0.0001,0.001,0.01,0.1", metadata={"help": "L2 strengths tried by cross-validation"})
     folds: int = field(default=5, metadata={"help": "cross-validation folds over whole dev libraries"})
-    user_share: float = field(default=0.5, metadata={"help": "share of the loss of the problems in users' own words (the rest: mined)"})
+    user_share: float = field(
+        default=0.5, metadata={"help": "share of the loss of the problems in users' own words (the rest: mined)"}
+    )
     seed: int = field(default=0)
 
     def __post_init__(self):
@@ -62,7 +72,9 @@ def collect(args: RankerArguments) -> list[RankingQuery]:
     cache = SuiteCache(Path(args.cache))
     max_clauses = load_weights().retrieval.max_clauses
     queries: list[RankingQuery] = []
-    for name, index, problem_sets in dev_libraries(Path(args.suite), cache, IndexStore(cache.root / "indexes", encoder)):
+    for name, index, problem_sets in dev_libraries(
+        Path(args.suite), cache, IndexStore(cache.root / "indexes", encoder)
+    ):
         for source, problems in problem_sets.items():
             queries += library_queries(name, index, problems, encoder, max_clauses, source)
     return queries
@@ -110,9 +122,11 @@ def train(args: RankerArguments) -> dict:
     fitted = {
         **kept,
         "method": "linear listwise softmax ranking (apiary_training.train.ranker), L2 chosen by "
-                  f"{args.folds}-fold cross-validation over whole libraries",
-        "on": f"the dev libraries of {args.suite}: {len(queries)} problems ({_counts(queries)}) from {len(libraries)} libraries, "
-              f"the problems in users' own words weighing {args.user_share:g} of the loss, each library the same within a source",
+        f"{args.folds}-fold cross-validation over whole libraries",
+        "on": f"the dev libraries of {args.suite}: {len(queries)} problems ({_counts(queries)}) "
+        f"from {len(libraries)} libraries, "
+        f"the problems in users' own words weighing {args.user_share:g} of the loss, "
+        "each library the same within a source",
         "l2": l2,
         "cross_validation": {str(k): v for k, v in cv.items()},
         "before": before,

@@ -48,12 +48,17 @@ def without_dense(queries: Sequence[RankingQuery]) -> list[RankingQuery]:
     return stripped
 
 
-def dev_libraries(suite_file: Path, cache: SuiteCache, store: IndexStore) -> Iterator[tuple[str, LibraryIndex, dict[str, list[dict]]]]:
+def dev_libraries(
+    suite_file: Path, cache: SuiteCache, store: IndexStore
+) -> Iterator[tuple[str, LibraryIndex, dict[str, list[dict]]]]:
     """Each dev library of the suite with its index and its problems, mined ("mined") and in users'
     own words ("user"); test libraries are never read."""
     suite = load_suite(suite_file)
     for library in suite.select("dev"):
-        problems = {"mined": [p.to_json() for p in library_problems(library, cache)], "user": suite.user_problems_of(library)}
+        problems = {
+            "mined": [p.to_json() for p in library_problems(library, cache)],
+            "user": suite.user_problems_of(library),
+        }
         if any(problems.values()):
             source = locate(str(cache.wheel(library.requirement)), unpack_dir=cache.root / "sources")
             log.info("%s: %s problems", library.name, {k: len(v) for k, v in problems.items()})

@@ -27,7 +27,9 @@ class RerankCase:
     missed: tuple[ApiEntry, ...] = ()
 
 
-def library_cases(group: str, index: LibraryIndex, problems: Sequence[dict], retriever: HybridRetriever, top: int) -> list[RerankCase]:
+def library_cases(
+    group: str, index: LibraryIndex, problems: Sequence[dict], retriever: HybridRetriever, top: int
+) -> list[RerankCase]:
     cases = []
     for problem in problems:
         mask = gold_mask(index, problem["gold_apis"])

@@ -39,9 +39,15 @@ class RetrieverArguments:
     ``--num_train_epochs``, ``--per_device_train_batch_size``, ...) are the Trainer's."""
 
     pairs: str = field(metadata={"help": "JSON Lines of {query, positive, negatives, library}"})
-    base_model: str | None = field(default=None, metadata={"help": "encoder directory (default: bundled all-MiniLM-L6-v2)"})
-    eval_pairs: str | None = field(default=None, metadata={"help": "held-out pairs (default: split off --eval_fraction)"})
-    eval_fraction: float = field(default=0.05, metadata={"help": "share of --pairs held out when --eval_pairs is not given"})
+    base_model: str | None = field(
+        default=None, metadata={"help": "encoder directory (default: bundled all-MiniLM-L6-v2)"}
+    )
+    eval_pairs: str | None = field(
+        default=None, metadata={"help": "held-out pairs (default: split off --eval_fraction)"}
+    )
+    eval_fraction: float = field(
+        default=0.05, metadata={"help": "share of --pairs held out when --eval_pairs is not given"}
+    )
     max_eval_pairs: int = field(default=2000, metadata={"help": "evaluate on at most this many held-out pairs"})
     num_negatives: int = field(default=1, metadata={
         "help": "sampled negatives per pair beside in-batch ones (When Language Model Meets Private Library "

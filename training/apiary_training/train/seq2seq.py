@@ -226,7 +226,10 @@ def evaluate(model_dir: Path, test: list[dict], num_beams: int, max_length: int)
     predicted = model.predict([r["desc"] for r in test], num_beams=num_beams, max_length=max_length)
     references = [list(r["apiseq"]) for r in test]
     exact = sum(p == r for p, r in zip(predicted, references, strict=True)) / len(test)
-    examples = [{"desc": r["desc"], "reference": r["apiseq"], "predicted": p} for r, p in zip(test[:10], predicted, strict=False)]
+    examples = [
+        {"desc": r["desc"], "reference": r["apiseq"], "predicted": p}
+        for r, p in zip(test[:10], predicted, strict=False)
+    ]
     return {"bleu4": bleu4(references, predicted), "api_name_bleu4": api_name_bleu4(references, predicted),
             "exact_match": exact, "test_pairs": len(test), "examples": examples}
 
@@ -252,9 +255,12 @@ def train(args: Seq2SeqArguments, training_args) -> dict:
     from transformers import Seq2SeqTrainer
 
     trainer = Seq2SeqTrainer(
-        model=model, args=training_args, train_dataset=_tokenize(train_pairs, source_tok, target_tok, args),
+        model=model,
+        args=training_args,
+        train_dataset=_tokenize(train_pairs, source_tok, target_tok, args),
         data_collator=DataCollatorForSeq2Seq(source_tok, model=model, label_pad_token_id=-100),
-        callbacks=[limit], optimizers=(_optimizer(model, args, training_args), None),  # the Trainer adds the cosine schedule
+        callbacks=[limit],
+        optimizers=(_optimizer(model, args, training_args), None),  # the Trainer adds the cosine schedule
     )
     result = trainer.train()
     model.save_pretrained(output)  # safetensors

@@ -7,7 +7,8 @@ then aborts the request); a server that ignores ``stream`` and answers JSON is r
 Fill-in-the-middle is opt-in, since servers differ: ``fim=True`` (or "suffix") sends the text
 after the cursor as the ``suffix`` field (Ollama accepts it; vLLM and llama.cpp's
 ``/v1/completions`` reject it); ``fim="starcoder"|"qwen"|"deepseek"|"codellama"`` lays out the
-prompt with that family's FIM tokens here (the servers parse special tokens in the prompt text). The API key comes from the constructor or
+prompt with that family's FIM tokens here (the servers parse special tokens in the prompt text). The API key
+comes from the constructor or
 the environment variable ``APIARY_API_KEY``. Token counts are estimated (3.5 characters a token).
 """
 

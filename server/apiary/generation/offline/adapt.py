@@ -128,7 +128,9 @@ class _Filling:
         self._bound_names: set[str] = set()
         #: example values kept as written (no better value in the context)
         self.kept_values: list[ast.expr] = []
-        self.result = Adapted("", usage.apis, usage, constants_stated=len([c for c in self.constants if c.kind != "name"]))
+        self.result = Adapted(
+            "", usage.apis, usage, constants_stated=len([c for c in self.constants if c.kind != "name"])
+        )
 
     # -- the walk ------------------------------------------------------------------------------
     def rewrite(self, expression: ast.expr, receiver: str | None, prune: bool) -> ast.expr:
@@ -193,7 +195,12 @@ class _Filling:
         present = {k.arg for k in call.keywords} | {p.name for p, _ in zip(params, call.args, strict=False)}
         for param in params:
             constant = bound.get(param.name)
-            if constant is not None and param.name not in present and param.kind != "var_keyword" and id(constant) not in self.taken_constants:
+            if (
+                constant is not None
+                and param.name not in present
+                and param.kind != "var_keyword"
+                and id(constant) not in self.taken_constants
+            ):
                 self.taken_constants.add(id(constant))
                 call.keywords.append(ast.keyword(arg=param.name, value=ast.parse(constant.literal(), mode="eval").body))
                 self.result.filled += 1
@@ -209,7 +216,9 @@ class _Filling:
         comment_stems = {stem(w.lower()) for w in _words(self.comment)}
         return sum(w in comment_stems for w in words) < self.weights.unsupported_share * len(words)
 
-    def _fill_value(self, value: ast.expr, param: Param | None, bound: dict[str, Constant], optional: bool = False) -> ast.expr | None:
+    def _fill_value(
+        self, value: ast.expr, param: Param | None, bound: dict[str, Constant], optional: bool = False
+    ) -> ast.expr | None:
         data = self._data_variable(value, param)
         if data is not None:
             return data
@@ -249,11 +258,19 @@ class _Filling:
     def _fill_lambda(self, function: ast.Lambda) -> None:
         """An example's condition (``lambda r: r['n'] > 2``) gets the comment's numbers and the user's
         field names the comment mentions; what the context does not state stays as written."""
-        keys = [c for c in data_key_constants(self.comment, list(self.fillers.data_keys)) if id(c) not in self.taken_constants]
+        keys = [
+            c
+            for c in data_key_constants(self.comment, list(self.fillers.data_keys))
+            if id(c) not in self.taken_constants
+        ]
         for node in ast.walk(function.body):
             if isinstance(node, ast.Compare):
                 node.comparators = [self._comment_number(c) for c in node.comparators]
-            elif isinstance(node, ast.Subscript) and _is_string(node.slice) and node.slice.value not in self.fillers.data_keys:
+            elif (
+                isinstance(node, ast.Subscript)
+                and _is_string(node.slice)
+                and node.slice.value not in self.fillers.data_keys
+            ):
                 if keys:
                     key = keys.pop(0)
                     self.taken_constants.add(id(key))
@@ -266,7 +283,11 @@ class _Filling:
                     self.result.filled += 1
 
     def _comment_number(self, value: ast.expr) -> ast.expr:
-        if not isinstance(value, ast.Constant) or isinstance(value.value, bool) or not isinstance(value.value, int | float):
+        if (
+            not isinstance(value, ast.Constant)
+            or isinstance(value.value, bool)
+            or not isinstance(value.value, int | float)
+        ):
             return value
         constant = self._next_constant("number")
         if constant is None:
@@ -288,7 +309,9 @@ class _Filling:
             return None
         if kind == "str" and self._next_constant("string") is not None:
             return None  # the comment states the string itself
-        if kind in ("int", "float") and (self._next_constant("number") is not None or param is not None and param.name in self._bound_names):
+        if kind in ("int", "float") and (
+            self._next_constant("number") is not None or param is not None and param.name in self._bound_names
+        ):
             return None
         compatible = {"list": {"list", "tuple"}, "tuple": {"tuple", "list"}}.get(kind, {kind})
         pool = [v for v in self.fillers.variables if v.builtin in compatible and (not v.used or v.mentioned)]
@@ -304,7 +327,9 @@ class _Filling:
 
     def _constructed_class(self, value: ast.expr) -> str | None:
         """``Table([{...}])``: a library class built from literals only, i.e. example data."""
-        if not isinstance(value, ast.Call) or not all(_is_literal(a) for a in [*value.args, *(k.value for k in value.keywords)]):
+        if not isinstance(value, ast.Call) or not all(
+            _is_literal(a) for a in [*value.args, *(k.value for k in value.keywords)]
+        ):
             return None
         entry = self._entry_for(value)
         if entry is None:
@@ -322,7 +347,9 @@ class _Filling:
 
     def _next_constant(self, kind: str) -> Constant | None:
         for constant in self.constants:
-            if id(constant) not in self.taken_constants and (constant.kind == kind or kind == "string" and constant.kind == "name"):
+            if id(constant) not in self.taken_constants and (
+                constant.kind == kind or kind == "string" and constant.kind == "name"
+            ):
                 return constant
         return None
 
@@ -378,7 +405,13 @@ class _Filling:
         self.result.mentions_used += int(local.mentioned)
 
     def _entry_for(self, call: ast.Call) -> ApiEntry | None:
-        name = call.func.attr if isinstance(call.func, ast.Attribute) else call.func.id if isinstance(call.func, ast.Name) else None
+        name = (
+            call.func.attr
+            if isinstance(call.func, ast.Attribute)
+            else call.func.id
+            if isinstance(call.func, ast.Name)
+            else None
+        )
         for api in self.usage.apis:
             if api.rsplit(".", 1)[-1] == name:
                 return self.catalogue.find(api)
@@ -434,7 +467,9 @@ def _fits(local: Local, wanted_class: str | None) -> bool:
     return bool(module) and wanted_class.startswith(module + ".")
 
 
-def _best(locals_: list[Local] | tuple[Local, ...], example_name: str, taken: set[str], param: Param | None) -> Local | None:
+def _best(
+    locals_: list[Local] | tuple[Local, ...], example_name: str, taken: set[str], param: Param | None
+) -> Local | None:
     """The local that best stands for the example's name: named by the comment, not yet used,
     sharing words with the example's name or the parameter, most recent."""
     hint = set(split_identifier(example_name)) | (set(split_identifier(param.name)) if param else set())

@@ -41,7 +41,9 @@ class CorpusStore:
             if corpus is None:
                 files = [*library_test_files(index), *self._files_importing(index)]
                 corpus = UsageCorpus.from_catalogue(index.catalogue, files[:_MAX_FILES])
-                log.info("mined %d usage examples of %s from its docs and %d files", len(corpus), index.name, len(files))
+                log.info(
+                    "mined %d usage examples of %s from its docs and %d files", len(corpus), index.name, len(files)
+                )
                 with self._lock:
                     self._cache[key] = corpus
         return corpus

@@ -61,7 +61,9 @@ def _list_of(kind: type, fillers: Fillers, code_before: str) -> Local | None:
 
 def _element_kind(name: str, code: str) -> type | None:
     """The type of the first element of the list literal ``name`` was last bound to."""
-    bindings = re.findall(rf"^[ \t]*{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*[\[\(\{{]\s*([^,\]\)\}}\n]+)", code, re.MULTILINE)
+    bindings = re.findall(
+        rf"^[ \t]*{re.escape(name)}[ \t]*(?::[^=\n]*)?=[ \t]*[\[\(\{{]\s*([^,\]\)\}}\n]+)", code, re.MULTILINE
+    )
     if not bindings:
         return None
     try:

@@ -76,7 +76,9 @@ def collect_fillers(context: EditorContext, catalogue: Catalogue | None) -> Fill
 
 def computed_keys(code: str) -> tuple[str, ...]:
     """Fields the code makes, in file order (the last one is what the next step most likely reads)."""
-    found = sorted((m.start(), m.group(1)) for pattern in (_ASSIGNED_KEY, _COMPUTED_COLUMN) for m in pattern.finditer(code))
+    found = sorted(
+        (m.start(), m.group(1)) for pattern in (_ASSIGNED_KEY, _COMPUTED_COLUMN) for m in pattern.finditer(code)
+    )
     return tuple(dict.fromkeys(key for _, key in found))
 
 

@@ -48,7 +48,9 @@ def stated_flags(comment: str, params: list[Param], present: set[str], api_path:
             if not default and _DESCENDING.search(comment):
                 flags[param.name] = True
             continue
-        words = [w.lower() for w in split_identifier(param.name) if w.lower() not in _HOW_WORDS and w.lower() not in topic]
+        words = [
+            w.lower() for w in split_identifier(param.name) if w.lower() not in _HOW_WORDS and w.lower() not in topic
+        ]
         if not words or not all(_said(w, stems, tokens) for w in words):
             continue
         negated = any(re.search(_NEGATION + re.escape(t), comment, re.IGNORECASE) for t in tokens if _said_as(t, words))
@@ -69,8 +71,13 @@ def _is_flag(param: Param) -> bool:
 def _said(word: str, stems: set[str], tokens: list[str]) -> bool:
     """A parameter word the comment says: the same stem, or (for a long word) inside one of its words
     (``escape`` in "escaped", ``autoescape``'s ``escape``)."""
-    return stem(word) in stems or (len(word) >= 5 and any(word in t or (len(t) >= 5 and stem(t) in word) for t in tokens))
+    return stem(word) in stems or (
+        len(word) >= 5 and any(word in t or (len(t) >= 5 and stem(t) in word) for t in tokens)
+    )
 
 
 def _said_as(token: str, words: list[str]) -> bool:
-    return any(stem(token) == stem(w) or (len(w) >= 5 and (w in token or (len(token) >= 5 and stem(token) in w))) for w in words)
+    return any(
+        stem(token) == stem(w) or (len(w) >= 5 and (w in token or (len(token) >= 5 and stem(token) in w)))
+        for w in words
+    )

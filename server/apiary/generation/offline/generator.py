@@ -115,15 +115,22 @@ class OfflineGenerator:
         if index is None:
             return []
         fillers = collect_fillers(editor, index.catalogue)
-        heads = sorted(self._step_options(first, index, fillers, receiver=None), key=lambda o: -o.score)[: self.weights.chain_heads]
+        heads = sorted(self._step_options(first, index, fillers, receiver=None), key=lambda o: -o.score)[
+            : self.weights.chain_heads
+        ]
         chains: list[_Option] = []
         for head in heads:
             current = head
             for step in rest:
                 step_index = self._index_of(step.api) or index
                 catalogue = step_index.catalogue
-                following = self._step_options(step, step_index, collect_fillers(editor, catalogue), receiver=current.text,
-                                               receiver_returns=_returns_of(current.apis[-1], catalogue))
+                following = self._step_options(
+                    step,
+                    step_index,
+                    collect_fillers(editor, catalogue),
+                    receiver=current.text,
+                    receiver_returns=_returns_of(current.apis[-1], catalogue),
+                )
                 if not following:
                     current = None
                     break
@@ -193,7 +200,11 @@ def _admits(annotation: str, produced: str) -> bool:
         name = outer.strip().rpartition(".")[2]
         if name in (produced, "Any", "object") or (len(name) == 1 and name.isupper()):
             return True
-        if name in ("Optional", "Union") and args and any(_admits(a, produced) for a in _top_level(args.rstrip("]"), ",")):
+        if (
+            name in ("Optional", "Union")
+            and args
+            and any(_admits(a, produced) for a in _top_level(args.rstrip("]"), ","))
+        ):
             return True
     return False
 
@@ -231,7 +242,9 @@ def _returns_of(import_path: str, catalogue: Catalogue) -> str | None:
     return entry.returns if entry is not None else None
 
 
-def _wrap(api: ApiEntry, inner: str, fillers: Fillers, catalogue: Catalogue, comment: str, w: OfflineWeights) -> _Option | None:
+def _wrap(
+    api: ApiEntry, inner: str, fillers: Fillers, catalogue: Catalogue, comment: str, w: OfflineWeights
+) -> _Option | None:
     """``Sampler(previous)``: a class or function whose first parameter takes the previous result."""
     made = template(api, fillers, catalogue, comment, weights=w)
     if made is None or "(" not in made.text:
@@ -243,22 +256,42 @@ def _wrap(api: ApiEntry, inner: str, fillers: Fillers, catalogue: Catalogue, com
 
 
 def _template_option(made: Template, api: ApiEntry, prior: float, w: OfflineWeights) -> _Option:
-    score = (prior - w.template_penalty + w.template_filled * made.filled - (0.0 if made.complete else w.incomplete_penalty)
-             - (w.needs_import_penalty if made.needs_import else 0.0))
+    score = (
+        prior
+        - w.template_penalty
+        + w.template_filled * made.filled
+        - (0.0 if made.complete else w.incomplete_penalty)
+        - (w.needs_import_penalty if made.needs_import else 0.0)
+    )
     if api.kind in (ApiKind.METHOD, ApiKind.ALIAS):
         score += w.method_bonus  # reachable from an object in scope without an import
-    return _Option(made.text, (api.import_path,), score, "template", snippet=made.snippet if not made.complete else None)
+    return _Option(
+        made.text, (api.import_path,), score, "template", snippet=made.snippet if not made.complete else None
+    )
 
 
 def _score(adapted: Adapted, fillers: Fillers, w: OfflineWeights, comment: str | None = None) -> float:
     """How well the context supports an adapted example."""
-    stated = len([c for c in comment_constants(comment if comment is not None else fillers.intent) if c.kind == "number"])
-    score = w.filled * adapted.filled - w.kept_penalty * adapted.kept - w.dropped_penalty * adapted.dropped + w.mentions * adapted.mentions_used
+    stated = len(
+        [c for c in comment_constants(comment if comment is not None else fillers.intent) if c.kind == "number"]
+    )
+    score = (
+        w.filled * adapted.filled
+        - w.kept_penalty * adapted.kept
+        - w.dropped_penalty * adapted.dropped
+        + w.mentions * adapted.mentions_used
+    )
     if stated:
         score += w.constants * min(adapted.constants_used, stated) / stated
     usage: Usage = adapted.usage
     if fillers.assign_count:
-        score += w.targets if usage.targets == fillers.assign_count else -w.targets if fillers.assign_count > 1 or usage.targets > 1 else 0
+        score += (
+            w.targets
+            if usage.targets == fillers.assign_count
+            else -w.targets
+            if fillers.assign_count > 1 or usage.targets > 1
+            else 0
+        )
     return score
 
 
@@ -291,4 +324,6 @@ def _at_cursor(option: _Option, context: CodeContext) -> str | None:
 def _at_cursor_snippet(option: _Option, context: CodeContext) -> str | None:
     if option.snippet is None:
         return None
-    return _at_cursor(_Option(option.snippet, option.apis, option.score, option.origin, assigned=option.assigned), context)
+    return _at_cursor(
+        _Option(option.snippet, option.apis, option.score, option.origin, assigned=option.assigned), context
+    )

@@ -89,12 +89,18 @@ def template(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue, comment: s
 
 
 def _receiver_for(entry: ApiEntry, fillers: Fillers) -> str | None:
-    fitting = [v for v in fillers.variables if entry.owner in v.type.classes or (v.type.module and entry.owner.startswith(v.type.module + "."))]
+    fitting = [
+        v
+        for v in fillers.variables
+        if entry.owner in v.type.classes or (v.type.module and entry.owner.startswith(v.type.module + "."))
+    ]
     chosen = _pick(fitting, set())
     return chosen.name if chosen else None
 
 
-def _value_for(param: Param, bound, numbers, strings, fillers: Fillers, taken: set[str], catalogue: Catalogue) -> str | None:
+def _value_for(
+    param: Param, bound, numbers, strings, fillers: Fillers, taken: set[str], catalogue: Catalogue
+) -> str | None:
     if param.name in bound:
         return bound[param.name].literal()
     annotation = param.annotation or ""
@@ -104,11 +110,19 @@ def _value_for(param: Param, bound, numbers, strings, fillers: Fillers, taken: s
         return numbers.pop(0).literal() if numbers else None
     elif "str" in annotation and strings:
         return strings.pop(0).literal()
-    elif _ELEMENT_TYPE.search(annotation) and (single := _single_of(_ELEMENT_TYPE.search(annotation).group(1), fillers, taken)):
+    elif _ELEMENT_TYPE.search(annotation) and (
+        single := _single_of(_ELEMENT_TYPE.search(annotation).group(1), fillers, taken)
+    ):
         return f"[{single}]"  # a collection of str is wanted and the user has one str: pass a list of it
     else:
         wanted = catalogue.class_of_annotation(param.annotation)
-        pool = [v for v in fillers.variables if wanted is None or not v.builtin and (wanted in v.type.classes or (v.type.module and wanted.startswith(v.type.module + ".")))]
+        pool = [
+            v
+            for v in fillers.variables
+            if wanted is None
+            or not v.builtin
+            and (wanted in v.type.classes or (v.type.module and wanted.startswith(v.type.module + ".")))
+        ]
         chosen = _pick(pool, taken) if param.default is None else None
     if chosen is None:
         return None

@@ -145,7 +145,9 @@ def _bindings(tree: ast.Module) -> tuple[frozenset[str], frozenset[str], dict[st
             variables.update(n.id for n in ast.walk(node.target) if isinstance(n, ast.Name))
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                imports[alias.asname or alias.name.split(".")[0]] = alias.name if alias.asname else alias.name.split(".")[0]
+                imports[alias.asname or alias.name.split(".")[0]] = (
+                    alias.name if alias.asname else alias.name.split(".")[0]
+                )
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             for alias in node.names:
                 imports[alias.asname or alias.name] = f"{node.module}.{alias.name}"
@@ -180,7 +182,9 @@ class _CallResolver:
             entry = self.catalogue.find(target)
             return entry.import_path if entry is not None and entry.kind != ApiKind.MODULE else None
         callables = [self.catalogue.entries[i] for i in self.catalogue.by_name.get(name, [])]
-        callables = [e for e in callables if e.kind in (ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.EXTERNAL) and not e.owner]
+        callables = [
+            e for e in callables if e.kind in (ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.EXTERNAL) and not e.owner
+        ]
         return callables[0].import_path if callables else None
 
     def _method(self, name: str) -> str | None:
