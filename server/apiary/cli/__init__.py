@@ -7,19 +7,14 @@ from collections.abc import Sequence
 
 from apiary.cli import complete_command, index_commands, serve_command, sketch_command, suggest_command
 from apiary.cli.errors import CliError, describe
-from apiary.cli.run import run_cli
+from apiary.cli.run import command_parser, run_cli
 
 # Each module adds its subcommands to the parser; keeping the list here makes the CLI's surface visible.
 _COMMAND_MODULES = (index_commands, complete_command, sketch_command, serve_command, suggest_command)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="apiary", description="Code completion for private libraries.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens (to stderr)")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in _COMMAND_MODULES:
-        module.register(commands)
-    return parser
+    return command_parser("apiary", "Code completion for private libraries.", _COMMAND_MODULES)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -6,7 +6,18 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from types import ModuleType
+
+
+def command_parser(prog: str, description: str, command_modules: Iterable[ModuleType]) -> argparse.ArgumentParser:
+    """The parser of a command whose subcommands the modules add (each module's ``register``)."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens (to stderr)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in command_modules:
+        module.register(commands)
+    return parser
 
 
 def run_cli(parser: argparse.ArgumentParser, argv: Sequence[str] | None,
