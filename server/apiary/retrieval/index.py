@@ -289,6 +289,9 @@ def alternative_groups(entries: Sequence[ApiEntry], by_name: dict[str, list[int]
     groups: list[list[list[int]]] = []
     for i, entry in enumerate(entries):
         referenced: list[list[int]] = []
+        if not _REFERENCE.search(entry.doc) or not _ALTERNATIVE_SENTENCE.search(entry.doc):
+            groups.append(referenced)  # most docs: no sentence to read
+            continue
         for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", entry.doc):
             if not _ALTERNATIVE_SENTENCE.search(sentence):
                 continue
