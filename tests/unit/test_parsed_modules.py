@@ -61,3 +61,19 @@ def test_a_module_whose_text_cannot_be_written_is_parsed_again_and_the_others_ar
     again = store.get_or_build(locate(str(package)))
     assert sorted(parsed) == ["fine.py", "odd.py"]
     assert {e.name for e in again.index.entries} >= {"odd", "fine"}
+
+
+def test_worker_processes_read_what_this_process_reads(tmp_path: Path, monkeypatch):
+    library = tmp_path / "honeycomb"
+    shutil.copytree(HONEYCOMB, library)
+    (library / "broken.py").write_text("def broken(:\n")
+    (library / "odd.py").write_text('def odd():\n    """A lone \\ud800 surrogate."""\n')
+    layout = find_layout(library)
+    here = python_package.read_package(layout, "honeycomb")
+    monkeypatch.setattr(python_package, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(python_package, "parse_workers", lambda: 2)
+    in_workers = python_package.read_package(layout, "honeycomb")
+    assert [e.to_json() for e in in_workers.entries] == [e.to_json() for e in here.entries]
+    assert in_workers.skipped == here.skipped and [s.location for s in here.skipped] == [f"{library / 'broken.py'}:1"]
+    assert in_workers.files_read == here.files_read == len(module_files(layout)) - 1
+    assert any(e.name == "odd" for e in in_workers.entries)  # its docstring cannot be written: read here

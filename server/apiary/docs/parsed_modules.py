@@ -65,13 +65,13 @@ class ParsedModules:
         self.hits += 1
         return doc
 
-    def put(self, key: str | None, doc: ModuleDoc) -> None:
-        """Keep ``doc``, written now: a module whose text cannot be written (a lone surrogate in a
-        docstring) is not kept, and is parsed again next time."""
+    def put(self, key: str | None, doc: ModuleDoc, written: bytes | None = None) -> None:
+        """Keep ``doc`` (``written``: its JSON, when already written): a module whose text cannot be
+        written (a lone surrogate in a docstring) is not kept, and is parsed again next time."""
         if not key:
             return
         try:
-            self.kept[key] = orjson.Fragment(module_json(doc))
+            self.kept[key] = orjson.Fragment(written if written is not None else module_json(doc))
         except TypeError:
             pass
 

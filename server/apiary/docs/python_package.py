@@ -9,24 +9,35 @@ instead of failing: one bad file never loses a library.
 from __future__ import annotations
 
 import ast
+import concurrent.futures
 import hashlib
 import io
+import itertools
+import logging
+import multiprocessing
+import os
 import time
 import tokenize
 import warnings
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import orjson
+
 from apiary.docs.exports import build_entries
 from apiary.docs.files import FileDigests, NotAFile, is_regular, read_bounded
 from apiary.docs.generated import generated_reason
+from apiary.docs.parsed_modules import module_from_json, module_json
 from apiary.docs.python_module import ModuleDoc, read_module
 from apiary.docs.report import IngestError, IngestReport, Skipped
 
 if TYPE_CHECKING:
     from apiary.docs.parsed_modules import ParsedModules
+
+log = logging.getLogger(__name__)
 
 #: The most read of one file: only a sanity bound, since size says nothing about being API (torch's
 #: _VariableFunctions.pyi is 1.1 MB, Google's apitools compute messages 5.4 MB, all classes). Parsing
@@ -41,6 +52,10 @@ FILE_SECONDS_PER_MB = 3.0
 FILE_SECONDS_MAX = 60.0
 _SKIP_DIRS = {"tests", "test", "__pycache__", "docs", "doc", "examples", "benchmarks", "node_modules", "build", "dist"}
 _SKIP_FILES = {"setup.py", "conftest.py", "noxfile.py", "fabfile.py"}
+#: At least this many files to parse are parsed by worker processes: starting them costs ~0.3 s, and
+#: torch's 2,300 files parse in about half the time on 2 cores.
+PARALLEL_MIN_FILES = 200
+MAX_PARSE_WORKERS = 4
 
 
 @dataclass(frozen=True)
@@ -186,17 +201,18 @@ def read_package(
     """
     limits = FileLimits(max_file_bytes, time_bound, clock)
     report = IngestReport()
+    files = module_files(layout)
+    keys = [parsed.key(f.module, f.path, f.is_package) if parsed else None for f in files]
+    docs = [parsed.get(key, f.path) if parsed else None for f, key in zip(files, keys, strict=True)]
+    report.files_read += sum(doc is not None for doc in docs)
+    unread = [i for i, doc in enumerate(docs) if doc is None]
+    for i, (doc, written) in zip(unread, _parse_files([files[i] for i in unread], limits, report), strict=True):
+        docs[i] = doc
+        if doc is not None and parsed:
+            parsed.put(keys[i], doc, written)
     sources: dict[str, ModuleDoc] = {}
     stubs: dict[str, ModuleDoc] = {}
-    for module_file in module_files(layout):
-        key = parsed.key(module_file.module, module_file.path, module_file.is_package) if parsed else None
-        doc = parsed.get(key, module_file.path) if parsed else None
-        if doc is None:
-            doc = _read_file(module_file, limits, report)
-            if doc is not None and parsed:
-                parsed.put(key, doc)
-        else:
-            report.files_read += 1
+    for doc in docs:
         if doc is not None:
             (stubs if doc.is_stub else sources)[doc.module] = doc
     modules = dict(sources)
@@ -204,6 +220,64 @@ def read_package(
         modules[name] = stub.merge_stub_over(sources[name]) if name in sources else stub
     report.entries = build_entries(modules, library)
     return report
+
+
+def _parse_files(files: list[ModuleFile], limits: FileLimits,
+                 report: IngestReport) -> list[tuple[ModuleDoc | None, bytes | None]]:
+    """Each file's module (None where skipped, the reason added to ``report``), with its JSON when a
+    worker wrote it; many files are parsed by worker processes, one per core."""
+    workers = parse_workers()
+    if len(files) >= PARALLEL_MIN_FILES and workers > 1 and limits == FileLimits(limits.max_bytes):
+        try:
+            return _parse_in_workers(files, limits, report, workers)
+        except (OSError, BrokenProcessPool, concurrent.futures.TimeoutError) as error:
+            log.warning("parsing in worker processes failed (%s); parsing here", error)
+    return [(_read_file(f, limits, report), None) for f in files]
+
+
+def parse_workers() -> int:
+    """Worker processes for parsing: the cores this process may run on, at most `MAX_PARSE_WORKERS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, MAX_PARSE_WORKERS)
+
+
+def _parse_in_workers(files: list[ModuleFile], limits: FileLimits, report: IngestReport,
+                      workers: int) -> list[tuple[ModuleDoc | None, bytes | None]]:
+    # Spawned, not forked: the server has threads, and a fork copies their locks mid-use. What comes
+    # back is plain data (JSON bytes and skip reasons as strings), read into fresh objects here.
+    timeout = FILE_SECONDS_MAX + FILE_SECONDS_BASE * len(files)
+    context = multiprocessing.get_context("spawn")
+    here = IngestReport()  # merged into ``report`` once every file is in: a broken pool leaves no trace
+    parsed: list[tuple[ModuleDoc | None, bytes | None]] = []
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+        results = pool.map(_parse_to_json, files, itertools.repeat(limits.max_bytes), timeout=timeout, chunksize=16)
+        for module_file, (written, skipped, files_read) in zip(files, results, strict=True):  # as they come
+            here.skipped.extend(Skipped(where, why) for where, why in skipped)
+            if written is None and files_read:  # read but not writable as JSON (a lone surrogate): read here
+                parsed.append((_read_file(module_file, limits, here), None))
+                continue
+            here.files_read += files_read
+            parsed.append((module_from_json(orjson.loads(written), module_file.path) if written else None, written))
+    report.skipped.extend(here.skipped)
+    report.files_read += here.files_read
+    return parsed
+
+
+def _parse_to_json(module_file: ModuleFile, max_bytes: int) -> tuple[bytes | None, list[tuple[str, str]], int]:
+    """In a worker: the module as JSON (None when skipped or not writable), why it was skipped, and
+    whether the file was read."""
+    report = IngestReport()
+    doc = _read_file(module_file, FileLimits(max_bytes), report)
+    written = None
+    if doc is not None:
+        try:
+            written = module_json(doc)
+        except TypeError:
+            pass
+    return written, [(s.location, s.reason) for s in report.skipped], report.files_read
 
 
 def _read_file(module_file: ModuleFile, limits: FileLimits, report: IngestReport) -> ModuleDoc | None:
