@@ -16,6 +16,7 @@ import itertools
 import logging
 import multiprocessing
 import os
+import sys
 import time
 import tokenize
 import warnings
@@ -252,7 +253,7 @@ def _parse_in_workers(files: list[ModuleFile], limits: FileLimits, report: Inges
     context = multiprocessing.get_context("spawn")
     here = IngestReport()  # merged into ``report`` once every file is in: a broken pool leaves no trace
     parsed: list[tuple[ModuleDoc | None, bytes | None]] = []
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_stdout_to_stderr) as pool:
         results = pool.map(_parse_to_json, files, itertools.repeat(limits.max_bytes), timeout=timeout, chunksize=16)
         for module_file, (written, skipped, files_read) in zip(files, results, strict=True):  # as they come
             here.skipped.extend(Skipped(where, why) for where, why in skipped)
@@ -264,6 +265,11 @@ def _parse_in_workers(files: list[ModuleFile], limits: FileLimits, report: Inges
     report.skipped.extend(here.skipped)
     report.files_read += here.files_read
     return parsed
+
+
+def _stdout_to_stderr() -> None:
+    # A worker shares the server's stdout, which is the protocol: nothing it prints may land there.
+    sys.stdout = sys.stderr
 
 
 def _parse_to_json(module_file: ModuleFile, max_bytes: int) -> tuple[bytes | None, list[tuple[str, str]], int]:
