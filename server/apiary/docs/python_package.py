@@ -117,14 +117,21 @@ def module_files(layout: PackageLayout) -> list[ModuleFile]:
 
 
 def _walk_package(directory: Path, package: str) -> list[ModuleFile]:
+    # os.walk with the skipped folders pruned, not Path.rglob: rglob went into tests/ and docs/ only for
+    # their files to be dropped, and sorting Paths was most of a warm load's check of transformers.
+    found: list[tuple[tuple[str, ...], Path]] = []
+    for folder, subfolders, names in os.walk(directory):
+        subfolders[:] = [name for name in subfolders if name not in _SKIP_DIRS and not name.startswith(".")]
+        relative = os.path.relpath(folder, directory)
+        parts = () if relative == "." else tuple(relative.split(os.sep))
+        for name in names:
+            if name.endswith((".py", ".pyi")) and name not in _SKIP_FILES:
+                found.append(((*parts, name), Path(folder, name)))
     files: list[ModuleFile] = []
-    for path in sorted(directory.rglob("*.py*")):
-        if path.suffix not in (".py", ".pyi") or path.name in _SKIP_FILES or not is_regular(path):
+    for relative_parts, path in sorted(found, key=lambda item: item[0]):
+        if not is_regular(path):
             continue  # a FIFO or a link to a device named like a module is no module
-        relative = path.relative_to(directory)
-        if any(part in _SKIP_DIRS or part.startswith(".") for part in relative.parts[:-1]):
-            continue
-        parts = [package, *relative.parts[:-1]]
+        parts = [package, *relative_parts[:-1]]
         if not all(p.isidentifier() for p in parts):
             continue
         is_package = path.stem == "__init__"
