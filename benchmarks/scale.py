@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", help="comma-separated libraries of " + ", ".join(LIBRARIES))
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "scale.json")
+    parser.add_argument("--busy", action="store_true",
+                        help="with one other busy process on the machine (a Python loop on one core)")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     parser.add_argument("--name", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -165,6 +167,26 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     chosen = args.only.split(",") if args.only else list(LIBRARIES)
     results: dict[str, dict] = {}
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"]) if args.busy else None
+    try:
+        latency = _measure(chosen, results)
+    finally:
+        if busy is not None:
+            busy.kill()
+            busy.wait()
+    print(f"queries with {latency['pool_apis']} APIs loaded: " + "; ".join(
+        f"{label} p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms" for label, v in latency.items() if isinstance(v, dict)))
+    record = {"libraries": results, "query_latency": latency, "cpu_count": os.cpu_count(), "busy_process": args.busy,
+              "load_average": list(os.getloadavg()), "encoder": "all-MiniLM-L6-v2 (ONNX Runtime, int8, CPU)",
+              "command": " ".join(["python -m benchmarks.scale", *(argv if argv is not None else sys.argv[1:])])}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(record, indent=2) + "\n")
+    plot(results, args.out.with_suffix(".png"))
+    return 0
+
+
+def _measure(chosen: list[str], results: dict[str, dict]) -> dict:
+    """Cold and warm figures of each library into ``results``; the query latency with all loaded."""
     with tempfile.TemporaryDirectory(prefix="apiary-scale-") as tmp:
         cache = Path(tmp) / "cache"
         for name in chosen:
@@ -179,16 +201,7 @@ def main(argv: list[str] | None = None) -> int:
                 flush=True,
             )
         small = min(chosen, key=lambda n: results[n]["cold"]["apis"])
-        latency = query_latency(cache, chosen, small)
-    print(f"queries with {latency['pool_apis']} APIs loaded: " + "; ".join(
-        f"{label} p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms" for label, v in latency.items() if isinstance(v, dict)))
-    record = {"libraries": results, "query_latency": latency, "cpu_count": os.cpu_count(),
-              "load_average": list(os.getloadavg()), "encoder": "all-MiniLM-L6-v2 (ONNX Runtime, int8, CPU)",
-              "command": " ".join(["python -m benchmarks.scale", *(argv if argv is not None else sys.argv[1:])])}
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(record, indent=2) + "\n")
-    plot(results, args.out.with_suffix(".png"))
-    return 0
+        return query_latency(cache, chosen, small)
 
 
 if __name__ == "__main__":

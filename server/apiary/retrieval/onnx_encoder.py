@@ -56,6 +56,9 @@ class OnnxQueryEncoder:
         self._tokenizer.no_padding()  # each batch is padded to its own longest
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or min(4, os.cpu_count() or 1)
+        # Idle threads sleep instead of spinning: on a machine another process keeps busy, spinning
+        # threads took the cores the working ones needed.
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self._session = onnxruntime.InferenceSession(str(model), options, providers=["CPUExecutionProvider"])
         self.id, self.dim, self._pooling = encoder_id, dim, pooling
 
