@@ -8,6 +8,8 @@ import queue
 import re
 import subprocess
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from lsprotocol import types
@@ -26,6 +28,19 @@ def server_env(tmp: Path) -> dict[str, str]:
     env.update(APIARY_CACHE_DIR=str(tmp / "cache"), APIARY_CONFIG_DIR=str(tmp / "config"), HF_HUB_OFFLINE="1",
                PYTHONPATH=str(ROOT / "server") + os.pathsep + env.get("PYTHONPATH", ""))
     return env
+
+
+@contextmanager
+def private_environment(tmp: Path) -> Iterator[None]:
+    """This process's environment with `server_env`'s private caches while inside: pytest-lsp starts
+    the server with this process's environment."""
+    saved = dict(os.environ)
+    os.environ.update(server_env(tmp))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def init_params(options: dict | None = None, **capabilities) -> types.InitializeParams:

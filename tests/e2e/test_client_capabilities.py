@@ -4,13 +4,11 @@ and inline completion whether or not the client announced it."""
 
 from __future__ import annotations
 
-import os
-
 import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from tests.e2e.lsp_helpers import WORKSPACE, init_params, server_env
+from tests.e2e.lsp_helpers import WORKSPACE, init_params, private_environment
 
 from apiary.lsp.client import SERVER_COMMAND, end_position, inline_params, open_document, wait_ready
 
@@ -38,11 +36,8 @@ CLIENTS = {
 
 @pytest.fixture(scope="module", autouse=True)
 def _env(tmp_path_factory):
-    saved = dict(os.environ)
-    os.environ.update(server_env(tmp_path_factory.mktemp("capabilities")))
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
+    with private_environment(tmp_path_factory.mktemp("capabilities")):
+        yield
 
 
 @pytest_lsp.fixture(scope="module", params=list(CLIENTS), config=ClientServerConfig(server_command=SERVER_COMMAND))

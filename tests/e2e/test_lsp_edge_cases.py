@@ -5,7 +5,6 @@ or hangs, and cancelled requests. Each is answered (error or empty result) and t
 from __future__ import annotations
 
 import asyncio
-import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +13,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from tests.e2e.lsp_helpers import WORKSPACE, init_params, server_env
+from tests.e2e.lsp_helpers import WORKSPACE, init_params, private_environment
 
 from apiary.lsp.client import SERVER_COMMAND, end_position, open_document, wait_ready
 
@@ -24,11 +23,8 @@ REPORT = (WORKSPACE / "new_report.py").read_text() + "big_orders ="
 
 @pytest.fixture(scope="module", autouse=True)
 def _env(tmp_path_factory):
-    saved = dict(os.environ)
-    os.environ.update(server_env(tmp_path_factory.mktemp("lsp-edge")))
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
+    with private_environment(tmp_path_factory.mktemp("lsp-edge")):
+        yield
 
 
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND))

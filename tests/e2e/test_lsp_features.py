@@ -9,7 +9,7 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from tests.e2e.lsp_helpers import WORKSPACE, init_params, server_env
+from tests.e2e.lsp_helpers import WORKSPACE, init_params, private_environment
 
 from apiary.lsp.client import SERVER_COMMAND, end_position, open_document, wait_ready
 
@@ -34,15 +34,8 @@ async def client(lsp_client: LanguageClient, tmp_path_factory):
 
 @pytest.fixture(scope="module", autouse=True)
 def _env(tmp_path_factory):
-    # pytest-lsp starts the server with this process's environment: give it private caches
-    import os
-
-    env = server_env(tmp_path_factory.mktemp("lsp"))
-    saved = dict(os.environ)
-    os.environ.update(env)
-    yield
-    os.environ.clear()
-    os.environ.update(saved)
+    with private_environment(tmp_path_factory.mktemp("lsp")):
+        yield
 
 
 def _fix_code_action_structuring(client: LanguageClient) -> None:

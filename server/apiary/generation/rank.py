@@ -14,6 +14,7 @@ import numpy as np
 
 from apiary.generation.types import Candidate
 from apiary.retrieval.encoder import Encoder, is_ready
+from apiary.retrieval.rerank import load_cross_encoder
 from apiary.weights import GenerationRankWeights, load_weights
 from apiary.words import humanize
 
@@ -40,24 +41,11 @@ def classifier_intent_scorer(model_dir: str, device: str = "auto", max_length: i
     """The probability that each snippet does what the intent says, from a cross-encoder trained by
     ``apiary-train train classifier`` (a sequence-classification model with one logit, safetensors
     only), loaded with transformers alone."""
-    import os
     import threading
 
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    try:
-        import torch
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+    import torch
 
-        tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-        model = AutoModelForSequenceClassification.from_pretrained(
-            model_dir, local_files_only=True, use_safetensors=True
-        )
-    except Exception as error:  # missing files, not a classifier, pickled weights: the user's to fix
-        raise RankerError(f"cannot load the reranker at {model_dir}: {error}") from error
-    if model.config.num_labels != 1:
-        raise RankerError(f"the reranker at {model_dir} has {model.config.num_labels} labels, not one score")
-    where = "cuda" if device in ("auto", "cuda") and torch.cuda.is_available() else "cpu"
-    model = model.to(where).eval()
+    tokenizer, model, where = load_cross_encoder(model_dir, device, "the reranker", RankerError)
     lock = threading.Lock()
 
     def score(intent: str, snippets: Sequence[str]) -> Sequence[float]:

@@ -11,7 +11,7 @@ import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -51,28 +51,33 @@ def rerank_text(entry: ApiEntry) -> str:
     return f"{owner}{humanize(entry.name)}({params}): {summary}"[:600]
 
 
+def load_cross_encoder(model_dir: str, device: str, what: str, error: type[Exception]) -> tuple[Any, Any, str]:
+    """The tokenizer, model and device of a sequence-classification model with one logit from a local
+    directory (safetensors only, transformers alone); ``error`` says why it cannot be loaded."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    try:
+        import torch
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
+        model = AutoModelForSequenceClassification.from_pretrained(model_dir, local_files_only=True,
+                                                                   use_safetensors=True)
+    except Exception as failure:  # missing files, not a classifier, pickled weights: the user's to fix
+        raise error(f"cannot load {what} at {model_dir}: {failure}") from failure
+    if model.config.num_labels != 1:
+        raise error(f"{what} at {model_dir} has {model.config.num_labels} labels, not one score")
+    where = "cuda" if device in ("auto", "cuda") and torch.cuda.is_available() else "cpu"
+    return tokenizer, model.to(where).eval(), where
+
+
 class CrossEncoderReranker:
     """A sequence-classification model with one logit, from a local directory (safetensors only),
     int8 on CPU like the encoder."""
 
     def __init__(self, model_dir: str, device: str = "cpu", quantize: bool = True):
-        os.environ.setdefault("HF_HUB_OFFLINE", "1")
         if not Path(model_dir).is_dir():
             raise RerankerError(f"cannot load the API reranker at {model_dir}: no such directory")
-        try:
-            import torch
-            from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-            self._tokenizer = AutoTokenizer.from_pretrained(model_dir, local_files_only=True)
-            model = AutoModelForSequenceClassification.from_pretrained(
-                model_dir, local_files_only=True, use_safetensors=True
-            )
-        except Exception as error:  # missing files, not a classifier, pickled weights: the user's to fix
-            raise RerankerError(f"cannot load the API reranker at {model_dir}: {error}") from error
-        if model.config.num_labels != 1:
-            raise RerankerError(f"the API reranker at {model_dir} has {model.config.num_labels} labels, not one score")
-        self._device = "cuda" if device in ("auto", "cuda") and torch.cuda.is_available() else "cpu"
-        model = model.to(self._device).eval()
+        self._tokenizer, model, self._device = load_cross_encoder(model_dir, device, "the API reranker", RerankerError)
         if quantize and self._device == "cpu":
             from apiary.retrieval.encoder import quantize_linear_layers
 
