@@ -259,6 +259,10 @@ async def test_suggest_api_sequence_lists_and_inserts_a_sequence(client: Languag
     listed = await client.workspace_execute_command_async(types.ExecuteCommandParams(
         command="apiary.suggestSequence", arguments=[listing]))
     assert listed["intent"] == "read the orders file and count the orders per country"
+    # the first suggestion built the recommender, with work-done progress from begin to end
+    [mining] = [reports for reports in client.progress_reports.values()
+                if getattr(reports[0], "title", "") == "Apiary: mining API sequences"]
+    assert isinstance(mining[0], types.WorkDoneProgressBegin) and isinstance(mining[-1], types.WorkDoneProgressEnd)
     assert listed["suggestions"] and all(
         s["apis"] and s["source"] in {"mined", "docs", "model"} for s in listed["suggestions"]
     )

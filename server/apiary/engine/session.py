@@ -20,6 +20,7 @@ from apiary.events import EventLog
 from apiary.paths import index_dir
 from apiary.retrieval.encoder import Encoder, deferred_encoder, is_ready
 from apiary.retrieval.store import IndexStore
+from apiary.sequences.mine import Progress
 from apiary.sequences.recommend import Recommender
 from apiary.settings import Reload, Settings, changed, reloading
 
@@ -141,13 +142,23 @@ class Session:
     def loaded(self) -> bool:
         return self._engine is not None
 
-    def sequence_recommender(self) -> Recommender:
+    def sequences_built(self) -> bool:
+        """Whether `sequence_recommender` answers from what it built for these libraries."""
+        current = self._sequences
+        return current is not None and current[0] == self._sequence_key(list(self.libraries.indexes()))
+
+    @staticmethod
+    def _sequence_key(indexes: list) -> tuple[str, ...]:
+        return tuple(sorted(f"{i.info.name}=={i.info.version}" for i in indexes))
+
+    def sequence_recommender(self, progress: Progress | None = None) -> Recommender:
         """Built on first use from the indexed libraries' code and docs and the workspace; rebuilt
-        when the set of libraries changes. Mined pairs and their vectors are cached on disk."""
+        when the set of libraries changes. Mined pairs and their vectors are cached on disk.
+        ``progress(message, done, total)`` hears how a build goes."""
         from apiary.sequences.service import build_recommender, corpus_roots
 
         indexes = list(self.libraries.indexes())
-        key = tuple(sorted(f"{i.info.name}=={i.info.version}" for i in indexes))
+        key = self._sequence_key(indexes)
         with self._sequences_lock:
             if self._sequences is not None and self._sequences[0] == key:
                 return self._sequences[1]
@@ -157,7 +168,7 @@ class Session:
             roots = self._workspace_roots()
             roots = corpus_roots(indexes, workspace=roots[0] if roots else None, python=self.settings.python,
                                  interpreter=False)
-            recommender = build_recommender(engine.retriever.encoder, indexes, roots)
+            recommender = build_recommender(engine.retriever.encoder, indexes, roots, progress=progress)
             self._sequences = (key, recommender)
             return recommender
 

@@ -8,15 +8,17 @@ result carries the skeleton as an LSP snippet too, for clients that insert snipp
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+import time
 from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
 from apiary import engine
 from apiary.budget import RequestKind
-from apiary.lsp import commands
+from apiary.lsp import commands, lifecycle
 from apiary.lsp.server import ApiaryServer  # at run time: pygls reads a command's annotations
 from apiary.sequences.recommend import Suggestion
 from apiary.sequences.render import as_plan, as_skeleton
@@ -27,6 +29,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SUGGEST_SEQUENCE = "apiary.suggestSequence"
 TOP_K = 5
+PROGRESS_EVERY_S = 0.5
 _TAB_STOP = re.compile(r"\$\{\d+:([^}]*)\}|\$\d+")
 
 
@@ -51,14 +54,53 @@ def register(server: ApiaryServer) -> None:
         chosen = options.get("apis")
         suggestions: list[Suggestion] = []
         if chosen is None:
-            suggestions = await ls.run_blocking(lambda: ls.session.sequence_recommender().suggest(intent, TOP_K),
-                                                kind=RequestKind.SEQUENCE, default=[]) or []
+            suggestions = await _suggestions(ls, intent)
             if options.get("list") or not suggestions:
                 return {"intent": intent, "suggestions": [s.to_json() for s in suggestions], "applied": False}
             chosen = await _ask_user(ls, intent, suggestions)
             if chosen is None:
                 return {"intent": intent, "suggestions": [s.to_json() for s in suggestions], "applied": False}
         return await _insert(ls, doc, position, list(chosen), intent, options.get("form", "skeleton"))
+
+
+async def _suggestions(ls: ApiaryServer, intent: str) -> list[Suggestion]:
+    """The top suggestions; a first request builds the recommender (mining the libraries' code), and
+    shows work-done progress while it does."""
+    session = ls.session
+
+    def suggest(progress=None) -> list[Suggestion]:
+        return session.sequence_recommender(progress).suggest(intent, TOP_K)
+
+    if session.sequences_built():
+        return await ls.run_blocking(suggest, kind=RequestKind.SEQUENCE, default=[]) or []
+    async with lifecycle.progress(ls, "Apiary: mining API sequences") as report:
+        heard = _ThrottledProgress(report, asyncio.get_running_loop())
+        try:
+            return await ls.run_blocking(lambda: suggest(heard), kind=RequestKind.SEQUENCE, default=[]) or []
+        finally:
+            heard.open = False  # the build may go on past the budget: nothing more after the end
+
+
+class _ThrottledProgress:
+    """The recommender's ``progress(message, done, total)``, called from its worker thread, passed to
+    the client at most every `PROGRESS_EVERY_S` on the event loop."""
+
+    def __init__(self, report, loop: asyncio.AbstractEventLoop):
+        self._report, self._loop = report, loop
+        self._last = 0.0
+        self.open = True
+
+    def __call__(self, message: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if not self.open or now - self._last < PROGRESS_EVERY_S:
+            return
+        self._last = now
+        percentage = int(100 * done / total) if total else None
+        self._loop.call_soon_threadsafe(self._send, f"{message} ({done}/{total})", percentage)
+
+    def _send(self, message: str, percentage: int | None) -> None:
+        if self.open:
+            self._report(message, percentage)
 
 
 def _intent(doc: Document, position: types.Position) -> str:
