@@ -4,6 +4,7 @@ files that changed, and reads exactly what a parse of every file would."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import orjson
@@ -77,3 +78,15 @@ def test_worker_processes_read_what_this_process_reads(tmp_path: Path, monkeypat
     assert in_workers.skipped == here.skipped and [s.location for s in here.skipped] == [f"{library / 'broken.py'}:1"]
     assert in_workers.files_read == here.files_read == len(module_files(layout)) - 1
     assert any(e.name == "odd" for e in in_workers.entries)  # its docstring cannot be written: read here
+
+
+def test_workers_past_their_deadline_are_killed_and_the_files_parsed_here(monkeypatch, caplog):
+    layout = find_layout(HONEYCOMB)
+    here = python_package.read_package(layout, "honeycomb")
+    monkeypatch.setattr(python_package, "PARALLEL_MIN_FILES", 1)
+    monkeypatch.setattr(python_package, "parse_workers", lambda: 2)
+    monkeypatch.setattr(python_package, "_workers_deadline", lambda files: time.monotonic())
+    late = python_package.read_package(layout, "honeycomb")
+    assert [e.to_json() for e in late.entries] == [e.to_json() for e in here.entries]
+    assert late.files_read == here.files_read and late.skipped == here.skipped
+    assert "parsing in worker processes failed" in caplog.text

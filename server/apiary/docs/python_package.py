@@ -9,10 +9,8 @@ instead of failing: one bad file never loses a library.
 from __future__ import annotations
 
 import ast
-import concurrent.futures
 import hashlib
 import io
-import itertools
 import logging
 import multiprocessing
 import os
@@ -21,7 +19,6 @@ import time
 import tokenize
 import warnings
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,6 +54,7 @@ _SKIP_FILES = {"setup.py", "conftest.py", "noxfile.py", "fabfile.py"}
 #: torch's 2,300 files parse in about half the time on 2 cores.
 PARALLEL_MIN_FILES = 200
 MAX_PARSE_WORKERS = 4
+_CHUNK = 16  # files a worker parses per task
 
 
 @dataclass(frozen=True)
@@ -238,7 +236,7 @@ def _parse_files(files: list[ModuleFile], limits: FileLimits,
     if len(files) >= PARALLEL_MIN_FILES and workers > 1 and limits == FileLimits(limits.max_bytes):
         try:
             return _parse_in_workers(files, limits, report, workers)
-        except (OSError, BrokenProcessPool, concurrent.futures.TimeoutError) as error:
+        except (OSError, multiprocessing.TimeoutError) as error:
             log.warning("parsing in worker processes failed (%s); parsing here", error)
     return [(_read_file(f, limits, report), None) for f in files]
 
@@ -255,28 +253,50 @@ def parse_workers() -> int:
 def _parse_in_workers(files: list[ModuleFile], limits: FileLimits, report: IngestReport,
                       workers: int) -> list[tuple[ModuleDoc | None, bytes | None]]:
     # Spawned, not forked: the server has threads, and a fork copies their locks mid-use. What comes
-    # back is plain data (JSON bytes and skip reasons as strings), read into fresh objects here.
-    timeout = FILE_SECONDS_MAX + FILE_SECONDS_BASE * len(files)
-    context = multiprocessing.get_context("spawn")
+    # back is plain data (JSON bytes and skip reasons as strings), read into fresh objects here. The
+    # whole read has a deadline; past it, or on any failure, the workers are killed (a parse that
+    # hangs in C cannot be interrupted).
+    deadline = _workers_deadline(len(files))
     here = IngestReport()  # merged into ``report`` once every file is in: a broken pool leaves no trace
     parsed: list[tuple[ModuleDoc | None, bytes | None]] = []
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context, initializer=_stdout_to_stderr) as pool:
-        results = pool.map(_parse_to_json, files, itertools.repeat(limits.max_bytes), timeout=timeout, chunksize=16)
-        for module_file, (written, skipped, files_read) in zip(files, results, strict=True):  # as they come
-            here.skipped.extend(Skipped(where, why) for where, why in skipped)
-            if written is None and files_read:  # read but not writable as JSON (a lone surrogate): read here
-                parsed.append((_read_file(module_file, limits, here), None))
-                continue
-            here.files_read += files_read
-            parsed.append((module_from_json(orjson.loads(written), module_file.path) if written else None, written))
+    chunks = [(files[start:start + _CHUNK], limits.max_bytes) for start in range(0, len(files), _CHUNK)]
+    pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_stdout_to_stderr)
+    try:
+        results = pool.imap(_parse_chunk, chunks)  # chunksize 1: then its next() takes a timeout
+        for chunk, _ in chunks:  # as they come
+            sent = results.next(timeout=max(0.0, deadline - time.monotonic()))
+            parsed.extend(_received(f, *answer, limits, here) for f, answer in zip(chunk, sent, strict=True))
+    finally:
+        pool.terminate()
+        pool.join()
     report.skipped.extend(here.skipped)
     report.files_read += here.files_read
     return parsed
 
 
+def _workers_deadline(files: int) -> float:
+    """When the workers must have sent every file: the slowest file's bound, and the base bound per file."""
+    return time.monotonic() + FILE_SECONDS_MAX + FILE_SECONDS_BASE * files
+
+
+def _received(module_file: ModuleFile, written: bytes | None, skipped: list[tuple[str, str]], files_read: int,
+              limits: FileLimits, here: IngestReport) -> tuple[ModuleDoc | None, bytes | None]:
+    """What a worker sent for one file, as its module and the module's JSON."""
+    here.skipped.extend(Skipped(where, why) for where, why in skipped)
+    if written is None and files_read:  # read but not writable as JSON (a lone surrogate): read here
+        return _read_file(module_file, limits, here), None
+    here.files_read += files_read
+    return (module_from_json(orjson.loads(written), module_file.path) if written else None), written
+
+
 def _stdout_to_stderr() -> None:
     # A worker shares the server's stdout, which is the protocol: nothing it prints may land there.
     sys.stdout = sys.stderr
+
+
+def _parse_chunk(task: tuple[list[ModuleFile], int]) -> list[tuple[bytes | None, list[tuple[str, str]], int]]:
+    files, max_bytes = task
+    return [_parse_to_json(module_file, max_bytes) for module_file in files]
 
 
 def _parse_to_json(module_file: ModuleFile, max_bytes: int) -> tuple[bytes | None, list[tuple[str, str]], int]:
