@@ -233,6 +233,7 @@ def _parse_files(files: list[ModuleFile], limits: FileLimits,
     """Each file's module (None where skipped, the reason added to ``report``), with its JSON when a
     worker wrote it; many files are parsed by worker processes, one per core."""
     workers = parse_workers()
+    # Workers bound each file by the default time bound and clock: a caller's own (a test's) stays here.
     if len(files) >= PARALLEL_MIN_FILES and workers > 1 and limits == FileLimits(limits.max_bytes):
         try:
             return _parse_in_workers(files, limits, report, workers)

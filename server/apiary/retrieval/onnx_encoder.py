@@ -22,6 +22,7 @@ import tempfile
 import time
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -42,17 +43,44 @@ from apiary.retrieval.encoder import (
 log = logging.getLogger(__name__)
 
 
-def spare_cores(window_s: float = 0.05) -> float | None:
-    """How many cores were idle over a short window (Linux's /proc/stat); None where it cannot be read."""
-    try:
-        idle_before, total_before = _cpu_times()
-        time.sleep(window_s)
-        idle_after, total_after = _cpu_times()
-    except (OSError, ValueError, IndexError):
-        return None
-    if total_after <= total_before:
-        return None
-    return (idle_after - idle_before) / (total_after - total_before) * (os.cpu_count() or 1)
+@dataclass(frozen=True)
+class CpuProbe:
+    """How many cores other processes leave free, over a window in which this process may be working
+    itself (loading the runtime and the tokenizer): its own CPU time does not count as busy, so the
+    window costs no waiting of its own (Linux's /proc/stat; None elsewhere)."""
+
+    started: float  # time.monotonic()
+    own: float  # this process's CPU seconds
+    idle: int  # jiffies of all CPUs, idle or waiting on I/O
+    total: int
+
+    @classmethod
+    def start(cls) -> CpuProbe | None:
+        try:
+            idle, total = _cpu_times()
+        except (OSError, ValueError, IndexError):
+            return None
+        return cls(time.monotonic(), _own_cpu_seconds(), idle, total)
+
+    def spare_cores(self, min_window_s: float = 0.05) -> float | None:
+        """The cores free of other processes since `start`; waits only what the window still lacks."""
+        time.sleep(max(0.0, self.started + min_window_s - time.monotonic()))
+        try:
+            idle, total = _cpu_times()
+        except (OSError, ValueError, IndexError):
+            return None
+        wall = time.monotonic() - self.started
+        if total <= self.total or wall <= 0:
+            return None
+        cores = os.cpu_count() or 1
+        busy = (1 - (idle - self.idle) / (total - self.total)) * cores
+        mine = (_own_cpu_seconds() - self.own) / wall
+        return max(0.0, min(float(cores), cores - (busy - mine)))
+
+
+def _own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def _cpu_times() -> tuple[int, int]:
@@ -69,6 +97,7 @@ class OnnxQueryEncoder:
     def __init__(
         self, model: Path, tokenizer: Path, encoder_id: str, dim: int, pooling: str, threads: int | None = None
     ):
+        probe = CpuProbe.start()  # loading the runtime and the tokenizer is its window
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -80,7 +109,7 @@ class OnnxQueryEncoder:
         # Between batches, idle threads spin where the cores are free (100,000 short texts encode ~20 %
         # faster) and sleep where another process keeps them busy: there, spinning threads took the
         # cores the working ones needed (a cold index of pandas at 309 APIs/s instead of 450).
-        spare = spare_cores()
+        spare = probe.spare_cores() if probe is not None else None
         spin = spare is None or spare >= options.intra_op_num_threads - 0.5
         options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
         log.debug("ONNX encoder: %d threads, %s spare cores, spinning %s", options.intra_op_num_threads, spare, spin)
