@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 from apiary.sequences.extract import ApiSeqPair
@@ -17,31 +17,60 @@ from apiary.words import lexical_tokens
 
 class SequenceStats:
     """Order statistics of mined API sequences: which call directly follows which (bigrams), and
-    which comes before which anywhere in the same sequence."""
+    which comes before which anywhere in the same sequence. Counted on first use: a query without
+    documentation to compose needs only the name-word counts, which a corpus snapshot brings along."""
 
-    def __init__(self, pairs: Iterable[ApiSeqPair], weights: SequenceWeights | None = None):
+    def __init__(self, pairs: Iterable[ApiSeqPair], weights: SequenceWeights | None = None,
+                 name_word_counts: Mapping[str, int] | None = None, api_count: int | None = None):
         #: how far a sequence is extended by its usual successors
         self.weights = weights if weights is not None else load_weights().sequences
-        self.follows: dict[str, Counter[str]] = defaultdict(Counter)
-        self.precedes: dict[str, Counter[str]] = defaultdict(Counter)
-        self.apis: set[str] = set()
-        self._name_words: Counter[str] | None = None
-        for pair in pairs:
-            self.apis.update(pair.apiseq)
-            for first, second in zip(pair.apiseq, pair.apiseq[1:], strict=False):
-                if first != second:
-                    self.follows[first][second] += 1
-            distinct = list(dict.fromkeys(pair.apiseq))  # first calls, in order
-            for i, first in enumerate(distinct):
-                for second in distinct[i + 1 :]:
-                    self.precedes[first][second] += 1
+        self._pairs = pairs
+        self._orders: tuple[dict[str, Counter[str]], dict[str, Counter[str]], set[str]] | None = None
+        self._name_words = None if name_word_counts is None else Counter(name_word_counts)
+        self._api_count = api_count
+
+    @property
+    def follows(self) -> dict[str, Counter[str]]:
+        return self._counted()[0]
+
+    @property
+    def precedes(self) -> dict[str, Counter[str]]:
+        return self._counted()[1]
+
+    @property
+    def apis(self) -> set[str]:
+        return self._counted()[2]
+
+    def _counted(self) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]], set[str]]:
+        if self._orders is None:
+            follows: dict[str, Counter[str]] = defaultdict(Counter)
+            precedes: dict[str, Counter[str]] = defaultdict(Counter)
+            apis: set[str] = set()
+            for pair in self._pairs:
+                apis.update(pair.apiseq)
+                for first, second in zip(pair.apiseq, pair.apiseq[1:], strict=False):
+                    if first != second:
+                        follows[first][second] += 1
+                distinct = list(dict.fromkeys(pair.apiseq))  # first calls, in order
+                for i, first in enumerate(distinct):
+                    for second in distinct[i + 1 :]:
+                        precedes[first][second] += 1
+            self._orders = (follows, precedes, apis)
+        return self._orders
+
+    def name_word_counts(self) -> tuple[Counter[str], int]:
+        """How many mined APIs' names hold each stemmed word, and how many APIs there are."""
+        if self._name_words is None:
+            self._name_words = Counter(w for api in self.apis for w in name_words((api,)))
+        if self._api_count is None:
+            self._api_count = len(self.apis)
+        return self._name_words, self._api_count
 
     def name_word_weight(self, word: str) -> float:
         """How rare a (stemmed) word is among the names of the mined APIs: log((1 + APIs) / (1 + APIs
         whose name has it)); a word no API name has weighs the most."""
-        if self._name_words is None:
-            self._name_words = Counter(w for api in self.apis for w in name_words((api,)))
-        return math.log((1 + len(self.apis)) / (1 + self._name_words[word]))
+        counts, apis = self.name_word_counts()
+        return math.log((1 + apis) / (1 + counts[word]))
 
     def before(self, a: str, b: str) -> bool:
         """Whether mined code calls ``a`` before ``b`` at least as often as the other way round."""

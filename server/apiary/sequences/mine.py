@@ -225,14 +225,46 @@ def with_canonical_docs(pairs: list[ApiSeqPair]) -> list[ApiSeqPair]:
     return [pair for pair in pairs if pair.kind != DOC] + deduplicate(renamed)
 
 
+#: Code that changes only by being installed again: the standard library and site-packages.
+INSTALLED = ("stdlib", "site-packages")
+
+
 def fingerprint(roots: Iterable[CorpusRoot], extra: str = "") -> str:
-    """Changes when any file's path, size or modification time (or the extractor) changes."""
+    """Changes when a file's path, size or modification time (or the extractor) changes; for
+    installed code, when a folder's entries change (installing replaces files, which changes their
+    folder: 3,000 folders are read where 17,000 files would be, on every query)."""
     digest = hashlib.sha256(f"v{EXTRACTOR_VERSION}:{extra}".encode())
     for root in roots:
         digest.update(f"{root.path}|{sorted(root.project_modules)}".encode())
-        for path, status in _python_file_stats(root.path):
+        stats = _folder_stats(root.path) if root.origin in INSTALLED else _python_file_stats(root.path)
+        for path, status in stats:
             digest.update(f"{path}:{status.st_size}:{status.st_mtime_ns}".encode())
     return digest.hexdigest()[:20]
+
+
+def _folder_stats(root: Path) -> Iterator[tuple[str, os.stat_result]]:
+    """The folders `python_files` walks (or the file itself), each with its ``stat``."""
+    if not root.is_dir():
+        yield from _python_file_stats(root)
+        return
+    for directory, subdirs, _ in os.walk(root):
+        subdirs[:] = sorted(
+            d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".dist-info")
+        )
+        try:
+            yield directory, os.stat(directory)
+        except OSError:
+            continue
+
+
+def root_keys(roots: Iterable[CorpusRoot], return_types: Mapping[str, str] | None = None) -> list[str]:
+    """Each root's cache key (`fingerprint` with the return types the extraction used)."""
+    types_key = types_key_of(return_types)
+    return [fingerprint([root], types_key) for root in roots]
+
+
+def types_key_of(return_types: Mapping[str, str] | None) -> str:
+    return json.dumps(sorted((return_types or {}).items()))
 
 
 @dataclass(frozen=True)
@@ -254,21 +286,22 @@ class PairCache:
 
     def corpus(self, roots: Sequence[CorpusRoot], return_types: Mapping[str, str] | None = None,
                progress: Progress | None = None, deadline: float | None = None,
-               after_each: Callable[[list[ApiSeqPair]], None] | None = None) -> MinedCorpus:
+               after_each: Callable[[list[ApiSeqPair]], None] | None = None,
+               keys: Sequence[str] | None = None) -> MinedCorpus:
         """Each root's pairs from the cache, or mined and cached, and handed to ``after_each`` (to
         encode them, within the same deadline). Once ``deadline`` (a `time.monotonic` time) has
         passed, packages not cached yet are left for later, and one cut short is dropped for now;
-        the standard library is always mined whole (everyday requests need it)."""
-        types_key = json.dumps(sorted((return_types or {}).items()))
+        the standard library is always mined whole (everyday requests need it). ``keys``: the roots'
+        `root_keys`, when the caller has them already."""
+        keys = root_keys(roots, return_types) if keys is None else keys
         pairs: list[ApiSeqPair] = []
         left: list[CorpusRoot] = []
-        for root in roots:
+        for root, key in zip(roots, keys, strict=True):
             late = (
                 (lambda: time.monotonic() > deadline)
                 if deadline is not None and root.origin != "stdlib"
                 else (lambda: False)
             )
-            key = fingerprint([root], types_key)
             path = self.directory / f"{key}.jsonl"
             cached = read_pairs(path) if path.is_file() else None
             if cached is None and late():

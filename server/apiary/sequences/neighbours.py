@@ -1,8 +1,9 @@
 """Nearest neighbours over mined (description, API sequence) pairs: dense and lexical, fused.
 
-Descriptions are encoded once with the retrieval encoder and searched with a faiss inner-product
-index; the vectors are cached as ``.npy`` (``allow_pickle=False``), keyed by the encoder and texts,
-one file per package (or the standard library's folder) the texts come from.
+Descriptions are encoded once with the retrieval encoder and searched by one inner product with
+all of them (56,000 vectors: 5 ms, less than importing faiss); the vectors are cached as ``.npy``
+(``allow_pickle=False``), keyed by the encoder and texts, one file per package (or the standard
+library's folder) the texts come from.
 BM25 (bm25s) over the descriptions' words, identifiers split, adds what a sentence encoder blurs:
 the rare word both texts share ("md5", "rmtree", "socket").
 """
@@ -16,7 +17,7 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,12 +53,13 @@ class PairIndex:
 
     def __init__(self, pairs: Sequence[ApiSeqPair], encoder: Encoder, cache_dir: Path | None = None,
                  vectors: np.ndarray | None = None, weights: SequenceWeights | None = None,
-                 lexical_cache: Path | None = None):
-        import faiss
-
-        self.pairs = list(pairs)
-        #: where the BM25 index over these descriptions is kept (built once per corpus)
+                 lexical_cache: Path | None = None, lexical_key: str | None = None):
+        #: a list, or a corpus snapshot's `LazyPairs` (decoded only as neighbours are shown)
+        self.pairs = pairs if isinstance(pairs, Sequence) else list(pairs)
+        #: where the BM25 index over these descriptions is kept (built once per corpus), and its key
+        #: when the caller knows it (a snapshot does: computing it reads every description)
         self.lexical_cache = lexical_cache
+        self.lexical_key = lexical_key
         self.encoder = encoder
         self.weights = weights if weights is not None else load_weights().sequences
         if vectors is None:
@@ -67,9 +69,6 @@ class PairIndex:
             raise ValueError(f"{vectors.shape} vectors for {len(self.pairs)} pairs of dimension {encoder.dim}")
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         self._bm25 = None  # built on the first search: most users never ask for a sequence
-        self._index = faiss.IndexFlatIP(encoder.dim)
-        if len(self.vectors):
-            self._index.add(self.vectors)
 
     def subset(self, keep: Sequence[int]) -> PairIndex:
         """The index of some of these pairs, without encoding anything again."""
@@ -83,9 +82,8 @@ class PairIndex:
         if not self.pairs or not query.strip():
             return []
         vector = self.encoder.encode([description_text(query)])[0].astype(np.float32)
-        scores, rows = self._index.search(vector[None, :], min(k, len(self.pairs)))
         lexical = self._lexical(query, k)
-        candidates = {int(r) for r in rows[0] if r >= 0} | set(lexical)
+        candidates = {int(r) for r in _top_rows(self.vectors @ vector, k)} | set(lexical)
         ids = np.fromiter(candidates, dtype=np.int64)
         fused = self.vectors[ids] @ vector + self.weights.lexical_weight * np.array(
             [lexical.get(int(i), 0.0) for i in ids]
@@ -99,13 +97,25 @@ class PairIndex:
         if not tokens:
             return {}
         if self._bm25 is None:
-            self._bm25 = _cached_lexical_index([p.desc for p in self.pairs], self.lexical_cache)
+            self._bm25 = _cached_lexical_index(self.descriptions, len(self.pairs), self.lexical_cache,
+                                               self.lexical_key)
         scores = np.asarray(self._bm25.get_scores(tokens), dtype=np.float32)
-        top = np.argpartition(-scores, min(k, len(scores)) - 1)[:k] if len(scores) > k else np.arange(len(scores))
+        top = _top_rows(scores, k)
         best = float(scores[top].max()) if len(top) else 0.0
         if best <= 0:
             return {}
         return {int(r): float(scores[r]) / best for r in top if scores[r] > 0}
+
+
+    def descriptions(self) -> list[str]:
+        return [p.desc for p in self.pairs]
+
+
+def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
+    """The rows of the ``k`` highest scores, in no particular order."""
+    if len(scores) <= k:
+        return np.arange(len(scores))
+    return np.argpartition(-scores, k - 1)[:k]
 
 
 def _lexical_index(documents: list[list[str]]):
@@ -116,21 +126,25 @@ def _lexical_index(documents: list[list[str]]):
     return index
 
 
-def _cached_lexical_index(descriptions: list[str], cache_dir: Path | None):
-    """BM25 over the descriptions' tokens, read back where an earlier run built it for the same ones
-    (bm25s's own files: arrays loaded with ``allow_pickle=False``); a folder renamed into place
-    whole, so a reader never sees half of one."""
+def _cached_lexical_index(read: Callable[[], list[str]], count: int, cache_dir: Path | None,
+                          key: str | None = None):
+    """BM25 over the tokens of the ``count`` descriptions ``read`` gives, read back where an earlier run built
+    it for the same ones (named by `lexical_key`, or ``key`` when given: bm25s's own files, arrays
+    loaded with ``allow_pickle=False``); a folder renamed into place whole, so a reader never sees
+    half of one."""
     import bm25s
 
     if cache_dir is None:
-        return _lexical_index([lexical_tokens(description_text(d)) for d in descriptions])
-    folder = cache_dir / f"bm25-{_descriptions_key('', descriptions)}"
+        return _lexical_index([lexical_tokens(description_text(d)) for d in read()])
+    descriptions = read() if key is None else None
+    folder = cache_dir / f"bm25-{key or lexical_key(descriptions or [])}"
     try:
         index = bm25s.BM25.load(folder, mmap=False, allow_pickle=False, load_corpus=False, show_progress=False)
-        if index.scores.get("num_docs") == len(descriptions):
+        if index.scores.get("num_docs") == count:
             return index
     except (OSError, ValueError, KeyError, TypeError):
         pass
+    descriptions = read() if descriptions is None else descriptions
     index = _lexical_index([lexical_tokens(description_text(d)) for d in descriptions])
     scratch = cache_dir / ".bm25-unmade"
     try:
@@ -175,6 +189,11 @@ def description_vectors(descriptions: Sequence[str], encoder: Encoder, cache_dir
         if path is not None:
             _save_atomically(path, vectors)
     return dict(zip(distinct, vectors.astype(np.float32), strict=True))
+
+
+def lexical_key(descriptions: Sequence[str]) -> str:
+    """Names the BM25 index over ``descriptions``."""
+    return _descriptions_key("", descriptions)
 
 
 def _descriptions_key(prefix: str, descriptions: Sequence[str]) -> str:

@@ -6,21 +6,25 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from apiary.paths import cache_dir
 from apiary.retrieval.encoder import Encoder
+from apiary.sequences.compose import SequenceStats
 from apiary.sequences.mine import (
     CorpusRoot,
-    MinedCorpus,
     PairCache,
     Progress,
     interpreter_roots,
     library_roots,
+    root_keys,
+    types_key_of,
     workspace_root,
 )
-from apiary.sequences.neighbours import PairIndex, description_vectors, pair_vectors
+from apiary.sequences.neighbours import PairIndex, description_vectors, lexical_key, pair_vectors
 from apiary.sequences.recommend import Recommender, api_name, hybrid_api_search
+from apiary.sequences.snapshot import read_snapshot, snapshot_key, write_snapshot
 from apiary.weights import SequenceWeights, load_weights
 
 log = logging.getLogger(__name__)
@@ -72,25 +76,7 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
     (`Recommender.unmined`)."""
     weights = weights if weights is not None else load_weights().sequences
     cache = cache or cache_dir() / "apiseq"
-    by_description: dict = {}
-
-    def encode(pairs: list) -> None:  # each root's descriptions as it comes, so the deadline covers encoding
-        by_description.update(description_vectors([p.desc for p in pairs], encoder, cache, progress))
-
-    corpus = (
-        PairCache(cache).corpus(list(roots), return_types_of(indexes), progress, deadline, encode)
-        if roots
-        else MinedCorpus([])
-    )
-    index = None
-    if corpus.pairs:
-        index = PairIndex(
-            corpus.pairs,
-            encoder,
-            vectors=pair_vectors(corpus.pairs, by_description, encoder.dim),
-            weights=weights,
-            lexical_cache=cache,
-        )
+    mined = mined_index(encoder, list(roots), return_types_of(indexes), cache, weights, progress, deadline)
     api_search = None
     if indexes:
         from apiary.retrieval.hybrid import HybridRetriever
@@ -101,4 +87,42 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
         from apiary.sequences.model import Seq2SeqSequenceModel
 
         model = Seq2SeqSequenceModel(model_dir)
-    return Recommender(index, model, api_search, weights=weights, unmined=corpus.left)
+    return Recommender(mined.index, model, api_search, stats=mined.stats, weights=weights, unmined=mined.left)
+
+
+@dataclass(frozen=True)
+class MinedIndex:
+    index: PairIndex | None
+    stats: SequenceStats
+    #: roots not mined by the deadline
+    left: tuple[CorpusRoot, ...] = ()
+
+
+def mined_index(encoder: Encoder, roots: list[CorpusRoot], return_types: dict[str, str], cache: Path,
+                weights: SequenceWeights, progress: Progress | None = None,
+                deadline: float | None = None) -> MinedIndex:
+    """The pairs of ``roots`` indexed: from their corpus snapshot when one was kept, else assembled
+    from the per-root caches (mining and encoding what they lack), and kept as a snapshot once whole."""
+    if not roots:
+        return MinedIndex(None, SequenceStats([], weights))
+    keys = root_keys(roots, return_types)
+    key = snapshot_key(keys, types_key_of(return_types), encoder.id)
+    snapshot = read_snapshot(cache, key, encoder.dim)
+    if snapshot is not None:
+        index = PairIndex(snapshot.pairs, encoder, vectors=snapshot.vectors, weights=weights, lexical_cache=cache,
+                          lexical_key=snapshot.lexical_key)
+        return MinedIndex(index, SequenceStats(snapshot.pairs, weights, snapshot.name_word_counts, snapshot.api_count))
+    by_description: dict = {}
+
+    def encode(pairs: list) -> None:  # each root's descriptions as it comes, so the deadline covers encoding
+        by_description.update(description_vectors([p.desc for p in pairs], encoder, cache, progress))
+
+    corpus = PairCache(cache).corpus(roots, return_types, progress, deadline, encode, keys)
+    stats = SequenceStats(corpus.pairs, weights)
+    if not corpus.pairs:
+        return MinedIndex(None, stats, corpus.left)
+    vectors = pair_vectors(corpus.pairs, by_description, encoder.dim)
+    index = PairIndex(corpus.pairs, encoder, vectors=vectors, weights=weights, lexical_cache=cache)
+    if not corpus.left:
+        write_snapshot(cache, key, corpus.pairs, vectors, *stats.name_word_counts(), lexical_key(index.descriptions()))
+    return MinedIndex(index, stats, corpus.left)

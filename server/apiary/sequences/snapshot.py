@@ -1,0 +1,132 @@
+"""The assembled corpus of a set of roots, kept whole so that a warm query reads three files.
+
+A recommender over the standard library and packages assembles ~56,000 pairs from ~100 per-root
+caches, renames doc pairs over all of them and stacks their vectors: about 1.5 s of Python work on
+every fresh process. The snapshot keeps its result under one key (the roots' own keys, the return
+types and the encoder): the pairs as JSON Lines decoded only when a neighbour is shown
+(`LazyPairs`), their vectors as one ``.npy`` (``allow_pickle=False``), and the API-name word counts
+the ranking weighs query words by. Written atomically as one folder renamed into place; only the
+most recent few are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import shutil
+import tempfile
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import orjson
+
+from apiary.sequences.extract import ApiSeqPair
+
+log = logging.getLogger(__name__)
+
+#: bump when what a snapshot holds changes
+SNAPSHOT_FORM = 1
+#: snapshots kept per cache folder (one per interpreter and set of libraries a user queries)
+KEPT_SNAPSHOTS = 4
+#: a snapshot's pair file is read whole: more than this is not one we wrote
+MAX_PAIRS_BYTES = 2_000_000_000
+
+
+class LazyPairs(Sequence[ApiSeqPair]):
+    """Pairs as their JSON lines, each decoded when asked for (a query shows a few dozen of 56,000)."""
+
+    def __init__(self, lines: list[bytes]):
+        self._lines = lines
+
+    def __len__(self) -> int:
+        return len(self._lines)
+
+    def __getitem__(self, row):  # type: ignore[override]
+        if isinstance(row, slice):
+            return [ApiSeqPair.from_json(orjson.loads(line)) for line in self._lines[row]]
+        return ApiSeqPair.from_json(orjson.loads(self._lines[row]))
+
+    def __iter__(self) -> Iterator[ApiSeqPair]:
+        return (ApiSeqPair.from_json(orjson.loads(line)) for line in self._lines)
+
+
+@dataclass(frozen=True)
+class CorpusSnapshot:
+    pairs: Sequence[ApiSeqPair]
+    vectors: np.ndarray
+    #: how many mined APIs' names hold each stemmed word, and how many APIs there are
+    name_word_counts: dict[str, int]
+    api_count: int
+    #: names the BM25 index over the pairs' descriptions (`neighbours.lexical_key`)
+    lexical_key: str
+
+
+def snapshot_key(root_keys: Sequence[str], types_key: str, encoder_id: str) -> str:
+    digest = hashlib.sha256(f"{SNAPSHOT_FORM}\0{types_key}\0{encoder_id}".encode())
+    for key in root_keys:
+        digest.update(b"\0" + key.encode())
+    return digest.hexdigest()[:20]
+
+
+def read_snapshot(cache: Path, key: str, dim: int) -> CorpusSnapshot | None:
+    """The snapshot under ``key``; None when there is none or it is damaged (the caller assembles anew)."""
+    folder = cache / f"corpus-{key}"
+    if not folder.is_dir():
+        return None
+    try:
+        meta = orjson.loads(_read_bounded(folder / "meta.json", 50_000_000))
+        lines = _read_bounded(folder / "pairs.jsonl", MAX_PAIRS_BYTES).splitlines()
+        vectors = np.load(folder / "vectors.npy", allow_pickle=False)
+        if len(lines) != meta["pairs"] or vectors.shape != (len(lines), dim) or vectors.dtype != np.float32:
+            raise ValueError(f"{len(lines)} pairs and {vectors.shape} vectors where {meta['pairs']} were written")
+        counts = {str(word): int(n) for word, n in meta["name_word_counts"].items()}
+        return CorpusSnapshot(LazyPairs(lines), vectors, counts, int(meta["api_count"]), str(meta["lexical_key"]))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+        log.warning("ignoring the damaged corpus snapshot %s: %s", folder, error)
+        return None
+
+
+def write_snapshot(cache: Path, key: str, pairs: Sequence[ApiSeqPair], vectors: np.ndarray,
+                   name_word_counts: Counter[str], api_count: int, lexical_key: str) -> None:
+    """Kept for the next process; a failure to write only costs that process the assembly again."""
+    meta = {"pairs": len(pairs), "api_count": api_count, "name_word_counts": dict(name_word_counts),
+            "lexical_key": lexical_key}
+    scratch = None
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(dir=cache, prefix=".corpus-"))
+        with (scratch / "pairs.jsonl").open("wb") as out:
+            for pair in pairs:
+                out.write(orjson.dumps(pair.to_json()) + b"\n")
+        np.save(scratch / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+        (scratch / "meta.json").write_bytes(orjson.dumps(meta))
+        folder = cache / f"corpus-{key}"
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(scratch, folder)
+    except OSError as error:  # a read-only or full cache, or another process put it there first
+        log.debug("corpus snapshot not kept: %s", error)
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+        return
+    _drop_old_snapshots(cache)
+
+
+def _drop_old_snapshots(cache: Path) -> None:
+    try:
+        snapshots = sorted(cache.glob("corpus-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:  # one went while listing: another process is tidying up
+        return
+    for stale in snapshots[KEPT_SNAPSHOTS:]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise ValueError(f"{path} is larger than {limit} bytes")
+    return data
