@@ -9,7 +9,8 @@ on these) and ``test`` (report these). The recommender is the one `apiary sugges
 A request is right when the top suggestion holds an accepted API, or a member of one
 (``socket.socket::connect`` uses ``socket.socket``; ``os.environ.get`` uses ``os.environ``);
 ``strict`` counts exact names only (a method written with ``::`` or ``.`` alike). A two-step request
-("read a csv file and sum a column") is ``in_order`` when the top suggestion holds an API of its first step before one of its second.
+("read a csv file and sum a column") is ``in_order`` when the top suggestion holds an API of its
+first step before one of its second.
 
     python -m benchmarks.sequence_requests [--split dev|test|all] [--check] [--out FILE]
 """
