@@ -132,10 +132,11 @@ class SequenceWeights:
     agreement_bonus: float = 0.05  # per other source suggesting the same sequence
     docs_weight: float = 0.9  # documentation-composed sequences: guesses without usage evidence
     docs_apis: int = 5  # APIs retrieved from documentation and composed into sequences
-    mention_bonus: float = 0.1  # for naming all of the query's words (rare words weigh more)
+    mention_bonus: float = 0.25  # for naming all of the query's words (rare words weigh more)
     min_successor_share: float = 0.3  # a successor extends a composed sequence from this share of what follows...
     min_successor_count: int = 2  # ...and this many times
     max_extension: int = 3  # successors added to a composed sequence at most
+    steps_weight: float = 0.9  # a request in steps: the steps' best sequences joined, times their mean score
 
 
 _PARTS: dict[str, type] = {

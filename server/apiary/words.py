@@ -65,6 +65,16 @@ def _identifier_tokens(identifier: str) -> tuple[str, ...]:
     return tuple(stem(w) for w in split_identifier(identifier) if w not in STOP_WORDS and len(w) > 1)
 
 
+_VARIANT = re.compile(r"[a-z]+\d+")
+
+
+def variant_words(text: str) -> list[str]:
+    """Letters run into digits, kept whole and lower-cased: the names of variants (``md5``, ``sha256``,
+    ``bz2``, ``base64``), which `lexical_tokens` would cut to ``md`` and ``sha``, so that ``sha1`` and
+    ``sha256`` could not be told apart."""
+    return _VARIANT.findall(text.lower())
+
+
 def humanize(name: str) -> str:
     """``zip_with_iter`` -> ``zip with iter``: how a dense encoder best reads a name."""
     return " ".join(split_identifier(name))

@@ -254,3 +254,51 @@ def test_bm25_over_the_pairs_is_built_once_per_corpus_and_read_back(workspace, t
     monkeypatch.setattr(neighbours, "_lexical_index", lambda documents: pytest.fail("BM25 built again"))
     again = PairIndex(pairs, HashingEncoder(), lexical_cache=tmp_path).search("md5 hash code", k=3)
     assert [(n.pair, round(n.similarity, 6)) for n in again] == [(n.pair, round(n.similarity, 6)) for n in first]
+
+
+def test_variant_words_keep_letters_and_digits_together():
+    from apiary.words import variant_words
+
+    assert variant_words("generate md5 and SHA256 of base64 into a BZ2File") == ["md5", "sha256", "base64", "bz2"]
+    assert variant_words("copy a file") == []
+
+
+def test_a_query_naming_a_variant_prefers_it_over_its_siblings():
+    from apiary.sequences.recommend import with_mentions
+    from apiary.weights import SequenceWeights
+
+    weights = SequenceWeights(mention_bonus=0.3)
+    candidates = [Suggestion(("hashlib.sha256",), 0.86, "mined"), Suggestion(("hashlib.md5",), 0.84, "mined"),
+                  Suggestion(("hashlib.sha1",), 0.80, "mined")]
+    for query, wanted in (("sha1 of a file", "hashlib.sha1"), ("md5 hex of a string", "hashlib.md5"),
+                          ("sha256 checksum", "hashlib.sha256")):
+        ranked = with_mentions(candidates, query, weights=weights)
+        assert ranked[0].apis == (wanted,), query
+    sha1 = {s.apis[0]: round(s.score, 4) for s in with_mentions(candidates, "sha1 digest", weights=weights)}
+    # the query's words are sha, digest and sha1, one each: hashlib.sha1 spells two of the three;
+    # hashlib.sha256 spells "sha" but names another variant of "sha1", which takes one back
+    assert sha1 == {"hashlib.sha1": round(0.80 + 0.3 * 2 / 3, 4), "hashlib.sha256": 0.86, "hashlib.md5": 0.84}
+
+
+def test_a_request_is_cut_into_steps_only_where_each_says_something():
+    from apiary.sequences.recommend import query_steps
+
+    assert query_steps("read a csv file and sum a column") == ["read a csv file", "sum a column"]
+    assert query_steps("download a page, then parse its json") == ["download a page", "parse its json"]
+    assert query_steps("mean and standard deviation of a list") == ["mean and standard deviation of a list"]
+    assert query_steps("copy file") == ["copy file"]
+    assert query_steps("a b and c d and e f and g h and i j") == ["a b and c d and e f and g h and i j"]
+
+
+def test_a_request_in_two_steps_gets_both_in_order(workspace, tmp_path_factory):
+    from apiary.weights import SequenceWeights
+
+    pairs = mine([workspace_root(workspace)], RETURNS)
+    weights = SequenceWeights(steps_weight=1.5)  # above any one sequence, to see the joined one
+    recommender = Recommender(PairIndex(pairs, HashingEncoder(), weights=weights), weights=weights)
+    top = recommender.suggest("compute the md5 hash code of some bytes and then rename a file on disk")[0]
+    assert top.source == "steps"
+    assert top.apis == ("hashlib.md5", "hashlib.HASH::update", "hashlib.HASH::hexdigest", "os.rename")
+    assert top.example.endswith("rename a file on disk: os.rename")
+    single = Recommender(PairIndex(pairs, HashingEncoder(), weights=weights), weights=weights)
+    assert all(s.source != "steps" for s in single.suggest("rename a file on disk"))

@@ -67,7 +67,8 @@ def test_the_defaults_are_todays_numbers():
         20,
         0.2,
     )
-    assert (w.sequences.lexical_weight, w.sequences.mention_bonus, w.sequences.agreement_bonus) == (0.2, 0.1, 0.05)
+    assert (w.sequences.lexical_weight, w.sequences.mention_bonus, w.sequences.agreement_bonus) == (0.2, 0.25, 0.05)
+    assert w.sequences.steps_weight == 0.9
 
 
 def test_every_field_is_a_float_or_a_count():

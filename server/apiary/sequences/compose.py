@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from apiary.sequences.extract import ApiSeqPair
 from apiary.weights import SequenceWeights, load_weights
-from apiary.words import lexical_tokens
+from apiary.words import lexical_tokens, variant_words
 
 
 class SequenceStats:
@@ -130,10 +130,12 @@ def compose(retrieved: Sequence[tuple[str, float]], stats: SequenceStats,
 
 @lru_cache(maxsize=65536)
 def name_words(apis: tuple[str, ...]) -> frozenset[str]:
-    """The stemmed words of the module and function (or class and method) names of ``apis``."""
+    """The stemmed words of the module and function (or class and method) names of ``apis``, and
+    their `variant_words` (``hashlib.sha256`` -> hashlib, sha, 256, sha256)."""
     found: set[str] = set()
     for api in apis:
         parts = api.replace("::", ".").split(".")
         for part in parts[-2:]:
             found.update(lexical_tokens(part))
+            found.update(variant_words(part))
     return frozenset(found)

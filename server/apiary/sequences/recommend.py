@@ -17,6 +17,7 @@ field (``apiary.weights``).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
@@ -27,7 +28,7 @@ from apiary.sequences.mine import CorpusRoot
 from apiary.sequences.model import SequenceModel
 from apiary.sequences.neighbours import Neighbour, PairIndex
 from apiary.weights import SequenceWeights, load_weights
-from apiary.words import lexical_tokens
+from apiary.words import lexical_tokens, variant_words
 
 #: ``(query, k) -> [(dotted API, similarity)]``: documentation retrieval, e.g. `hybrid_api_search`.
 ApiSearch = Callable[[str, int], list[tuple[str, float]]]
@@ -60,6 +61,13 @@ class Recommender:
     def suggest(self, query: str, top_k: int = 5) -> list[Suggestion]:
         if not query.strip():
             return []
+        candidates = self._candidates(query, top_k)
+        steps = query_steps(query)
+        if len(steps) > 1:
+            candidates.extend(self._in_steps(steps))
+        return self._ranked(candidates, query)[:top_k]
+
+    def _candidates(self, query: str, top_k: int) -> list[Suggestion]:
         w = self.weights
         candidates: list[Suggestion] = []
         if self.index is not None:
@@ -70,7 +78,39 @@ class Recommender:
             retrieved = self.api_search(query, w.docs_apis)
             composed = compose(retrieved, self.stats, w.docs_apis)
             candidates.extend(Suggestion(apis, w.docs_weight * score, "docs") for apis, score in composed)
-        return with_mentions(merge(candidates, w), query, self.stats.name_word_weight, w)[:top_k]
+        return candidates
+
+    def _ranked(self, candidates: list[Suggestion], query: str) -> list[Suggestion]:
+        return with_mentions(merge(candidates, self.weights), query, self.stats.name_word_weight, self.weights)
+
+    def _in_steps(self, steps: list[str]) -> list[Suggestion]:
+        """One suggestion that does each step of the query in turn: each step's best sequence, joined,
+        scored by `steps_weight` times their mean score."""
+        tops = []
+        for step in steps:
+            ranked = self._ranked(self._candidates(step, 1), step)
+            if not ranked:
+                return []
+            tops.append(ranked[0])
+        apis = tuple(dict.fromkeys(api for top in tops for api in top.apis))
+        score = self.weights.steps_weight * sum(top.score for top in tops) / len(tops)
+        example = "; ".join(f"{step}: {', '.join(top.apis)}" for top, step in zip(tops, steps, strict=True))
+        return [Suggestion(apis, score, "steps", example)]
+
+
+_STEP_BREAK = re.compile(r",?\s+(?:and\s+then|then|and)\s+|\s*;\s*", re.IGNORECASE)
+#: a request in more steps than this is one long sentence, not a plan
+MAX_STEPS = 3
+
+
+def query_steps(query: str) -> list[str]:
+    """The steps of a request that asks for several ("read a csv file and sum a column" -> "read a
+    csv file", "sum a column"), each of at least two words that say something; else the request whole
+    ("mean and standard deviation" is one step)."""
+    parts = [part.strip() for part in _STEP_BREAK.split(query) if part.strip()]
+    if not 1 < len(parts) <= MAX_STEPS or any(len(lexical_tokens(part)) < 2 for part in parts):
+        return [query]
+    return parts
 
 
 def from_neighbours(neighbours: Sequence[Neighbour], weights: SequenceWeights | None = None) -> list[Suggestion]:
@@ -121,15 +161,24 @@ def with_mentions(suggestions: Sequence[Suggestion], query: str,
                   weights: SequenceWeights | None = None) -> list[Suggestion]:
     """Re-ranked by `mention_bonus` times the share of the query's words that the sequence's API names
     spell (``hashlib.md5`` for "generate md5 hash code"), each word weighted by ``weight`` (how rare
-    it is in API names: "md5" says more than "file"). A query that names an API wants it."""
+    it is in API names: "md5" says more than "file"). A query that names an API wants it, and not
+    its sibling: a name with another variant of a variant the query names (``sha256`` for "sha1")
+    loses that word's weight instead."""
     bonus = (weights if weights is not None else load_weights().sequences).mention_bonus
-    wanted = {word: weight(word) for word in lexical_tokens(query)}
+    wanted = {word: weight(word) for word in [*lexical_tokens(query), *variant_words(query)]}
     total = sum(wanted.values())
     if not total or not bonus:
         return list(suggestions)
+    variants = {word: word.rstrip("0123456789") for word in variant_words(query)}
 
     def mentioned(apis: tuple[str, ...]) -> float:
-        return sum(w for word, w in wanted.items() if word in name_words(apis)) / total
+        names = name_words(apis)
+        spelled = sum(w for word, w in wanted.items() if word in names)
+        siblings = {name.rstrip("0123456789") for name in names if name[-1:].isdigit() and name not in variants}
+        contradicted = sum(
+            wanted[word] for word, letters in variants.items() if word not in names and letters in siblings
+        )
+        return (spelled - contradicted) / total
 
     scored = [replace(s, score=s.score + bonus * mentioned(s.apis)) for s in suggestions]
     return sorted(scored, key=lambda s: (-s.score, len(s.apis), s.apis))

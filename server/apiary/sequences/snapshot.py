@@ -29,7 +29,7 @@ from apiary.sequences.extract import ApiSeqPair
 log = logging.getLogger(__name__)
 
 #: bump when what a snapshot holds changes
-SNAPSHOT_FORM = 1
+SNAPSHOT_FORM = 2
 #: snapshots kept per cache folder (one per interpreter and set of libraries a user queries)
 KEPT_SNAPSHOTS = 4
 #: a snapshot's pair file is read whole: more than this is not one we wrote
