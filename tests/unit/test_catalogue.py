@@ -78,3 +78,19 @@ def test_an_index_holds_the_catalogue_of_its_entries():
     assert index.catalogue.entries is index.entries and index.catalogue.name == "pkg"
     assert index.tables.children["pkg"].tolist() == index.catalogue.children["pkg"] == [1, 3, 5, 7, 8]
     assert index.param_classes == [()] * len(ENTRIES)
+
+
+def test_an_entry_read_back_from_json_is_the_entry_written():
+    from apiary.docs.entry import Param
+
+    written = ApiEntry("keep_where", "pkg.table.Table.keep_where", "pkg.Table.keep_where", ApiKind.METHOD, "pkg",
+                       signature="(predicate, *, limit=None)", params=(Param("predicate"), Param("limit", "keyword_only",
+                       "int | None", "None")), doc="Keep rows.", description="Keep rows.", examples=("t.keep_where(f)",),
+                       owner="pkg.Table", bases=(), source="pkg/table.py:3")
+    row = written.to_json()
+    read = ApiEntry.from_json(row)
+    assert read == written and hash(read) == hash(written) and isinstance(read.params[1], Param)
+    assert read.kind is ApiKind.METHOD and read.examples == ("t.keep_where(f)",) and read.params[1].required is False
+    assert ApiEntry.from_json({**row, "future_field": 1}) == written  # an unknown key: the checked path
+    assert ApiEntry.from_json({k: v for k, v in row.items() if k != "source"}) == ApiEntry(
+        **{**vars(written), "source": ""})

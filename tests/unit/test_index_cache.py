@@ -205,10 +205,25 @@ def test_a_warm_load_reads_the_derived_texts_and_ranks_as_a_fresh_index(tmp_path
     )
     warm = read_index(store.directory_for(locate(str(library))))
     assert warm.name_words == fresh.name_words and warm.alternatives == fresh.alternatives
+    assert warm.entries == fresh.entries and warm.param_classes == fresh.param_classes
+    np.testing.assert_array_equal(warm.popularity, fresh.popularity)
     np.testing.assert_allclose(warm.lexical_scores(["fill", "cell"]), fresh.lexical_scores(["fill", "cell"]))
+    assert warm.lexical.vocab_dict == fresh.lexical.vocab_dict and warm.lexical.method == fresh.lexical.method
 
 
-@pytest.mark.parametrize("lie", ["code", "shape", "index"])
+def test_a_warm_load_reads_each_file_once(tmp_path: Path, library: Path, monkeypatch):
+    """The BM25 files are checked and read in one go (bm25s's own load would read them again)."""
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    store.get_or_build(locate(str(library)))
+    directory = store.directory_for(locate(str(library)))
+    reads: list[str] = []
+    real = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real(self))
+    read_index(directory)
+    assert sorted(reads) == sorted(n for n in json.loads((directory / "meta.json").read_text())["files"])
+
+
+@pytest.mark.parametrize("lie", ["code", "shape", "index", "popularity", "param_classes"])
 def test_derived_texts_that_do_not_fit_are_derived_again(tmp_path: Path, library: Path, lie: str):
     """Another version's texts, lists of the wrong length, an alternative pointing past the entries:
     the load derives them anew (checksums only vouch for the bytes)."""
@@ -222,8 +237,12 @@ def test_derived_texts_that_do_not_fit_are_derived_again(tmp_path: Path, library
         data["code"] = "older"
     elif lie == "shape":
         data["name_words"] = data["name_words"][:-1]
-    else:
+    elif lie == "index":
         data["alternatives"][0] = [[len(fresh.entries) + 5]]
+    elif lie == "popularity":
+        data["popularity"] = ["many"] * len(fresh.entries)
+    else:
+        data["param_classes"] = data["param_classes"][:-1]
     path.write_text(json.dumps(data))
     meta_path = path.parent / "meta.json"
     meta = json.loads(meta_path.read_text())
@@ -231,6 +250,7 @@ def test_derived_texts_that_do_not_fit_are_derived_again(tmp_path: Path, library
     meta_path.write_text(json.dumps(meta))
     warm = read_index(path.parent)
     assert warm.alternatives == fresh.alternatives and warm.name_words == fresh.name_words
+    assert warm.param_classes == fresh.param_classes and warm.popularity.tolist() == fresh.popularity.tolist()
     np.testing.assert_allclose(warm.lexical_scores(["count"]), fresh.lexical_scores(["count"]))
 
 

@@ -124,3 +124,17 @@ def test_prefix_lookup_finds_exactly_the_paths_under_a_module():
     lookup = PrefixLookup.of(["a.b.c", "a.bc.d", None, "a.b", "a.b.e.f", "b.a.b.x"])
     assert sorted(lookup.under("a.b").tolist()) == [0, 4]  # not "a.bc.d", not "a.b" itself
     assert lookup.under("zzz").tolist() == []
+
+
+def test_array_lookup_makes_each_array_on_first_use_and_misses_like_a_dict():
+    from collections import defaultdict
+
+    from apiary.retrieval.tables import ArrayLookup
+
+    rows = defaultdict(list, {"pkg.Table": [1, 2], "pkg.io": [5]})
+    lookup = ArrayLookup(rows)
+    assert lookup["pkg.Table"].tolist() == [1, 2] and lookup["pkg.Table"].dtype == np.int64
+    assert lookup["pkg.Table"] is lookup["pkg.Table"]
+    assert "pkg.Frame" not in lookup and lookup.get("pkg.Frame") is None and len(rows) == 2
+    assert sorted(lookup) == ["pkg.Table", "pkg.io"] and len(lookup) == 2
+    assert ArrayLookup({"w": [0.5]}, np.float32)["w"].dtype == np.float32

@@ -144,6 +144,11 @@ def interpreter_path(python: str | None) -> list[str]:
 
 def installed_version(top_level: str, site_dir: Path) -> str:
     """The version in the ``.dist-info`` that provides ``top_level`` in ``site_dir`` (read, not imported)."""
+    # The distribution named like the module first, found by its folder's name: asking every one of
+    # a site's distributions for its files (RECORD) took 0.1-0.3 s of a warm load of transformers.
+    for dist in metadata.distributions(name=top_level, path=[str(site_dir)]):
+        if dist.version:
+            return dist.version
     for dist in metadata.distributions(path=[str(site_dir)]):
         provided = (dist.read_text("top_level.txt") or "").split()
         if not provided and dist.files:

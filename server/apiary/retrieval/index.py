@@ -117,6 +117,10 @@ class DerivedTexts:
     alternatives: list[list[list[int]]]
     #: BM25 over each API's tokens (`lexical_text`); None: built from the entries
     lexical: bm25s.BM25 | None = None
+    #: each API's calls in the library's examples (`_usage_counts`) and its parameters' library
+    #: classes (`LibraryIndex._param_classes`); None: derived from the entries
+    popularity: list[int] | None = None
+    param_classes: list[list[str]] | None = None
 
     def fits(self, size: int) -> bool:
         """Whether these could be an index of ``size`` entries' (a damaged file is recomputed)."""
@@ -125,11 +129,26 @@ class DerivedTexts:
             return False
         if self.lexical is not None and self.lexical.scores.get("num_docs") != size:
             return False
-        words_ok = all(isinstance(w, list) and all(isinstance(t, str) for t in w) for w in self.name_words)
-        return words_ok and all(
+        if not _strings_per_entry(self.name_words) or not _optional_fits(self.popularity, self.param_classes, size):
+            return False
+        return all(
             isinstance(groups, list) and all(isinstance(g, list) and all(type(j) is int and 0 <= j < size for j in g)
                                              for g in groups)
             for groups in self.alternatives)
+
+
+def _strings_per_entry(lists: list) -> bool:
+    return all(isinstance(w, list) and all(isinstance(t, str) for t in w) for w in lists)
+
+
+def _optional_fits(popularity: list[int] | None, param_classes: list[list[str]] | None, size: int) -> bool:
+    if popularity is not None and not (
+        isinstance(popularity, list) and len(popularity) == size and all(type(n) is int for n in popularity)
+    ):
+        return False
+    return param_classes is None or (
+        isinstance(param_classes, list) and len(param_classes) == size and _strings_per_entry(param_classes)
+    )
 
 
 @dataclass
@@ -169,10 +188,14 @@ class LibraryIndex:
         self.stored = None  # kept as the fields below
         self.name_words = derived.name_words
         self.lexical = derived.lexical if derived.lexical is not None else self._lexical_index(derived.name_words)
-        self.popularity = _usage_counts(self.entries)
+        self.popularity = np.asarray(
+            derived.popularity if derived.popularity is not None else _usage_counts(self.entries), dtype=np.float32
+        )
         self.documented = np.asarray([float(bool(e.description)) for e in self.entries], dtype=np.float32)
         self.alternatives = derived.alternatives
-        self.param_classes = self._param_classes()
+        self.param_classes = (
+            [tuple(c) for c in derived.param_classes] if derived.param_classes is not None else self._param_classes()
+        )
         self.shape = entry_shape(self.entries)
         self.tables = SignalTables.of(self.catalogue, self.name_words, self.param_classes)
         self.top_levels = frozenset({self.info.name} | {e.import_path.split(".")[0] for e in self.entries})
@@ -185,7 +208,8 @@ class LibraryIndex:
 
     def derived(self) -> DerivedTexts:
         """What `write_index` stores beside the entries."""
-        return DerivedTexts(self.name_words, self.alternatives, self.lexical)
+        return DerivedTexts(self.name_words, self.alternatives, self.lexical, [int(n) for n in self.popularity],
+                            [list(c) for c in self.param_classes])
 
     def _lexical_index(self, words: list[list[str]]) -> bm25s.BM25:
         tokens = [lexical_text(e, w) for e, w in zip(self.entries, words, strict=True)]
@@ -320,10 +344,10 @@ def _twins(entries: Sequence[ApiEntry], by_name: dict[str, list[int]]) -> dict[i
     return twin_of
 
 
-def _usage_counts(entries: Sequence[ApiEntry]) -> np.ndarray:
+def _usage_counts(entries: Sequence[ApiEntry]) -> list[int]:
     """How often each API's name is called in the library's own examples: a prior for ambiguous queries."""
     calls: Counter[str] = Counter()
     for entry in entries:
         for example in entry.examples:
             calls.update(re.findall(r"\b([A-Za-z_]\w*)\s*\(", example))
-    return np.asarray([calls.get(e.name, 0) for e in entries], dtype=np.float32)
+    return [calls.get(e.name, 0) for e in entries]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,8 +24,8 @@ class StemColumns:
     """Each API name as weights over its words' stems (an entry's weights sum to 1), stored by stem:
     a sparse matrix read one column per word of the query."""
 
-    rows: dict[str, np.ndarray]
-    weights: dict[str, np.ndarray]
+    rows: Mapping[str, np.ndarray]
+    weights: Mapping[str, np.ndarray]
     #: the stems in order, to find those a query word is a prefix of
     ordered: tuple[str, ...]
 
@@ -38,8 +38,7 @@ class StemColumns:
             for s in stems:
                 rows[s].append(i)
                 weights[s].append(1.0 / len(stems))
-        return cls({s: np.asarray(r, dtype=np.int64) for s, r in rows.items()},
-                   {s: np.asarray(w, dtype=np.float32) for s, w in weights.items()}, tuple(sorted(rows)))
+        return cls(ArrayLookup(rows), ArrayLookup(weights, np.float32), tuple(sorted(rows)))
 
     def matching(self, query_stem: str) -> Iterable[str]:
         """Stems that are the query's word, or a prefix of it, or have it as a prefix (3+ letters)."""
@@ -61,6 +60,33 @@ class StemColumns:
         for s in matched:
             np.add.at(total, self.rows[s], self.weights[s])
         return total
+
+
+class ArrayLookup(Mapping[str, np.ndarray]):
+    """Rows by key, each made an array on first use: a library has tens of thousands of keys (one per
+    module, class and owner) and a query reads a few, so making them all up front was a fifth of a
+    warm load of transformers."""
+
+    def __init__(self, rows: Mapping[str, list], dtype: type = np.int64):
+        self._rows, self._dtype = rows, dtype
+        self._arrays: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, key: str) -> np.ndarray:
+        array = self._arrays.get(key)
+        if array is None:
+            if key not in self._rows:  # (a defaultdict's would be made)
+                raise KeyError(key)
+            array = self._arrays[key] = np.asarray(self._rows[key], dtype=self._dtype)
+        return array
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
 
 
 @dataclass(frozen=True)
@@ -87,9 +113,9 @@ class PrefixLookup:
 @dataclass(frozen=True)
 class SignalTables:
     #: import path of a module or class -> the entries directly in it (the catalogue's, as arrays)
-    children: dict[str, np.ndarray]
+    children: Mapping[str, np.ndarray]
     #: import path of a class -> the methods (and functional aliases) with a parameter of that class
-    param_users: dict[str, np.ndarray]
+    param_users: Mapping[str, np.ndarray]
     #: 1 for methods and properties (reached through an instance)
     member_kind: np.ndarray
     #: 1 for APIs annotated to return a list or tuple
@@ -97,7 +123,7 @@ class SignalTables:
     module_kind: np.ndarray
     stems: StemColumns
     #: import path of a class -> the entries that are it or a functional form of it (``alias_of``)
-    forms: dict[str, np.ndarray]
+    forms: Mapping[str, np.ndarray]
     #: entries by the module or class that holds them, for "everything under this module"
     by_owner: PrefixLookup
 
@@ -115,13 +141,13 @@ class SignalTables:
                 for class_path in set(param_classes[i]):
                     users[class_path].append(i)
         return cls(
-            {k: np.asarray(v, dtype=np.int64) for k, v in catalogue.children.items()},
-            {k: np.asarray(v, dtype=np.int64) for k, v in users.items()},
+            ArrayLookup(catalogue.children),
+            ArrayLookup(users),
             _flags(entries, lambda e: e.kind in (ApiKind.METHOD, ApiKind.PROPERTY)),
             _flags(entries, lambda e: bool(_SEQUENCE_RETURN.match(e.returns or ""))),
             _flags(entries, lambda e: e.kind == ApiKind.MODULE),
             StemColumns.of(name_words),
-            {k: np.asarray(v, dtype=np.int64) for k, v in forms.items()},
+            ArrayLookup(forms),
             PrefixLookup.of([e.owner for e in entries]),
         )
 
