@@ -83,10 +83,11 @@ def test_an_index_holds_the_catalogue_of_its_entries():
 def test_an_entry_read_back_from_json_is_the_entry_written():
     from apiary.docs.entry import Param
 
+    params = (Param("predicate"), Param("limit", "keyword_only", "int | None", "None"))
     written = ApiEntry("keep_where", "pkg.table.Table.keep_where", "pkg.Table.keep_where", ApiKind.METHOD, "pkg",
-                       signature="(predicate, *, limit=None)", params=(Param("predicate"), Param("limit", "keyword_only",
-                       "int | None", "None")), doc="Keep rows.", description="Keep rows.", examples=("t.keep_where(f)",),
-                       owner="pkg.Table", bases=(), source="pkg/table.py:3")
+                       signature="(predicate, *, limit=None)", params=params, doc="Keep rows.",
+                       description="Keep rows.", examples=("t.keep_where(f)",), owner="pkg.Table", bases=(),
+                       source="pkg/table.py:3")
     row = written.to_json()
     read = ApiEntry.from_json(row)
     assert read == written and hash(read) == hash(written) and isinstance(read.params[1], Param)
