@@ -264,7 +264,7 @@ async def test_suggest_api_sequence_lists_and_inserts_a_sequence(client: Languag
                 if getattr(reports[0], "title", "") == "Apiary: mining API sequences"]
     assert isinstance(mining[0], types.WorkDoneProgressBegin) and isinstance(mining[-1], types.WorkDoneProgressEnd)
     assert listed["suggestions"] and all(
-        s["apis"] and s["source"] in {"mined", "docs", "model"} for s in listed["suggestions"]
+        s["apis"] and s["source"] in {"mined", "docs", "model", "steps"} for s in listed["suggestions"]
     )
     assert any(a.startswith("honeycomb.") for s in listed["suggestions"] for a in s["apis"])
 
