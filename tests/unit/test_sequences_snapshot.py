@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import textwrap
+import time
 from collections import Counter
 
 import numpy as np
@@ -16,7 +18,7 @@ from apiary.sequences.compose import SequenceStats
 from apiary.sequences.extract import COMMENT, ApiSeqPair
 from apiary.sequences.mine import CorpusRoot, fingerprint
 from apiary.sequences.service import build_recommender
-from apiary.sequences.snapshot import LazyPairs, read_snapshot, write_snapshot
+from apiary.sequences.snapshot import LazyPairs, read_snapshot, remove_stale, write_snapshot
 
 HASHING = '''
     import hashlib
@@ -82,9 +84,10 @@ def test_a_damaged_snapshot_is_ignored(tmp_path, damage):
 
 def test_only_the_most_recent_snapshots_are_kept(tmp_path, monkeypatch):
     monkeypatch.setattr(snapshots, "KEPT_SNAPSHOTS", 2)
+    now = time.time()
     for age, key in enumerate(("old", "mid", "new")):
         write_snapshot(tmp_path, key, PAIRS, np.zeros((2, 4), dtype=np.float32), Counter(), 2, "lex")
-        os.utime(tmp_path / f"corpus-{key}", (1_000_000 + age, 1_000_000 + age))
+        os.utime(tmp_path / f"corpus-{key}", (now - 100 + age, now - 100 + age))
     write_snapshot(tmp_path, "newest", PAIRS, np.zeros((2, 4), dtype=np.float32), Counter(), 2, "lex")
     assert sorted(p.name for p in tmp_path.glob("corpus-*")) == ["corpus-new", "corpus-newest"]
 
@@ -93,7 +96,10 @@ def test_a_second_build_answers_the_same_from_the_snapshot_without_the_root_cach
     roots = _roots(tmp_path)
     cache = tmp_path / "cache"
     first = build_recommender(HashingEncoder(), roots=roots, cache=cache).suggest("md5 hash code", top_k=3)
-    assert len(list(cache.glob("corpus-*"))) == 1
+    [snapshot] = cache.glob("corpus-*")
+    uses = set(json.loads((snapshot / "meta.json").read_text())["uses"])
+    assert {p.name for p in cache.glob("*.jsonl")} | {p.name for p in cache.glob("vectors-*.npy")} == uses
+    assert len(uses) == 4  # each root's pairs and vectors
     for per_root in cache.glob("*.jsonl"):
         per_root.unlink()  # the snapshot alone must answer
     monkeypatch.setattr(mining, "mine_files", lambda *a, **k: pytest.fail("mined again"))
@@ -152,3 +158,18 @@ def test_stats_with_counts_from_a_snapshot_weigh_words_without_counting_the_pair
     given = SequenceStats(Untouchable(PAIRS), name_word_counts=counted.name_word_counts()[0], api_count=3)
     assert given.name_word_weight("md5") == counted.name_word_weight("md5")
     assert given.name_word_weight("absent") == counted.name_word_weight("absent")
+
+
+def test_cache_files_unused_for_a_month_are_removed_and_a_snapshots_own_stay_in_use(tmp_path):
+    now, month = time.time(), snapshots.STALE_AFTER_S
+    for name in ("old.jsonl", "vectors-old.npy", "fresh.jsonl", "used.jsonl", ".bm25-scratch"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "bm25-old").mkdir()
+    for name in ("old.jsonl", "vectors-old.npy", "bm25-old", ".bm25-scratch"):
+        os.utime(tmp_path / name, (now - month - 60, now - month - 60))
+    write_snapshot(tmp_path, "k", PAIRS, np.zeros((2, 4), dtype=np.float32), Counter(), 2, "lex", uses=["used.jsonl"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".bm25-scratch", "corpus-k", "fresh.jsonl", "used.jsonl"]
+    os.utime(tmp_path / "used.jsonl", (now - month - 60, now - month - 60))  # a month of warm queries later
+    assert read_snapshot(tmp_path, "k", 4) is not None  # a warm read dates what it was made from as used
+    assert remove_stale(tmp_path) == []
+    assert sorted(remove_stale(tmp_path, now=now + month + 3600)) == ["corpus-k", "fresh.jsonl", "used.jsonl"]

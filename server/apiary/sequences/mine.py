@@ -304,6 +304,8 @@ class PairCache:
             )
             path = self.directory / f"{key}.jsonl"
             cached = read_pairs(path) if path.is_file() else None
+            if cached is not None:
+                mark_used(path)
             if cached is None and late():
                 left.append(root)
                 continue
@@ -340,6 +342,15 @@ class PairCache:
             if pairs is not None:
                 return pairs, int(done)
         return [], 0
+
+
+def mark_used(path: Path) -> None:
+    """Dates a cache file's last use (its modification time): files unused for long are removed
+    (`snapshot.remove_stale`)."""
+    try:
+        os.utime(path)
+    except OSError:  # a read-only cache ages, which costs nothing
+        pass
 
 
 def write_pairs(path: Path, pairs: Iterable[ApiSeqPair]) -> None:

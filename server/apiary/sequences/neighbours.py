@@ -26,7 +26,7 @@ import numpy as np
 from apiary.docs.docstrings import plain_text
 from apiary.retrieval.encoder import Encoder
 from apiary.sequences.extract import ApiSeqPair
-from apiary.sequences.mine import Progress
+from apiary.sequences.mine import Progress, mark_used
 from apiary.weights import SequenceWeights, load_weights
 from apiary.words import lexical_tokens
 
@@ -141,6 +141,7 @@ def _cached_lexical_index(read: Callable[[], list[str]], count: int, cache_dir: 
     try:
         index = bm25s.BM25.load(folder, mmap=False, allow_pickle=False, load_corpus=False, show_progress=False)
         if index.scores.get("num_docs") == count:
+            mark_used(folder)
             return index
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -182,6 +183,8 @@ def description_vectors(descriptions: Sequence[str], encoder: Encoder, cache_dir
         try:
             vectors = np.load(path, allow_pickle=False)
             vectors = vectors if vectors.shape == (len(distinct), encoder.dim) else None
+            if vectors is not None:
+                mark_used(path)
         except (OSError, ValueError):
             vectors = None
     if vectors is None:

@@ -5,6 +5,7 @@ interpreter's standard library and packages, and an optional trained model.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from apiary.sequences.mine import (
 )
 from apiary.sequences.neighbours import PairIndex, description_vectors, lexical_key, pair_vectors
 from apiary.sequences.recommend import Recommender, api_name, hybrid_api_search
-from apiary.sequences.snapshot import read_snapshot, snapshot_key, write_snapshot
+from apiary.sequences.snapshot import read_snapshot, snapshot_key, used_since, write_snapshot
 from apiary.weights import SequenceWeights, load_weights
 
 log = logging.getLogger(__name__)
@@ -117,6 +118,7 @@ def mined_index(encoder: Encoder, roots: list[CorpusRoot], return_types: dict[st
     def encode(pairs: list) -> None:  # each root's descriptions as it comes, so the deadline covers encoding
         by_description.update(description_vectors([p.desc for p in pairs], encoder, cache, progress))
 
+    started = time.time() - 2  # a file's time may trail the clock a little
     corpus = PairCache(cache).corpus(roots, return_types, progress, deadline, encode, keys)
     stats = SequenceStats(corpus.pairs, weights)
     if not corpus.pairs:
@@ -124,5 +126,6 @@ def mined_index(encoder: Encoder, roots: list[CorpusRoot], return_types: dict[st
     vectors = pair_vectors(corpus.pairs, by_description, encoder.dim)
     index = PairIndex(corpus.pairs, encoder, vectors=vectors, weights=weights, lexical_cache=cache)
     if not corpus.left:
-        write_snapshot(cache, key, corpus.pairs, vectors, *stats.name_word_counts(), lexical_key(index.descriptions()))
+        write_snapshot(cache, key, corpus.pairs, vectors, *stats.name_word_counts(), lexical_key(index.descriptions()),
+                       uses=used_since(cache, started))
     return MinedIndex(index, stats, corpus.left)

@@ -6,7 +6,10 @@ every fresh process. The snapshot keeps its result under one key (the roots' own
 types and the encoder): the pairs as JSON Lines decoded only when a neighbour is shown
 (`LazyPairs`), their vectors as one ``.npy`` (``allow_pickle=False``), and the API-name word counts
 the ranking weighs query words by. Written atomically as one folder renamed into place; only the
-most recent few are kept.
+most recently used few are kept. A snapshot also names the cache files it was assembled from and
+keeps them dated as used; whatever in the cache folder has not been used for `STALE_AFTER_S` (the
+caches of a package since upgraded, of an interpreter since removed) is removed when a new snapshot
+is kept, so the cache does not grow with every upgrade.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import logging
 import os
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,6 +29,7 @@ import numpy as np
 import orjson
 
 from apiary.sequences.extract import ApiSeqPair
+from apiary.sequences.mine import mark_used
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +37,8 @@ log = logging.getLogger(__name__)
 SNAPSHOT_FORM = 2
 #: snapshots kept per cache folder (one per interpreter and set of libraries a user queries)
 KEPT_SNAPSHOTS = 4
+#: cache files (pairs, vectors, BM25, snapshots) unused for this long are removed
+STALE_AFTER_S = 30 * 24 * 3600
 #: a snapshot's pair file is read whole: more than this is not one we wrote
 MAX_PAIRS_BYTES = 2_000_000_000
 
@@ -84,6 +91,8 @@ def read_snapshot(cache: Path, key: str, dim: int) -> CorpusSnapshot | None:
         if len(lines) != meta["pairs"] or vectors.shape != (len(lines), dim) or vectors.dtype != np.float32:
             raise ValueError(f"{len(lines)} pairs and {vectors.shape} vectors where {meta['pairs']} were written")
         counts = {str(word): int(n) for word, n in meta["name_word_counts"].items()}
+        for name in [folder.name, *meta.get("uses", [])]:
+            mark_used(cache / Path(str(name)).name)
         return CorpusSnapshot(LazyPairs(lines), vectors, counts, int(meta["api_count"]), str(meta["lexical_key"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         log.warning("ignoring the damaged corpus snapshot %s: %s", folder, error)
@@ -91,10 +100,12 @@ def read_snapshot(cache: Path, key: str, dim: int) -> CorpusSnapshot | None:
 
 
 def write_snapshot(cache: Path, key: str, pairs: Sequence[ApiSeqPair], vectors: np.ndarray,
-                   name_word_counts: Counter[str], api_count: int, lexical_key: str) -> None:
-    """Kept for the next process; a failure to write only costs that process the assembly again."""
+                   name_word_counts: Counter[str], api_count: int, lexical_key: str,
+                   uses: Sequence[str] = ()) -> None:
+    """Kept for the next process; a failure to write only costs that process the assembly again.
+    ``uses``: the names of the cache files it was assembled from."""
     meta = {"pairs": len(pairs), "api_count": api_count, "name_word_counts": dict(name_word_counts),
-            "lexical_key": lexical_key}
+            "lexical_key": lexical_key, "uses": list(uses)}
     scratch = None
     try:
         cache.mkdir(parents=True, exist_ok=True)
@@ -113,6 +124,35 @@ def write_snapshot(cache: Path, key: str, pairs: Sequence[ApiSeqPair], vectors: 
             shutil.rmtree(scratch, ignore_errors=True)
         return
     _drop_old_snapshots(cache)
+    remove_stale(cache)
+
+
+def used_since(cache: Path, since: float) -> list[str]:
+    """The cache files (not snapshots) read or written since ``since`` (`time.time`)."""
+    try:
+        return sorted(p.name for p in cache.iterdir()
+                      if not p.name.startswith((".", "corpus-")) and p.stat().st_mtime >= since)
+    except OSError:
+        return []
+
+
+def remove_stale(cache: Path, now: float | None = None) -> list[str]:
+    """Removes what in ``cache`` was last used more than `STALE_AFTER_S` ago; the names removed."""
+    now = time.time() if now is None else now
+    removed = []
+    try:
+        children = list(cache.iterdir())
+    except OSError:
+        return removed
+    for child in children:
+        try:
+            stale = not child.name.startswith(".") and now - child.stat().st_mtime > STALE_AFTER_S
+        except OSError:  # gone meanwhile
+            continue
+        if stale:
+            shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
+            removed.append(child.name)
+    return removed
 
 
 def _drop_old_snapshots(cache: Path) -> None:
