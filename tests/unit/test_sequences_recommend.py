@@ -302,3 +302,17 @@ def test_a_request_in_two_steps_gets_both_in_order(workspace, tmp_path_factory):
     assert top.example.endswith("rename a file on disk: os.rename")
     single = Recommender(PairIndex(pairs, HashingEncoder(), weights=weights), weights=weights)
     assert all(s.source != "steps" for s in single.suggest("rename a file on disk"))
+
+
+def test_a_query_naming_a_variant_gets_it_where_nearby_code_only_calls_a_sibling():
+    from apiary.weights import SequenceWeights
+
+    pairs = [ApiSeqPair("Compute the sha256 checksum of a file on disk.", ("hashlib.sha256",), "a.py", "of_file"),
+             ApiSeqPair("Make the object id of a git blob.", ("hashlib.sha1",), "b.py", "blob_id"),
+             ApiSeqPair("Make the digest of a zip member.", ("zlib.crc32",), "c.py", "member_digest")]
+    weights = SequenceWeights(mention_bonus=0.25, steps_weight=0.0)
+    recommender = Recommender(PairIndex(pairs, HashingEncoder(), weights=weights), weights=weights)
+    top = recommender.suggest("get the sha1 checksum of a file", top_k=3)
+    assert [s.apis for s in top[:2]] == [("hashlib.sha1",), ("hashlib.sha256",)]
+    assert top[0].example == top[1].example  # the same neighbours' evidence, the named variant swapped in
+    assert recommender.suggest("the sha256 checksum of a file", top_k=1)[0].apis == ("hashlib.sha256",)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import textwrap
 import time
-from collections import Counter
 
 import numpy as np
 import pytest
@@ -14,7 +14,7 @@ import pytest
 from apiary.retrieval.encoder import HashingEncoder
 from apiary.sequences import mine as mining
 from apiary.sequences import snapshot as snapshots
-from apiary.sequences.compose import SequenceStats
+from apiary.sequences.compose import ApiNames, SequenceStats
 from apiary.sequences.extract import COMMENT, ApiSeqPair
 from apiary.sequences.mine import CorpusRoot, fingerprint
 from apiary.sequences.service import build_recommender
@@ -51,6 +51,7 @@ def _roots(tmp_path) -> list[CorpusRoot]:
     return roots
 
 
+NO_NAMES = ApiNames({}, 2, {})
 PAIRS = [
     ApiSeqPair("Compute the md5 hash code.", ("hashlib.md5", "hashlib.HASH::update"), "a.py", "md5_hex"),
     ApiSeqPair("Copy a file somewhere.", ("shutil.copy",), "b.py", "copy_file", COMMENT),
@@ -59,19 +60,20 @@ PAIRS = [
 
 def test_a_snapshot_reads_back_what_was_written_and_decodes_pairs_on_demand(tmp_path):
     vectors = np.arange(2 * 4, dtype=np.float32).reshape(2, 4)
-    write_snapshot(tmp_path, "k1", PAIRS, vectors, Counter({"md5": 1, "copy": 1}), 3, "lex")
+    names = ApiNames({"md5": 1, "copy": 1}, 3, {"md5": ["hashlib.md5"]})
+    write_snapshot(tmp_path, "k1", PAIRS, vectors, names, "lex")
     snapshot = read_snapshot(tmp_path, "k1", 4)
     assert isinstance(snapshot.pairs, LazyPairs) and len(snapshot.pairs) == 2
     assert snapshot.pairs[1] == PAIRS[1] and list(snapshot.pairs) == PAIRS and snapshot.pairs[0:1] == PAIRS[:1]
     np.testing.assert_array_equal(snapshot.vectors, vectors)
-    assert (snapshot.name_word_counts, snapshot.api_count, snapshot.lexical_key) == ({"md5": 1, "copy": 1}, 3, "lex")
+    assert (snapshot.names, snapshot.lexical_key) == (names, "lex")
     assert read_snapshot(tmp_path, "other", 4) is None
     assert list(tmp_path.iterdir()) == [tmp_path / "corpus-k1"]  # nothing half-written left beside it
 
 
 @pytest.mark.parametrize("damage", ["pairs", "vectors", "dimension", "meta"])
 def test_a_damaged_snapshot_is_ignored(tmp_path, damage):
-    write_snapshot(tmp_path, "k", PAIRS, np.zeros((2, 4), dtype=np.float32), Counter(), 2, "lex")
+    write_snapshot(tmp_path, "k", PAIRS, np.zeros((2, 4), dtype=np.float32), NO_NAMES, "lex")
     folder = tmp_path / "corpus-k"
     if damage == "pairs":
         (folder / "pairs.jsonl").write_bytes((folder / "pairs.jsonl").read_bytes().splitlines()[0] + b"\n")
@@ -86,9 +88,9 @@ def test_only_the_most_recent_snapshots_are_kept(tmp_path, monkeypatch):
     monkeypatch.setattr(snapshots, "KEPT_SNAPSHOTS", 2)
     now = time.time()
     for age, key in enumerate(("old", "mid", "new")):
-        write_snapshot(tmp_path, key, PAIRS, np.zeros((2, 4), dtype=np.float32), Counter(), 2, "lex")
+        write_snapshot(tmp_path, key, PAIRS, np.zeros((2, 4), dtype=np.float32), NO_NAMES, "lex")
         os.utime(tmp_path / f"corpus-{key}", (now - 100 + age, now - 100 + age))
-    write_snapshot(tmp_path, "newest", PAIRS, np.zeros((2, 4), dtype=np.float32), Counter(), 2, "lex")
+    write_snapshot(tmp_path, "newest", PAIRS, np.zeros((2, 4), dtype=np.float32), NO_NAMES, "lex")
     assert sorted(p.name for p in tmp_path.glob("corpus-*")) == ["corpus-new", "corpus-newest"]
 
 
@@ -148,16 +150,18 @@ def test_installed_code_is_fingerprinted_by_its_folders_and_a_workspace_by_its_f
     assert fingerprint([installed]) != folder_only
 
 
-def test_stats_with_counts_from_a_snapshot_weigh_words_without_counting_the_pairs():
+def test_stats_with_names_from_a_snapshot_weigh_words_without_counting_the_pairs():
     counted = SequenceStats(PAIRS)
+    assert counted.names() == ApiNames({"hashlib": 1, "md": 1, "md5": 1, "updat": 1, "hash": 1, "shutil": 1, "copi": 1},
+                                       3, {"md5": ["hashlib.md5"]})
 
     class Untouchable(list):
         def __iter__(self):
             raise AssertionError("the pairs were read")
 
-    given = SequenceStats(Untouchable(PAIRS), name_word_counts=counted.name_word_counts()[0], api_count=3)
-    assert given.name_word_weight("md5") == counted.name_word_weight("md5")
-    assert given.name_word_weight("absent") == counted.name_word_weight("absent")
+    given = SequenceStats(Untouchable(PAIRS), names=counted.names())
+    assert given.name_word_weight("md5") == counted.name_word_weight("md5") == pytest.approx(math.log(4 / 2))
+    assert given.name_word_weight("absent") == counted.name_word_weight("absent") == pytest.approx(math.log(4))
 
 
 def test_cache_files_unused_for_a_month_are_removed_and_a_snapshots_own_stay_in_use(tmp_path):
@@ -167,7 +171,7 @@ def test_cache_files_unused_for_a_month_are_removed_and_a_snapshots_own_stay_in_
     (tmp_path / "bm25-old").mkdir()
     for name in ("old.jsonl", "vectors-old.npy", "bm25-old", ".bm25-scratch"):
         os.utime(tmp_path / name, (now - month - 60, now - month - 60))
-    write_snapshot(tmp_path, "k", PAIRS, np.zeros((2, 4), dtype=np.float32), Counter(), 2, "lex", uses=["used.jsonl"])
+    write_snapshot(tmp_path, "k", PAIRS, np.zeros((2, 4), dtype=np.float32), NO_NAMES, "lex", uses=["used.jsonl"])
     assert sorted(p.name for p in tmp_path.iterdir()) == [".bm25-scratch", "corpus-k", "fresh.jsonl", "used.jsonl"]
     os.utime(tmp_path / "used.jsonl", (now - month - 60, now - month - 60))  # a month of warm queries later
     assert read_snapshot(tmp_path, "k", 4) is not None  # a warm read dates what it was made from as used

@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 from apiary.sequences.extract import ApiSeqPair
@@ -15,19 +16,48 @@ from apiary.weights import SequenceWeights, load_weights
 from apiary.words import lexical_tokens, variant_words
 
 
+@dataclass(frozen=True)
+class ApiNames:
+    """What ranking reads of the mined APIs' names: how many names hold each stemmed word, how many
+    APIs there are, and for each variant word (``md5``, ``sha1``, ``bz2``) the public APIs whose own
+    name holds it, the most called first."""
+
+    word_counts: dict[str, int]
+    api_count: int
+    by_variant: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, calls: Counter[str]) -> ApiNames:
+        by_variant: dict[str, list[str]] = defaultdict(list)
+        for api in sorted(calls, key=lambda a: (-calls[a], a)):
+            parts = api.replace("::", ".").split(".")
+            if not any(part.startswith("_") for part in parts):
+                for word in dict.fromkeys(variant_words(parts[-1])):
+                    by_variant[word].append(api)
+        words = Counter(w for api in calls for w in name_words((api,)))
+        return cls(dict(words), len(calls), dict(by_variant))
+
+    def to_json(self) -> dict:
+        return {"word_counts": self.word_counts, "api_count": self.api_count, "by_variant": self.by_variant}
+
+    @classmethod
+    def from_json(cls, data: Mapping) -> ApiNames:
+        return cls({str(w): int(n) for w, n in data["word_counts"].items()}, int(data["api_count"]),
+                   {str(v): [str(a) for a in apis] for v, apis in data["by_variant"].items()})
+
+
 class SequenceStats:
     """Order statistics of mined API sequences: which call directly follows which (bigrams), and
     which comes before which anywhere in the same sequence. Counted on first use: a query without
-    documentation to compose needs only the name-word counts, which a corpus snapshot brings along."""
+    documentation to compose needs only the `ApiNames`, which a corpus snapshot brings along."""
 
     def __init__(self, pairs: Iterable[ApiSeqPair], weights: SequenceWeights | None = None,
-                 name_word_counts: Mapping[str, int] | None = None, api_count: int | None = None):
+                 names: ApiNames | None = None):
         #: how far a sequence is extended by its usual successors
         self.weights = weights if weights is not None else load_weights().sequences
         self._pairs = pairs
-        self._orders: tuple[dict[str, Counter[str]], dict[str, Counter[str]], set[str]] | None = None
-        self._name_words = None if name_word_counts is None else Counter(name_word_counts)
-        self._api_count = api_count
+        self._orders: tuple[dict[str, Counter[str]], dict[str, Counter[str]], Counter[str]] | None = None
+        self._names = names
 
     @property
     def follows(self) -> dict[str, Counter[str]]:
@@ -38,16 +68,17 @@ class SequenceStats:
         return self._counted()[1]
 
     @property
-    def apis(self) -> set[str]:
+    def apis(self) -> Counter[str]:
+        """How many pairs call each API."""
         return self._counted()[2]
 
-    def _counted(self) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]], set[str]]:
+    def _counted(self) -> tuple[dict[str, Counter[str]], dict[str, Counter[str]], Counter[str]]:
         if self._orders is None:
             follows: dict[str, Counter[str]] = defaultdict(Counter)
             precedes: dict[str, Counter[str]] = defaultdict(Counter)
-            apis: set[str] = set()
+            calls: Counter[str] = Counter()
             for pair in self._pairs:
-                apis.update(pair.apiseq)
+                calls.update(set(pair.apiseq))
                 for first, second in zip(pair.apiseq, pair.apiseq[1:], strict=False):
                     if first != second:
                         follows[first][second] += 1
@@ -55,22 +86,19 @@ class SequenceStats:
                 for i, first in enumerate(distinct):
                     for second in distinct[i + 1 :]:
                         precedes[first][second] += 1
-            self._orders = (follows, precedes, apis)
+            self._orders = (follows, precedes, calls)
         return self._orders
 
-    def name_word_counts(self) -> tuple[Counter[str], int]:
-        """How many mined APIs' names hold each stemmed word, and how many APIs there are."""
-        if self._name_words is None:
-            self._name_words = Counter(w for api in self.apis for w in name_words((api,)))
-        if self._api_count is None:
-            self._api_count = len(self.apis)
-        return self._name_words, self._api_count
+    def names(self) -> ApiNames:
+        if self._names is None:
+            self._names = ApiNames.of(self.apis)
+        return self._names
 
     def name_word_weight(self, word: str) -> float:
         """How rare a (stemmed) word is among the names of the mined APIs: log((1 + APIs) / (1 + APIs
         whose name has it)); a word no API name has weighs the most."""
-        counts, apis = self.name_word_counts()
-        return math.log((1 + apis) / (1 + counts[word]))
+        names = self.names()
+        return math.log((1 + names.api_count) / (1 + names.word_counts.get(word, 0)))
 
     def before(self, a: str, b: str) -> bool:
         """Whether mined code calls ``a`` before ``b`` at least as often as the other way round."""

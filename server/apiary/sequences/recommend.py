@@ -80,7 +80,27 @@ class Recommender:
             candidates.extend(Suggestion(apis, w.docs_weight * score, "docs") for apis, score in composed)
         return candidates
 
+    def _with_named_variants(self, candidates: list[Suggestion], query: str) -> list[Suggestion]:
+        """Each candidate that calls a sibling of a variant the query names (``hashlib.sha256`` for
+        "the sha1 of a file") also as it would be with the named one from the same module
+        (``hashlib.sha1``), at the same score: code near the query may only ever call the sibling."""
+        by_variant = self.stats.names().by_variant
+        swaps = {}
+        for word in dict.fromkeys(variant_words(query)):
+            letters = word.rstrip("0123456789")
+            for named in by_variant.get(word, ()):
+                module = named.rpartition(".")[0]
+                for sibling_word, siblings in by_variant.items():
+                    if sibling_word != word and sibling_word.rstrip("0123456789") == letters:
+                        swaps.update({s: named for s in siblings if s.rpartition(".")[0] == module})
+        if not swaps:
+            return candidates
+        swapped = [replace(c, apis=tuple(swaps.get(api, api) for api in c.apis)) for c in candidates
+                   if any(api in swaps for api in c.apis)]
+        return candidates + swapped
+
     def _ranked(self, candidates: list[Suggestion], query: str) -> list[Suggestion]:
+        candidates = self._with_named_variants(candidates, query)
         return with_mentions(merge(candidates, self.weights), query, self.stats.name_word_weight, self.weights)
 
     def _in_steps(self, steps: list[str]) -> list[Suggestion]:

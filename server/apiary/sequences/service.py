@@ -112,7 +112,7 @@ def mined_index(encoder: Encoder, roots: list[CorpusRoot], return_types: dict[st
     if snapshot is not None:
         index = PairIndex(snapshot.pairs, encoder, vectors=snapshot.vectors, weights=weights, lexical_cache=cache,
                           lexical_key=snapshot.lexical_key)
-        return MinedIndex(index, SequenceStats(snapshot.pairs, weights, snapshot.name_word_counts, snapshot.api_count))
+        return MinedIndex(index, SequenceStats(snapshot.pairs, weights, snapshot.names))
     by_description: dict = {}
 
     def encode(pairs: list) -> None:  # each root's descriptions as it comes, so the deadline covers encoding
@@ -126,6 +126,6 @@ def mined_index(encoder: Encoder, roots: list[CorpusRoot], return_types: dict[st
     vectors = pair_vectors(corpus.pairs, by_description, encoder.dim)
     index = PairIndex(corpus.pairs, encoder, vectors=vectors, weights=weights, lexical_cache=cache)
     if not corpus.left:
-        write_snapshot(cache, key, corpus.pairs, vectors, *stats.name_word_counts(), lexical_key(index.descriptions()),
+        write_snapshot(cache, key, corpus.pairs, vectors, stats.names(), lexical_key(index.descriptions()),
                        uses=used_since(cache, started))
     return MinedIndex(index, stats, corpus.left)

@@ -4,8 +4,8 @@ A recommender over the standard library and packages assembles ~56,000 pairs fro
 caches, renames doc pairs over all of them and stacks their vectors: about 1.5 s of Python work on
 every fresh process. The snapshot keeps its result under one key (the roots' own keys, the return
 types and the encoder): the pairs as JSON Lines decoded only when a neighbour is shown
-(`LazyPairs`), their vectors as one ``.npy`` (``allow_pickle=False``), and the API-name word counts
-the ranking weighs query words by. Written atomically as one folder renamed into place; only the
+(`LazyPairs`), their vectors as one ``.npy`` (``allow_pickle=False``), and what the ranking reads of
+the APIs' names (`ApiNames`). Written atomically as one folder renamed into place; only the
 most recently used few are kept. A snapshot also names the cache files it was assembled from and
 keeps them dated as used; whatever in the cache folder has not been used for `STALE_AFTER_S` (the
 caches of a package since upgraded, of an interpreter since removed) is removed when a new snapshot
@@ -20,7 +20,6 @@ import os
 import shutil
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,13 +27,14 @@ from pathlib import Path
 import numpy as np
 import orjson
 
+from apiary.sequences.compose import ApiNames
 from apiary.sequences.extract import ApiSeqPair
 from apiary.sequences.mine import mark_used
 
 log = logging.getLogger(__name__)
 
 #: bump when what a snapshot holds changes
-SNAPSHOT_FORM = 2
+SNAPSHOT_FORM = 3
 #: snapshots kept per cache folder (one per interpreter and set of libraries a user queries)
 KEPT_SNAPSHOTS = 4
 #: cache files (pairs, vectors, BM25, snapshots) unused for this long are removed
@@ -65,9 +65,7 @@ class LazyPairs(Sequence[ApiSeqPair]):
 class CorpusSnapshot:
     pairs: Sequence[ApiSeqPair]
     vectors: np.ndarray
-    #: how many mined APIs' names hold each stemmed word, and how many APIs there are
-    name_word_counts: dict[str, int]
-    api_count: int
+    names: ApiNames
     #: names the BM25 index over the pairs' descriptions (`neighbours.lexical_key`)
     lexical_key: str
 
@@ -90,22 +88,20 @@ def read_snapshot(cache: Path, key: str, dim: int) -> CorpusSnapshot | None:
         vectors = np.load(folder / "vectors.npy", allow_pickle=False)
         if len(lines) != meta["pairs"] or vectors.shape != (len(lines), dim) or vectors.dtype != np.float32:
             raise ValueError(f"{len(lines)} pairs and {vectors.shape} vectors where {meta['pairs']} were written")
-        counts = {str(word): int(n) for word, n in meta["name_word_counts"].items()}
+        names = ApiNames.from_json(meta["names"])
         for name in [folder.name, *meta.get("uses", [])]:
             mark_used(cache / Path(str(name)).name)
-        return CorpusSnapshot(LazyPairs(lines), vectors, counts, int(meta["api_count"]), str(meta["lexical_key"]))
+        return CorpusSnapshot(LazyPairs(lines), vectors, names, str(meta["lexical_key"]))
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
         log.warning("ignoring the damaged corpus snapshot %s: %s", folder, error)
         return None
 
 
 def write_snapshot(cache: Path, key: str, pairs: Sequence[ApiSeqPair], vectors: np.ndarray,
-                   name_word_counts: Counter[str], api_count: int, lexical_key: str,
-                   uses: Sequence[str] = ()) -> None:
+                   names: ApiNames, lexical_key: str, uses: Sequence[str] = ()) -> None:
     """Kept for the next process; a failure to write only costs that process the assembly again.
     ``uses``: the names of the cache files it was assembled from."""
-    meta = {"pairs": len(pairs), "api_count": api_count, "name_word_counts": dict(name_word_counts),
-            "lexical_key": lexical_key, "uses": list(uses)}
+    meta = {"pairs": len(pairs), "names": names.to_json(), "lexical_key": lexical_key, "uses": list(uses)}
     scratch = None
     try:
         cache.mkdir(parents=True, exist_ok=True)
