@@ -316,3 +316,14 @@ def test_a_query_naming_a_variant_gets_it_where_nearby_code_only_calls_a_sibling
     assert [s.apis for s in top[:2]] == [("hashlib.sha1",), ("hashlib.sha256",)]
     assert top[0].example == top[1].example  # the same neighbours' evidence, the named variant swapped in
     assert recommender.suggest("the sha256 checksum of a file", top_k=1)[0].apis == ("hashlib.sha256",)
+
+
+def test_sibling_swaps_name_the_querys_variant_in_the_siblings_module():
+    from apiary.sequences.recommend import sibling_swaps
+
+    by_variant = {"sha1": ["hashlib.sha1"], "sha256": ["hashlib.sha256", "hub.insecure_hashlib.sha256"],
+                  "sha512": ["hashlib.sha512"], "md5": ["hashlib.md5"]}
+    assert sibling_swaps("the sha1 of a file", by_variant) == {"hashlib.sha256": "hashlib.sha1",
+                                                               "hashlib.sha512": "hashlib.sha1"}
+    assert sibling_swaps("md5 of a string", by_variant) == {}  # no other "md" variant
+    assert sibling_swaps("copy a file", by_variant) == {}

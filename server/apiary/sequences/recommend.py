@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from apiary.sequences.bleu import sequence_bleu
@@ -84,17 +84,7 @@ class Recommender:
         """Each candidate that calls a sibling of a variant the query names (``hashlib.sha256`` for
         "the sha1 of a file") also as it would be with the named one from the same module
         (``hashlib.sha1``), at the same score: code near the query may only ever call the sibling."""
-        by_variant = self.stats.names().by_variant
-        swaps = {}
-        for word in dict.fromkeys(variant_words(query)):
-            letters = word.rstrip("0123456789")
-            for named in by_variant.get(word, ()):
-                module = named.rpartition(".")[0]
-                for sibling_word, siblings in by_variant.items():
-                    if sibling_word != word and sibling_word.rstrip("0123456789") == letters:
-                        swaps.update({s: named for s in siblings if s.rpartition(".")[0] == module})
-        if not swaps:
-            return candidates
+        swaps = sibling_swaps(query, self.stats.names().by_variant)
         swapped = [replace(c, apis=tuple(swaps.get(api, api) for api in c.apis)) for c in candidates
                    if any(api in swaps for api in c.apis)]
         return candidates + swapped
@@ -118,6 +108,24 @@ class Recommender:
         return [Suggestion(apis, score, "steps", example)]
 
 
+def sibling_swaps(query: str, by_variant: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """``{sibling API: the API the query's variant names in its module}``: for "sha1",
+    ``hashlib.sha256`` -> ``hashlib.sha1`` (``by_variant``: APIs by the variant word their name
+    holds, the most called first)."""
+    swaps: dict[str, str] = {}
+    for word in dict.fromkeys(variant_words(query)):
+        named_in: dict[str, str] = {}
+        for api in by_variant.get(word, ()):
+            named_in.setdefault(api.rpartition(".")[0], api)
+        letters = word.rstrip(_DIGITS)
+        for other, siblings in by_variant.items() if named_in else ():
+            if other != word and other.rstrip(_DIGITS) == letters:
+                swaps.update({api: named_in[module] for api in siblings
+                              if (module := api.rpartition(".")[0]) in named_in})
+    return swaps
+
+
+_DIGITS = "0123456789"
 _STEP_BREAK = re.compile(r",?\s+(?:and\s+then|then|and)\s+|\s*;\s*", re.IGNORECASE)
 #: a request in more steps than this is one long sentence, not a plan
 MAX_STEPS = 3
