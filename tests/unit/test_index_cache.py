@@ -211,8 +211,8 @@ def test_a_warm_load_reads_the_derived_texts_and_ranks_as_a_fresh_index(tmp_path
     assert warm.lexical.vocab_dict == fresh.lexical.vocab_dict and warm.lexical.method == fresh.lexical.method
 
 
-def test_a_warm_load_reads_each_file_once(tmp_path: Path, library: Path, monkeypatch):
-    """The BM25 files are checked and read in one go (bm25s's own load would read them again)."""
+def test_a_warm_load_checks_every_file_by_its_checksum(tmp_path: Path, library: Path, monkeypatch):
+    """Each of the index's files is read once through the checksum check (bm25s then loads its own)."""
     store = IndexStore(tmp_path / "cache", HashingEncoder())
     store.get_or_build(locate(str(library)))
     directory = store.directory_for(locate(str(library)))

@@ -180,35 +180,31 @@ def _stored_derived(directory: Path, meta: dict) -> DerivedTexts | None:
 
 
 def _stored_bm25(directory: Path, meta: dict) -> bm25s.BM25 | None:
-    """BM25 from the bytes of its files as bm25s wrote them, each read once and checked (None: built
-    again from the entries). bm25s's own ``load`` would read the files a second time, after the check."""
-    files = {name.removeprefix("bm25."): name for name in meta["files"] if name.startswith("bm25.")}
-    if not files:
-        return None
+    """BM25 as bm25s wrote it, its files checked first (None: built again from the entries)."""
+    names = [name for name in meta["files"] if name.startswith("bm25.")]
     try:
-        read = {short: _verified(directory, meta, name) for short, name in files.items()}
-        params = orjson.loads(read[_BM25_FILES["params"]])
-        params.pop("version", None)
-        num_docs = params.pop("num_docs")
-        lexical = bm25s.BM25(**params)
-        lexical.vocab_dict = orjson.loads(read[_BM25_FILES["vocab"]])
-        lexical.unique_token_ids_set = set(lexical.vocab_dict.values())
-        lexical.scores = {key: _array(read[_BM25_FILES[key]]) for key in ("data", "indices", "indptr")}
-        lexical.scores["num_docs"] = num_docs
-        uses_nonoccurrence = lexical.method in lexical.methods_requiring_nonoccurrence
-        lexical.nonoccurrence_array = _array(read[_BM25_FILES["nnoc"]]) if uses_nonoccurrence else None
-        return lexical
+        for name in names:
+            _verified(directory, meta, name)
+        return (
+            bm25s.BM25.load(
+                directory,
+                **{key: f"bm25.{default}" for key, default in _BM25_FILES.items()},
+                mmap=False,
+                allow_pickle=False,
+                load_corpus=False,
+                show_progress=False,
+            )
+            if names
+            else None
+        )
     except (OSError, ValueError, KeyError, TypeError, CacheCorrupt):
         return None
 
 
-def _array(data: bytes) -> np.ndarray:
-    return np.load(io.BytesIO(data), allow_pickle=False)
-
-
-#: the names bm25s's ``save`` gives its files (kept after ``bm25.``)
-_BM25_FILES = {"data": "data.csc.index.npy", "indices": "indices.csc.index.npy", "indptr": "indptr.csc.index.npy",
-               "vocab": "vocab.index.json", "params": "params.index.json", "nnoc": "nonoccurrence_array.index.npy"}
+#: bm25s's file-name arguments and its default names, which `_bm25_files` keeps after ``bm25.``
+_BM25_FILES = {"data_name": "data.csc.index.npy", "indices_name": "indices.csc.index.npy",
+               "indptr_name": "indptr.csc.index.npy", "vocab_name": "vocab.index.json",
+               "params_name": "params.index.json", "nnoc_name": "nonoccurrence_array.index.npy"}
 
 
 def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np.ndarray]:
