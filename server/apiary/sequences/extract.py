@@ -15,6 +15,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
+
 from apiary.sequences.calls import Scope, call_sites
 from apiary.sequences.describe import describe
 from apiary.sequences.imports import all_import_statements, import_bindings
@@ -49,6 +51,14 @@ class ApiSeqPair:
     def from_json(cls, data: Mapping) -> ApiSeqPair:
         return cls(str(data["desc"]), tuple(str(a) for a in data["apiseq"]), str(data.get("path", "")),
                    str(data.get("function", "")), str(data.get("kind", FUNCTION)))
+
+    def to_line(self) -> bytes:
+        """One line of the JSON Lines files pairs are kept in."""
+        return orjson.dumps(self.to_json()) + b"\n"
+
+    @classmethod
+    def from_line(cls, line: bytes | str) -> ApiSeqPair:
+        return cls.from_json(orjson.loads(line))
 
 
 def extract_pairs(source: str, path: str = "<string>", *, project_modules: Collection[str] = (),

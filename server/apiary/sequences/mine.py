@@ -23,8 +23,6 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-import orjson
-
 from apiary.interpreter import ask, is_this_interpreter
 from apiary.paths import cache_dir
 from apiary.sequences.extract import (
@@ -71,10 +69,7 @@ def _python_file_stats(root: Path) -> Iterator[tuple[str, os.stat_result]]:
         if root.suffix == ".py":
             yield str(root), root.stat()
         return
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(
-            d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".dist-info")
-        )
+    for directory, files in _walk(root):
         for name in sorted(files):
             if name.endswith(".py"):
                 path = os.path.join(directory, name)
@@ -84,6 +79,16 @@ def _python_file_stats(root: Path) -> Iterator[tuple[str, os.stat_result]]:
                     continue
                 if status.st_size <= MAX_FILE_BYTES:
                     yield path, status
+
+
+def _walk(root: Path) -> Iterator[tuple[str, list[str]]]:
+    """The folders under ``root`` that hold code to mine, with their files: caches, VCS, nested
+    environments and packages' metadata pruned, in a stable order."""
+    for directory, subdirs, files in os.walk(root):
+        subdirs[:] = sorted(
+            d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".dist-info")
+        )
+        yield directory, files
 
 
 def top_level_modules(root: Path) -> frozenset[str]:
@@ -247,10 +252,7 @@ def _folder_stats(root: Path) -> Iterator[tuple[str, os.stat_result]]:
     if not root.is_dir():
         yield from _python_file_stats(root)
         return
-    for directory, subdirs, _ in os.walk(root):
-        subdirs[:] = sorted(
-            d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".dist-info")
-        )
+    for directory, _ in _walk(root):
         try:
             yield directory, os.stat(directory)
         except OSError:
@@ -358,9 +360,9 @@ def write_pairs(path: Path, pairs: Iterable[ApiSeqPair]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
+        with os.fdopen(handle, "wb") as out:
             for pair in pairs:
-                out.write(json.dumps(pair.to_json(), ensure_ascii=False) + "\n")
+                out.write(pair.to_line())
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -371,7 +373,7 @@ def read_pairs(path: Path) -> list[ApiSeqPair] | None:
     """The pairs of a JSON Lines file; None when it is unreadable or malformed (the caller re-mines)."""
     try:
         with path.open(encoding="utf-8") as lines:
-            return [ApiSeqPair.from_json(orjson.loads(line)) for line in lines if line.strip()]
+            return [ApiSeqPair.from_line(line) for line in lines if line.strip()]
     except (OSError, ValueError, KeyError, TypeError) as error:
         log.warning("ignoring the unreadable pair cache %s: %s", path, error)
         return None

@@ -106,7 +106,6 @@ class PairIndex:
             return {}
         return {int(r): float(scores[r]) / best for r in top if scores[r] > 0}
 
-
     def descriptions(self) -> list[str]:
         return [p.desc for p in self.pairs]
 
@@ -128,8 +127,8 @@ def _lexical_index(documents: list[list[str]]):
 
 def _cached_lexical_index(read: Callable[[], list[str]], count: int, cache_dir: Path | None,
                           key: str | None = None):
-    """BM25 over the tokens of the ``count`` descriptions ``read`` gives, read back where an earlier run built
-    it for the same ones (named by `lexical_key`, or ``key`` when given: bm25s's own files, arrays
+    """BM25 over the tokens of the ``count`` descriptions ``read`` gives, read back where an earlier
+    run built it for the same ones (named by `lexical_key`, or ``key`` when given: bm25s's own files, arrays
     loaded with ``allow_pickle=False``); a folder renamed into place whole, so a reader never sees
     half of one."""
     import bm25s

@@ -197,12 +197,12 @@ def with_mentions(suggestions: Sequence[Suggestion], query: str,
     total = sum(wanted.values())
     if not total or not bonus:
         return list(suggestions)
-    variants = {word: word.rstrip("0123456789") for word in variant_words(query)}
+    variants = {word: word.rstrip(_DIGITS) for word in variant_words(query)}
 
     def mentioned(apis: tuple[str, ...]) -> float:
         names = name_words(apis)
         spelled = sum(w for word, w in wanted.items() if word in names)
-        siblings = {name.rstrip("0123456789") for name in names if name[-1:].isdigit() and name not in variants}
+        siblings = {name.rstrip(_DIGITS) for name in names if name[-1:].isdigit() and name not in variants}
         contradicted = sum(
             wanted[word] for word, letters in variants.items() if word not in names and letters in siblings
         )

@@ -124,8 +124,9 @@ def mined_index(encoder: Encoder, roots: list[CorpusRoot], return_types: dict[st
     if not corpus.pairs:
         return MinedIndex(None, stats, corpus.left)
     vectors = pair_vectors(corpus.pairs, by_description, encoder.dim)
-    index = PairIndex(corpus.pairs, encoder, vectors=vectors, weights=weights, lexical_cache=cache)
+    lexical = lexical_key([p.desc for p in corpus.pairs])
+    index = PairIndex(corpus.pairs, encoder, vectors=vectors, weights=weights, lexical_cache=cache,
+                      lexical_key=lexical)
     if not corpus.left:
-        write_snapshot(cache, key, corpus.pairs, vectors, stats.names(), lexical_key(index.descriptions()),
-                       uses=used_since(cache, started))
+        write_snapshot(cache, key, corpus.pairs, vectors, stats.names(), lexical, uses=used_since(cache, started))
     return MinedIndex(index, stats, corpus.left)

@@ -29,7 +29,7 @@ import orjson
 
 from apiary.sequences.compose import ApiNames
 from apiary.sequences.extract import ApiSeqPair
-from apiary.sequences.mine import mark_used
+from apiary.sequences.mine import mark_used, write_pairs
 
 log = logging.getLogger(__name__)
 
@@ -54,11 +54,11 @@ class LazyPairs(Sequence[ApiSeqPair]):
 
     def __getitem__(self, row):  # type: ignore[override]
         if isinstance(row, slice):
-            return [ApiSeqPair.from_json(orjson.loads(line)) for line in self._lines[row]]
-        return ApiSeqPair.from_json(orjson.loads(self._lines[row]))
+            return [ApiSeqPair.from_line(line) for line in self._lines[row]]
+        return ApiSeqPair.from_line(self._lines[row])
 
     def __iter__(self) -> Iterator[ApiSeqPair]:
-        return (ApiSeqPair.from_json(orjson.loads(line)) for line in self._lines)
+        return (ApiSeqPair.from_line(line) for line in self._lines)
 
 
 @dataclass(frozen=True)
@@ -106,9 +106,7 @@ def write_snapshot(cache: Path, key: str, pairs: Sequence[ApiSeqPair], vectors: 
     try:
         cache.mkdir(parents=True, exist_ok=True)
         scratch = Path(tempfile.mkdtemp(dir=cache, prefix=".corpus-"))
-        with (scratch / "pairs.jsonl").open("wb") as out:
-            for pair in pairs:
-                out.write(orjson.dumps(pair.to_json()) + b"\n")
+        write_pairs(scratch / "pairs.jsonl", pairs)
         np.save(scratch / "vectors.npy", np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
         (scratch / "meta.json").write_bytes(orjson.dumps(meta))
         folder = cache / f"corpus-{key}"
@@ -145,9 +143,13 @@ def remove_stale(cache: Path, now: float | None = None) -> list[str]:
             stale = not child.name.startswith(".") and now - child.stat().st_mtime > STALE_AFTER_S
         except OSError:  # gone meanwhile
             continue
-        if stale:
-            shutil.rmtree(child, ignore_errors=True) if child.is_dir() else child.unlink(missing_ok=True)
-            removed.append(child.name)
+        if not stale:
+            continue
+        if child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+        removed.append(child.name)
     return removed
 
 
