@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import time
-import venv
 from pathlib import Path
 
 from apiary.retrieval.encoder import load_encoder
@@ -40,6 +38,7 @@ from apiary.sequences.neighbours import PairIndex
 from apiary.sequences.recommend import Recommender
 from apiary.sequences.service import mined_index
 from apiary.weights import load_weights
+from benchmarks.venvs import pinned_venv
 
 HERE = Path(__file__).parent
 SEED_ENV = HERE / ".cache" / "deepapi-venv"
@@ -158,14 +157,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def seed_env() -> Path:
     """The interpreter with Table 3's libraries (`SEED_PINS`), made once; its python."""
-    python, stamp = SEED_ENV / "bin" / "python", SEED_ENV / "apiary-pins.txt"
-    if python.exists() and stamp.exists() and stamp.read_text().split() == SEED_PINS:
-        return python
-    print(f"creating {SEED_ENV} with {' '.join(SEED_PINS)}", file=sys.stderr)
-    venv.EnvBuilder(with_pip=True, clear=True).create(SEED_ENV)
-    subprocess.run([str(python), "-m", "pip", "install", "-qq", "--disable-pip-version-check", *SEED_PINS], check=True)
-    stamp.write_text("\n".join(SEED_PINS) + "\n")
-    return python
+    return pinned_venv(SEED_ENV, SEED_PINS)
 
 
 def _seed_recommender(encoder, model) -> Recommender:

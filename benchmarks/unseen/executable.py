@@ -18,21 +18,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import time
-import venv
 from collections import defaultdict
 from pathlib import Path
 
 from apiary_training.eval.passk import evaluate_samples
 from benchmarks.passk import CACHE, canonical_samples, read_jsonl
+from benchmarks.venvs import pinned_venv
 
 HERE = Path(__file__).parent
 SUITE = HERE / "suite.json"
 PROBLEMS = HERE / "executable.jsonl"
 UNSEEN_ENV = CACHE / "unseen-venv"
-STAMP = "apiary-requirements.txt"  # in the venv: the pins it was made with
 
 RESOLVE = '''
 import importlib
@@ -65,24 +62,7 @@ def requirements() -> list[str]:
 
 def setup_env(target: Path = UNSEEN_ENV) -> Path:
     """A venv with every suite library at its pin; made again only when the pins change."""
-    python, stamp = target / "bin" / "python", target / STAMP
-    pins = requirements()
-    if python.exists() and stamp.exists() and stamp.read_text().split() == pins:
-        return python
-    start = time.monotonic()
-    print(f"creating {target} with {len(pins)} libraries", file=sys.stderr)
-    venv.EnvBuilder(with_pip=True, clear=True).create(target)
-    subprocess.run([str(python), "-m", "pip", "install", "-qq", "--disable-pip-version-check", *pins], check=True)
-    installed = subprocess.run(  # versions from the metadata: no library code runs here
-        [str(python), "-c", "import importlib.metadata as m, sys; print(*(m.version(n) for n in sys.argv[1:]))",
-         *(pin.split("==")[0] for pin in pins)], capture_output=True, text=True, check=True,
-    ).stdout.split()
-    wrong = [f"{pin} (got {got})" for pin, got in zip(pins, installed, strict=True) if pin.split("==")[1] != got]
-    if wrong:
-        raise SystemExit(f"{python} has other versions: {', '.join(wrong)}")
-    stamp.write_text("\n".join(pins) + "\n")
-    print(f"installed in {time.monotonic() - start:.0f} s", file=sys.stderr)
-    return python
+    return pinned_venv(target, requirements())
 
 
 def compile_errors(problems: list[dict]) -> list[str]:
