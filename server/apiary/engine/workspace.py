@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from apiary.docs.locate import LibrarySource, locate
 from apiary.retrieval.index import LibraryIndex, ProgressCallback
@@ -36,6 +37,8 @@ class LibraryState:
     index: LibraryIndex | None = None
     #: what works but not as it should (the index could not be cached)
     warning: str | None = None
+    #: the folder or file its docs were read from, once located (a saved file under it re-indexes it)
+    root: Path | None = None
 
     def row(self) -> dict:
         return {"name": self.name, "version": self.version, "apis": self.apis, "ready": self.ready, "error": self.error,
@@ -90,6 +93,12 @@ class Libraries:
             for spec in [s for s, st in self._states.items() if st.discovered]:
                 del self._states[spec]
 
+    def holding(self, path: Path) -> list[str]:
+        """The libraries read from ``path`` or a folder above it: a saved file of theirs re-indexes them."""
+        with self._lock:
+            return [spec for spec, st in self._states.items()
+                    if st.root is not None and (st.root == path or st.root in path.parents)]
+
     def _covers(self, module: str) -> bool:
         return any(st.name == module or (st.index and module in st.index.top_levels) for st in self._states.values())
 
@@ -103,6 +112,7 @@ class Libraries:
             return None
         try:
             source = locate(spec, python=python)
+            state.root = source.root.resolve()
             if state.discovered and _too_big(source):
                 raise ValueError(f"more than {MAX_DISCOVERED_FILES} files; add it to `libraries` to index it")
             result = store.get_or_build(source, progress=progress)

@@ -53,6 +53,8 @@ class ApiaryServer(LanguageServer):
         self.index_lock: asyncio.Lock | None = None
         self.settings_problems: list[str] = []
         self.startup: asyncio.Future | None = None
+        #: libraries a saved file belongs to, waiting to be re-indexed (`library_edits`)
+        self.edited_libraries: set[str] = set()
 
     def _default_session(self, settings: Settings) -> Session:
         return Session(settings, workspace_roots=self.workspace_roots)
@@ -103,11 +105,13 @@ def create_server(session_factory: Callable[[Settings], Session] | None = None) 
         documents,
         hover,
         inline_completion,
+        library_edits,
         lifecycle,
         sequences,
     )
 
     server = ApiaryServer(session_factory)
-    for module in (lifecycle, documents, inline_completion, completion, hover, code_actions, commands, sequences):
+    for module in (lifecycle, documents, inline_completion, completion, hover, code_actions, commands, sequences,
+                   library_edits):
         module.register(server)
     return server

@@ -1,0 +1,53 @@
+"""Indexed libraries stay current while the user edits them: a file saved under a library's folder
+re-indexes that library in the background, and its old index answers until the new one is in.
+
+The re-index is the incremental one (`IndexStore.get_or_build`): only the changed files are parsed
+again and only new texts encoded, so a saved edit of a big library costs seconds, not its first build.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls.uris import to_fs_path
+
+from apiary.lsp import lifecycle
+
+if TYPE_CHECKING:
+    from apiary.lsp.server import ApiaryServer
+
+log = logging.getLogger(__name__)
+
+#: "Save all" saves many files within a moment: the saves in this window share one re-index
+SETTLE_S = 0.5
+
+
+def register(server: ApiaryServer) -> None:
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    async def did_save(ls: ApiaryServer, params: types.DidSaveTextDocumentParams) -> None:
+        path = to_fs_path(params.text_document.uri)
+        if ls.session is None or not path:
+            return
+        specs = ls.session.libraries.holding(Path(path).resolve())
+        if specs:
+            log.info("%s saved: re-indexing %s", path, ", ".join(specs))
+            schedule_reindex(ls, specs)
+
+
+def schedule_reindex(ls: ApiaryServer, specs: list[str]) -> None:
+    """Re-index ``specs`` once the saves around this one have settled."""
+    waiting = bool(ls.edited_libraries)
+    ls.edited_libraries.update(specs)
+    if not waiting:
+        asyncio.ensure_future(_reindex_when_settled(ls))
+
+
+async def _reindex_when_settled(ls: ApiaryServer) -> None:
+    await asyncio.sleep(SETTLE_S)
+    specs = sorted(ls.edited_libraries)
+    ls.edited_libraries.clear()
+    await lifecycle.index_specs(ls, specs, "Apiary: re-indexing edited libraries")
