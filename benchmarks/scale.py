@@ -20,6 +20,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,8 +29,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LIBRARIES = {"click": "click", "networkx": "networkx", "pandas": "pandas", "torch": "torch",
-             "transformers": "transformers", "generated-100k": None}
+#: what each library is indexed from: an installed package's name, the packages copied side by side
+#: into one folder (a real library of 30,000+ APIs, which no single installed package here is), or
+#: None for the generated API file
+LIBRARIES: dict[str, str | tuple[str, ...] | None] = {
+    "click": "click", "networkx": "networkx", "pandas": "pandas", "torch": "torch", "transformers": "transformers",
+    "transformers+sympy": ("transformers", "sympy"), "generated-100k": None}
 WORDS = ["read", "write", "table", "row", "column", "filter", "sort", "group", "merge", "join", "split", "parse",
          "format", "date", "time", "url", "path", "file", "cache", "retry", "graph", "node", "edge", "matrix"]
 QUERIES = ["read a csv file into a table", "sort the rows by a column", "merge two graphs", "parse a date string",
@@ -50,6 +55,28 @@ def generated_library(folder: Path, count: int = 100_000) -> Path:
                 + "\n"
             )
     return path
+
+
+def combined_library(folder: Path, packages: tuple[str, ...]) -> Path:
+    """The Python files of installed ``packages``, copied side by side into one folder."""
+    from apiary.docs.locate import locate
+
+    root = folder / "+".join(packages)
+    for package in packages:
+        installed = locate(package, name=package).root
+        shutil.copytree(installed, root / installed.name, ignore=_not_python)
+    return root
+
+
+def _not_python(folder: str, names: list[str]) -> list[str]:
+    return [n for n in names if not (Path(folder, n).is_dir() or n.endswith((".py", ".pyi")))]
+
+
+def _target(name: str, folder: Path) -> str:
+    spec = LIBRARIES[name]
+    if spec is None:
+        return str(generated_library(folder))
+    return spec if isinstance(spec, str) else str(combined_library(folder, spec))
 
 
 def one(target: str, name: str) -> dict:
@@ -190,7 +217,7 @@ def _measure(chosen: list[str], results: dict[str, dict]) -> dict:
     with tempfile.TemporaryDirectory(prefix="apiary-scale-") as tmp:
         cache = Path(tmp) / "cache"
         for name in chosen:
-            target = LIBRARIES[name] or str(generated_library(Path(tmp)))
+            target = _target(name, Path(tmp))
             cold = child(target, name, cache)
             warm = child(target, name, cache)
             results[name] = {"cold": cold, "warm": warm}

@@ -19,6 +19,7 @@ from apiary.docs.entry import ApiEntry
 from apiary.docs.types import InferredType, TypeResolver, members_of
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.index import LibraryIndex
+from apiary.retrieval.order import top_indices
 from apiary.retrieval.query import ApiQuery
 from apiary.retrieval.rerank import ApiReranker, rerank_query
 from apiary.retrieval.signals import QueryVectors, compute_signals, query_vectors
@@ -112,17 +113,18 @@ class HybridRetriever:
         allowed = self._receiver_members(index, query)
         candidates = np.asarray(allowed if allowed is not None else range(len(index.entries)), dtype=np.int64)
         # Only the best few become results; enough of them that `top_k` distinct names survive.
-        best = candidates[np.argsort(-total[candidates], kind="stable")][: w.candidates]
+        best = candidates[top_indices(total[candidates], w.candidates)]
         shifted = total[candidates] - total[candidates].max() if len(candidates) else total[candidates]
         log_partition = float(total[candidates].max() + np.log(np.exp(shifted).sum())) if len(candidates) else 0.0
+        # each result's parts read as one table of plain floats (an element at a time, numpy's
+        # scalars cost more than the rest of a query on a big library)
+        names = list(weighted)
+        parts = np.stack([weighted[n][best] for n in names], axis=1).tolist() if names else [[] for _ in best]
+        scores = total[best]
+        probabilities = np.exp(scores - log_partition).tolist()
         return [
-            ScoredApi(
-                index.entries[i],
-                float(total[i]),
-                {k: round(float(v[i]), 4) for k, v in weighted.items() if v[i]},
-                float(np.exp(total[i] - log_partition)),
-            )
-            for i in best
+            ScoredApi(index.entries[i], score, {n: round(x, 4) for n, x in zip(names, row, strict=True) if x}, p)
+            for i, score, row, p in zip(best.tolist(), scores.tolist(), parts, probabilities, strict=True)
         ]
 
     def _receiver_members(self, index: LibraryIndex, query: ApiQuery) -> list[int] | None:
@@ -147,7 +149,7 @@ def _with_alternatives(index: LibraryIndex, total: np.ndarray, margin: float, to
     if margin <= 0:
         return total
     lifted = total.copy()
-    for i in np.argsort(-total)[:top]:
+    for i in top_indices(total, top):
         for group in index.alternatives[i]:
             best = max(group, key=lambda j: total[j])
             lifted[best] = max(lifted[best], total[i] - margin)

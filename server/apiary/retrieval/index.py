@@ -178,6 +178,9 @@ class LibraryIndex:
     tables: SignalTables = field(init=False)
     #: the names code imports this library by (its name and its entries' top-level packages)
     top_levels: frozenset[str] = field(init=False)
+    #: the entries with a description and their vectors, where some have none (`_described_rows`)
+    _dense_rows: np.ndarray | None = field(init=False, repr=False, compare=False)
+    _dense_vectors: np.ndarray = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(self.entries) != len(self.vectors):
@@ -192,6 +195,7 @@ class LibraryIndex:
             derived.popularity if derived.popularity is not None else _usage_counts(self.entries), dtype=np.float32
         )
         self.documented = np.asarray([float(bool(e.description)) for e in self.entries], dtype=np.float32)
+        self._dense_rows, self._dense_vectors = _described_rows(self.vectors, self.documented)
         self.alternatives = derived.alternatives
         self.param_classes = (
             [tuple(c) for c in derived.param_classes] if derived.param_classes is not None else self._param_classes()
@@ -234,15 +238,30 @@ class LibraryIndex:
     def dense_scores(self, query_vectors: np.ndarray) -> np.ndarray:
         """Cosine similarity of each query vector to every entry: shape (queries, entries). Every API
         needs its score for the fusion, so this is one matrix product (a top-k search would answer
-        another question)."""
-        if not len(self.entries) or not len(query_vectors):
-            return np.zeros((len(query_vectors), len(self.entries)), dtype=np.float32)
-        return np.asarray(query_vectors, dtype=np.float32) @ self.vectors.T
+        another question). An entry without a description scores 0: it has no vector to compare."""
+        queries = np.asarray(query_vectors, dtype=np.float32)
+        if not len(self.entries) or not len(queries):
+            return np.zeros((len(queries), len(self.entries)), dtype=np.float32)
+        if self._dense_rows is None:
+            return queries @ self.vectors.T
+        scores = np.zeros((len(queries), len(self.entries)), dtype=np.float32)
+        scores[:, self._dense_rows] = queries @ self._dense_vectors.T
+        return scores
 
     def lexical_scores(self, tokens: Sequence[str]) -> np.ndarray:
         if not tokens or not self.entries:
             return np.zeros(len(self.entries), dtype=np.float32)
         return np.asarray(self.lexical.get_scores(list(tokens)), dtype=np.float32)
+
+
+def _described_rows(vectors: np.ndarray, documented: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """The rows of the described entries and their vectors, apart, when some entries have no
+    description: those have zero vectors (`encode_entries`), and a query reads every vector it
+    scores (memory-bound: transformers' 23,429 vectors are 36 MB, 12.6 MB of them described)."""
+    rows = np.flatnonzero(documented)
+    if len(rows) == len(vectors):
+        return None, vectors
+    return rows, np.ascontiguousarray(vectors[rows])
 
 
 def encode_entries(

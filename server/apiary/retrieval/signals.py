@@ -19,6 +19,7 @@ from apiary.docs.entry import ApiKind
 from apiary.docs.types import InferredType, scope_types
 from apiary.retrieval.encoder import Encoder, is_ready
 from apiary.retrieval.index import LibraryIndex
+from apiary.retrieval.order import reciprocal_ranks
 from apiary.retrieval.query import ApiQuery
 from apiary.words import STOP_WORDS, lexical_tokens, stem
 
@@ -109,10 +110,7 @@ def _rank_signals(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
         scores = values.get(name)
         if scores is None or not len(scores):
             continue
-        order = np.argsort(-scores, kind="stable")
-        reciprocal = np.zeros(len(scores), dtype=np.float32)
-        reciprocal[order] = 1.0 / (1.0 + np.arange(len(scores), dtype=np.float32))
-        ranks[f"{name}_rank"] = np.where(scores > 0, reciprocal, 0.0).astype(np.float32)
+        ranks[f"{name}_rank"] = reciprocal_ranks(scores)
     return ranks
 
 
