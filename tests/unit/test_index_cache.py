@@ -262,3 +262,26 @@ def test_damaged_bm25_files_are_built_again_from_the_entries(tmp_path: Path, lib
     warm = read_index(directory)
     np.testing.assert_allclose(warm.lexical_scores(["fill", "cell"]), fresh.lexical_scores(["fill", "cell"]))
     assert warm.lexical_scores(["fill", "cell"]).max() > 0
+
+
+def test_texts_an_upgrade_made_stale_are_derived_on_one_load_and_stored_for_the_next(tmp_path: Path, library: Path,
+                                                                                      monkeypatch):
+    import hashlib
+
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    fresh = store.get_or_build(locate(str(library))).index
+    path = _derived_file(store, library)
+    data = json.loads(path.read_text())
+    data["code"] = "older"
+    path.write_text(json.dumps(data))
+    meta_path = path.parent / "meta.json"
+    meta = json.loads(meta_path.read_text())
+    meta["files"]["derived.json"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    meta_path.write_text(json.dumps(meta))
+    first = store.get_or_build(locate(str(library)))
+    assert not first.rebuilt and first.index.derived_here
+    second = store.get_or_build(locate(str(library)))
+    assert not second.rebuilt and not second.index.derived_here
+    assert second.index.name_words == fresh.name_words and second.index.alternatives == fresh.alternatives
+    np.testing.assert_allclose(second.index.lexical_scores(["count"]), fresh.lexical_scores(["count"]))
+    assert json.loads(path.read_text())["code"] != "older"

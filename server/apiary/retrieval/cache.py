@@ -71,11 +71,7 @@ def write_index(directory: Path, index: LibraryIndex) -> None:
     directory.mkdir(parents=True, exist_ok=True)
     data = {"entries.jsonl": b"".join(orjson.dumps(e.to_json()) + b"\n" for e in index.entries),
             "vectors.npy": _npy_bytes(index.vectors)}
-    derived = index.derived()
-    data["derived.json"] = orjson.dumps({"code": derived_code(), "name_words": derived.name_words,
-                                         "alternatives": derived.alternatives, "popularity": derived.popularity,
-                                         "param_classes": derived.param_classes})
-    data |= _bm25_files(index.lexical)
+    data |= _derived_files(index)
     for name, content in data.items():
         _atomic_write(directory / name, content)
     meta = {
@@ -85,6 +81,27 @@ def write_index(directory: Path, index: LibraryIndex) -> None:
         "text_keys": [text_key(dense_text(e)) if e.description else None for e in index.entries],
     }
     _atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
+
+
+def rewrite_derived(directory: Path, index: LibraryIndex) -> None:
+    """Store again what a load of ``index`` had to derive (its stored texts were of older code), so
+    that only the first load after an upgrade pays for it. The entries and vectors stay as they are;
+    a reader between these writes finds the old checksums and derives once more."""
+    meta = read_meta(directory)
+    data = _derived_files(index)
+    for name, content in data.items():
+        _atomic_write(directory / name, content)
+    meta["files"] = {**{n: c for n, c in meta["files"].items() if not n.startswith("bm25.")},
+                     **{name: _sha256(content) for name, content in data.items()}}
+    _atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
+
+
+def _derived_files(index: LibraryIndex) -> dict[str, bytes]:
+    derived = index.derived()
+    data = {"derived.json": orjson.dumps({"code": derived_code(), "name_words": derived.name_words,
+                                          "alternatives": derived.alternatives, "popularity": derived.popularity,
+                                          "param_classes": derived.param_classes})}
+    return data | _bm25_files(index.lexical)
 
 
 def _npy_bytes(array: np.ndarray) -> bytes:

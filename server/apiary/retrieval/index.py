@@ -158,6 +158,9 @@ class LibraryIndex:
     vectors: np.ndarray
     #: read from the cache with the index (None: derived here from the entries)
     stored: DerivedTexts | None = field(default=None, repr=False, compare=False)
+    #: whether the texts' derivatives were computed here, not read with the index (a cold build, or
+    #: a cache written by older code)
+    derived_here: bool = field(init=False, repr=False, compare=False)
     #: the entries' lookups (by path, name, owner; base classes): row ``i`` here is its entry ``i``
     catalogue: Catalogue = field(init=False, repr=False, compare=False)
     popularity: np.ndarray = field(init=False)
@@ -187,7 +190,8 @@ class LibraryIndex:
             raise ValueError(f"{len(self.entries)} entries but {len(self.vectors)} vectors")
         self.vectors = np.ascontiguousarray(self.vectors, dtype=np.float32)
         self.catalogue = Catalogue(self.info.name, self.entries)
-        derived = self.stored if self.stored is not None and self.stored.fits(len(self.entries)) else self.derive()
+        self.derived_here = self.stored is None or not self.stored.fits(len(self.entries))
+        derived = self.derive() if self.derived_here else self.stored
         self.stored = None  # kept as the fields below
         self.name_words = derived.name_words
         self.lexical = derived.lexical if derived.lexical is not None else self._lexical_index(derived.name_words)

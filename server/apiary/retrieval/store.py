@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from filelock import Timeout
+
 from apiary.docs.files import FileDigests
 from apiary.docs.ingest import ingest, source_digest
 from apiary.docs.locate import LibrarySource, locate
@@ -30,6 +32,7 @@ from apiary.retrieval.cache import (
     read_index,
     read_meta,
     reusable_vectors,
+    rewrite_derived,
     write_index,
 )
 from apiary.retrieval.encoder import Encoder
@@ -111,6 +114,8 @@ class IndexStore:
                 raise CacheCorrupt(
                     f"{directory}: vectors of {index.vectors.shape[1]} dimensions, the encoder gives {self.encoder.dim}"
                 )
+            if index.derived_here:
+                _store_derived(directory, index)
             return index
         except (CacheCorrupt, KeyError, TypeError) as error:
             log.warning("rebuilding the index: %s", error)
@@ -174,6 +179,15 @@ class IndexStore:
             log.warning("serving the cached index of %s: its files are gone (%s)", name, error)
             return read_index(index_key_dir(self.root, info.name, info.version, info.encoder_id, info.identity))
         return self.get_or_build(source).index
+
+
+def _store_derived(directory: Path, index: LibraryIndex) -> None:
+    """Keep what this load derived, when the cache can be written (else the next load derives again)."""
+    try:
+        with lock_for(directory).acquire(timeout=0):  # a builder at work will write its own
+            rewrite_derived(directory, index)
+    except (OSError, CacheCorrupt, Timeout) as error:
+        log.debug("derived texts of %s not stored again: %s", directory, error)
 
 
 @contextmanager
