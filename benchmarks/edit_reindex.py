@@ -6,7 +6,9 @@ module and re-indexes: once with the parsed modules the first build kept, once a
 (every file parsed again, as before they were kept). Each re-index runs in a fresh process, as a
 later `apiary index` or a restarted server does: nothing the first build remembered in memory
 helps it; the time is the build's, not the process's start or the encoder's load. Checks that the
-entries equal a parse of every file and that the new function is found. Prints and writes JSON.
+entries equal a parse of every file and that the new function is found. Last, as a user meets it:
+the real server with the copy as its library, a third function appended and the file saved
+(`didSave`), timed until the server's status counts it. Prints and writes JSON.
 
     python -m benchmarks.edit_reindex [--library transformers] [--module utils/generic.py]
         [--out benchmarks/results/edit-reindex.json]
@@ -15,6 +17,7 @@ entries equal a parse of every file and that the new function is found. Prints a
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import shutil
@@ -65,6 +68,35 @@ def _reindexed_in_a_fresh_process(copy: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+async def _saved_in_the_server(copy: Path, module: str, timeout: float = 600) -> dict:
+    """The real server with the copy as its library: seconds from `didSave` of an edited module to
+    the status that counts the new function (the old index answers meanwhile)."""
+    from lsprotocol import types
+
+    from apiary.lsp.client import SERVER_COMMAND, execute, init_params, make_client, wait_ready
+
+    client = make_client("apiary-edit-bench")
+    await client.start_io(*SERVER_COMMAND, env={**os.environ, "HF_HUB_OFFLINE": "1"})
+    await client.initialize_async(init_params(copy.parent, {"libraries": [str(copy)]}))
+    client.initialized(types.InitializedParams())
+    try:
+        status = await wait_ready(client, timeout)
+        before = status["libraries"][0]["apis"]
+        _append_function(copy / module, "saved_helper")
+        started = time.perf_counter()
+        client.text_document_did_save(
+            types.DidSaveTextDocumentParams(types.TextDocumentIdentifier((copy / module).as_uri())))
+        while (await execute(client, "apiary.status"))["libraries"][0]["apis"] == before:
+            if time.perf_counter() - started > timeout:
+                raise TimeoutError("the saved edit was not indexed within the timeout")
+            await asyncio.sleep(0.05)
+        return {"saved_edit_in_server_index_s": round(time.perf_counter() - started, 2)}
+    finally:
+        await client.shutdown_async(None)
+        client.exit(None)
+        await client.stop()
+
+
 def measure(library: str, module: str, scratch: Path) -> dict:
     os.environ["APIARY_CACHE_DIR"] = str(scratch / "cache")
     from apiary.docs.ingest import ingest
@@ -88,7 +120,8 @@ def measure(library: str, module: str, scratch: Path) -> dict:
     _append_function(copy / module, "second_added_helper")
     every_file = _reindexed_in_a_fresh_process(copy)
     fresh = ingest(locate(str(copy)))
-    return {"library": library, "apis": len(cold.index.entries), "edited": module, "cold_s": cold_s,
+    in_server = asyncio.run(_saved_in_the_server(copy, module))
+    return {**in_server,"library": library, "apis": len(cold.index.entries), "edited": module, "cold_s": cold_s,
             "edit_with_kept_modules_s": kept["seconds"], "edit_parsing_every_file_s": every_file["seconds"],
             "rebuilt": kept["rebuilt"] and every_file["rebuilt"] and not with_first.rebuilt,
             "reused_vectors": kept["reused_vectors"],

@@ -314,9 +314,9 @@ _KIND_GROUPS = {
 def entry_shape(entries: Sequence[ApiEntry]) -> dict[str, np.ndarray]:
     """What kind of API each entry is, and how deep its import path is (``lib.f`` 0, ``lib.a.B.m``
     2/3, capped at 1)."""
+    kinds = np.asarray([e.kind.value for e in entries], dtype=object)  # one pass, then one test per group
     shape = {
-        name: np.asarray([float(e.kind in kinds) for e in entries], dtype=np.float32)
-        for name, kinds in _KIND_GROUPS.items()
+        name: np.isin(kinds, [k.value for k in group]).astype(np.float32) for name, group in _KIND_GROUPS.items()
     }
     shape["path_depth"] = np.asarray(
         [min(e.import_path.count(".") - 1, 3) / 3 for e in entries], dtype=np.float32
