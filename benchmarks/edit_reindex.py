@@ -75,14 +75,26 @@ async def _saved_in_the_server(copy: Path, module: str, timeout: float = 600) ->
 
     from apiary.lsp.client import SERVER_COMMAND, execute, init_params, make_client, wait_ready
 
-    client = make_client("apiary-edit-bench")
+    working: set[str] = set()  # work-done progress begun and not ended: the server is still at its start
+
+    def on_progress(params: types.ProgressParams) -> None:
+        kind = getattr(params.value, "kind", None) or (params.value or {}).get("kind")
+        if kind == "begin":
+            working.add(params.token)
+        elif kind == "end":
+            working.discard(params.token)
+
+    client = make_client("apiary-edit-bench", on_progress=on_progress)
     await client.start_io(*SERVER_COMMAND, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     await client.initialize_async(init_params(copy.parent, {"libraries": [str(copy)]}))
     client.initialized(types.InitializedParams())
     try:
         status = await wait_ready(client, timeout)
+        settled_by = time.perf_counter() + timeout
+        while working and time.perf_counter() < settled_by:  # a user saves once the start's work is done
+            await asyncio.sleep(0.05)
         before = status["libraries"][0]["apis"]
-        _append_function(copy / module, "saved_helper")
+        _append_function(copy / module, f"saved_helper_{time.time_ns()}")  # a name no earlier run added
         started = time.perf_counter()
         client.text_document_did_save(
             types.DidSaveTextDocumentParams(types.TextDocumentIdentifier((copy / module).as_uri())))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from filelock import Timeout
 
+from apiary.collector import collector_paused
 from apiary.docs.files import FileDigests
 from apiary.docs.ingest import ingest, source_digest
 from apiary.docs.locate import LibrarySource, locate
@@ -99,7 +100,10 @@ class IndexStore:
             )  # built meanwhile by another process?
             if fresh is not None:
                 return BuildResult(fresh, rebuilt=False)
-            return self._build(source, directory, digest, progress, files)
+            # a build makes millions of objects and no cycles: in a server already holding indexes,
+            # each collection would walk those too
+            with collector_paused():
+                return self._build(source, directory, digest, progress, files)
 
     def _fresh(self, directory: Path, digest: str) -> LibraryIndex | None:
         if not (directory / "meta.json").exists():
