@@ -134,26 +134,33 @@ def query_latency(cache: Path, names: list[str], small: str) -> dict:
     os.environ["APIARY_CACHE_DIR"] = str(cache)
     from apiary.paths import index_dir
     from apiary.retrieval.hybrid import HybridRetriever
-    from apiary.retrieval.query import ApiQuery
     from apiary.retrieval.store import IndexStore
 
     encoder = users_encoder()
     store = IndexStore(index_dir(), encoder)
     indexes = [store.load(name) for name in names]
     retriever = HybridRetriever(encoder, indexes)
-    figures = {"pool_apis": sum(len(ix.entries) for ix in indexes)}
+    figures: dict = {"pool_apis": sum(len(ix.entries) for ix in indexes)}
     for label, libraries in (("imports_" + small, (small,)), ("imports_nothing", ())):
-        samples = []
-        for _ in range(3):
-            for text in QUERIES:
-                query = ApiQuery(intent=text, libraries=libraries)
-                started = time.perf_counter()
-                retriever.search(query)
-                samples.append((time.perf_counter() - started) * 1000)
-        samples.sort()
-        figures[label] = {"p50_ms": round(statistics.median(samples), 1),
-                          "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 1)}
+        figures[label] = _latency(retriever, libraries)
+    # each library searched alone: a query's cost against the number of APIs it searches
+    figures["alone"] = {index.name: {"apis": len(index.entries), **_latency(HybridRetriever(encoder, [index]), ())}
+                        for index in indexes}
     return figures
+
+
+def _latency(retriever, libraries: tuple[str, ...]) -> dict:
+    from apiary.retrieval.query import ApiQuery
+
+    samples = []
+    for _ in range(3):
+        for text in QUERIES:
+            query = ApiQuery(intent=text, libraries=libraries)
+            started = time.perf_counter()
+            retriever.search(query)
+            samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {"p50_ms": round(statistics.median(samples), 1), "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 1)}
 
 
 def plot(results: dict, path: Path) -> None:
@@ -202,7 +209,11 @@ def main(argv: list[str] | None = None) -> int:
             busy.kill()
             busy.wait()
     print(f"queries with {latency['pool_apis']} APIs loaded: " + "; ".join(
-        f"{label} p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms" for label, v in latency.items() if isinstance(v, dict)))
+        f"{label} p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms" for label, v in latency.items()
+        if isinstance(v, dict) and "p50_ms" in v))
+    print("each library searched alone: " + "; ".join(
+        f"{name} ({v['apis']} APIs) p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms"
+        for name, v in latency["alone"].items()))
     record = {"libraries": results, "query_latency": latency, "cpu_count": os.cpu_count(), "busy_process": args.busy,
               "load_average": list(os.getloadavg()), "encoder": "all-MiniLM-L6-v2 (ONNX Runtime, int8, CPU)",
               "command": " ".join(["python -m benchmarks.scale", *(argv if argv is not None else sys.argv[1:])])}

