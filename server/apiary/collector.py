@@ -17,5 +17,10 @@ def collector_paused() -> Iterator[None]:
     try:
         yield
     finally:
+        # What the block kept is long-lived (an index's entries): moved to the oldest generation at
+        # once (frozen, then unfrozen there), or the first young collection after it walks every object
+        # made here (0.1 s after loading transformers' index). A full collection still reaches them.
+        gc.freeze()
+        gc.unfreeze()
         if was_enabled:
             gc.enable()
