@@ -241,8 +241,9 @@ class LibraryIndex:
 
     def dense_scores(self, query_vectors: np.ndarray) -> np.ndarray:
         """Cosine similarity of each query vector to every entry: shape (queries, entries). Every API
-        needs its score for the fusion, so this is one matrix product (a top-k search would answer
-        another question). An entry without a description scores 0: it has no vector to compare."""
+        needs its score for the fusion, so this is a product with every described vector (a top-k
+        search would answer another question). An entry without a description scores 0: it has no
+        vector to compare."""
         queries = np.asarray(query_vectors, dtype=np.float32)
         if not len(self.entries) or not len(queries):
             return np.zeros((len(queries), len(self.entries)), dtype=np.float32)
