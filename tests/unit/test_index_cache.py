@@ -285,3 +285,15 @@ def test_texts_an_upgrade_made_stale_are_derived_on_one_load_and_stored_for_the_
     assert second.index.name_words == fresh.name_words and second.index.alternatives == fresh.alternatives
     np.testing.assert_allclose(second.index.lexical_scores(["count"]), fresh.lexical_scores(["count"]))
     assert json.loads(path.read_text())["code"] != "older"
+
+
+def test_damaged_bm25_files_are_built_on_one_load_and_stored_for_the_next(tmp_path: Path, library: Path):
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    fresh = store.get_or_build(locate(str(library))).index
+    directory = store.directory_for(locate(str(library)))
+    (directory / "bm25.data.csc.index.npy").write_bytes(b"\x93NUMPY nonsense")
+    first = store.get_or_build(locate(str(library)))
+    assert not first.rebuilt and first.index.derived_here
+    second = store.get_or_build(locate(str(library)))
+    assert not second.rebuilt and not second.index.derived_here
+    np.testing.assert_allclose(second.index.lexical_scores(["fill", "cell"]), fresh.lexical_scores(["fill", "cell"]))

@@ -122,6 +122,12 @@ class DerivedTexts:
     popularity: list[int] | None = None
     param_classes: list[list[str]] | None = None
 
+    @property
+    def whole(self) -> bool:
+        """Whether nothing is left to derive from the entries (BM25's files may be damaged, or a
+        cache written before popularity and parameter classes were stored)."""
+        return self.lexical is not None and self.popularity is not None and self.param_classes is not None
+
     def fits(self, size: int) -> bool:
         """Whether these could be an index of ``size`` entries' (a damaged file is recomputed)."""
         lists = (self.name_words, self.alternatives)
@@ -158,8 +164,8 @@ class LibraryIndex:
     vectors: np.ndarray
     #: read from the cache with the index (None: derived here from the entries)
     stored: DerivedTexts | None = field(default=None, repr=False, compare=False)
-    #: whether the texts' derivatives were computed here, not read with the index (a cold build, or
-    #: a cache written by older code)
+    #: whether any of the texts' derivatives was computed here, not read with the index (a cold
+    #: build, a cache written by older code, damaged BM25 files)
     derived_here: bool = field(init=False, repr=False, compare=False)
     #: the entries' lookups (by path, name, owner; base classes): row ``i`` here is its entry ``i``
     catalogue: Catalogue = field(init=False, repr=False, compare=False)
@@ -190,8 +196,9 @@ class LibraryIndex:
             raise ValueError(f"{len(self.entries)} entries but {len(self.vectors)} vectors")
         self.vectors = np.ascontiguousarray(self.vectors, dtype=np.float32)
         self.catalogue = Catalogue(self.info.name, self.entries)
-        self.derived_here = self.stored is None or not self.stored.fits(len(self.entries))
-        derived = self.derive() if self.derived_here else self.stored
+        usable = self.stored is not None and self.stored.fits(len(self.entries))
+        derived = self.stored if usable else self.derive()
+        self.derived_here = not derived.whole
         self.stored = None  # kept as the fields below
         self.name_words = derived.name_words
         self.lexical = derived.lexical if derived.lexical is not None else self._lexical_index(derived.name_words)
