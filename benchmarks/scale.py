@@ -143,10 +143,33 @@ def query_latency(cache: Path, names: list[str], small: str) -> dict:
     figures: dict = {"pool_apis": sum(len(ix.entries) for ix in indexes)}
     for label, libraries in (("imports_" + small, (small,)), ("imports_nothing", ())):
         figures[label] = _latency(retriever, libraries)
-    # each library searched alone: a query's cost against the number of APIs it searches
-    figures["alone"] = {index.name: {"apis": len(index.entries), **_latency(HybridRetriever(encoder, [index]), ())}
-                        for index in indexes}
+    # each library searched alone: a query's cost against the number of APIs it searches, and its floor
+    figures["alone"] = {index.name: {"apis": len(index.entries), **_latency(HybridRetriever(encoder, [index]), ()),
+                                     "floor_ms": _floor(encoder, index)} for index in indexes}
     return figures
+
+
+def _floor(encoder, index) -> dict:
+    """The physical floor of a query on ``index`` (medians): one query encoded, one product of its
+    vector with a vector for every API (described or not), and BM25 over its words."""
+    import numpy as np
+
+    from apiary.words import lexical_tokens
+
+    vectors = np.ones((len(index.entries), encoder.dim), dtype=np.float32)
+    query = encoder.encode([QUERIES[0]])[0]
+    parts = {"encode": lambda text: encoder.encode([text]), "product": lambda text: vectors @ query,
+             "bm25": lambda text: index.lexical_scores(lexical_tokens(text))}
+    floor = {}
+    for name, step in parts.items():
+        samples = []
+        for text in QUERIES * 3:
+            started = time.perf_counter()
+            step(text)
+            samples.append((time.perf_counter() - started) * 1000)
+        floor[name] = round(statistics.median(samples), 2)
+    floor["total"] = round(sum(floor.values()), 2)
+    return floor
 
 
 def _latency(retriever, libraries: tuple[str, ...]) -> dict:
@@ -212,7 +235,7 @@ def main(argv: list[str] | None = None) -> int:
         f"{label} p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms" for label, v in latency.items()
         if isinstance(v, dict) and "p50_ms" in v))
     print("each library searched alone: " + "; ".join(
-        f"{name} ({v['apis']} APIs) p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms"
+        f"{name} ({v['apis']} APIs) p50 {v['p50_ms']} ms, p95 {v['p95_ms']} ms (floor {v['floor_ms']['total']} ms)"
         for name, v in latency["alone"].items()))
     record = {"libraries": results, "query_latency": latency, "cpu_count": os.cpu_count(), "busy_process": args.busy,
               "load_average": list(os.getloadavg()), "encoder": "all-MiniLM-L6-v2 (ONNX Runtime, int8, CPU)",
