@@ -4,6 +4,7 @@ encoder does, under its id, without importing torch; a damaged export is replace
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -93,3 +94,17 @@ def test_batches_of_like_length_encode_as_one_text_at_a_time_would(tiny_sentence
     together = exported.encode(texts)
     alone = np.stack([exported.encode([t])[0] for t in texts])
     assert (together * alone).sum(axis=1).min() > 0.99  # int8 activations are scaled per batch
+
+
+def test_the_exported_encoder_leaves_numpy_one_blas_thread(tiny_sentence_model: Path):
+    """After a run, the runtime's threads hold the other cores: a second BLAS thread waited for them."""
+    export_for_queries(str(tiny_sentence_model))
+    program = (f"import numpy; from threadpoolctl import threadpool_info; "
+               f"from apiary.retrieval.onnx_encoder import query_encoder; "
+               f"e = query_encoder({str(tiny_sentence_model)!r}); e.encode(['a table']); "
+               f"print(type(e).__name__, sorted({{i['num_threads'] for i in threadpool_info() "
+               f"if i['user_api'] == 'blas'}}))")
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=True,
+                          env={**env, "OPENBLAS_NUM_THREADS": "2"})
+    assert done.stdout.split() == ["OnnxQueryEncoder", "[1]"]

@@ -138,3 +138,22 @@ def test_array_lookup_makes_each_array_on_first_use_and_misses_like_a_dict():
     assert "pkg.Frame" not in lookup and lookup.get("pkg.Frame") is None and len(rows) == 2
     assert sorted(lookup) == ["pkg.Table", "pkg.io"] and len(lookup) == 2
     assert ArrayLookup({"w": [0.5]}, np.float32)["w"].dtype == np.float32
+
+
+def test_a_query_vector_asked_twice_scores_as_asked_once(index):
+    vectors = HashingEncoder().encode(["read orders from a file", "sum the amounts"])
+    twice = index.dense_scores(np.stack([vectors[0], vectors[1], vectors[0]]))
+    once = np.stack([index.dense_scores(vectors[i : i + 1])[0] for i in (0, 1, 0)])
+    assert twice.shape == (3, len(index.entries)) and np.array_equal(twice, once)
+
+
+def test_without_other_context_the_context_scores_and_ranks_are_the_intents(index):
+    values = compute_signals(index, *_query_and_vectors("import shop\n# read orders from a file\n"))
+    assert values["dense_context"] is values["dense"] and values["dense_context_rank"] is values["dense_rank"]
+    inside = compute_signals(index, *_query_and_vectors("import shop\ndef report():\n    # read orders from a file\n"))
+    assert inside["dense_context"] is not inside["dense"]
+
+
+def _query_and_vectors(code: str):
+    query = query_from_context(extract_context_from_prefix(code))
+    return query, query_vectors(HashingEncoder(), query, 2)

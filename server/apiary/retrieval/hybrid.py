@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 
@@ -75,56 +76,59 @@ class HybridRetriever:
             return []
         vectors = query_vectors(self.encoder, query, self.weights.max_clauses)
         weights = self.weights if vectors.intent is not None else self.lexical_weights
-        scored: list[ScoredApi] = []
+        candidates: list[_Candidate] = []
         for index in indexes:
-            scored.extend(self._score_index(index, query, vectors, weights))
-        scored.sort(key=lambda s: -s.score)
+            candidates.extend(self._score_index(index, query, vectors, weights))
+        candidates.sort(key=lambda c: -c.score)
         if self.reranker is not None and query.intent and self.weights.rerank_top and self.weights.cross_encoder:
-            scored = self._reranked(query, scored)
-        return _distinct(scored, top_k) if distinct_names else scored[:top_k]
+            return self._reranked(query, candidates, top_k, distinct_names)
+        return [c.result() for c in (_distinct(candidates, top_k) if distinct_names else candidates[:top_k])]
 
-    def _reranked(self, query: ApiQuery, scored: list[ScoredApi]) -> list[ScoredApi]:
+    def _reranked(
+        self, query: ApiQuery, candidates: list[_Candidate], top_k: int, distinct_names: bool
+    ) -> list[ScoredApi]:
         """The best ``rerank_top`` distinct APIs, each score plus the weighted cross-encoder logit;
         the rest keep their order below them."""
         assert self.reranker is not None
-        head = _distinct(scored, self.weights.rerank_top)
-        logits = self.reranker.scores(rerank_query(query), [s.entry for s in head])
+        head = _distinct(candidates, self.weights.rerank_top)
+        logits = self.reranker.scores(rerank_query(query), [c.entry for c in head])
         weight = self.weights.cross_encoder
         rescored = [
             ScoredApi(
-                s.entry,
-                s.score + weight * float(x),
-                {**s.parts, "cross_encoder": round(weight * float(x), 4)},
-                s.probability,
+                c.entry,
+                c.score + weight * float(x),
+                {**c.parts(), "cross_encoder": round(weight * float(x), 4)},
+                c.probability,
             )
-            for s, x in zip(head, logits, strict=True)
+            for c, x in zip(head, logits, strict=True)
         ]
-        chosen = {id(s) for s in head}
-        return sorted(rescored, key=lambda s: -s.score) + [s for s in scored if id(s) not in chosen]
+        chosen = {id(c) for c in head}
+        scored = sorted(rescored, key=lambda s: -s.score) + [c.result() for c in candidates if id(c) not in chosen]
+        return _distinct(scored, top_k) if distinct_names else scored[:top_k]
 
     def _score_index(
         self, index: LibraryIndex, query: ApiQuery, vectors: QueryVectors, w: RetrievalWeights
-    ) -> list[ScoredApi]:
+    ) -> list[_Candidate]:
         signals = compute_signals(index, query, vectors)
         weighted = {name: getattr(w, name) * values for name, values in signals.items() if getattr(w, name)}
         total = _with_alternatives(
             index, np.sum(list(weighted.values()), axis=0), w.alternative_margin, w.alternatives_from
         )
         allowed = self._receiver_members(index, query)
-        candidates = np.asarray(allowed if allowed is not None else range(len(index.entries)), dtype=np.int64)
+        members = None if allowed is None else np.asarray(allowed, dtype=np.int64)
+        pool = total if members is None else total[members]
         # Only the best few become results; enough of them that `top_k` distinct names survive.
-        best = candidates[top_indices(total[candidates], w.candidates)]
-        shifted = total[candidates] - total[candidates].max() if len(candidates) else total[candidates]
-        log_partition = float(total[candidates].max() + np.log(np.exp(shifted).sum())) if len(candidates) else 0.0
-        # each result's parts read as one table of plain floats (an element at a time, numpy's
-        # scalars cost more than the rest of a query on a big library)
+        order = top_indices(pool, w.candidates)
+        best = order if members is None else members[order]
+        log_partition = _log_sum_exp(pool)
+        # a result's parts are made only for the few shown, each from one row of this table
         names = list(weighted)
-        parts = np.stack([weighted[n][best] for n in names], axis=1).tolist() if names else [[] for _ in best]
+        table = _PartsTable(tuple(names), np.stack([weighted[n][best] for n in names], axis=1) if names else None)
         scores = total[best]
         probabilities = np.exp(scores - log_partition).tolist()
         return [
-            ScoredApi(index.entries[i], score, {n: round(x, 4) for n, x in zip(names, row, strict=True) if x}, p)
-            for i, score, row, p in zip(best.tolist(), scores.tolist(), parts, probabilities, strict=True)
+            _Candidate(index.entries[i], score, p, table, row)
+            for row, (i, score, p) in enumerate(zip(best.tolist(), scores.tolist(), probabilities, strict=True))
         ]
 
     def _receiver_members(self, index: LibraryIndex, query: ApiQuery) -> list[int] | None:
@@ -143,6 +147,14 @@ class HybridRetriever:
         return members or None
 
 
+def _log_sum_exp(scores: np.ndarray) -> float:
+    """log(sum(exp(scores))), computed without overflow: the partition of the softmax over a library."""
+    if not len(scores):
+        return 0.0
+    top = float(scores.max())
+    return top + float(np.log(np.exp(scores - top).sum()))
+
+
 def _with_alternatives(index: LibraryIndex, total: np.ndarray, margin: float, top: int) -> np.ndarray:
     """Docs often say what to use instead ("to repeat the whole pipe, use Cycler"): pull the best
     form of each API a top result recommends up to just below that result."""
@@ -156,9 +168,42 @@ def _with_alternatives(index: LibraryIndex, total: np.ndarray, margin: float, to
     return lifted
 
 
-def _distinct(scored: list[ScoredApi], top_k: int) -> list[ScoredApi]:
+@dataclass(frozen=True)
+class _PartsTable:
+    """The weighted signals of one index's best candidates: a row per candidate, a column per name."""
+
+    names: tuple[str, ...]
+    values: np.ndarray | None
+
+    def row(self, at: int) -> dict[str, float]:
+        if self.values is None:
+            return {}
+        return {n: round(x, 4) for n, x in zip(self.names, self.values[at].tolist(), strict=True) if x}
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A candidate before it is shown: its parts (tens of signals) are read only if it is."""
+
+    entry: ApiEntry
+    score: float
+    probability: float
+    table: _PartsTable
+    row: int
+
+    def parts(self) -> dict[str, float]:
+        return self.table.row(self.row)
+
+    def result(self) -> ScoredApi:
+        return ScoredApi(self.entry, self.score, self.parts(), self.probability)
+
+
+_Shown = TypeVar("_Shown", ScoredApi, _Candidate)
+
+
+def _distinct(scored: list[_Shown], top_k: int) -> list[_Shown]:
     seen: set[str] = set()
-    result: list[ScoredApi] = []
+    result: list[_Shown] = []
     for item in scored:
         if item.entry.name in seen:
             continue

@@ -51,11 +51,10 @@ def compute_signals(index: LibraryIndex, query: ApiQuery, vectors: QueryVectors)
     values: dict[str, np.ndarray] = {}
     if vectors.intent is not None:
         rows = [vectors.intent, vectors.context, *(vectors.clauses if vectors.clauses is not None else ())]
-        # A re-exported name we have no docs for is encoded from its name alone: its similarity
-        # says nothing about what it does, so it gets none.
-        dense = index.dense_scores(np.stack(rows)) * index.documented
+        dense = index.dense_scores(np.stack(rows))  # 0 for an entry without a description
         values["dense"] = dense[0]
-        values["dense_context"] = dense[1]
+        # the same scores when there is no other context: one array, so its ranks are found once
+        values["dense_context"] = values["dense"] if np.array_equal(rows[0], rows[1]) else dense[1]
         values["dense_clause"] = dense[2:].max(axis=0) if len(dense) > 2 else np.zeros(n, dtype=np.float32)
     query_tokens = lexical_tokens(query.intent) + [t for m in query.mentioned for t in lexical_tokens(m)]
     values["lexical"] = _normalized(index.lexical_scores(query_tokens))
@@ -106,11 +105,14 @@ def _rank_signals(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """1 / (1 + rank) by dense and by lexical score: a rank means the same in a library of 50 APIs
     and one of 5,000, where raw cosines and BM25 scores do not."""
     ranks: dict[str, np.ndarray] = {}
+    by_array: dict[int, np.ndarray] = {}  # a sort of tens of thousands of scores, done once per array
     for name in ("dense", "lexical", "dense_context"):
         scores = values.get(name)
         if scores is None or not len(scores):
             continue
-        ranks[f"{name}_rank"] = reciprocal_ranks(scores)
+        if id(scores) not in by_array:
+            by_array[id(scores)] = reciprocal_ranks(scores)
+        ranks[f"{name}_rank"] = by_array[id(scores)]
     return ranks
 
 
