@@ -52,10 +52,7 @@ def stem(word: str) -> str:
 
 def lexical_tokens(text: str) -> list[str]:
     """Tokens for BM25: split identifiers, drop stop words and one-letter words, stem."""
-    tokens: list[str] = []
-    for match in _WORD.finditer(text):
-        tokens.extend(_identifier_tokens(match.group(0)))
-    return tokens
+    return [token for word in _WORD.findall(text) for token in _identifier_tokens(word)]
 
 
 @lru_cache(maxsize=65536)

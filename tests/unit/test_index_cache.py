@@ -297,3 +297,59 @@ def test_damaged_bm25_files_are_built_on_one_load_and_stored_for_the_next(tmp_pa
     second = store.get_or_build(locate(str(library)))
     assert not second.rebuilt and not second.index.derived_here
     np.testing.assert_allclose(second.index.lexical_scores(["fill", "cell"]), fresh.lexical_scores(["fill", "cell"]))
+
+
+def _with_undocumented(library: Path) -> None:
+    init = library / "__init__.py"
+    init.write_text(init.read_text() + "\ndef spare(cells):\n    return cells\n")
+
+
+def _rewrite(directory: Path, name: str, data: bytes) -> None:
+    """``name`` replaced by ``data`` with its checksum in the meta: as another writer would leave it."""
+    import hashlib
+
+    (directory / name).write_bytes(data)
+    meta = json.loads((directory / "meta.json").read_text())
+    meta["files"][name] = hashlib.sha256(data).hexdigest()
+    (directory / "meta.json").write_text(json.dumps(meta))
+
+
+def test_only_the_described_entries_vectors_are_stored(tmp_path: Path, library: Path):
+    _with_undocumented(library)
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    source = locate(str(library))
+    built = store.get_or_build(source).index
+    spare = built.catalogue.by_path["combs.spare"]
+    assert len(built.entries) == 4 and not built.entries[spare].description
+    stored = np.load(store.directory_for(source) / "vectors.npy")
+    assert stored.shape == (3, HashingEncoder().dim)
+    loaded = store.get_or_build(source)
+    assert not loaded.rebuilt
+    np.testing.assert_array_equal(loaded.index.vectors, built.vectors)
+    assert not loaded.index.vectors[spare].any() and not loaded.index.vector(spare).any()
+    fill = built.catalogue.by_path["combs.fill"]
+    np.testing.assert_array_equal(loaded.index.vector(fill), built.vectors[fill])
+    query = HashingEncoder().encode(["fill the empty cells"])
+    np.testing.assert_array_equal(loaded.index.dense_scores(query), built.dense_scores(query))
+
+
+def test_a_cache_with_a_vector_for_every_entry_still_loads_and_is_reused(tmp_path: Path, library: Path):
+    import io
+
+    _with_undocumented(library)
+    encoder = CountingEncoder()
+    store = IndexStore(tmp_path / "cache", encoder)
+    source = locate(str(library))
+    built = store.get_or_build(source).index
+    directory = store.directory_for(source)
+    buffer = io.BytesIO()
+    np.save(buffer, built.vectors, allow_pickle=False)  # one row per entry, as caches before 2026-12
+    _rewrite(directory, "vectors.npy", buffer.getvalue())
+    loaded = store.get_or_build(source)
+    assert not loaded.rebuilt
+    np.testing.assert_array_equal(loaded.index.vectors, built.vectors)
+    before = encoder.encoded
+    init = library / "__init__.py"
+    init.write_text(init.read_text() + '\ndef drain(cells):\n    """Drain the honey from every cell."""\n')
+    again = store.get_or_build(source)
+    assert again.rebuilt and encoder.encoded - before == 1 and again.reused_vectors == 3

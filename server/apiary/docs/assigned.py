@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from apiary.docs.docstrings import extract_examples, first_sentence
+from apiary.docs.docstrings import docstring_examples, first_sentence
 from apiary.docs.entry import ApiEntry, ApiKind, Param, signature_text
 from apiary.docs.python_module import Binding, Definition, ModuleDoc
 
@@ -673,7 +673,7 @@ def documented_entry(name: str, qualname: str, path: str, kind: ApiKind, library
         returns=returns,
         doc=doc,
         description=first_sentence(doc),
-        examples=tuple(extract_examples(doc)),
+        examples=docstring_examples(doc),
         owner=owner,
         bases=bases,
         alias_of=alias_of,

@@ -50,7 +50,8 @@ def plain_text(text: str) -> str:
 
 
 #: an index reads each docstring's summary three times (description, BM25 text, twins), phases apart:
-#: a cache the size of a big library's documented APIs computes it once
+#: a cache the size of a big library's documented APIs computes it once (`forget_docstrings` empties
+#: the caches once an index is made, so a long-running server does not keep them)
 _SUMMARIES_KEPT = 1 << 15
 
 
@@ -72,8 +73,10 @@ def summary_paragraph(doc: str) -> str:
     return " ".join(lines)
 
 
+@lru_cache(maxsize=_SUMMARIES_KEPT)
 def first_sentence(doc: str) -> str:
-    """The first sentence of the summary paragraph, reST markup and alias declarations removed."""
+    """The first sentence of the summary paragraph, reST markup and alias declarations removed
+    (remembered: transformers' 23,416 APIs have 7,051 distinct docstrings)."""
     paragraph = _ALIAS_PARENTHETICAL.sub("", summary_paragraph(doc))
     paragraph = plain_text(paragraph).strip()
     sentence = _cut_first_sentence(paragraph)
@@ -116,15 +119,21 @@ def extract_examples(doc: str) -> list[str]:
     Doctest prompts are stripped and expected output dropped, so each example is runnable-looking
     code. Examples are returned in document order, without duplicates.
     """
+    return list(docstring_examples(doc))
+
+
+@lru_cache(maxsize=_SUMMARIES_KEPT)
+def docstring_examples(doc: str) -> tuple[str, ...]:
+    """`extract_examples`, remembered (many APIs share one docstring: inherited, or copied)."""
     if not doc or not _MAYBE_EXAMPLE.search(doc):
-        return []
+        return ()
     lines = clean_docstring(doc).splitlines()
     examples: list[str] = []
     for block in _doctest_blocks(lines) + _directive_blocks(lines) + _example_section_blocks(lines):
         code = block.strip("\n")
         if code.strip() and code not in examples:
             examples.append(code)
-    return examples
+    return tuple(examples)
 
 
 def _doctest_blocks(lines: list[str]) -> list[str]:
@@ -226,3 +235,9 @@ def _dedent(text: str) -> str:
 
 def _looks_like_code(text: str) -> bool:
     return bool(re.search(r"[=()\[\]]", text)) and not text.strip().endswith(".")
+
+
+def forget_docstrings() -> None:
+    """Empty what this module remembers of docstrings: it serves one index's build or load."""
+    for remembered in (clean_docstring, summary_paragraph, first_sentence, docstring_examples):
+        remembered.cache_clear()

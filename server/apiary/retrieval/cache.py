@@ -1,6 +1,7 @@
 """The on-disk index cache: one directory per library, version, encoder and source identity.
 
-Each directory holds ``entries.jsonl``, ``vectors.npy``, ``derived.json`` and BM25's arrays
+Each directory holds ``entries.jsonl``, ``vectors.npy`` (a row for each entry with a description),
+``derived.json`` and BM25's arrays
 (``bm25.*``, written and read by bm25s, arrays with ``allow_pickle=False``) plus ``meta.json``,
 written last, with their SHA-256 checksums. Every file is written to a temporary
 name and renamed into place; a reader that finds a checksum mismatch, a missing file or an unknown
@@ -70,7 +71,7 @@ def write_index(directory: Path, index: LibraryIndex) -> None:
     """Persist ``index`` atomically: data files first, then the meta that vouches for them."""
     directory.mkdir(parents=True, exist_ok=True)
     data = {"entries.jsonl": b"".join(orjson.dumps(e.to_json()) + b"\n" for e in index.entries),
-            "vectors.npy": _npy_bytes(index.vectors)}
+            "vectors.npy": _npy_bytes(index.described_vectors)}  # an entry without a description has none
     data |= _derived_files(index)
     for name, content in data.items():
         _atomic_write(directory / name, content)
@@ -163,7 +164,8 @@ def _read_index(directory: Path, meta: dict) -> LibraryIndex:
         if (
             vectors.dtype != np.float32
             or vectors.ndim != 2
-            or not len(vectors) == len(entries) == len(meta["text_keys"])
+            or len(entries) != len(meta["text_keys"])
+            or len(vectors) not in (len(entries), _described_count(meta))
         ):
             raise CacheCorrupt(
                 f"{directory}: vectors of shape {vectors.shape} ({vectors.dtype}) for {len(entries)} APIs"
@@ -174,6 +176,12 @@ def _read_index(directory: Path, meta: dict) -> LibraryIndex:
         raise
     except Exception as error:  # KeyError, ValueError, TypeError from a damaged file
         raise CacheCorrupt(f"{directory}: {type(error).__name__}: {error}") from error
+
+
+def _described_count(meta: dict) -> int:
+    """How many entries have a description (a text key): the rows of ``vectors.npy``; caches
+    written before 2026-12 hold a row for every entry."""
+    return sum(1 for key in meta["text_keys"] if key is not None)
 
 
 def _verified(directory: Path, meta: dict, name: str) -> bytes:
@@ -234,7 +242,10 @@ def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np
         vectors = np.load(io.BytesIO(_verified(directory, meta, "vectors.npy")), allow_pickle=False)
         if vectors.dtype != np.float32 or vectors.ndim != 2 or vectors.shape[1] != dim:
             return {}
-        return {k: v for k, v in zip(meta["text_keys"], vectors, strict=True) if k is not None}
+        keys = meta["text_keys"]
+        if len(vectors) == len(keys):  # one per entry, as caches before 2026-12 hold them
+            return {k: v for k, v in zip(keys, vectors, strict=True) if k is not None}
+        return dict(zip([k for k in keys if k is not None], vectors, strict=True))
     except (CacheCorrupt, OSError, KeyError, ValueError):
         return {}
 

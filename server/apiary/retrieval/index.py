@@ -12,14 +12,16 @@ import logging
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
+from functools import lru_cache
 
 import bm25s
 import numpy as np
 
 from apiary.docs.catalogue import Catalogue
-from apiary.docs.docstrings import declared_aliases, plain_text, summary_paragraph
+from apiary.docs.docstrings import declared_aliases, forget_docstrings, plain_text, summary_paragraph
 from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.retrieval.bm25 import ArrayBuiltBM25
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.tables import SignalTables
 from apiary.words import humanize, lexical_tokens, split_identifier
@@ -59,10 +61,30 @@ def dense_text(entry: ApiEntry) -> str:
 
 def lexical_text(entry: ApiEntry, name_parts: list[str] | None = None) -> list[str]:
     """BM25 tokens: the name counts twice, then owner, parameters and the opening paragraph."""
-    summary = plain_text(summary_paragraph(entry.doc)) or entry.description
     params = " ".join(p.name for p in entry.params)
-    name_tokens = lexical_tokens(" ".join(name_parts if name_parts is not None else [entry.name]))
-    return name_tokens * 2 + lexical_tokens(f"{entry.owner_name or ''} {params} {summary}")
+    name_tokens = _tokens(" ".join(name_parts if name_parts is not None else [entry.name]))
+    return [*name_tokens, *name_tokens, *_tokens(f"{entry.owner_name or ''} {params}"),
+            *_summary_tokens(entry.doc, entry.description)]
+
+
+@lru_cache(maxsize=1 << 16)
+def _tokens(text: str) -> tuple[str, ...]:
+    """`lexical_tokens`, remembered: names, owners and parameter lists repeat across a library."""
+    return tuple(lexical_tokens(text))
+
+
+@lru_cache(maxsize=1 << 15)
+def _summary_tokens(doc: str, description: str) -> tuple[str, ...]:
+    """The tokens of a docstring's opening paragraph (or the description): a library's APIs share
+    their docstrings (transformers: 7,051 distinct among 23,416)."""
+    return _tokens(plain_text(summary_paragraph(doc)) or description)
+
+
+def forget_texts() -> None:
+    """Empty what is remembered of docstrings and their tokens: it serves one index's build or load."""
+    _summary_tokens.cache_clear()
+    _tokens.cache_clear()
+    forget_docstrings()
 
 
 def description_vocabulary(entries: Sequence[ApiEntry]) -> frozenset[str]:
@@ -161,7 +183,9 @@ def _optional_fits(popularity: list[int] | None, param_classes: list[list[str]] 
 class LibraryIndex:
     info: LibraryInfo
     entries: list[ApiEntry]
-    vectors: np.ndarray
+    #: one vector per entry, or only those of the entries with a description, in entry order (an
+    #: entry without one has no vector: `encode_entries` gives it zeros); kept as the latter
+    given_vectors: InitVar[np.ndarray]
     #: read from the cache with the index (None: derived here from the entries)
     stored: DerivedTexts | None = field(default=None, repr=False, compare=False)
     #: whether any of the texts' derivatives was computed here, not read with the index (a cold
@@ -187,14 +211,15 @@ class LibraryIndex:
     tables: SignalTables = field(init=False)
     #: the names code imports this library by (its name and its entries' top-level packages)
     top_levels: frozenset[str] = field(init=False)
-    #: the entries with a description and their vectors, where some have none (`_described_rows`)
-    _dense_rows: np.ndarray | None = field(init=False, repr=False, compare=False)
-    _dense_vectors: np.ndarray = field(init=False, repr=False, compare=False)
+    #: the vectors of the entries with a description, in entry order: a query reads every vector it
+    #: scores (memory-bound: transformers' 23,429 entries' would be 36 MB, its described ones' are 12.6)
+    described_vectors: np.ndarray = field(init=False, repr=False, compare=False)
+    #: the rows of those entries (None: every entry has a description)
+    described_rows: np.ndarray | None = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        if len(self.entries) != len(self.vectors):
-            raise ValueError(f"{len(self.entries)} entries but {len(self.vectors)} vectors")
-        self.vectors = np.ascontiguousarray(self.vectors, dtype=np.float32)
+    def __post_init__(self, given_vectors: np.ndarray) -> None:
+        self.documented = np.asarray([float(bool(e.description)) for e in self.entries], dtype=np.float32)
+        self.described_rows, self.described_vectors = _described(given_vectors, self.documented)
         self.catalogue = Catalogue(self.info.name, self.entries)
         usable = self.stored is not None and self.stored.fits(len(self.entries))
         derived = self.stored if usable else self.derive()
@@ -205,8 +230,6 @@ class LibraryIndex:
         self.popularity = np.asarray(
             derived.popularity if derived.popularity is not None else _usage_counts(self.entries), dtype=np.float32
         )
-        self.documented = np.asarray([float(bool(e.description)) for e in self.entries], dtype=np.float32)
-        self._dense_rows, self._dense_vectors = _described_rows(self.vectors, self.documented)
         self.alternatives = derived.alternatives
         self.param_classes = (
             [tuple(c) for c in derived.param_classes] if derived.param_classes is not None else self._param_classes()
@@ -218,7 +241,11 @@ class LibraryIndex:
     def derive(self) -> DerivedTexts:
         """The texts' derivatives, computed from the entries (a cold build, or a cache without them)."""
         vocabulary = description_vocabulary(self.entries)
-        words = [name_words(e.name, vocabulary) for e in self.entries]
+        of_name: dict[str, list[str]] = {}  # a library repeats its method names (``forward``, ``__call__``)
+        for entry in self.entries:
+            if entry.name not in of_name:
+                of_name[entry.name] = name_words(entry.name, vocabulary)
+        words = [list(of_name[e.name]) for e in self.entries]
         return DerivedTexts(words, alternative_groups(self.entries, self.catalogue.by_name))
 
     def derived(self) -> DerivedTexts:
@@ -228,7 +255,7 @@ class LibraryIndex:
 
     def _lexical_index(self, words: list[list[str]]) -> bm25s.BM25:
         tokens = [lexical_text(e, w) for e, w in zip(self.entries, words, strict=True)]
-        lexical = bm25s.BM25()
+        lexical = ArrayBuiltBM25()
         lexical.index([t or ["_"] for t in tokens], show_progress=False)
         return lexical
 
@@ -261,13 +288,34 @@ class LibraryIndex:
         by_bytes: dict[bytes, np.ndarray] = {}
         for query in queries:
             if query.tobytes() not in by_bytes:
-                by_bytes[query.tobytes()] = self._dense_vectors @ query
+                by_bytes[query.tobytes()] = self.described_vectors @ query
         products = np.stack([by_bytes[query.tobytes()] for query in queries])
-        if self._dense_rows is None:
+        if self.described_rows is None:
             return products
         scores = np.zeros((len(queries), len(self.entries)), dtype=np.float32)
-        scores[:, self._dense_rows] = products
+        scores[:, self.described_rows] = products
         return scores
+
+    @property
+    def dim(self) -> int:
+        return int(self.described_vectors.shape[1])
+
+    @property
+    def vectors(self) -> np.ndarray:
+        """One vector per entry, zeros for those without a description (made on each call)."""
+        if self.described_rows is None:
+            return self.described_vectors
+        full = np.zeros((len(self.entries), self.dim), dtype=np.float32)
+        full[self.described_rows] = self.described_vectors
+        return full
+
+    def vector(self, row: int) -> np.ndarray:
+        """Entry ``row``'s vector (zeros without a description)."""
+        if self.described_rows is None:
+            return self.described_vectors[row]
+        at = int(np.searchsorted(self.described_rows, row))
+        found = at < len(self.described_rows) and self.described_rows[at] == row
+        return self.described_vectors[at] if found else np.zeros(self.dim, dtype=np.float32)
 
     def lexical_scores(self, tokens: Sequence[str]) -> np.ndarray:
         if not tokens or not self.entries:
@@ -275,14 +323,15 @@ class LibraryIndex:
         return np.asarray(self.lexical.get_scores(list(tokens)), dtype=np.float32)
 
 
-def _described_rows(vectors: np.ndarray, documented: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
-    """The rows of the described entries and their vectors, apart, when some entries have no
-    description: those have zero vectors (`encode_entries`), and a query reads every vector it
-    scores (memory-bound: transformers' 23,429 vectors are 36 MB, 12.6 MB of them described)."""
+def _described(given: np.ndarray, documented: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
+    """The rows of the described entries (None: all are) and their vectors, from one vector per
+    entry or from theirs alone."""
+    given = np.asarray(given, dtype=np.float32)
     rows = np.flatnonzero(documented)
-    if len(rows) == len(vectors):
-        return None, vectors
-    return rows, np.ascontiguousarray(vectors[rows])
+    if given.ndim != 2 or len(given) not in (len(documented), len(rows)):
+        raise ValueError(f"{len(documented)} entries ({len(rows)} described) but vectors of shape {given.shape}")
+    described = given[rows] if len(given) == len(documented) and len(rows) != len(documented) else given
+    return (None if len(rows) == len(documented) else rows), np.ascontiguousarray(described)
 
 
 def encode_entries(
@@ -353,19 +402,21 @@ def alternative_groups(entries: Sequence[ApiEntry], by_name: dict[str, list[int]
     groups: list[list[list[int]]] = []
     for i, entry in enumerate(entries):
         referenced: list[list[int]] = []
-        if not _REFERENCE.search(entry.doc) or not _ALTERNATIVE_SENTENCE.search(entry.doc):
-            groups.append(referenced)  # most docs: no sentence to read
-            continue
-        for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", entry.doc):
-            if not _ALTERNATIVE_SENTENCE.search(sentence):
-                continue
-            for name in _REFERENCE.findall(sentence):
-                for j in by_name.get(name.rsplit(".", 1)[-1], []):
-                    group = twin_of.get(j, [j])
-                    if i not in group and group not in referenced:
-                        referenced.append(group)
+        for name in _recommended_names(entry.doc):
+            for j in by_name.get(name.rsplit(".", 1)[-1], []):
+                group = twin_of.get(j, [j])
+                if i not in group and group not in referenced:
+                    referenced.append(group)
         groups.append(referenced)
     return groups
+
+
+def _recommended_names(doc: str) -> list[str]:
+    """The names a docstring's sentences about alternatives refer to, in order."""
+    if not _REFERENCE.search(doc) or not _ALTERNATIVE_SENTENCE.search(doc):
+        return []  # most docs: no sentence to read
+    return [name for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", doc)
+            if _ALTERNATIVE_SENTENCE.search(sentence) for name in _REFERENCE.findall(sentence)]
 
 
 def _twins(entries: Sequence[ApiEntry], by_name: dict[str, list[int]]) -> dict[int, list[int]]:
@@ -377,11 +428,15 @@ def _twins(entries: Sequence[ApiEntry], by_name: dict[str, list[int]]) -> dict[i
     for i, entry in enumerate(entries):
         for alias in declared_aliases(entry.doc) if entry.kind == ApiKind.CLASS else ():
             by_summary[f"alias:{entry.import_path}"] |= {i, *by_name.get(alias, [])}
-    twin_of: dict[int, list[int]] = {}
+    # each entry's twins: the union of its groups, one sorted list shared by a group's members (a
+    # summary that a thousand methods inherit is one group, not a thousand merges of it)
+    groups_of: dict[int, list[set[int]]] = defaultdict(list)
     for group in by_summary.values():
         for i in group:
-            twin_of[i] = sorted(set(twin_of.get(i, [])) | group)
-    return twin_of
+            groups_of[i].append(group)
+    in_order = {id(group): sorted(group) for group in by_summary.values()}
+    return {i: in_order[id(groups[0])] if len(groups) == 1 else sorted(set().union(*groups))
+            for i, groups in groups_of.items()}
 
 
 def _usage_counts(entries: Sequence[ApiEntry]) -> list[int]:

@@ -43,6 +43,7 @@ from apiary.retrieval.index import (
     ProgressCallback,
     dense_text,
     encode_entries,
+    forget_texts,
     text_key,
 )
 
@@ -83,7 +84,10 @@ class IndexStore:
         directory = self.directory_for(source)
         files = FileDigests(read_beside(directory, FILE_DIGESTS))
         digest = source_digest(source, files)
-        result = self._fresh_or_built(source, directory, digest, progress, force, files)
+        try:
+            result = self._fresh_or_built(source, directory, digest, progress, force, files)
+        finally:
+            forget_texts()  # what a build remembered of docstrings serves no later one
         if files.changed:
             keep_beside(directory, FILE_DIGESTS, files.remembered)
         result.seconds = time.perf_counter() - started
@@ -114,9 +118,9 @@ class IndexStore:
                 log.info("index at %s is out of date; rebuilding", directory)
                 return None
             index = read_index(directory)
-            if index.vectors.shape[1] != self.encoder.dim:  # checksums vouch for the bytes, not their meaning
+            if index.dim != self.encoder.dim:  # checksums vouch for the bytes, not their meaning
                 raise CacheCorrupt(
-                    f"{directory}: vectors of {index.vectors.shape[1]} dimensions, the encoder gives {self.encoder.dim}"
+                    f"{directory}: vectors of {index.dim} dimensions, the encoder gives {self.encoder.dim}"
                 )
             if index.derived_here:
                 _store_derived(directory, index)

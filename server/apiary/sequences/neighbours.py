@@ -118,9 +118,9 @@ def _top_rows(scores: np.ndarray, k: int) -> np.ndarray:
 
 
 def _lexical_index(documents: list[list[str]]):
-    import bm25s
+    from apiary.retrieval.bm25 import ArrayBuiltBM25
 
-    index = bm25s.BM25()
+    index = ArrayBuiltBM25()
     index.index([d or ["<empty>"] for d in documents], show_progress=False)
     return index
 

@@ -82,7 +82,7 @@ def _match(pieces: list[str], apis: Sequence[ApiEntry], index_of, encoder: Encod
             index: LibraryIndex | None = index_of(api)
             row = index.catalogue.by_path.get(api.import_path) if index is not None else None
             if row is not None and api.description:
-                scores[:, a] += vectors @ index.vectors[row]
+                scores[:, a] += vectors @ index.vector(row)
     return scores
 
 
