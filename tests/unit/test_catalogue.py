@@ -4,6 +4,7 @@ classes; the class an annotation names; what a value of an inferred type offers.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind
@@ -95,3 +96,15 @@ def test_an_entry_read_back_from_json_is_the_entry_written():
     assert ApiEntry.from_json({**row, "future_field": 1}) == written  # an unknown key: the checked path
     assert ApiEntry.from_json({k: v for k, v in row.items() if k != "source"}) == ApiEntry(
         **{**vars(written), "source": ""})
+
+
+def test_a_replaced_entry_equals_dataclasses_replace_and_refuses_an_unknown_field():
+    import dataclasses
+
+    from apiary.docs.entry import replaced
+
+    entry = ENTRIES[0]
+    assert replaced(entry, bases=("a.B",), doc="Other.") == dataclasses.replace(entry, bases=("a.B",), doc="Other.")
+    assert entry.bases != ("a.B",)  # the original is untouched
+    with pytest.raises(TypeError, match="no field 'colour'"):
+        replaced(entry, colour="red")

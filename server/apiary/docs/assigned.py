@@ -28,13 +28,12 @@ Representation (the existing `ApiEntry` model, no new fields):
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from apiary.docs.docstrings import docstring_examples, first_sentence
-from apiary.docs.entry import ApiEntry, ApiKind, Param, signature_text
+from apiary.docs.entry import ApiEntry, ApiKind, Param, replaced, signature_text
 from apiary.docs.python_module import Binding, Definition, ModuleDoc
 
 Key = tuple[str, str]  # (module, local name)
@@ -264,7 +263,7 @@ class Assignments:
         binding, module, class_scope = found
         value = self.value(binding, module, class_scope, depth + 1)
         if (class_scope or binding.owner) and value.via is None:
-            value = dataclasses.replace(value, via=ref)
+            value = replaced(value, via=ref)
         return value
 
     def value(self, binding: Binding, module: str, class_scope: str | None, depth: int = 0) -> Value:
@@ -276,7 +275,7 @@ class Assignments:
         self._values[memo] = _UNKNOWN  # a cycle of names (a = b; b = a) stays unknown
         result = self._evaluate(binding, module, class_scope, depth)
         if class_scope or binding.owner:
-            result = dataclasses.replace(result, bound=True)
+            result = replaced(result, bound=True)
         self._values[memo] = result
         return result
 
@@ -292,7 +291,7 @@ class Assignments:
                 return Value("property", getter if getter is not None and getter.kind == "definition" else None)
             if last in _METHOD_FACTORIES and binding.first_arg:
                 wrapped = self.value_of_ref(self.lookup(module, binding.first_arg, class_scope, skip, depth), depth + 1)
-                return dataclasses.replace(wrapped, static=last == "staticmethod")
+                return replaced(wrapped, static=last == "staticmethod")
             cls = self.instance_class(self.lookup(module, binding.target, class_scope, skip, depth), depth + 1)
             if cls is not None:
                 result = Value("instance", cls=cls)

@@ -15,7 +15,9 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any
+from typing import Any, TypeVar
+
+_Frozen = TypeVar("_Frozen")
 
 
 class ApiKind(str, Enum):
@@ -132,6 +134,16 @@ def _filled(cls: type, values: dict[str, Any]) -> Any:
     made = object.__new__(cls)
     made.__dict__.update(values)
     return made
+
+
+def replaced(item: _Frozen, **changes: Any) -> _Frozen:
+    """``dataclasses.replace`` for a frozen dataclass whose fields are all set by ``__init__`` and
+    checked by nothing after it: the instance's dict copied with ``changes`` (``replace`` walks the
+    fields and calls ``__init__``: 0.3 s of the 40,000 replacements in an index of transformers)."""
+    unknown = changes.keys() - item.__dataclass_fields__.keys()
+    if unknown:
+        raise TypeError(f"{type(item).__name__} has no field {sorted(unknown)[0]!r}")
+    return _filled(type(item), {**vars(item), **changes})
 
 
 @functools.cache

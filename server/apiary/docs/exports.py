@@ -7,13 +7,12 @@ canonical one, and turns definitions into `ApiEntry` values. Pure: works on `Mod
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass
 
 from apiary.docs.assigned import AssignedEntries, Assignments, documented_entry
 from apiary.docs.docstrings import declared_aliases
-from apiary.docs.entry import ApiEntry, ApiKind, signature_text
+from apiary.docs.entry import ApiEntry, ApiKind, replaced, signature_text
 from apiary.docs.python_module import Definition, ModuleDoc
 
 log = logging.getLogger(__name__)
@@ -405,4 +404,4 @@ def _fill_docs(entry: ApiEntry, donor: ApiEntry) -> ApiEntry:
 
 
 def _replace(entry: ApiEntry, **changes) -> ApiEntry:
-    return dataclasses.replace(entry, **changes)
+    return replaced(entry, **changes)

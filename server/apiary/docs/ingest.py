@@ -11,15 +11,18 @@ from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.docs.files import MAX_DOC_FILE_BYTES, FileDigests, is_regular
 from apiary.docs.locate import LibrarySource
 from apiary.docs.parsed_modules import ParsedModules
-from apiary.docs.python_package import content_digest, find_layout, module_files, read_package
+from apiary.docs.python_package import ModuleFile, content_digest, find_layout, module_files, read_package
 from apiary.docs.report import IngestError, IngestReport
 
 
-def ingest(source: LibrarySource, parsed: ParsedModules | None = None) -> IngestReport:
+def ingest(
+    source: LibrarySource, parsed: ParsedModules | None = None, listing: list[ModuleFile] | None = None
+) -> IngestReport:
     """Read every API the library documents; raise `IngestError` only if nothing could be read
-    (``parsed``: modules kept from an earlier read of a Python package, by their files' content)."""
+    (``parsed``: modules kept from an earlier read of a Python package, by their files' content;
+    ``listing``: its `module_listing`, when the caller has it)."""
     with collector_paused():
-        report = _read(source, parsed)
+        report = _read(source, parsed, listing)
     report.entries = [storable(e) for e in report.entries]
     if not any(e.kind != ApiKind.MODULE for e in report.entries):
         detail = f"; {len(report.skipped)} file(s) skipped" if report.skipped else ""
@@ -27,7 +30,7 @@ def ingest(source: LibrarySource, parsed: ParsedModules | None = None) -> Ingest
     return report
 
 
-def _read(source: LibrarySource, parsed: ParsedModules | None) -> IngestReport:
+def _read(source: LibrarySource, parsed: ParsedModules | None, listing: list[ModuleFile] | None) -> IngestReport:
     if source.kind == "apidoc":
         from apiary.docs.apidoc_file import read_apidoc_file
 
@@ -37,7 +40,7 @@ def _read(source: LibrarySource, parsed: ParsedModules | None) -> IngestReport:
 
         report = read_doc_folder(source.root, source.name)
     else:
-        report = read_package(find_layout(source.root), source.name, parsed=parsed)
+        report = read_package(find_layout(source.root), source.name, parsed=parsed, files=listing)
     return report
 
 
@@ -67,13 +70,23 @@ def _replace_surrogates(text: str) -> str:
     return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def source_digest(source: LibrarySource, digests: FileDigests | None = None) -> str:
+def module_listing(source: LibrarySource) -> list[ModuleFile] | None:
+    """A Python package's module files (None for doc files): listed once, a check and a build can
+    share them (walking transformers' folders took 0.15 s, each time)."""
+    if source.kind in ("apidoc", "docfolder"):
+        return None
+    return module_files(find_layout(source.root))
+
+
+def source_digest(
+    source: LibrarySource, digests: FileDigests | None = None, listing: list[ModuleFile] | None = None
+) -> str:
     """Hash of everything the ingester reads: equal digests mean an unchanged index (``digests``
     remembers files' hashes by their ``stat``, so unchanged files are not read again)."""
     digests = digests if digests is not None else FileDigests()
     if source.kind in ("apidoc", "docfolder"):
         return _files_digest(source.root, digests)
-    return content_digest(module_files(find_layout(source.root)), digests)
+    return content_digest(listing if listing is not None else module_listing(source) or [], digests)
 
 
 def _files_digest(root: Path, digests: FileDigests) -> str:

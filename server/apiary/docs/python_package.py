@@ -198,16 +198,18 @@ def read_package(
     time_bound: Callable[[int], float] = file_time_bound,
     clock: Callable[[], float] = time.monotonic,
     parsed: ParsedModules | None = None,
+    files: list[ModuleFile] | None = None,
 ) -> IngestReport:
     """Parse every module of ``layout`` and build the library's public API entries (modules whose
-    file is unchanged come from ``parsed`` when given, and what is parsed goes into it).
+    file is unchanged come from ``parsed`` when given, and what is parsed goes into it; ``files``:
+    its `module_files`, when the caller listed them).
 
     A file over ``max_file_bytes``, or whose decoding, parsing and reading take over
     ``time_bound(its size)`` seconds on ``clock``, is skipped and reported like a broken one.
     """
     limits = FileLimits(max_file_bytes, time_bound, clock)
     report = IngestReport()
-    files = module_files(layout)
+    files = module_files(layout) if files is None else files
     keys = [parsed.key(f.module, f.path, f.is_package) if parsed else None for f in files]
     docs = [parsed.get(key, f.path) if parsed else None for f, key in zip(files, keys, strict=True)]
     report.files_read += sum(doc is not None for doc in docs)

@@ -16,10 +16,10 @@ from filelock import Timeout
 
 from apiary.collector import collector_paused
 from apiary.docs.files import FileDigests
-from apiary.docs.ingest import ingest, source_digest
+from apiary.docs.ingest import ingest, module_listing, source_digest
 from apiary.docs.locate import LibrarySource, locate
 from apiary.docs.parsed_modules import ParsedModules
-from apiary.docs.python_package import MAX_FILE_BYTES
+from apiary.docs.python_package import MAX_FILE_BYTES, ModuleFile
 from apiary.docs.report import IngestError, Skipped
 from apiary.retrieval.cache import (
     FILE_DIGESTS,
@@ -83,9 +83,10 @@ class IndexStore:
         started = time.perf_counter()
         directory = self.directory_for(source)
         files = FileDigests(read_beside(directory, FILE_DIGESTS))
-        digest = source_digest(source, files)
+        listing = module_listing(source)
+        digest = source_digest(source, files, listing)
         try:
-            result = self._fresh_or_built(source, directory, digest, progress, force, files)
+            result = self._fresh_or_built(source, directory, digest, progress, force, files, listing)
         finally:
             forget_texts()  # what a build remembered of docstrings serves no later one
         if files.changed:
@@ -94,7 +95,7 @@ class IndexStore:
         return result
 
     def _fresh_or_built(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
-                        force: bool, files: FileDigests) -> BuildResult:
+                        force: bool, files: FileDigests, listing: list[ModuleFile] | None) -> BuildResult:
         fresh = None if force else self._fresh(directory, digest)
         if fresh is not None:
             return BuildResult(fresh, rebuilt=False)
@@ -107,7 +108,7 @@ class IndexStore:
             # a build makes millions of objects and no cycles: in a server already holding indexes,
             # each collection would walk those too
             with collector_paused():
-                return self._build(source, directory, digest, progress, files)
+                return self._build(source, directory, digest, progress, files, listing)
 
     def _fresh(self, directory: Path, digest: str) -> LibraryIndex | None:
         if not (directory / "meta.json").exists():
@@ -130,9 +131,9 @@ class IndexStore:
             return None
 
     def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
-               files: FileDigests) -> BuildResult:
+               files: FileDigests, listing: list[ModuleFile] | None) -> BuildResult:
         parsed = ParsedModules(read_beside(directory, PARSED_MODULES), lambda path: files.sha256(path, MAX_FILE_BYTES))
-        report = ingest(source, parsed)
+        report = ingest(source, parsed, listing)
         reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
         vectors = encode_entries(report.entries, self.encoder, reuse, progress)
         info = LibraryInfo(
