@@ -1,5 +1,5 @@
-"""Hybrid API retrieval: dense (FAISS over encoder vectors) and lexical (BM25 over split identifiers)
-scores fused, then reranked with what the editor context says.
+"""Hybrid API retrieval: dense (the query's vector against every described API's) and lexical (BM25
+over split identifiers) scores fused, then reranked with what the editor context says.
 
 The rerank features are general facts about code, never about one library: a name the user
 imported but has not used yet is probably what they are about to call; the methods of the objects
