@@ -169,3 +169,32 @@ def test_the_api_reranker_reorders_the_best_candidates_by_its_weight(retriever):
     assert top.entry.name == favoured and top.parts["cross_encoder"] == 10.0
     unweighed = HybridRetriever(HashingEncoder(), [index], RetrievalWeights(), _Favours(favoured))
     assert unweighed.search(query)[0].entry.name == first and unweighed.reranker.calls == 0  # weight 0: never run
+
+
+def test_a_recommended_api_comes_with_its_twins(retriever):
+    """Pipe.repeat's docs recommend Cycler; Cycler's declared functional name makes Pipe.cycle its twin."""
+    from apiary.retrieval.index import alternative_groups
+
+    index = retriever._indexes()[0]
+    at = index.catalogue.by_path
+    groups = alternative_groups(index.entries, index.catalogue.by_name)
+    assert groups[at["hive.Pipe.repeat"]] == [sorted([at["hive.Cycler"], at["hive.Pipe.cycle"]])]
+    assert groups[at["hive.Pipe.cycle"]] == []
+
+
+def test_an_api_in_two_groups_of_twins_has_both():
+    """B shares its summary with A and declares C as its functional name: all three are one API."""
+    from apiary.docs.catalogue import Catalogue
+    from apiary.docs.entry import ApiEntry, ApiKind
+    from apiary.retrieval.index import alternative_groups
+
+    shared = "Go through the whole stream again from its start."
+    entries = [
+        ApiEntry("A", "m.A", "m.A", ApiKind.CLASS, "m", doc=shared),
+        ApiEntry("B", "m.B", "m.B", ApiKind.CLASS, "m", doc=f"{shared}\n\nFunctional name: ``c``."),
+        ApiEntry("c", "m.P.c", "m.P.c", ApiKind.METHOD, "m", doc="Cycle."),
+        ApiEntry("d", "m.P.d", "m.P.d", ApiKind.METHOD, "m",
+                 doc="Repeat each item.\n\nTo repeat the whole stream in order several times, use :class:`.B`."),
+    ]
+    groups = alternative_groups(entries, Catalogue("m", entries).by_name)
+    assert groups == [[], [], [], [[0, 1, 2]]]
