@@ -68,8 +68,10 @@ def test_an_encoder_that_is_not_what_its_files_said_is_refused():
 
 def test_the_bundled_encoder_is_known_before_it_loads(tmp_path, monkeypatch):
     import apiary.retrieval.encoder as module
+    import apiary.retrieval.onnx_encoder as onnx_module
 
     monkeypatch.setenv("APIARY_CACHE_DIR", str(tmp_path / "cache"))  # no exported encoder there
+    monkeypatch.setattr(onnx_module, "export_for_queries", lambda spec=None: None)  # and none can be made
 
     with pytest.raises(EncoderError, match="not a directory"):  # no files to read: loaded (and refused) at once
         deferred_encoder(str(tmp_path / "missing"))

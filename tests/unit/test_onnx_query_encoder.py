@@ -108,3 +108,15 @@ def test_the_exported_encoder_leaves_numpy_one_blas_thread(tiny_sentence_model: 
     done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120, check=True,
                           env={**env, "OPENBLAS_NUM_THREADS": "2"})
     assert done.stdout.split() == ["OnnxQueryEncoder", "[1]"]
+
+
+def test_the_deferred_encoder_exports_first_where_there_is_no_export(tiny_sentence_model: Path):
+    """A server (or `apiary index`) no longer keeps torch's encoder for good: it exports, then loads that."""
+    from apiary.retrieval.encoder import deferred_encoder
+
+    model_dir = tiny_sentence_model
+    assert not exported_path(model_dir).exists()
+    loaded = deferred_encoder(str(model_dir)).wait(timeout=120)
+    assert isinstance(loaded, OnnxQueryEncoder) and exported_path(model_dir).is_file()
+    torch_vectors = load_encoder(str(model_dir)).encode(TEXTS)
+    assert (loaded.encode(TEXTS) * torch_vectors).sum(axis=1).min() > 0.99
