@@ -40,7 +40,7 @@ def dense_only(encoder_spec: str | None, problems: list[dict], library: str, cac
     results = []
     for problem in problems:
         query = query_from_context(extract_context_from_prefix(problem["prompt"]))
-        scores = index.vectors @ encoder.encode([query.intent])[0]
+        scores = index.dense_scores(encoder.encode([query.intent]))[0]
         ranked: list[str] = []
         for i in np.argsort(-scores, kind="stable"):
             if index.entries[i].name not in ranked:

@@ -18,7 +18,10 @@ import numpy as np
 
 class ArrayBuiltBM25(bm25s.BM25):
     def build_index_from_ids(self, unique_token_ids, corpus_token_ids, show_progress=True, leave_progress=False):
-        covered = self.method in ("lucene", "robertson") and self.idf_method == "lucene" and self.csc_backend == "numpy"
+        # the variant and the fields this build reproduces (an older bm25s without them builds its own)
+        covered = (getattr(self, "method", None) in ("lucene", "robertson")
+                   and getattr(self, "idf_method", None) == "lucene"
+                   and getattr(self, "csc_backend", None) == "numpy" and hasattr(self, "int_dtype"))
         if not covered or not len(corpus_token_ids):
             return super().build_index_from_ids(unique_token_ids, corpus_token_ids, show_progress, leave_progress)
         n_docs, n_vocab = len(corpus_token_ids), len(unique_token_ids)
