@@ -7,6 +7,11 @@
 (require 'json)
 (require 'python)
 
+;; every file under the scenario's folder is one project (the transient one the server is started for),
+;; so Eglot manages the library's module opened there too
+(add-hook 'project-find-functions
+          (lambda (_dir) (cons 'transient (file-name-directory (getenv "APIARY_FILE")))))
+
 (setq eglot-sync-connect t                       ; `eglot' returns a connected server
       eglot-confirm-server-initiated-edits nil   ; batch mode has nobody to ask
       eglot-autoshutdown nil)
@@ -60,6 +65,26 @@
     (push (cons "lines" (vconcat (split-string (buffer-substring-no-properties (point-min) (point-max)) "\n")))
           result)
     (push (cons "version" emacs-version) result)
+    ;; a module of the library (a copy inside the project) edited and saved: Eglot sends didSave, the
+    ;; server re-indexes the library in the background, and its count of APIs grows by the function added
+    (let* ((count (lambda () (plist-get (aref (plist-get (jsonrpc-request server :workspace/executeCommand
+                                                                          '(:command "apiary.status"))
+                                                         :libraries)
+                                              0)
+                                        :apis)))
+           (before (funcall count))
+           (deadline (+ (float-time) 60))
+           (after before))
+      (push (cons "apis_before" before) result)
+      (find-file (getenv "APIARY_LIBFILE"))
+      (python-mode)
+      (goto-char (point-max))
+      (insert "\n\ndef shout_words(text):\n    \"\"\"Write the text in capital letters.\"\"\"\n    return text.upper()\n")
+      (save-buffer)
+      (while (and (equal after before) (< (float-time) deadline))
+        (accept-process-output nil 0.2)
+        (setq after (funcall count)))
+      (push (cons "apis_after" after) result))
     (eglot-shutdown server)
     (let ((stderr (seq-find (lambda (b) (string-match-p "^\\*EGLOT .* stderr\\*$" (buffer-name b))) (buffer-list))))
       (push (cons "stderr" (if stderr (with-current-buffer stderr (buffer-string)) "")) result)))

@@ -1,6 +1,7 @@
 -- Drives Apiary from a headless Neovim's built-in LSP client (0.7 through 0.11) and writes what the
 -- server answered as JSON to _G.apiary_out. The Python test (test_neovim.py) asserts on it.
 local out, file, lib, python = _G.apiary_out, _G.apiary_file, _G.apiary_lib, _G.apiary_python
+local libfile = _G.apiary_libfile  -- a module of the library (a copy), edited and saved at the end
 local modern = vim.fn.has("nvim-0.11") == 1
 local config = {
   name = "apiary",
@@ -70,6 +71,24 @@ for _, action in ipairs(actions) do
 end
 vim.wait(5000, function() return #vim.api.nvim_buf_get_lines(0, 0, -1, false) > 5 end, 100)
 result.lines = vim.api.nvim_buf_get_lines(0, 0, -1, false)
+
+-- a module of the library edited and saved (:write sends textDocument/didSave): the server re-indexes
+-- the library in the background, and its count of APIs grows by the function added
+local scenario = vim.api.nvim_get_current_buf()
+local function api_count()
+  local status = request("workspace/executeCommand", { command = "apiary.status" })
+  return status and status.libraries and status.libraries[1] and status.libraries[1].apis
+end
+result.apis_before = api_count()
+vim.o.hidden = true
+vim.cmd("edit " .. libfile)
+if vim.fn.has("nvim-0.8") == 1 then vim.lsp.start(config) else vim.lsp.buf_attach_client(0, id) end
+vim.api.nvim_buf_set_lines(0, -1, -1, false,
+  { "", "", "def shout_words(text):", '    """Write the text in capital letters."""', "    return text.upper()" })
+vim.cmd("write")
+vim.cmd("buffer " .. scenario)
+result.reindexed = vim.wait(60000, function() return api_count() == result.apis_before + 1 end, 200)
+result.apis_after = api_count()
 
 if modern then client:stop() else vim.lsp.stop_client(id) end
 vim.wait(3000, function() return vim.lsp.get_client_by_id(id) == nil end, 100)

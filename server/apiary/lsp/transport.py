@@ -286,6 +286,10 @@ class BinaryWriter:
         self._stream = stream
 
     def write(self, data: bytes) -> None:
+        # after `exit` closed it, what work in flight still sends (the end of an index's progress) has
+        # nowhere to go: dropped, not an error on the client's log (as the socket writer does)
+        if self._stream.closed:
+            return
         self._stream.write(data)
         self._stream.flush()
 
