@@ -1,7 +1,8 @@
 """A real VS Code: code-server (VS Code 1.100) with the packaged extension, in Debian's Chromium driven
 by Playwright, on a copy of the example workspace. What a user sees, step by step: the status bar,
 ghost text where code belongs (and nowhere else), Tab to accept, completion items, hover, the 💡
-actions, and Choose APIs. Each step saves a screenshot under the test's folder.
+actions, Choose APIs, and a saved edit of the library re-indexed. Each step saves a screenshot under
+the test's folder.
 
 Run by ``make e2e-editors`` (which installs code-server, Chromium and Playwright and packages the
 extension); skipped elsewhere.
@@ -44,8 +45,10 @@ def free_port() -> int:
 def workspace(tmp_path: Path) -> Path:
     folder = tmp_path / "workspace"
     shutil.copytree(WORKSPACE, folder)
+    shutil.copytree(LIBRARY, folder / "library")  # a copy the user edits (the last step saves a module of it)
     (folder / ".vscode").mkdir(exist_ok=True)
-    settings = {"apiary.python": sys.executable, "apiary.libraries": [str(LIBRARY)], "apiary.encoder": "hashing",
+    settings = {"apiary.python": sys.executable, "apiary.libraries": [str(folder / "library")],
+                "apiary.encoder": "hashing",
                 "apiary.trace.server": "messages",
                 "workbench.startupEditor": "none", "editor.inlineSuggest.enabled": True,
                 "security.workspace.trust.enabled": False, "telemetry.telemetryLevel": "off",
@@ -227,6 +230,20 @@ def test_vscode_shows_apiary_where_code_belongs(code_server: str, tmp_path: Path
                 "n => [...document.querySelectorAll('.view-line')].map(l => l.textContent)"
                 ".join('\\n').split('orders.keep_where').length - 1 > n", arg=before)
             editor.shot("chosen-inserted")
+            # a module of the library edited and saved (Ctrl+S sends didSave): the server re-indexes the
+            # library, and the status bar counts the function added
+            apis = int(re.search(r"Apiary: (\d+) APIs", status.first.inner_text()).group(1))
+            for folder in ("library", "honeycomb"):  # unfolded in the explorer, then the module opened
+                page.locator(".explorer-folders-view .monaco-list-row", has_text=folder).first.click()
+                page.locator(".explorer-folders-view .monaco-list-row[aria-expanded='true']",
+                             has_text=folder).first.wait_for()
+            editor.open("text.py")
+            page.keyboard.press(f"{MOD}+End")
+            page.keyboard.press("Enter")
+            page.keyboard.type("def shout_words(text): return text")
+            page.keyboard.press(f"{MOD}+S")
+            page.locator(".statusbar-item", has_text=f"Apiary: {apis + 1} APIs").first.wait_for(timeout=60_000)
+            editor.shot("saved-library-module-re-indexed")
             logs = list((tmp_path / "user" / "logs").glob("*/exthost*/apiary.apiary/*.log"))
             errors = [line for log in logs for line in log.read_text().splitlines() if "[error]" in line]
             assert logs and errors == [], errors
