@@ -120,7 +120,7 @@ def deferred_encoder(spec: str | None = None, device: str = "cpu", quantize: boo
     except (EncoderError, OSError, ValueError, KeyError, TypeError):
         return load_encoder(spec, device, quantize)  # an unusual layout: load now, and say why if it fails
     # exported first where it has not been: a server (or `apiary index`) that loaded torch's encoder
-    # kept it, and an editor-only user never had the export (encoder ready 11.9 s after start, not 0.3)
+    # kept it, and an editor-only user never had the export (encoder ready 11.9 s after start, not 1.5)
     load = functools.partial(fastest_encoder, spec, device, quantize, export=True)
     return DeferredEncoder(load, quantized_id(base, quantize, device), dim)
 
