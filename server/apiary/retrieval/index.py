@@ -198,8 +198,6 @@ class LibraryIndex:
     name_words: list[list[str]] = field(init=False)
     #: BM25 over each entry's tokens (`lexical_text`)
     lexical: bm25s.BM25 = field(init=False, repr=False, compare=False)
-    #: 1 for entries with a description, 0 for names we only know exist
-    documented: np.ndarray = field(init=False)
     #: for each entry, the groups of entries its docs point to as alternatives ("use X instead"),
     #: each group being one API in its several forms (a class and its functional method)
     alternatives: list[list[list[int]]] = field(init=False)
@@ -218,8 +216,8 @@ class LibraryIndex:
     described_rows: np.ndarray | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self, given_vectors: np.ndarray) -> None:
-        self.documented = np.asarray([float(bool(e.description)) for e in self.entries], dtype=np.float32)
-        self.described_rows, self.described_vectors = _described(given_vectors, self.documented)
+        described = np.flatnonzero([bool(e.description) for e in self.entries])
+        self.described_rows, self.described_vectors = _described(given_vectors, described, len(self.entries))
         self.catalogue = Catalogue(self.info.name, self.entries)
         usable = self.stored is not None and self.stored.fits(len(self.entries))
         derived = self.stored if usable else self.derive()
@@ -323,15 +321,14 @@ class LibraryIndex:
         return np.asarray(self.lexical.get_scores(list(tokens)), dtype=np.float32)
 
 
-def _described(given: np.ndarray, documented: np.ndarray) -> tuple[np.ndarray | None, np.ndarray]:
-    """The rows of the described entries (None: all are) and their vectors, from one vector per
-    entry or from theirs alone."""
+def _described(given: np.ndarray, rows: np.ndarray, size: int) -> tuple[np.ndarray | None, np.ndarray]:
+    """The rows of the described entries (None: all ``size`` are) and their vectors, from one vector
+    per entry or from theirs alone."""
     given = np.asarray(given, dtype=np.float32)
-    rows = np.flatnonzero(documented)
-    if given.ndim != 2 or len(given) not in (len(documented), len(rows)):
-        raise ValueError(f"{len(documented)} entries ({len(rows)} described) but vectors of shape {given.shape}")
-    described = given[rows] if len(given) == len(documented) and len(rows) != len(documented) else given
-    return (None if len(rows) == len(documented) else rows), np.ascontiguousarray(described)
+    if given.ndim != 2 or len(given) not in (size, len(rows)):
+        raise ValueError(f"{size} entries ({len(rows)} described) but vectors of shape {given.shape}")
+    described = given[rows] if len(given) == size and len(rows) != size else given
+    return (None if len(rows) == size else rows), np.ascontiguousarray(described)
 
 
 def encode_entries(
