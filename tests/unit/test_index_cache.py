@@ -80,7 +80,7 @@ def test_corrupt_cache_is_detected_and_rebuilt(tmp_path: Path, library: Path, da
     elif damage == "garbage_meta":
         (directory / "meta.json").write_text("{not json")
     elif damage == "flip_entries":
-        (directory / "entries.jsonl").write_text((directory / "entries.jsonl").read_text().replace("Fill", "Flip"))
+        (directory / "entries.json").write_text((directory / "entries.json").read_text().replace("Fill", "Flip"))
     else:
         (directory / "meta.json").unlink()
     result = store.get_or_build(source)
@@ -353,3 +353,30 @@ def test_a_cache_with_a_vector_for_every_entry_still_loads_and_is_reused(tmp_pat
     init.write_text(init.read_text() + '\ndef drain(cells):\n    """Drain the honey from every cell."""\n')
     again = store.get_or_build(source)
     assert again.rebuilt and encoder.encoded - before == 1 and again.reused_vectors == 3
+
+
+def test_a_cache_of_the_older_entry_format_loads_and_is_written_again_in_the_new(tmp_path: Path, library: Path):
+    import hashlib
+
+    import orjson
+
+    encoder = CountingEncoder()
+    store = IndexStore(tmp_path / "cache", encoder)
+    source = locate(str(library))
+    built = store.get_or_build(source).index
+    directory = store.directory_for(source)
+    rows = b"".join(orjson.dumps(e.to_json()) + b"\n" for e in built.entries)  # format 4: a row per entry
+    (directory / "entries.jsonl").write_bytes(rows)
+    (directory / "entries.json").unlink()
+    meta = json.loads((directory / "meta.json").read_text())
+    meta["format"] = 4
+    del meta["files"]["entries.json"]
+    meta["files"]["entries.jsonl"] = hashlib.sha256(rows).hexdigest()
+    (directory / "meta.json").write_text(json.dumps(meta))
+    before = encoder.encoded
+    loaded = store.get_or_build(source)
+    assert not loaded.rebuilt and encoder.encoded == before
+    assert loaded.index.entries == built.entries
+    assert json.loads((directory / "meta.json").read_text())["format"] == 5
+    assert sorted(p.name for p in directory.glob("entries.*")) == ["entries.json"]
+    assert read_index(directory).entries == built.entries

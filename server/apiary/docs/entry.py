@@ -91,9 +91,9 @@ class ApiEntry:
     def to_json(self) -> dict[str, Any]:
         """Plain data, field by field (``dataclasses.asdict`` deep-copies every value: a third of
         writing an index of 23,000 APIs)."""
-        data = {name: getattr(self, name) for name in _field_order(type(self))}
+        data = {name: getattr(self, name) for name in field_order(type(self))}
         data["kind"] = self.kind.value
-        data["params"] = [{name: getattr(p, name) for name in _field_order(Param)} for p in self.params]
+        data["params"] = [{name: getattr(p, name) for name in field_order(Param)} for p in self.params]
         for key in ("examples", "bases"):
             data[key] = list(data[key])
         return data
@@ -125,12 +125,14 @@ def _made(cls: type[ApiEntry], data: dict[str, Any]) -> ApiEntry:
     # dict at once makes loading 23,000 cached entries ~5x faster, the same objects all the same.
     values = dict(data)
     values["kind"] = ApiKind(values["kind"])
-    values["params"] = tuple([_filled(Param, p) for p in values["params"]])
+    values["params"] = tuple([filled(Param, p) for p in values["params"]])
     values["examples"], values["bases"] = tuple(values["examples"]), tuple(values["bases"])
-    return _filled(cls, values)
+    return filled(cls, values)
 
 
-def _filled(cls: type, values: dict[str, Any]) -> Any:
+def filled(cls: type, values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> Any:
+    """An instance of the frozen dataclass ``cls`` with ``values`` as its fields, ``__init__`` skipped:
+    for data this code wrote itself, whose fields are all there and need no checks."""
     made = object.__new__(cls)
     made.__dict__.update(values)
     return made
@@ -143,11 +145,11 @@ def replaced(item: _Frozen, **changes: Any) -> _Frozen:
     unknown = changes.keys() - item.__dataclass_fields__.keys()
     if unknown:
         raise TypeError(f"{type(item).__name__} has no field {sorted(unknown)[0]!r}")
-    return _filled(type(item), {**vars(item), **changes})
+    return filled(type(item), {**vars(item), **changes})
 
 
 @functools.cache
-def _field_order(cls: type) -> tuple[str, ...]:
+def field_order(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls))
 
 

@@ -1,6 +1,7 @@
 """The on-disk index cache: one directory per library, version, encoder and source identity.
 
-Each directory holds ``entries.jsonl``, ``vectors.npy`` (a row for each entry with a description),
+Each directory holds ``entries.json`` (as columns: `docs.entry_table`), ``vectors.npy`` (a row for
+each entry with a description),
 ``derived.json`` and BM25's arrays
 (``bm25.*``, written and read by bm25s, arrays with ``allow_pickle=False``) plus ``meta.json``,
 written last, with their SHA-256 checksums. Every file is written to a temporary
@@ -30,12 +31,17 @@ from filelock import FileLock
 
 from apiary.collector import collector_paused
 from apiary.docs.entry import ApiEntry
+from apiary.docs.entry_table import entries_from_table, entries_table
 from apiary.retrieval.index import DerivedTexts, LibraryIndex, LibraryInfo, dense_text, text_key
 
 log = logging.getLogger(__name__)
 
-#: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt.
-INDEX_FORMAT_VERSION = 4
+#: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt,
+#: but for those of `READABLE_FORMATS`, which are loaded and written again in this one.
+INDEX_FORMAT_VERSION = 5
+#: 4: the entries as JSON Lines, one object per entry (``entries.jsonl``); 5: as columns
+READABLE_FORMATS = (4, 5)
+_ENTRIES_FILE = {4: "entries.jsonl", 5: "entries.json"}
 #: The modules the stored derived texts are made by (names, tokens, summaries, alternatives)
 _DERIVING_MODULES = ("retrieval/index.py", "words.py", "docs/docstrings.py", "docs/catalogue.py")
 
@@ -70,7 +76,7 @@ def lock_for(directory: Path) -> FileLock:
 def write_index(directory: Path, index: LibraryIndex) -> None:
     """Persist ``index`` atomically: data files first, then the meta that vouches for them."""
     directory.mkdir(parents=True, exist_ok=True)
-    data = {"entries.jsonl": b"".join(orjson.dumps(e.to_json()) + b"\n" for e in index.entries),
+    data = {"entries.json": orjson.dumps(entries_table(index.entries)),
             "vectors.npy": _npy_bytes(index.described_vectors)}  # an entry without a description has none
     data |= _derived_files(index)
     for name, content in data.items():
@@ -82,6 +88,8 @@ def write_index(directory: Path, index: LibraryIndex) -> None:
         "text_keys": [text_key(dense_text(e)) if e.description else None for e in index.entries],
     }
     _atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
+    for older in set(_ENTRIES_FILE.values()) - data.keys():  # what an older format wrote, now unread
+        (directory / older).unlink(missing_ok=True)
 
 
 def rewrite_derived(directory: Path, index: LibraryIndex) -> None:
@@ -124,10 +132,10 @@ def read_meta(directory: Path) -> dict:
         meta = json.loads((directory / "meta.json").read_text())
     except (OSError, ValueError) as error:
         raise CacheCorrupt(f"{directory}: unreadable meta.json ({error})") from error
-    if not isinstance(meta, dict) or meta.get("format") != INDEX_FORMAT_VERSION:
+    if not isinstance(meta, dict) or meta.get("format") not in READABLE_FORMATS:
         raise CacheCorrupt(
             f"{directory}: index format {meta.get('format') if isinstance(meta, dict) else '?'} "
-            f"is not {INDEX_FORMAT_VERSION}"
+            f"is not one of {READABLE_FORMATS}"
         )
     problem = _meta_shape_problem(meta)
     if problem:
@@ -142,7 +150,8 @@ def _meta_shape_problem(meta: dict) -> str | None:
         return "has no library description of the known fields"
     if not all(isinstance(library[k], str) for k in ("name", "version", "content_hash", "encoder_id")):
         return "describes its library with values of the wrong types"
-    if not isinstance(files, dict) or not all(isinstance(files.get(f), str) for f in ("entries.jsonl", "vectors.npy")):
+    wanted = (_ENTRIES_FILE[meta["format"]], "vectors.npy")
+    if not isinstance(files, dict) or not all(isinstance(files.get(f), str) for f in wanted):
         return "has no checksums for its files"
     if not isinstance(keys, list) or not all(k is None or isinstance(k, str) for k in keys):
         return "has no text keys"
@@ -158,9 +167,8 @@ def read_index(directory: Path) -> LibraryIndex:
 
 def _read_index(directory: Path, meta: dict) -> LibraryIndex:
     try:
-        entries_bytes = _verified(directory, meta, "entries.jsonl")
+        entries = _entries(_verified(directory, meta, _ENTRIES_FILE[meta["format"]]), meta["format"])
         vectors = np.load(io.BytesIO(_verified(directory, meta, "vectors.npy")), allow_pickle=False)
-        entries = [ApiEntry.from_json(orjson.loads(line)) for line in entries_bytes.splitlines() if line]
         if (
             vectors.dtype != np.float32
             or vectors.ndim != 2
@@ -176,6 +184,12 @@ def _read_index(directory: Path, meta: dict) -> LibraryIndex:
         raise
     except Exception as error:  # KeyError, ValueError, TypeError from a damaged file
         raise CacheCorrupt(f"{directory}: {type(error).__name__}: {error}") from error
+
+
+def _entries(data: bytes, index_format: int) -> list[ApiEntry]:
+    if index_format == 4:
+        return [ApiEntry.from_json(orjson.loads(line)) for line in data.splitlines() if line]
+    return entries_from_table(orjson.loads(data))
 
 
 def _described_count(meta: dict) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,7 @@ from apiary.docs.python_package import MAX_FILE_BYTES, ModuleFile
 from apiary.docs.report import IngestError, Skipped
 from apiary.retrieval.cache import (
     FILE_DIGESTS,
+    INDEX_FORMAT_VERSION,
     PARSED_MODULES,
     CacheCorrupt,
     cached_indexes,
@@ -123,8 +125,10 @@ class IndexStore:
                 raise CacheCorrupt(
                     f"{directory}: vectors of {index.dim} dimensions, the encoder gives {self.encoder.dim}"
                 )
-            if index.derived_here:
-                _store_derived(directory, index)
+            if meta["format"] != INDEX_FORMAT_VERSION:  # an older format, still readable
+                _store_again(directory, index, write_index)
+            elif index.derived_here:
+                _store_again(directory, index, rewrite_derived)
             return index
         except (CacheCorrupt, KeyError, TypeError) as error:
             log.warning("rebuilding the index: %s", error)
@@ -190,11 +194,12 @@ class IndexStore:
         return self.get_or_build(source).index
 
 
-def _store_derived(directory: Path, index: LibraryIndex) -> None:
-    """Keep what this load derived, when the cache can be written (else the next load derives again)."""
+def _store_again(directory: Path, index: LibraryIndex, write: Callable[[Path, LibraryIndex], None]) -> None:
+    """Keep what this load had to do (derive texts, read an older format) when the cache can be
+    written (else the next load does it again)."""
     try:
         with lock_for(directory).acquire(timeout=0):  # a builder at work will write its own
-            rewrite_derived(directory, index)
+            write(directory, index)
     except (OSError, CacheCorrupt, Timeout) as error:
         log.debug("derived texts of %s not stored again: %s", directory, error)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from apiary.docs.catalogue import Catalogue
-from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.docs.entry import ApiKind
 from apiary.words import STOP_WORDS, stem
 
 _SEQUENCE_RETURN = re.compile(r"^(?:typing\.)?(?:List|list|Tuple|tuple|Sequence)\b")
@@ -140,17 +140,18 @@ class SignalTables:
             if entry.kind in (ApiKind.METHOD, ApiKind.ALIAS):
                 for class_path in set(param_classes[i]):
                     users[class_path].append(i)
+        kinds = [entry.kind for entry in entries]
         return cls(
             ArrayLookup(catalogue.children),
             ArrayLookup(users),
-            _flags(entries, lambda e: e.kind in (ApiKind.METHOD, ApiKind.PROPERTY)),
-            _flags(entries, lambda e: bool(_SEQUENCE_RETURN.match(e.returns or ""))),
-            _flags(entries, lambda e: e.kind == ApiKind.MODULE),
+            _flags(kind in (ApiKind.METHOD, ApiKind.PROPERTY) for kind in kinds),
+            _flags(bool(e.returns and _SEQUENCE_RETURN.match(e.returns)) for e in entries),
+            _flags(kind is ApiKind.MODULE for kind in kinds),
             StemColumns.of(name_words),
             ArrayLookup(forms),
             PrefixLookup.of([e.owner for e in entries]),
         )
 
 
-def _flags(entries: Sequence[ApiEntry], test) -> np.ndarray:
-    return np.asarray([float(test(e)) for e in entries], dtype=np.float32)
+def _flags(tests: Iterable[bool]) -> np.ndarray:
+    return np.fromiter(tests, dtype=np.float32)
