@@ -380,3 +380,27 @@ def test_a_cache_of_the_older_entry_format_loads_and_is_written_again_in_the_new
     assert json.loads((directory / "meta.json").read_text())["format"] == 5
     assert sorted(p.name for p in directory.glob("entries.*")) == ["entries.json"]
     assert read_index(directory).entries == built.entries
+
+
+def test_encode_entries_gives_the_described_entries_vectors_each_text_encoded_once():
+    from apiary.docs.entry import ApiEntry, ApiKind
+    from apiary.retrieval.index import dense_text, encode_entries, entry_text_keys, text_key
+
+    def entry(name: str, description: str) -> ApiEntry:
+        return ApiEntry(name, f"combs.{name}", f"combs.{name}", ApiKind.FUNCTION, "combs", description=description)
+
+    entries = [entry("fill", "Fill the cells."), entry("spare", ""), entry("fill", "Fill the cells."),
+               entry("count", "Count the cells.")]
+    keys = entry_text_keys(entries)
+    assert keys == [text_key(dense_text(entries[0])), None, keys[0], text_key(dense_text(entries[3]))]
+    encoder = CountingEncoder()
+    vectors = encode_entries(entries, encoder)
+    assert vectors.shape == (3, encoder.dim) and vectors.dtype == np.float32
+    assert encoder.encoded == 2  # the twice-written text once
+    expected = HashingEncoder().encode([dense_text(entries[0]), dense_text(entries[3])])
+    np.testing.assert_array_equal(vectors, expected[[0, 0, 1]])
+    reused = encode_entries(entries, encoder, reuse={keys[0]: np.ones(encoder.dim, np.float32)}, keys=keys)
+    assert encoder.encoded == 3  # only "count" again
+    np.testing.assert_array_equal(reused[0], np.ones(encoder.dim))
+    np.testing.assert_array_equal(reused[2], expected[1])
+    assert encode_entries([entries[1]], encoder).shape == (0, encoder.dim)

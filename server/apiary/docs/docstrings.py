@@ -11,6 +11,8 @@ import re
 import textwrap
 from functools import lru_cache
 
+from apiary.docs.kept_texts import docstring_memo, forget_docstring_texts, stored_text, stored_texts
+
 # "(functional name: ``cycle``)", "Aliases: ``foo``": names the docs declare users call an API by.
 # ("also available as ``pkg.mean``" names another *location* of the same name, not another name.)
 _ALIAS_PATTERNS = (
@@ -73,7 +75,7 @@ def summary_paragraph(doc: str) -> str:
     return " ".join(lines)
 
 
-@lru_cache(maxsize=_SUMMARIES_KEPT)
+@docstring_memo("first_sentence", stored_text)
 def first_sentence(doc: str) -> str:
     """The first sentence of the summary paragraph, reST markup and alias declarations removed
     (remembered: transformers' 23,416 APIs have 7,051 distinct docstrings)."""
@@ -122,7 +124,7 @@ def extract_examples(doc: str) -> list[str]:
     return list(docstring_examples(doc))
 
 
-@lru_cache(maxsize=_SUMMARIES_KEPT)
+@docstring_memo("docstring_examples", stored_texts, list)
 def docstring_examples(doc: str) -> tuple[str, ...]:
     """`extract_examples`, remembered (many APIs share one docstring: inherited, or copied)."""
     if not doc or not _MAYBE_EXAMPLE.search(doc):
@@ -239,5 +241,6 @@ def _looks_like_code(text: str) -> bool:
 
 def forget_docstrings() -> None:
     """Empty what this module remembers of docstrings: it serves one index's build or load."""
-    for remembered in (clean_docstring, summary_paragraph, first_sentence, docstring_examples):
+    for remembered in (clean_docstring, summary_paragraph):
         remembered.cache_clear()
+    forget_docstring_texts()

@@ -32,7 +32,7 @@ from filelock import FileLock
 from apiary.collector import collector_paused
 from apiary.docs.entry import ApiEntry
 from apiary.docs.entry_table import entries_from_table, entries_table
-from apiary.retrieval.index import DerivedTexts, LibraryIndex, LibraryInfo, dense_text, text_key
+from apiary.retrieval.index import DerivedTexts, LibraryIndex, LibraryInfo, entry_text_keys
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ INDEX_FORMAT_VERSION = 5
 READABLE_FORMATS = (4, 5)
 _ENTRIES_FILE = {4: "entries.jsonl", 5: "entries.json"}
 #: The modules the stored derived texts are made by (names, tokens, summaries, alternatives)
-_DERIVING_MODULES = ("retrieval/index.py", "words.py", "docs/docstrings.py", "docs/catalogue.py")
+_DERIVING_MODULES = ("retrieval/index.py", "words.py", "docs/docstrings.py", "docs/catalogue.py", "docs/kept_texts.py")
 
 
 @functools.cache
@@ -73,8 +73,9 @@ def lock_for(directory: Path) -> FileLock:
     return FileLock(str(directory / ".lock"), timeout=LOCK_TIMEOUT_S)
 
 
-def write_index(directory: Path, index: LibraryIndex) -> None:
-    """Persist ``index`` atomically: data files first, then the meta that vouches for them."""
+def write_index(directory: Path, index: LibraryIndex, keys: list[str | None] | None = None) -> None:
+    """Persist ``index`` atomically: data files first, then the meta that vouches for them (``keys``:
+    its entries' `entry_text_keys`, when known)."""
     directory.mkdir(parents=True, exist_ok=True)
     data = {"entries.json": orjson.dumps(entries_table(index.entries)),
             "vectors.npy": _npy_bytes(index.described_vectors)}  # an entry without a description has none
@@ -85,7 +86,7 @@ def write_index(directory: Path, index: LibraryIndex) -> None:
         "format": INDEX_FORMAT_VERSION,
         "library": asdict(index.info),
         "files": {name: _sha256(content) for name, content in data.items()},
-        "text_keys": [text_key(dense_text(e)) if e.description else None for e in index.entries],
+        "text_keys": entry_text_keys(index.entries) if keys is None else keys,
     }
     _atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
     for older in set(_ENTRIES_FILE.values()) - data.keys():  # what an older format wrote, now unread
@@ -265,10 +266,11 @@ def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np
 
 
 #: beside an index, what helps its next check or build, each a cache (any doubt, and it is not used):
-#: what `FileDigests` remembers of the library's files, and a Python package's parsed modules
-#: (`docs.parsed_modules`) with the most of each that is read
-FILE_DIGESTS, PARSED_MODULES = "file-digests.json", "parsed-modules.json"
-_MAX_BYTES = {FILE_DIGESTS: 64_000_000, PARSED_MODULES: 2_000_000_000}
+#: what `FileDigests` remembers of the library's files, a Python package's parsed modules
+#: (`docs.parsed_modules`) and what its docstrings gave (`docs.kept_texts`), with the most of each
+#: that is read
+FILE_DIGESTS, PARSED_MODULES, DOCSTRING_TEXTS = "file-digests.json", "parsed-modules.json", "docstring-texts.json"
+_MAX_BYTES = {FILE_DIGESTS: 64_000_000, PARSED_MODULES: 2_000_000_000, DOCSTRING_TEXTS: 1_000_000_000}
 
 
 def read_beside(directory: Path, name: str) -> dict:
@@ -289,8 +291,19 @@ def keep_beside(directory: Path, name: str, data: dict) -> None:
     try:
         if directory.is_dir():
             _atomic_write(directory / name, orjson.dumps(data))
-    except OSError as error:
+    except (OSError, TypeError) as error:  # TypeError: orjson's, for a text no UTF-8 file holds
         log.debug("%s not kept in %s: %s", name, directory, error)
+
+
+def read_docstring_texts(directory: Path) -> dict:
+    """What the last build's docstrings gave (`docs.kept_texts`), if the same code computed it; else {}."""
+    kept = read_beside(directory, DOCSTRING_TEXTS)
+    texts = kept.get("texts")
+    return texts if kept.get("code") == derived_code() and isinstance(texts, dict) else {}
+
+
+def keep_docstring_texts(directory: Path, texts: dict) -> None:
+    keep_beside(directory, DOCSTRING_TEXTS, {"code": derived_code(), "texts": texts})
 
 
 def cached_indexes(root: Path) -> Iterator[tuple[Path, dict]]:

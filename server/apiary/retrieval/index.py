@@ -21,6 +21,7 @@ import numpy as np
 from apiary.docs.catalogue import Catalogue
 from apiary.docs.docstrings import declared_aliases, forget_docstrings, plain_text, summary_paragraph
 from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.docs.kept_texts import docstring_memo, stored_text
 from apiary.retrieval.bm25 import ArrayBuiltBM25
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.tables import SignalTables
@@ -64,7 +65,7 @@ def lexical_text(entry: ApiEntry, name_parts: list[str] | None = None) -> list[s
     params = " ".join(p.name for p in entry.params)
     name_tokens = _tokens(" ".join(name_parts if name_parts is not None else [entry.name]))
     return [*name_tokens, *name_tokens, *_tokens(f"{entry.owner_name or ''} {params}"),
-            *_summary_tokens(entry.doc, entry.description)]
+            *_tokens(_plain_summary(entry.doc) or entry.description)]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -73,16 +74,15 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(lexical_tokens(text))
 
 
-@lru_cache(maxsize=1 << 15)
-def _summary_tokens(doc: str, description: str) -> tuple[str, ...]:
-    """The tokens of a docstring's opening paragraph (or the description): a library's APIs share
-    their docstrings (transformers: 7,051 distinct among 23,416)."""
-    return _tokens(plain_text(summary_paragraph(doc)) or description)
+@docstring_memo("plain_summary", stored_text)
+def _plain_summary(doc: str) -> str:
+    """A docstring's opening paragraph without markup: a library's APIs share their docstrings
+    (transformers: 7,051 distinct among 23,416)."""
+    return plain_text(summary_paragraph(doc))
 
 
 def forget_texts() -> None:
     """Empty what is remembered of docstrings and their tokens: it serves one index's build or load."""
-    _summary_tokens.cache_clear()
     _tokens.cache_clear()
     forget_docstrings()
 
@@ -183,8 +183,8 @@ def _optional_fits(popularity: list[int] | None, param_classes: list[list[str]] 
 class LibraryIndex:
     info: LibraryInfo
     entries: list[ApiEntry]
-    #: one vector per entry, or only those of the entries with a description, in entry order (an
-    #: entry without one has no vector: `encode_entries` gives it zeros); kept as the latter
+    #: the vectors of the entries with a description, in entry order, as `encode_entries` gives them
+    #: (or one per entry, zeros where there is none, as caches before 2026-12 hold them); kept as the former
     given_vectors: InitVar[np.ndarray]
     #: read from the cache with the index (None: derived here from the entries)
     stored: DerivedTexts | None = field(default=None, repr=False, compare=False)
@@ -331,24 +331,28 @@ def _described(given: np.ndarray, rows: np.ndarray, size: int) -> tuple[np.ndarr
     return (None if len(rows) == size else rows), np.ascontiguousarray(described)
 
 
+def entry_text_keys(entries: Sequence[ApiEntry]) -> list[str | None]:
+    """Each entry's `text_key` of its `dense_text`; None for an entry without a description, which has
+    no vector (a name alone says too little for the encoder, and skipping them halves indexing time on
+    typical libraries). Computed once per build: a cache keeps them to reuse its vectors."""
+    return [text_key(dense_text(e)) if e.description else None for e in entries]
+
+
 def encode_entries(
     entries: Sequence[ApiEntry],
     encoder: Encoder,
     reuse: dict[str, np.ndarray] | None = None,
     progress: ProgressCallback | None = None,
+    keys: Sequence[str | None] | None = None,
 ) -> np.ndarray:
-    """One vector per entry; identical texts are encoded once and ``reuse`` (from an older index of the
-    same library and encoder) skips texts already encoded, so re-indexing after an edit is incremental.
-
-    Entries without a description get a zero vector: a name alone says too little for the encoder
-    (ranking gives them no dense score), and skipping them halves indexing time on typical libraries.
-    """
-    texts = [dense_text(e) if e.description else None for e in entries]
-    keys = [text_key(t) if t is not None else None for t in texts]
+    """A vector for each entry with a description, in entry order; identical texts are encoded once and
+    ``reuse`` (from an older index of the same library and encoder) skips texts already encoded, so
+    re-indexing after an edit is incremental. ``keys``: the entries' `entry_text_keys`, when known."""
+    keys = entry_text_keys(entries) if keys is None else keys
     known: dict[str, np.ndarray] = dict(reuse or {})
-    text_of = {k: t for k, t in zip(keys, texts, strict=True) if k is not None}
+    text_of = {k: dense_text(e) for k, e in zip(keys, entries, strict=True) if k is not None and k not in known}
     # sorted by length once, so each batch pads little (pandas: 280 -> 475 texts/s with ONNX Runtime)
-    missing = sorted(dict.fromkeys(k for k in keys if k is not None and k not in known), key=lambda k: len(text_of[k]))
+    missing = sorted(text_of, key=lambda k: len(text_of[k]))
     done = len(entries) - len(missing)
     for start in range(0, len(missing), _ENCODE_CHUNK):
         chunk = missing[start : start + _ENCODE_CHUNK]
@@ -359,10 +363,10 @@ def encode_entries(
             progress(min(done, len(entries)), len(entries))
     if progress and not missing:
         progress(len(entries), len(entries))
-    zero = np.zeros(encoder.dim, dtype=np.float32)
-    if not entries:
+    described = [known[k] for k in keys if k is not None]
+    if not described:
         return np.zeros((0, encoder.dim), dtype=np.float32)
-    return np.stack([known[k] if k is not None else zero for k in keys]).astype(np.float32)
+    return np.stack(described).astype(np.float32, copy=False)
 
 
 _KIND_GROUPS = {

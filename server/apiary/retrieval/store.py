@@ -18,6 +18,7 @@ from filelock import Timeout
 from apiary.collector import collector_paused
 from apiary.docs.files import FileDigests
 from apiary.docs.ingest import ingest, module_listing, source_digest
+from apiary.docs.kept_texts import kept_docstring_texts, seed_docstring_texts
 from apiary.docs.locate import LibrarySource, locate
 from apiary.docs.parsed_modules import ParsedModules
 from apiary.docs.python_package import MAX_FILE_BYTES, ModuleFile
@@ -30,8 +31,10 @@ from apiary.retrieval.cache import (
     cached_indexes,
     index_key_dir,
     keep_beside,
+    keep_docstring_texts,
     lock_for,
     read_beside,
+    read_docstring_texts,
     read_index,
     read_meta,
     reusable_vectors,
@@ -43,10 +46,9 @@ from apiary.retrieval.index import (
     LibraryIndex,
     LibraryInfo,
     ProgressCallback,
-    dense_text,
     encode_entries,
+    entry_text_keys,
     forget_texts,
-    text_key,
 )
 
 log = logging.getLogger(__name__)
@@ -137,9 +139,11 @@ class IndexStore:
     def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
                files: FileDigests, listing: list[ModuleFile] | None) -> BuildResult:
         parsed = ParsedModules(read_beside(directory, PARSED_MODULES), lambda path: files.sha256(path, MAX_FILE_BYTES))
+        seed_docstring_texts(read_docstring_texts(directory))  # emptied by `forget_texts` after the build
         report = ingest(source, parsed, listing)
         reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
-        vectors = encode_entries(report.entries, self.encoder, reuse, progress)
+        keys = entry_text_keys(report.entries)
+        vectors = encode_entries(report.entries, self.encoder, reuse, progress, keys)
         info = LibraryInfo(
             name=source.name,
             version=source.version,
@@ -155,16 +159,18 @@ class IndexStore:
         index = LibraryIndex(info, report.entries, vectors)
         problem = None
         try:
-            write_index(directory, index)
+            write_index(directory, index, keys)
         except OSError as error:  # read-only or full: the index serves from memory all the same
             problem = (
                 f"the index of {source.name} could not be cached in {directory} ({error.strerror or error}); "
                 "it is kept in memory"
             )
             log.warning("%s", problem)
-        if parsed.changed and problem is None:
-            keep_beside(directory, PARSED_MODULES, parsed.kept)
-        reused = sum(1 for e in report.entries if e.description and text_key(dense_text(e)) in reuse)
+        if problem is None:
+            if parsed.changed:
+                keep_beside(directory, PARSED_MODULES, parsed.kept)
+            keep_docstring_texts(directory, kept_docstring_texts())
+        reused = sum(1 for key in keys if key is not None and key in reuse)
         return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped, cache_problem=problem)
 
     def known(self) -> list[LibraryInfo]:

@@ -1,0 +1,103 @@
+"""Docstring memos: computed once per build, seeded from what the last build kept, and kept as JSON."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from apiary.docs.kept_texts import DocstringMemo, _digest, stored_text, stored_texts
+from apiary.docs.locate import locate
+from apiary.retrieval.cache import DOCSTRING_TEXTS, derived_code
+from apiary.retrieval.encoder import HashingEncoder
+from apiary.retrieval.store import IndexStore
+
+
+class Counted:
+    def __init__(self, function):
+        self.function, self.calls = function, []
+
+    def __call__(self, doc):
+        self.calls.append(doc)
+        return self.function(doc)
+
+
+def test_a_docstring_is_read_once_per_build():
+    upper = Counted(str.upper)
+    memo = DocstringMemo(upper, stored_text)
+    assert [memo("fill"), memo("fill"), memo("count")] == ["FILL", "FILL", "COUNT"]
+    assert upper.calls == ["fill", "count"]
+    memo.clear()
+    assert memo("fill") == "FILL" and upper.calls == ["fill", "count", "fill"]
+
+
+def test_a_seeded_result_is_used_and_the_others_computed():
+    words = Counted(lambda doc: tuple(doc.split()))
+    memo = DocstringMemo(words, stored_texts, list)
+    memo.seed({_digest("fill the cells"): ["kept", "words"], _digest("count"): "not a list of texts"})
+    assert memo("fill the cells") == ("kept", "words")
+    assert memo("count") == ("count",)  # a seed of the wrong shape is computed again
+    assert memo("drain it") == ("drain", "it")
+    assert words.calls == ["count", "drain it"]
+    assert memo.kept() == {_digest("fill the cells"): ["kept", "words"], _digest("count"): ["count"],
+                           _digest("drain it"): ["drain", "it"]}
+
+
+def test_what_no_utf8_file_holds_is_not_kept():
+    memo = DocstringMemo(lambda doc: doc, stored_text)
+    memo("Bad \ud800 char.")
+    memo("Fine.")
+    assert memo.kept() == {_digest("Fine."): "Fine."}
+
+
+def _library(tmp_path: Path) -> Path:
+    root = tmp_path / "src" / "combs"
+    root.mkdir(parents=True)
+    (root / "__init__.py").write_text(textwrap.dedent('''
+        """Combs."""
+        from combs.cells import fill
+        def count(cells):
+            """Count the cells that hold honey."""
+    '''))
+    (root / "cells.py").write_text('def fill(cells):\n    """Fill every empty cell. Then stop."""\n')
+    return root
+
+
+def _kept(directory: Path) -> dict:
+    return json.loads((directory / DOCSTRING_TEXTS).read_text())
+
+
+def test_a_build_keeps_what_docstrings_gave_and_the_next_build_starts_from_it(tmp_path: Path):
+    library = _library(tmp_path)
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    source = locate(str(library))
+    store.get_or_build(source)
+    directory = store.directory_for(source)
+    kept = _kept(directory)
+    fill_doc = _digest("Fill every empty cell. Then stop.")
+    assert kept["code"] == derived_code()
+    assert kept["texts"]["first_sentence"][fill_doc] == "Fill every empty cell."
+    assert kept["texts"]["plain_summary"][fill_doc] == "Fill every empty cell. Then stop."
+    # what the next build reads is what was kept: marked here, it shows in the entry
+    kept["texts"]["first_sentence"][fill_doc] = "Kept from the last build."
+    (directory / DOCSTRING_TEXTS).write_text(json.dumps(kept))
+    init = library / "__init__.py"
+    init.write_text(init.read_text() + 'def drain(cells):\n    """Drain the cells."""\n')
+    index = store.get_or_build(source).index
+    assert index.entries[index.catalogue.by_path["combs.fill"]].description == "Kept from the last build."
+    assert _kept(directory)["texts"]["first_sentence"][_digest("Drain the cells.")] == "Drain the cells."
+
+
+def test_what_other_code_kept_is_not_used(tmp_path: Path):
+    library = _library(tmp_path)
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    source = locate(str(library))
+    store.get_or_build(source)
+    directory = store.directory_for(source)
+    kept = _kept(directory)
+    kept["code"] = "another"
+    kept["texts"]["first_sentence"][_digest("Fill every empty cell. Then stop.")] = "Kept by other code."
+    (directory / DOCSTRING_TEXTS).write_text(json.dumps(kept))
+    (library / "cells.py").write_text((library / "cells.py").read_text() + "\nLIMIT = 3\n")
+    index = store.get_or_build(source).index
+    assert index.entries[index.catalogue.by_path["combs.fill"]].description == "Fill every empty cell."
