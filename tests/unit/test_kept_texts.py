@@ -6,9 +6,9 @@ import json
 import textwrap
 from pathlib import Path
 
-from apiary.docs.kept_texts import DocstringMemo, _digest, stored_text, stored_texts
+from apiary.docs.kept_texts import TextMemo, _digest, stored_text, stored_texts
 from apiary.docs.locate import locate
-from apiary.retrieval.cache import DOCSTRING_TEXTS, derived_code
+from apiary.retrieval.cache import KEPT_TEXTS, derived_code
 from apiary.retrieval.encoder import HashingEncoder
 from apiary.retrieval.store import IndexStore
 
@@ -24,7 +24,7 @@ class Counted:
 
 def test_a_docstring_is_read_once_per_build():
     upper = Counted(str.upper)
-    memo = DocstringMemo(upper, stored_text)
+    memo = TextMemo(upper, stored_text)
     assert [memo("fill"), memo("fill"), memo("count")] == ["FILL", "FILL", "COUNT"]
     assert upper.calls == ["fill", "count"]
     memo.clear()
@@ -33,7 +33,7 @@ def test_a_docstring_is_read_once_per_build():
 
 def test_a_seeded_result_is_used_and_the_others_computed():
     words = Counted(lambda doc: tuple(doc.split()))
-    memo = DocstringMemo(words, stored_texts, list)
+    memo = TextMemo(words, stored_texts, list)
     memo.seed({_digest("fill the cells"): ["kept", "words"], _digest("count"): "not a list of texts"})
     assert memo("fill the cells") == ("kept", "words")
     assert memo("count") == ("count",)  # a seed of the wrong shape is computed again
@@ -44,7 +44,7 @@ def test_a_seeded_result_is_used_and_the_others_computed():
 
 
 def test_what_no_utf8_file_holds_is_not_kept():
-    memo = DocstringMemo(lambda doc: doc, stored_text)
+    memo = TextMemo(lambda doc: doc, stored_text)
     memo("Bad \ud800 char.")
     memo("Fine.")
     assert memo.kept() == {_digest("Fine."): "Fine."}
@@ -64,7 +64,7 @@ def _library(tmp_path: Path) -> Path:
 
 
 def _kept(directory: Path) -> dict:
-    return json.loads((directory / DOCSTRING_TEXTS).read_text())
+    return json.loads((directory / KEPT_TEXTS).read_text())
 
 
 def test_a_build_keeps_what_docstrings_gave_and_the_next_build_starts_from_it(tmp_path: Path):
@@ -80,7 +80,7 @@ def test_a_build_keeps_what_docstrings_gave_and_the_next_build_starts_from_it(tm
     assert kept["texts"]["plain_summary"][fill_doc] == "Fill every empty cell. Then stop."
     # what the next build reads is what was kept: marked here, it shows in the entry
     kept["texts"]["first_sentence"][fill_doc] = "Kept from the last build."
-    (directory / DOCSTRING_TEXTS).write_text(json.dumps(kept))
+    (directory / KEPT_TEXTS).write_text(json.dumps(kept))
     init = library / "__init__.py"
     init.write_text(init.read_text() + 'def drain(cells):\n    """Drain the cells."""\n')
     index = store.get_or_build(source).index
@@ -97,7 +97,7 @@ def test_what_other_code_kept_is_not_used(tmp_path: Path):
     kept = _kept(directory)
     kept["code"] = "another"
     kept["texts"]["first_sentence"][_digest("Fill every empty cell. Then stop.")] = "Kept by other code."
-    (directory / DOCSTRING_TEXTS).write_text(json.dumps(kept))
+    (directory / KEPT_TEXTS).write_text(json.dumps(kept))
     (library / "cells.py").write_text((library / "cells.py").read_text() + "\nLIMIT = 3\n")
     index = store.get_or_build(source).index
     assert index.entries[index.catalogue.by_path["combs.fill"]].description == "Fill every empty cell."

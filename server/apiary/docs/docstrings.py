@@ -11,7 +11,7 @@ import re
 import textwrap
 from functools import lru_cache
 
-from apiary.docs.kept_texts import docstring_memo, forget_docstring_texts, stored_text, stored_texts
+from apiary.docs.kept_texts import forget_kept_texts, stored_text, stored_texts, text_memo
 
 # "(functional name: ``cycle``)", "Aliases: ``foo``": names the docs declare users call an API by.
 # ("also available as ``pkg.mean``" names another *location* of the same name, not another name.)
@@ -75,7 +75,7 @@ def summary_paragraph(doc: str) -> str:
     return " ".join(lines)
 
 
-@docstring_memo("first_sentence", stored_text)
+@text_memo("first_sentence", stored_text)
 def first_sentence(doc: str) -> str:
     """The first sentence of the summary paragraph, reST markup and alias declarations removed
     (remembered: transformers' 23,416 APIs have 7,051 distinct docstrings)."""
@@ -124,7 +124,7 @@ def extract_examples(doc: str) -> list[str]:
     return list(docstring_examples(doc))
 
 
-@docstring_memo("docstring_examples", stored_texts, list)
+@text_memo("docstring_examples", stored_texts, list)
 def docstring_examples(doc: str) -> tuple[str, ...]:
     """`extract_examples`, remembered (many APIs share one docstring: inherited, or copied)."""
     if not doc or not _MAYBE_EXAMPLE.search(doc):
@@ -243,4 +243,4 @@ def forget_docstrings() -> None:
     """Empty what this module remembers of docstrings: it serves one index's build or load."""
     for remembered in (clean_docstring, summary_paragraph):
         remembered.cache_clear()
-    forget_docstring_texts()
+    forget_kept_texts()

@@ -269,8 +269,8 @@ def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np
 #: what `FileDigests` remembers of the library's files, a Python package's parsed modules
 #: (`docs.parsed_modules`) and what its docstrings gave (`docs.kept_texts`), with the most of each
 #: that is read
-FILE_DIGESTS, PARSED_MODULES, DOCSTRING_TEXTS = "file-digests.json", "parsed-modules.json", "docstring-texts.json"
-_MAX_BYTES = {FILE_DIGESTS: 64_000_000, PARSED_MODULES: 2_000_000_000, DOCSTRING_TEXTS: 1_000_000_000}
+FILE_DIGESTS, PARSED_MODULES, KEPT_TEXTS = "file-digests.json", "parsed-modules.json", "kept-texts.json"
+_MAX_BYTES = {FILE_DIGESTS: 64_000_000, PARSED_MODULES: 2_000_000_000, KEPT_TEXTS: 1_000_000_000}
 
 
 def read_beside(directory: Path, name: str) -> dict:
@@ -295,15 +295,15 @@ def keep_beside(directory: Path, name: str, data: dict) -> None:
         log.debug("%s not kept in %s: %s", name, directory, error)
 
 
-def read_docstring_texts(directory: Path) -> dict:
+def read_kept_texts(directory: Path) -> dict:
     """What the last build's docstrings gave (`docs.kept_texts`), if the same code computed it; else {}."""
-    kept = read_beside(directory, DOCSTRING_TEXTS)
+    kept = read_beside(directory, KEPT_TEXTS)
     texts = kept.get("texts")
     return texts if kept.get("code") == derived_code() and isinstance(texts, dict) else {}
 
 
-def keep_docstring_texts(directory: Path, texts: dict) -> None:
-    keep_beside(directory, DOCSTRING_TEXTS, {"code": derived_code(), "texts": texts})
+def keep_texts(directory: Path, texts: dict) -> None:
+    keep_beside(directory, KEPT_TEXTS, {"code": derived_code(), "texts": texts})
 
 
 def cached_indexes(root: Path) -> Iterator[tuple[Path, dict]]:

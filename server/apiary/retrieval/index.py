@@ -13,7 +13,6 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import InitVar, dataclass, field
-from functools import lru_cache
 
 import bm25s
 import numpy as np
@@ -21,7 +20,7 @@ import numpy as np
 from apiary.docs.catalogue import Catalogue
 from apiary.docs.docstrings import declared_aliases, forget_docstrings, plain_text, summary_paragraph
 from apiary.docs.entry import ApiEntry, ApiKind
-from apiary.docs.kept_texts import docstring_memo, stored_text
+from apiary.docs.kept_texts import stored_text, stored_texts, text_memo
 from apiary.retrieval.bm25 import ArrayBuiltBM25
 from apiary.retrieval.encoder import Encoder
 from apiary.retrieval.tables import SignalTables
@@ -68,13 +67,13 @@ def lexical_text(entry: ApiEntry, name_parts: list[str] | None = None) -> list[s
             *_tokens(_plain_summary(entry.doc) or entry.description)]
 
 
-@lru_cache(maxsize=1 << 16)
+@text_memo("lexical_tokens", stored_texts, list)
 def _tokens(text: str) -> tuple[str, ...]:
     """`lexical_tokens`, remembered: names, owners and parameter lists repeat across a library."""
     return tuple(lexical_tokens(text))
 
 
-@docstring_memo("plain_summary", stored_text)
+@text_memo("plain_summary", stored_text)
 def _plain_summary(doc: str) -> str:
     """A docstring's opening paragraph without markup: a library's APIs share their docstrings
     (transformers: 7,051 distinct among 23,416)."""
@@ -83,7 +82,6 @@ def _plain_summary(doc: str) -> str:
 
 def forget_texts() -> None:
     """Empty what is remembered of docstrings and their tokens: it serves one index's build or load."""
-    _tokens.cache_clear()
     forget_docstrings()
 
 

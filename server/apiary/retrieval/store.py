@@ -18,7 +18,7 @@ from filelock import Timeout
 from apiary.collector import collector_paused
 from apiary.docs.files import FileDigests
 from apiary.docs.ingest import ingest, module_listing, source_digest
-from apiary.docs.kept_texts import kept_docstring_texts, seed_docstring_texts
+from apiary.docs.kept_texts import kept_texts_of_build, seed_kept_texts
 from apiary.docs.locate import LibrarySource, locate
 from apiary.docs.parsed_modules import ParsedModules
 from apiary.docs.python_package import MAX_FILE_BYTES, ModuleFile
@@ -31,11 +31,11 @@ from apiary.retrieval.cache import (
     cached_indexes,
     index_key_dir,
     keep_beside,
-    keep_docstring_texts,
+    keep_texts,
     lock_for,
     read_beside,
-    read_docstring_texts,
     read_index,
+    read_kept_texts,
     read_meta,
     reusable_vectors,
     rewrite_derived,
@@ -139,7 +139,7 @@ class IndexStore:
     def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
                files: FileDigests, listing: list[ModuleFile] | None) -> BuildResult:
         parsed = ParsedModules(read_beside(directory, PARSED_MODULES), lambda path: files.sha256(path, MAX_FILE_BYTES))
-        seed_docstring_texts(read_docstring_texts(directory))  # emptied by `forget_texts` after the build
+        seed_kept_texts(read_kept_texts(directory))  # emptied by `forget_texts` after the build
         report = ingest(source, parsed, listing)
         reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
         keys = entry_text_keys(report.entries)
@@ -169,7 +169,7 @@ class IndexStore:
         if problem is None:
             if parsed.changed:
                 keep_beside(directory, PARSED_MODULES, parsed.kept)
-            keep_docstring_texts(directory, kept_docstring_texts())
+            keep_texts(directory, kept_texts_of_build())
         reused = sum(1 for key in keys if key is not None and key in reuse)
         return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped, cache_problem=problem)
 
