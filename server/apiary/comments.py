@@ -31,6 +31,8 @@ class CommentBlock:
 def comment_blocks(source: str, split_on_indent: bool = True) -> list[CommentBlock]:
     """Runs of whole-line comments (a comment after code on its line is not part of one). With
     ``split_on_indent``, a comment at another indentation starts a new block: it belongs to other code."""
+    if "#" not in source:  # most docstring examples: tokenizing them was a fifth of mining their usages
+        return []
     comments = _tokenized_comments(source)
     if comments is None:
         comments = list(_scanned_comments(source))

@@ -146,3 +146,23 @@ def test_tab_stops_escape_snippet_syntax():
     kept = [call.args[0], call.keywords[0].value]
     assert with_tab_stops(call, kept) == "f(${1:'\\${x\\}'}, 'a\\}', n=${2:2})"
     assert ast.unparse(call) == "f('${x}', 'a}', n=2)"  # the expression is left as it was
+
+
+def test_examples_mined_with_shared_lookups_give_what_each_gives_alone(index):
+    from apiary.generation.offline.usage import _CalleesByName
+
+    examples = [
+        "import honeycomb as hc\nt = hc.read_delimited('a.csv')\nkept = t.keep_where(lambda r: r)\n",
+        "from elsewhere import read_delimited\nt = read_delimited('a.csv')\n",  # not the library's
+        "from honeycomb import read_delimited\n# read them\nt = read_delimited('a.csv')\nt.keep_where(f)\n",
+    ]
+    alone = [mine(code, index.catalogue, f"doc:{i}") for i, code in enumerate(examples)]
+    callees = _CalleesByName(index.catalogue)
+    shared = [mine(code, index.catalogue, f"doc:{i}", callees) for i, code in enumerate(examples)]
+    assert shared == alone
+    assert [[u.apis[-1] for u in usages] for usages in shared] == [
+        ["honeycomb.read_delimited", "honeycomb.Table.keep_where"],
+        [],
+        ["honeycomb.read_delimited", "honeycomb.Table.keep_where"],
+    ]
+    assert shared[2][0].comment == "read them" and shared[0][0].comment == ""

@@ -73,39 +73,42 @@ class UsageCorpus:
         """Mine the docstring examples of every entry, then ``extra_files`` (tests, workspace code)."""
         usages: list[Usage] = []
         seen: set[str] = set()
+        callees = _CalleesByName(catalogue)
         for entry in catalogue.entries:
             for example in entry.examples:
                 if example not in seen:
                     seen.add(example)
-                    usages.extend(mine(example, catalogue, f"doc:{entry.import_path}"))
+                    usages.extend(mine(example, catalogue, f"doc:{entry.import_path}", callees))
         for path in extra_files:
-            usages.extend(_mine_file(path, catalogue))
+            usages.extend(_mine_file(path, catalogue, callees))
         return cls(usages)
 
 
-def _mine_file(path: Path, catalogue: Catalogue) -> list[Usage]:
+def _mine_file(path: Path, catalogue: Catalogue, callees: _CalleesByName) -> list[Usage]:
     try:
         if path.stat().st_size > _MAX_FILE_BYTES:
             return []
-        return mine(path.read_text(encoding="utf-8"), catalogue, f"file:{path}")
+        return mine(path.read_text(encoding="utf-8"), catalogue, f"file:{path}", callees)
     except (OSError, UnicodeDecodeError) as error:
         log.debug("not mining %s: %s", path, error)
         return []
 
 
-def mine(code: str, catalogue: Catalogue, origin: str) -> list[Usage]:
-    """Every statement of ``code`` that calls into ``catalogue``'s library, as usages."""
+def mine(code: str, catalogue: Catalogue, origin: str, callees: _CalleesByName | None = None) -> list[Usage]:
+    """Every statement of ``code`` that calls into ``catalogue``'s library, as usages (``callees``:
+    its lookups by name, shared by the examples of one corpus)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             tree = ast.parse(code)
     except (SyntaxError, ValueError, RecursionError):
         return []
-    functions, variables, imports = _bindings(tree)
+    nodes = list(ast.walk(tree))  # walked once for the bindings and the statements
+    functions, variables, imports = _bindings(nodes)
     comments = comments_above(code)
-    resolver = _CallResolver(catalogue, imports)
+    resolver = _CallResolver(callees if callees is not None else _CalleesByName(catalogue), imports)
     usages: list[Usage] = []
-    for statement in _statements(tree):
+    for statement in _statements(nodes):
         for call in _outermost_library_calls(statement, resolver):
             apis = tuple(resolver.resolve(c) for c in _calls_in(call) if resolver.resolve(c))
             usages.append(Usage(
@@ -122,18 +125,18 @@ def mine(code: str, catalogue: Catalogue, origin: str) -> list[Usage]:
     return usages
 
 
-def _statements(tree: ast.Module) -> Iterator[ast.stmt]:
-    for node in ast.walk(tree):
+def _statements(nodes: Iterable[ast.AST]) -> Iterator[ast.stmt]:
+    for node in nodes:
         if isinstance(node, ast.stmt) and not isinstance(node, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
             if not isinstance(node, ast.If | ast.For | ast.While | ast.With | ast.Try):
                 yield node
 
 
-def _bindings(tree: ast.Module) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
+def _bindings(nodes: Iterable[ast.AST]) -> tuple[frozenset[str], frozenset[str], dict[str, str]]:
     functions: set[str] = set()
     variables: set[str] = set()
     imports: dict[str, str] = {}
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             functions.add(node.name)
             variables.update(a.arg for a in node.args.args)
@@ -154,11 +157,37 @@ def _bindings(tree: ast.Module) -> tuple[frozenset[str], frozenset[str], dict[st
     return frozenset(functions), frozenset(variables - functions), imports
 
 
+class _CalleesByName:
+    """A catalogue's callables and methods by short name, each looked up once for a whole corpus (a
+    method name such as ``forward`` has thousands of entries, and examples call it over and over)."""
+
+    def __init__(self, catalogue: Catalogue):
+        self.catalogue = catalogue
+        self._callables: dict[str, str | None] = {}
+        self._methods: dict[str, str | None] = {}
+
+    def callable_named(self, name: str) -> str | None:
+        if name not in self._callables:
+            found = (self.catalogue.entries[i] for i in self.catalogue.by_name.get(name, []))
+            first = next((e for e in found
+                          if e.kind in (ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.EXTERNAL) and not e.owner), None)
+            self._callables[name] = first.import_path if first is not None else None
+        return self._callables[name]
+
+    def method_named(self, name: str) -> str | None:
+        if name not in self._methods:
+            found = (self.catalogue.entries[i] for i in self.catalogue.by_name.get(name, []))
+            first = next((e for e in found if e.kind in (ApiKind.METHOD, ApiKind.ALIAS) and e.owner), None)
+            self._methods[name] = first.import_path if first is not None else None
+        return self._methods[name]
+
+
 class _CallResolver:
     """Which library API a call in an example calls, from the example's imports and the catalogue."""
 
-    def __init__(self, catalogue: Catalogue, imports: dict[str, str]):
-        self.catalogue = catalogue
+    def __init__(self, callees: _CalleesByName, imports: dict[str, str]):
+        self.catalogue = callees.catalogue
+        self.callees = callees
         self.imports = imports
 
     def resolve(self, call: ast.Call) -> str | None:
@@ -173,7 +202,7 @@ class _CallResolver:
                     entry = self.catalogue.find(f"{self.imports[head]}.{rest}")
                     if entry is not None:
                         return entry.import_path
-            return self._method(func.attr)
+            return self.callees.method_named(func.attr)
         return None
 
     def _named(self, name: str) -> str | None:
@@ -181,16 +210,7 @@ class _CallResolver:
         if target:
             entry = self.catalogue.find(target)
             return entry.import_path if entry is not None and entry.kind != ApiKind.MODULE else None
-        callables = [self.catalogue.entries[i] for i in self.catalogue.by_name.get(name, [])]
-        callables = [
-            e for e in callables if e.kind in (ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.EXTERNAL) and not e.owner
-        ]
-        return callables[0].import_path if callables else None
-
-    def _method(self, name: str) -> str | None:
-        methods = [self.catalogue.entries[i] for i in self.catalogue.by_name.get(name, [])]
-        methods = [e for e in methods if e.kind in (ApiKind.METHOD, ApiKind.ALIAS) and e.owner]
-        return methods[0].import_path if methods else None
+        return self.callees.callable_named(name)
 
 
 def _outermost_library_calls(statement: ast.stmt, resolver: _CallResolver) -> list[ast.Call]:
