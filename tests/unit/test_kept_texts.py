@@ -67,20 +67,33 @@ def _kept(directory: Path) -> dict:
     return json.loads((directory / KEPT_TEXTS).read_text())
 
 
-def test_a_build_keeps_what_docstrings_gave_and_the_next_build_starts_from_it(tmp_path: Path):
+FILL_DOC = _digest("Fill every empty cell. Then stop.")
+
+
+def _built(tmp_path: Path, change_kept) -> tuple[Path, IndexStore, object, Path]:
+    """The library indexed once, then what its build kept changed by ``change_kept``."""
     library = _library(tmp_path)
     store = IndexStore(tmp_path / "cache", HashingEncoder())
     source = locate(str(library))
     store.get_or_build(source)
     directory = store.directory_for(source)
     kept = _kept(directory)
-    fill_doc = _digest("Fill every empty cell. Then stop.")
-    assert kept["code"] == derived_code()
-    assert kept["texts"]["first_sentence"][fill_doc] == "Fill every empty cell."
-    assert kept["texts"]["plain_summary"][fill_doc] == "Fill every empty cell. Then stop."
-    # what the next build reads is what was kept: marked here, it shows in the entry
-    kept["texts"]["first_sentence"][fill_doc] = "Kept from the last build."
+    change_kept(kept)
     (directory / KEPT_TEXTS).write_text(json.dumps(kept))
+    return library, store, source, directory
+
+
+def test_a_build_keeps_what_docstrings_gave_and_the_next_build_starts_from_it(tmp_path: Path):
+    first: dict = {}
+
+    def mark(kept: dict) -> None:  # what the next build reads is what was kept: marked, it shows
+        first.update(json.loads(json.dumps(kept)))
+        kept["texts"]["first_sentence"][FILL_DOC] = "Kept from the last build."
+
+    library, store, source, directory = _built(tmp_path, mark)
+    assert first["code"] == derived_code()
+    assert first["texts"]["first_sentence"][FILL_DOC] == "Fill every empty cell."
+    assert first["texts"]["plain_summary"][FILL_DOC] == "Fill every empty cell. Then stop."
     init = library / "__init__.py"
     init.write_text(init.read_text() + 'def drain(cells):\n    """Drain the cells."""\n')
     index = store.get_or_build(source).index
@@ -89,15 +102,11 @@ def test_a_build_keeps_what_docstrings_gave_and_the_next_build_starts_from_it(tm
 
 
 def test_what_other_code_kept_is_not_used(tmp_path: Path):
-    library = _library(tmp_path)
-    store = IndexStore(tmp_path / "cache", HashingEncoder())
-    source = locate(str(library))
-    store.get_or_build(source)
-    directory = store.directory_for(source)
-    kept = _kept(directory)
-    kept["code"] = "another"
-    kept["texts"]["first_sentence"][_digest("Fill every empty cell. Then stop.")] = "Kept by other code."
-    (directory / KEPT_TEXTS).write_text(json.dumps(kept))
+    def by_other_code(kept: dict) -> None:
+        kept["code"] = "another"
+        kept["texts"]["first_sentence"][FILL_DOC] = "Kept by other code."
+
+    library, store, source, _ = _built(tmp_path, by_other_code)
     (library / "cells.py").write_text((library / "cells.py").read_text() + "\nLIMIT = 3\n")
     index = store.get_or_build(source).index
     assert index.entries[index.catalogue.by_path["combs.fill"]].description == "Fill every empty cell."
