@@ -11,7 +11,7 @@ import re
 import textwrap
 from functools import lru_cache
 
-from apiary.docs.kept_texts import forget_kept_texts, stored_text, stored_texts, text_memo
+from apiary.docs.kept_texts import stored_text, stored_texts, text_memo
 
 # "(functional name: ``cycle``)", "Aliases: ``foo``": names the docs declare users call an API by.
 # ("also available as ``pkg.mean``" names another *location* of the same name, not another name.)
@@ -240,7 +240,7 @@ def _looks_like_code(text: str) -> bool:
 
 
 def forget_docstrings() -> None:
-    """Empty what this module remembers of docstrings: it serves one index's build or load."""
+    """Empty the caches of this module's plain functions (its `TextMemo`s are emptied with the
+    others, by `kept_texts.forget_kept_texts`): they serve one index's build or load."""
     for remembered in (clean_docstring, summary_paragraph):
         remembered.cache_clear()
-    forget_kept_texts()

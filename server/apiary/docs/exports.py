@@ -338,7 +338,7 @@ def _with_resolved_bases(entry: ApiEntry, resolve) -> ApiEntry:
         return entry
     module = entry.qualname.rsplit(".", 1)[0]
     bases = tuple(resolve(b, module) for b in entry.bases)
-    return entry if bases == entry.bases else _replace(entry, bases=bases)
+    return entry if bases == entry.bases else replaced(entry, bases=bases)
 
 
 def _aliases(entries: list[ApiEntry]) -> list[ApiEntry]:
@@ -358,7 +358,7 @@ def _aliases(entries: list[ApiEntry]) -> list[ApiEntry]:
             first = entry.params[0] if entry.params else None
             owner = _owner_of_functional_form(entry, first, by_path)
             aliases.append(
-                _replace(
+                replaced(
                     entry,
                     name=alias,
                     import_path=f"{owner}.{alias}" if owner else alias,
@@ -400,8 +400,4 @@ def _distinct_import_paths(entries: list[ApiEntry]) -> list[ApiEntry]:
 def _fill_docs(entry: ApiEntry, donor: ApiEntry) -> ApiEntry:
     if entry.doc:
         return entry
-    return _replace(entry, doc=donor.doc, description=donor.description, examples=donor.examples)
-
-
-def _replace(entry: ApiEntry, **changes) -> ApiEntry:
-    return replaced(entry, **changes)
+    return replaced(entry, doc=donor.doc, description=donor.description, examples=donor.examples)

@@ -207,7 +207,7 @@ def _store_again(directory: Path, index: LibraryIndex, write: Callable[[Path, Li
         with lock_for(directory).acquire(timeout=0):  # a builder at work will write its own
             write(directory, index)
     except (OSError, CacheCorrupt, Timeout) as error:
-        log.debug("derived texts of %s not stored again: %s", directory, error)
+        log.debug("what the load of %s did is not stored: %s", directory, error)
 
 
 @contextmanager

@@ -167,19 +167,23 @@ class _CalleesByName:
         self._methods: dict[str, str | None] = {}
 
     def callable_named(self, name: str) -> str | None:
-        if name not in self._callables:
-            found = (self.catalogue.entries[i] for i in self.catalogue.by_name.get(name, []))
-            first = next((e for e in found
-                          if e.kind in (ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.EXTERNAL) and not e.owner), None)
-            self._callables[name] = first.import_path if first is not None else None
-        return self._callables[name]
+        """The first class or function (not a member) of that name."""
+        return self._first(self._callables, name, _CALLABLE_KINDS, owned=False)
 
     def method_named(self, name: str) -> str | None:
-        if name not in self._methods:
+        """The first method (or alias of one) of that name."""
+        return self._first(self._methods, name, _METHOD_KINDS, owned=True)
+
+    def _first(self, known: dict[str, str | None], name: str, kinds: tuple[ApiKind, ...], owned: bool) -> str | None:
+        if name not in known:
             found = (self.catalogue.entries[i] for i in self.catalogue.by_name.get(name, []))
-            first = next((e for e in found if e.kind in (ApiKind.METHOD, ApiKind.ALIAS) and e.owner), None)
-            self._methods[name] = first.import_path if first is not None else None
-        return self._methods[name]
+            first = next((e for e in found if e.kind in kinds and bool(e.owner) == owned), None)
+            known[name] = first.import_path if first is not None else None
+        return known[name]
+
+
+_CALLABLE_KINDS = (ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.EXTERNAL)
+_METHOD_KINDS = (ApiKind.METHOD, ApiKind.ALIAS)
 
 
 class _CallResolver:
