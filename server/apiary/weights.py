@@ -137,6 +137,7 @@ class SequenceWeights:
     min_successor_count: int = 2  # ...and this many times
     max_extension: int = 3  # successors added to a composed sequence at most
     steps_weight: float = 0.85  # a request in steps: the steps' best sequences joined, times their mean score
+    library_bonus: float = 1.0  # for a sequence whose calls are all APIs of the libraries asked about
 
 
 _PARTS: dict[str, type] = {

@@ -327,3 +327,42 @@ def test_sibling_swaps_name_the_querys_variant_in_the_siblings_module():
                                                                "hashlib.sha512": "hashlib.sha1"}
     assert sibling_swaps("md5 of a string", by_variant) == {}  # no other "md" variant
     assert sibling_swaps("copy a file", by_variant) == {}
+
+
+def test_asked_about_a_library_its_apis_outrank_what_its_internals_call():
+    from apiary.weights import SequenceWeights
+
+    pairs = [ApiSeqPair("Sum the amounts of every row of the table.", ("decimal.Decimal", "builtins.sum"),
+                        "agate/aggregations/sum.py", "Sum.run")]
+
+    def api_search(query, k):
+        return [("agate.Table::aggregate", 0.4), ("agate.Sum", 0.3)]
+
+    weights = SequenceWeights(steps_weight=0.0, library_bonus=1.0)
+    anywhere = Recommender(PairIndex(pairs, HashingEncoder(), weights=weights), api_search=api_search,
+                           weights=weights)
+    assert anywhere.suggest("sum the amounts of every row", top_k=1)[0].apis == ("decimal.Decimal", "builtins.sum")
+    asked = Recommender(PairIndex(pairs, HashingEncoder(), weights=weights), api_search=api_search,
+                        weights=weights, libraries={"agate"})
+    top = asked.suggest("sum the amounts of every row", top_k=3)
+    assert [s.apis for s in top] == [("agate.Table::aggregate",), ("agate.Sum",), ("decimal.Decimal", "builtins.sum")]
+
+
+def test_library_share_counts_each_call_and_needs_a_library():
+    from apiary.sequences.recommend import library_modules, with_library_share
+    from apiary.weights import SequenceWeights
+
+    weights = SequenceWeights(library_bonus=1.0)
+    mixed = Suggestion(("agate.Table", "os.path.join"), 0.5, "mined")
+    pure = Suggestion(("agate.Table",), 0.2, "docs")
+    other = Suggestion(("csv.reader",), 0.9, "mined")
+    ranked = with_library_share([other, mixed, pure], {"agate"}, weights)
+    assert [(s.apis, round(s.score, 3)) for s in ranked] == [
+        (("agate.Table",), 1.2), (("agate.Table", "os.path.join"), 1.0), (("csv.reader",), 0.9)]
+    assert with_library_share([other, mixed], frozenset(), weights) == [other, mixed]
+
+    class Index:
+        def __init__(self, *paths):
+            self.entries = [type("Entry", (), {"import_path": p})() for p in paths]
+
+    assert library_modules([Index("agate.Table", "agate"), Index("leather.Chart.add_line")]) == {"agate", "leather"}

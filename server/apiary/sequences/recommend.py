@@ -4,6 +4,11 @@
 * ``model``: a trained API-sequence model, when one is configured;
 * ``docs``: APIs retrieved from indexed documentation, ordered and extended by mined call order.
 
+Asked about libraries (``--lib``, the workspace's indexed libraries), a sequence that calls their APIs
+ranks above one that does not: a library's own code mostly calls the standard library and its own
+internals, so its nearest mined neighbours answer "how is this done inside" rather than "which of
+its APIs do I call".
+
 Mined neighbours do not vote for their own sequence alone: each distinct sequence is scored by how
 much the nearest neighbours' sequences agree with it (expected BLEU under similarity weights, a
 minimum-Bayes-risk choice), so the sequence the neighbourhood shares beats one odd close match.
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from apiary.sequences.bleu import sequence_bleu
@@ -49,8 +54,11 @@ class Suggestion:
 class Recommender:
     def __init__(self, index: PairIndex | None = None, model: SequenceModel | None = None,
                  api_search: ApiSearch | None = None, stats: SequenceStats | None = None,
-                 weights: SequenceWeights | None = None, unmined: Sequence[CorpusRoot] = ()):
+                 weights: SequenceWeights | None = None, unmined: Sequence[CorpusRoot] = (),
+                 libraries: Collection[str] = ()):
         self.index = index
+        #: top-level modules of the libraries asked about, whose APIs the answers should call
+        self.libraries = frozenset(libraries)
         #: corpus roots left unmined when this was built (a deadline passed): not in its answers
         self.unmined = tuple(unmined)
         self.model = model
@@ -91,7 +99,8 @@ class Recommender:
 
     def _ranked(self, candidates: list[Suggestion], query: str) -> list[Suggestion]:
         candidates = self._with_named_variants(candidates, query)
-        return with_mentions(merge(candidates, self.weights), query, self.stats.name_word_weight, self.weights)
+        ranked = with_mentions(merge(candidates, self.weights), query, self.stats.name_word_weight, self.weights)
+        return with_library_share(ranked, self.libraries, self.weights)
 
     def _in_steps(self, steps: list[str]) -> list[Suggestion]:
         """One suggestion that does each step of the query in turn: each step's best sequence, joined,
@@ -210,6 +219,26 @@ def with_mentions(suggestions: Sequence[Suggestion], query: str,
 
     scored = [replace(s, score=s.score + bonus * mentioned(s.apis)) for s in suggestions]
     return sorted(scored, key=lambda s: (-s.score, len(s.apis), s.apis))
+
+
+def with_library_share(suggestions: Sequence[Suggestion], libraries: Collection[str],
+                       weights: SequenceWeights | None = None) -> list[Suggestion]:
+    """Re-ranked by `library_bonus` times the share of each sequence's calls that are APIs of
+    ``libraries`` (top-level module names); unchanged when none is asked about."""
+    bonus = (weights if weights is not None else load_weights().sequences).library_bonus
+    if not libraries or not bonus:
+        return list(suggestions)
+
+    def share(apis: tuple[str, ...]) -> float:
+        return sum(api.split(".", 1)[0] in libraries for api in apis) / len(apis) if apis else 0.0
+
+    scored = [replace(s, score=s.score + bonus * share(s.apis)) for s in suggestions]
+    return sorted(scored, key=lambda s: (-s.score, len(s.apis), s.apis))
+
+
+def library_modules(indexes: Sequence) -> frozenset[str]:
+    """The top-level modules whose APIs ``indexes`` document (``agate`` for ``agate.Table``)."""
+    return frozenset(entry.import_path.split(".", 1)[0] for index in indexes for entry in index.entries)
 
 
 def hybrid_api_search(retriever) -> ApiSearch:

@@ -24,7 +24,7 @@ from apiary.sequences.mine import (
     workspace_root,
 )
 from apiary.sequences.neighbours import PairIndex, description_vectors, lexical_key, pair_vectors
-from apiary.sequences.recommend import Recommender, api_name, hybrid_api_search
+from apiary.sequences.recommend import Recommender, api_name, hybrid_api_search, library_modules
 from apiary.sequences.snapshot import read_snapshot, snapshot_key, used_since, write_snapshot
 from apiary.weights import SequenceWeights, load_weights
 
@@ -88,7 +88,8 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
         from apiary.sequences.model import Seq2SeqSequenceModel
 
         model = Seq2SeqSequenceModel(model_dir)
-    return Recommender(mined.index, model, api_search, stats=mined.stats, weights=weights, unmined=mined.left)
+    return Recommender(mined.index, model, api_search, stats=mined.stats, weights=weights, unmined=mined.left,
+                       libraries=library_modules(indexes))
 
 
 @dataclass(frozen=True)
