@@ -5,7 +5,9 @@ Every problem of `benchmarks.unseen` is such a pair: the comment or docstring se
 statement (mined from a suite library's tests, examples, docs and users) or a request in users' own
 words, and the library APIs the statement calls. Its intent is the query of what `apiary suggest
 --lib NAME QUERY` builds: the library's index (documentation composed into sequences) and its own
-code mined, nothing of this interpreter's packages. Mined pairs from a file the problems were mined
+code mined, nothing of this interpreter's packages. With ``--context`` documentation is read with the
+code above the comment as well (its imports, the names in scope), as the editor's "Suggest API
+sequence…" action reads it. Mined pairs from a file the problems were mined
 from (a package that ships its tests) are left out, so no answer is looked up. Dev libraries choose
 weights; test libraries are reported.
 
@@ -15,7 +17,7 @@ class's public path, ``agate.Table::aggregate`` as ``agate.Table.aggregate``). B
 Learning Revisited's, of the top suggestion against the statement's APIs.
 
     python -m benchmarks.sequence_suite [--split dev|test] [--libraries agate,click] [--limit N]
-        [--weights FILE] [--out benchmarks/results/sequence-suite-test.json] [--per-problem FILE.jsonl]
+        [--context] [--weights FILE] [--out benchmarks/results/sequence-suite-test.json] [--per-problem FILE.jsonl]
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def summary(judged: Sequence[dict]) -> dict:
 
 
 def evaluate_library(library, suite, cache: SuiteCache, store: IndexStore, encoder, limit: int | None,
-                     weights: SequenceWeights) -> dict | None:
+                     weights: SequenceWeights, with_context: bool = False) -> dict | None:
     problems = {
         "mined": [p.to_json() for p in library_problems(library, cache)][:limit],
         "user": suite.user_problems_of(library)[:limit],
@@ -122,8 +124,10 @@ def evaluate_library(library, suite, cache: SuiteCache, store: IndexStore, encod
     for set_name, items in problems.items():
         judged = []
         for problem in items:
-            query = problem.get("intent") or query_from_context(extract_context_from_prefix(problem["prompt"])).intent
-            suggestions = [s.apis for s in recommender.suggest(query, top_k=5)] if query else []
+            context = query_from_context(extract_context_from_prefix(problem["prompt"]))
+            query = problem.get("intent") or context.intent
+            found = recommender.suggest(query, top_k=5, context=context if with_context else None) if query else []
+            suggestions = [s.apis for s in found]
             judged.append({"task_id": problem["task_id"], "query": query,
                            **judge(index.catalogue, suggestions, problem["gold_apis"])})
         result[set_name] = {**summary(judged), "judged": judged}
@@ -155,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--libraries", help="comma-separated names (default: every library of the split)")
     parser.add_argument("--limit", type=int, help="at most this many problems per library and set")
     parser.add_argument("--cache", default=str(CACHE_ROOT))
+    parser.add_argument("--context", action="store_true",
+                        help="read documentation with the code above each comment, as the editor does")
     parser.add_argument("--weights", type=Path, help="a weights file to use instead of the shipped one")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--per-problem", type=Path, help="also write each problem's query, answer and verdict here")
@@ -169,7 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     suite = load_suite(SUITE_FILE)
     for library in suite.select(args.split, names):
-        result = evaluate_library(library, suite, cache, store, encoder, args.limit, weights.sequences)
+        result = evaluate_library(library, suite, cache, store, encoder, args.limit, weights.sequences,
+                                  args.context)
         if result is None:
             continue
         results[library.name] = result
@@ -178,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {library.name}: {figures}", flush=True)
     if args.per_problem:
         _write_per_problem(results, args.per_problem)
-    report = {"benchmark": "sequence-suite", "split": args.split, "encoder": encoder.id,
+    report = {"benchmark": "sequence-suite", "split": args.split, "context": args.context, "encoder": encoder.id,
               "weights": {"file": str(args.weights or "shipped"), "sequences": asdict(weights.sequences)},
               "seconds": round(time.perf_counter() - started, 1),
               "pooled": {s: pooled(results, s) for s in SETS},

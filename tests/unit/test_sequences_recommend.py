@@ -366,3 +366,27 @@ def test_library_share_counts_each_call_and_needs_a_library():
             self.entries = [type("Entry", (), {"import_path": p})() for p in paths]
 
     assert library_modules([Index("agate.Table", "agate"), Index("leather.Chart.add_line")]) == {"agate", "leather"}
+
+
+def test_documentation_is_searched_with_the_code_around_the_request_when_there_is_some():
+    from apiary.retrieval.query import ApiQuery
+    from apiary.weights import SequenceWeights
+
+    asked = []
+
+    def api_search(query, k):
+        asked.append(query)
+        return [("agate.Table::where", 0.5)]
+
+    recommender = Recommender(api_search=api_search, weights=SequenceWeights(steps_weight=0.85))
+    assert recommender.suggest("keep the big orders", top_k=1)[0].apis == ("agate.Table::where",)
+    assert asked == ["keep the big orders"]
+    asked.clear()
+    context = ApiQuery(intent="read the orders and keep the big ones", clauses=("read the orders", "keep the big ones"),
+                       libraries=("agate",), receiver="orders")
+    recommender.suggest("read the orders and keep the big ones", top_k=1, context=context)
+    assert [(q.intent, q.clauses, q.libraries, q.receiver) for q in asked] == [
+        ("read the orders and keep the big ones", context.clauses, ("agate",), "orders"),  # the whole request
+        ("read the orders", (), ("agate",), "orders"),  # then each step
+        ("keep the big ones", (), ("agate",), "orders"),
+    ]

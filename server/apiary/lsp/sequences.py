@@ -20,10 +20,12 @@ from apiary import engine
 from apiary.budget import RequestKind
 from apiary.lsp import commands, lifecycle
 from apiary.lsp.server import ApiaryServer  # at run time: pygls reads a command's annotations
+from apiary.retrieval.query import ApiQuery, query_from_context
 from apiary.sequences.recommend import Suggestion
 from apiary.sequences.render import as_plan, as_skeleton
 
 if TYPE_CHECKING:
+    from apiary.context.model import EditorContext
     from apiary.lsp.documents import Document
 
 log = logging.getLogger(__name__)
@@ -50,11 +52,12 @@ def register(server: ApiaryServer) -> None:
     async def suggest(ls: ApiaryServer, *args) -> dict:
         doc, position = commands.target_of_command(ls, args)
         options = args[0]
-        intent = _intent(doc, position)
+        editor = _editor_context(doc, position)
+        intent = editor.intent
         chosen = options.get("apis")
         suggestions: list[Suggestion] = []
         if chosen is None:
-            suggestions = await _suggestions(ls, intent)
+            suggestions = await _suggestions(ls, intent, query_from_context(editor))
             if options.get("list") or not suggestions:
                 return {"intent": intent, "suggestions": [s.to_json() for s in suggestions], "applied": False}
             chosen = await _ask_user(ls, intent, suggestions)
@@ -63,13 +66,14 @@ def register(server: ApiaryServer) -> None:
         return await _insert(ls, doc, position, list(chosen), intent, options.get("form", "skeleton"))
 
 
-async def _suggestions(ls: ApiaryServer, intent: str) -> list[Suggestion]:
-    """The top suggestions; a first request builds the recommender (mining the libraries' code), and
+async def _suggestions(ls: ApiaryServer, intent: str, context: ApiQuery) -> list[Suggestion]:
+    """The top suggestions, documentation read with the code around the comment (its imports, the
+    names in scope); a first request builds the recommender (mining the libraries' code), and
     shows work-done progress while it does."""
     session = ls.session
 
     def suggest(progress=None) -> list[Suggestion]:
-        return session.sequence_recommender(progress).suggest(intent, TOP_K)
+        return session.sequence_recommender(progress).suggest(intent, TOP_K, context)
 
     if session.sequences_built():
         return await ls.run_blocking(suggest, kind=RequestKind.SEQUENCE, default=[]) or []
@@ -103,9 +107,9 @@ class _ThrottledProgress:
             self._report(message, percentage)
 
 
-def _intent(doc: Document, position: types.Position) -> str:
+def _editor_context(doc: Document, position: types.Position) -> EditorContext:
     site = commands.site_of(doc, position)
-    return engine.comment_intent(site.text, site.cursor)
+    return engine.editor_context(site.text, site.cursor)
 
 
 async def _ask_user(ls: ApiaryServer, intent: str, suggestions: list[Suggestion]) -> list[str] | None:

@@ -25,6 +25,7 @@ import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from apiary.sequences.bleu import sequence_bleu
 from apiary.sequences.compose import SequenceStats, compose, name_words
@@ -35,8 +36,12 @@ from apiary.sequences.neighbours import Neighbour, PairIndex
 from apiary.weights import SequenceWeights, load_weights
 from apiary.words import lexical_tokens, variant_words
 
-#: ``(query, k) -> [(dotted API, similarity)]``: documentation retrieval, e.g. `hybrid_api_search`.
-ApiSearch = Callable[[str, int], list[tuple[str, float]]]
+if TYPE_CHECKING:
+    from apiary.retrieval.query import ApiQuery
+
+#: ``(query, k) -> [(dotted API, similarity)]``: documentation retrieval, e.g. `hybrid_api_search`; the
+#: query is the request's text, or the whole editor context around it (`ApiQuery`) when there is one.
+ApiSearch = Callable[["str | ApiQuery", int], list[tuple[str, float]]]
 
 
 @dataclass(frozen=True)
@@ -66,16 +71,18 @@ class Recommender:
         self.weights = weights if weights is not None else load_weights().sequences
         self.stats = stats or SequenceStats(index.pairs if index else [], self.weights)
 
-    def suggest(self, query: str, top_k: int = 5) -> list[Suggestion]:
+    def suggest(self, query: str, top_k: int = 5, context: ApiQuery | None = None) -> list[Suggestion]:
+        """The top sequences for ``query``; ``context``: what the code around it says (imports, names
+        in scope), for documentation retrieval to read as an inline completion does."""
         if not query.strip():
             return []
-        candidates = self._candidates(query, top_k)
+        candidates = self._candidates(query, top_k, context)
         steps = query_steps(query)
         if len(steps) > 1:
-            candidates.extend(self._in_steps(steps))
+            candidates.extend(self._in_steps(steps, context))
         return self._ranked(candidates, query)[:top_k]
 
-    def _candidates(self, query: str, top_k: int) -> list[Suggestion]:
+    def _candidates(self, query: str, top_k: int, context: ApiQuery | None = None) -> list[Suggestion]:
         w = self.weights
         candidates: list[Suggestion] = []
         if self.index is not None:
@@ -83,7 +90,7 @@ class Recommender:
         if self.model is not None:
             candidates.extend(Suggestion(apis, score, "model") for apis, score in self.model.predict(query, top_k))
         if self.api_search is not None:
-            retrieved = self.api_search(query, w.docs_apis)
+            retrieved = self.api_search(replace(context, intent=query) if context else query, w.docs_apis)
             composed = compose(retrieved, self.stats, w.docs_apis)
             candidates.extend(Suggestion(apis, w.docs_weight * score, "docs") for apis, score in composed)
         return candidates
@@ -102,12 +109,13 @@ class Recommender:
         ranked = with_mentions(merge(candidates, self.weights), query, self.stats.name_word_weight, self.weights)
         return with_library_share(ranked, self.libraries, self.weights)
 
-    def _in_steps(self, steps: list[str]) -> list[Suggestion]:
+    def _in_steps(self, steps: list[str], context: ApiQuery | None = None) -> list[Suggestion]:
         """One suggestion that does each step of the query in turn: each step's best sequence, joined,
         scored by `steps_weight` times their mean score."""
         tops = []
         for step in steps:
-            ranked = self._ranked(self._candidates(step, 1), step)
+            step_context = replace(context, clauses=()) if context else None
+            ranked = self._ranked(self._candidates(step, 1, step_context), step)
             if not ranked:
                 return []
             tops.append(ranked[0])
@@ -248,8 +256,8 @@ def hybrid_api_search(retriever) -> ApiSearch:
     that satisfy a condition" have a cosine of 0.13, yet the API is the right one)."""
     from apiary.retrieval.query import ApiQuery
 
-    def search(query: str, k: int) -> list[tuple[str, float]]:
-        found = retriever.search(ApiQuery(intent=query), top_k=k)
+    def search(query: str | ApiQuery, k: int) -> list[tuple[str, float]]:
+        found = retriever.search(query if isinstance(query, ApiQuery) else ApiQuery(intent=query), top_k=k)
         return [(api_name(s.entry), s.probability) for s in found]
 
     return search
