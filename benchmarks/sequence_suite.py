@@ -96,7 +96,7 @@ def without_files(recommender: Recommender, files: set[str]) -> tuple[Recommende
     stats = SequenceStats(subset.pairs, recommender.weights)
     left_out = len(index.pairs) - len(keep)
     kept = Recommender(subset, api_search=recommender.api_search, stats=stats, weights=recommender.weights,
-                       libraries=recommender.libraries)
+                       libraries=recommender.libraries, public_name=recommender.public_name)
     return kept, left_out
 
 

@@ -390,3 +390,28 @@ def test_documentation_is_searched_with_the_code_around_the_request_when_there_i
         ("read the orders", (), ("agate",), "orders"),  # then each step
         ("keep the big ones", (), ("agate",), "orders"),
     ]
+
+
+def test_a_librarys_own_code_calls_its_apis_where_they_are_defined_and_answers_name_them_as_users_import_them():
+    from apiary.docs.catalogue import Catalogue
+    from apiary.docs.entry import ApiEntry, ApiKind
+    from apiary.sequences.recommend import public_names
+
+    def entry(path, qualname, kind, owner=None):
+        return ApiEntry(name=path.rsplit(".", 1)[-1], qualname=qualname, import_path=path, kind=kind,
+                        library="agate", owner=owner)
+
+    class Index:
+        catalogue = Catalogue("agate", [entry("agate.Column", "agate.columns.Column", ApiKind.CLASS),
+                                        entry("agate.Column.values", "agate.columns.Column.values", ApiKind.METHOD,
+                                              owner="agate.Column")])
+
+    public = public_names([Index()])
+    assert [public(a) for a in ("agate.columns.Column", "agate.columns.Column::values", "os.path.join")] == [
+        "agate.Column", "agate.Column::values", "os.path.join"]
+    assert public_names([]) is None
+    pairs = [ApiSeqPair("List the values of a column.", ("agate.columns.Column", "agate.columns.Column::values",
+                                                         "agate.columns.Column::values"), "agate/x.py", "f")]
+    recommender = Recommender(PairIndex(pairs, HashingEncoder()), public_name=public)
+    assert recommender.suggest("list the values of a column")[0].apis == (
+        "agate.Column", "agate.Column::values", "agate.Column::values")  # repeated calls stay

@@ -21,6 +21,7 @@ field (``apiary.weights``).
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -60,10 +61,12 @@ class Recommender:
     def __init__(self, index: PairIndex | None = None, model: SequenceModel | None = None,
                  api_search: ApiSearch | None = None, stats: SequenceStats | None = None,
                  weights: SequenceWeights | None = None, unmined: Sequence[CorpusRoot] = (),
-                 libraries: Collection[str] = ()):
+                 libraries: Collection[str] = (), public_name: Callable[[str], str] | None = None):
         self.index = index
         #: top-level modules of the libraries asked about, whose APIs the answers should call
         self.libraries = frozenset(libraries)
+        #: an API as users import it: a library's own code calls it by where it is defined
+        self.public_name = public_name
         #: corpus roots left unmined when this was built (a deadline passed): not in its answers
         self.unmined = tuple(unmined)
         self.model = model
@@ -93,6 +96,9 @@ class Recommender:
             retrieved = self.api_search(replace(context, intent=query) if context else query, w.docs_apis)
             composed = compose(retrieved, self.stats, w.docs_apis)
             candidates.extend(Suggestion(apis, w.docs_weight * score, "docs") for apis, score in composed)
+        if self.public_name is not None:
+            name = self.public_name
+            candidates = [replace(c, apis=tuple(name(api) for api in c.apis)) for c in candidates]
         return candidates
 
     def _with_named_variants(self, candidates: list[Suggestion], query: str) -> list[Suggestion]:
@@ -242,6 +248,25 @@ def with_library_share(suggestions: Sequence[Suggestion], libraries: Collection[
 
     scored = [replace(s, score=s.score + bonus * share(s.apis)) for s in suggestions]
     return sorted(scored, key=lambda s: (-s.score, len(s.apis), s.apis))
+
+
+def public_names(indexes: Sequence) -> Callable[[str], str] | None:
+    """An API as ``indexes`` document it, where one does (``agate.columns.Column::values``, as the
+    library's own code calls it, is ``agate.Column::values``); else as it is."""
+    catalogues = [index.catalogue for index in indexes]
+    if not catalogues:
+        return None
+
+    @functools.lru_cache(maxsize=65536)
+    def public(api: str) -> str:
+        dotted = api.replace("::", ".")
+        for catalogue in catalogues:
+            entry = catalogue.find(dotted)
+            if entry is not None:
+                return api_name(entry)
+        return api
+
+    return public
 
 
 def library_modules(indexes: Sequence) -> frozenset[str]:

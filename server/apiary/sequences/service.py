@@ -24,7 +24,7 @@ from apiary.sequences.mine import (
     workspace_root,
 )
 from apiary.sequences.neighbours import PairIndex, description_vectors, lexical_key, pair_vectors
-from apiary.sequences.recommend import Recommender, api_name, hybrid_api_search, library_modules
+from apiary.sequences.recommend import Recommender, api_name, hybrid_api_search, library_modules, public_names
 from apiary.sequences.snapshot import read_snapshot, snapshot_key, used_since, write_snapshot
 from apiary.weights import SequenceWeights, load_weights
 
@@ -89,7 +89,7 @@ def build_recommender(encoder: Encoder, indexes: Sequence = (), roots: Sequence[
 
         model = Seq2SeqSequenceModel(model_dir)
     return Recommender(mined.index, model, api_search, stats=mined.stats, weights=weights, unmined=mined.left,
-                       libraries=library_modules(indexes))
+                       libraries=library_modules(indexes), public_name=public_names(indexes))
 
 
 @dataclass(frozen=True)
