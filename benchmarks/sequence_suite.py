@@ -17,7 +17,8 @@ class's public path, ``agate.Table::aggregate`` as ``agate.Table.aggregate``). B
 Learning Revisited's, of the top suggestion against the statement's APIs.
 
     python -m benchmarks.sequence_suite [--split dev|test] [--libraries agate,click] [--limit N]
-        [--context] [--weights FILE] [--out benchmarks/results/sequence-suite-test.json] [--per-problem FILE.jsonl]
+        [--context] [--weights FILE] [--library-bonus X] [--per-problem FILE.jsonl]
+        [--out benchmarks/results/sequence-suite-test.json]
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import json
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from apiary.context.extract import extract_context_from_prefix
@@ -162,10 +163,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--context", action="store_true",
                         help="read documentation with the code above each comment, as the editor does")
     parser.add_argument("--weights", type=Path, help="a weights file to use instead of the shipped one")
+    parser.add_argument("--library-bonus", type=float, help="this library_bonus instead (0: as before it was added)")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--per-problem", type=Path, help="also write each problem's query, answer and verdict here")
     args = parser.parse_args(argv)
     weights = load_weights(args.weights) if args.weights else load_weights()
+    if args.library_bonus is not None:
+        weights = replace(weights, sequences=replace(weights.sequences, library_bonus=args.library_bonus))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     started = time.perf_counter()
     encoder = _onnx_encoder(None)
