@@ -7,9 +7,9 @@ words, and the library APIs the statement calls. Its intent is the query of what
 --lib NAME QUERY` builds: the library's index (documentation composed into sequences) and its own
 code mined, nothing of this interpreter's packages. With ``--context`` documentation is read with the
 code above the comment as well (its imports, the names in scope), as the editor's "Suggest API
-sequence…" action reads it. Mined pairs from a file the problems were mined
-from (a package that ships its tests) are left out, so no answer is looked up. Dev libraries choose
-weights; test libraries are reported.
+sequence…" action reads it. Mined pairs from a file the problems were mined from (a package that
+ships its tests) are left out, so no answer is looked up. Dev libraries choose weights; test
+libraries are reported.
 
 A problem is ``right`` when the top suggestion holds one of the APIs its statement calls, ``all``
 when it holds every one; names are compared as the library's index resolves them (a method by its
@@ -46,7 +46,7 @@ from apiary_training.eval.retrieval import canonical_gold
 from apiary_training.suite.definition import load_suite
 from apiary_training.suite.problems import SuiteCache, library_problems
 from benchmarks.timing import write_figures
-from benchmarks.unseen.__main__ import CACHE_ROOT, SUITE_FILE, _onnx_encoder
+from benchmarks.unseen.__main__ import CACHE_ROOT, SUITE_FILE, onnx_encoder
 
 RESULTS = Path(__file__).parent / "results"
 SETS = ("mined", "user")
@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         weights = replace(weights, sequences=replace(weights.sequences, library_bonus=args.library_bonus))
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     started = time.perf_counter()
-    encoder = _onnx_encoder(None)
+    encoder = onnx_encoder(None)
     cache = SuiteCache(Path(args.cache))
     store = IndexStore(cache.root / "indexes-onnx", encoder)
     names = args.libraries.split(",") if args.libraries else None

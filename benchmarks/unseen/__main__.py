@@ -37,7 +37,8 @@ SUITE_FILE = HERE / "suite.json"
 CACHE_ROOT = HERE.parent / ".cache" / "unseen"
 
 
-def _onnx_encoder(spec: str | None):
+def onnx_encoder(spec: str | None):
+    """The encoder exported to ONNX (int8), as users' `apiary index`, `suggest` and server get it."""
     from apiary.retrieval.onnx_encoder import OnnxQueryEncoder, export_for_queries, query_encoder
 
     export_for_queries(spec)
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> dict:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     started = time.perf_counter()
-    encoder = _onnx_encoder(args.encoder) if args.onnx else load_encoder(args.encoder, quantize=not args.no_quantize)
+    encoder = onnx_encoder(args.encoder) if args.onnx else load_encoder(args.encoder, quantize=not args.no_quantize)
     cache = SuiteCache(Path(args.cache))
     store = IndexStore(cache.root / ("indexes-onnx" if args.onnx else "indexes"), encoder)
     results: list[LibraryResult] = []
