@@ -130,7 +130,7 @@ class SequenceWeights:
     consensus_temperature: float = 0.2  # softmax temperature of their weights over similarities
     lexical_weight: float = 0.2  # what a perfect BM25 match adds to a description's cosine
     agreement_bonus: float = 0.05  # per other source suggesting the same sequence
-    docs_weight: float = 0.9  # documentation-composed sequences: guesses without usage evidence
+    docs_weight: float = 0.6  # the best documentation-composed sequence (the rest relative to it): no usage evidence
     docs_apis: int = 5  # APIs retrieved from documentation and composed into sequences
     mention_bonus: float = 0.25  # for naming all of the query's words (rare words weigh more)
     min_successor_share: float = 0.3  # a successor extends a composed sequence from this share of what follows...

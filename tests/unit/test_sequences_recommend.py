@@ -415,3 +415,18 @@ def test_a_librarys_own_code_calls_its_apis_where_they_are_defined_and_answers_n
     recommender = Recommender(PairIndex(pairs, HashingEncoder()), public_name=public)
     assert recommender.suggest("list the values of a column")[0].apis == (
         "agate.Column", "agate.Column::values", "agate.Column::values")  # repeated calls stay
+
+
+def test_the_best_documented_api_is_scored_on_the_neighbours_scale_not_as_a_probability_among_hundreds():
+    from apiary.sequences.recommend import relative_to_best
+
+    assert relative_to_best([("t.keep_where", 0.2), ("t.pick", 0.05)]) == [("t.keep_where", 1.0), ("t.pick", 0.25)]
+    assert relative_to_best([]) == [] and relative_to_best([("t.x", 0.0)]) == [("t.x", 0.0)]
+    pairs = [ApiSeqPair("Drop re-sent orders and tidy the names.", ("t.Table::dedupe",), "w/clean.py", "clean")]
+
+    def api_search(query, k):
+        return [("t.Table::keep_where", 0.17), ("t.Table::pick", 0.03)]
+
+    recommender = Recommender(PairIndex(pairs, HashingEncoder()), api_search=api_search, libraries={"t"})
+    top = recommender.suggest("keep only the orders above 100 euros", top_k=2)
+    assert top[0].apis == ("t.Table::keep_where",) and top[0].source == "docs"

@@ -93,7 +93,8 @@ class Recommender:
         if self.model is not None:
             candidates.extend(Suggestion(apis, score, "model") for apis, score in self.model.predict(query, top_k))
         if self.api_search is not None:
-            retrieved = self.api_search(replace(context, intent=query) if context else query, w.docs_apis)
+            retrieved = relative_to_best(self.api_search(replace(context, intent=query) if context else query,
+                                                         w.docs_apis))
             composed = compose(retrieved, self.stats, w.docs_apis)
             candidates.extend(Suggestion(apis, w.docs_weight * score, "docs") for apis, score in composed)
         if self.public_name is not None:
@@ -233,6 +234,15 @@ def with_mentions(suggestions: Sequence[Suggestion], query: str,
 
     scored = [replace(s, score=s.score + bonus * mentioned(s.apis)) for s in suggestions]
     return sorted(scored, key=lambda s: (-s.score, len(s.apis), s.apis))
+
+
+def relative_to_best(retrieved: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Retrieved APIs scored relative to the best one. A retriever's probability of an API among a
+    library's hundreds is small even for the right one (0.17 for ``Table.keep_where`` under "keep only
+    the orders above 100 euros"), where a mined neighbour's cosine is not (0.5 for a loose match): on
+    one scale with them, the best documented API scores `docs_weight`."""
+    best = max((score for _, score in retrieved), default=0.0)
+    return [(api, score / best) for api, score in retrieved] if best > 0 else list(retrieved)
 
 
 def with_library_share(suggestions: Sequence[Suggestion], libraries: Collection[str],
