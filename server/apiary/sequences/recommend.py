@@ -14,9 +14,10 @@ much the nearest neighbours' sequences agree with it (expected BLEU under simila
 minimum-Bayes-risk choice), so the sequence the neighbourhood shares beats one odd close match.
 
 Scores share one scale, a similarity in [0, 1]: the encoder's cosine for ``mined`` (scaled by
-the consensus) and ``docs``, the model's sequence probability for ``model``. A sequence several
-sources agree on ranks higher. Every count, temperature, weight and bonus here is a `SequenceWeights`
-field (``apiary.weights``).
+the consensus) and for an API's own docstring pair, `docs_weight` for the best documentation-composed
+sequence (the others relative to it), the model's sequence probability for ``model``; bonuses are
+added to it. A sequence several sources agree on ranks higher. Every count, temperature, weight and
+bonus here is a `SequenceWeights` field (``apiary.weights``).
 """
 
 from __future__ import annotations
