@@ -24,6 +24,7 @@ Learning Revisited's, of the top suggestion against the statement's APIs.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import logging
 import time
@@ -93,12 +94,10 @@ def without_files(recommender: Recommender, files: set[str]) -> tuple[Recommende
     keep = [i for i, pair in enumerate(index.pairs) if not any(pair.path.endswith("/" + f) for f in files)]
     if len(keep) == len(index.pairs):
         return recommender, 0
-    subset = index.subset(keep)
-    stats = SequenceStats(subset.pairs, recommender.weights)
-    left_out = len(index.pairs) - len(keep)
-    kept = Recommender(subset, api_search=recommender.api_search, stats=stats, weights=recommender.weights,
-                       libraries=recommender.libraries, public_name=recommender.public_name)
-    return kept, left_out
+    kept = copy.copy(recommender)  # every other source and setting as they are
+    kept.index = index.subset(keep)
+    kept.stats = SequenceStats(kept.index.pairs, recommender.weights)
+    return kept, len(index.pairs) - len(keep)
 
 
 def summary(judged: Sequence[dict]) -> dict:

@@ -349,6 +349,8 @@ def test_asked_about_a_library_its_apis_outrank_what_its_internals_call():
 
 
 def test_library_share_counts_each_call_and_needs_a_library():
+    from apiary.docs.entry import ApiEntry, ApiKind
+    from apiary.retrieval.index import LibraryIndex, LibraryInfo
     from apiary.sequences.recommend import library_modules, with_library_share
     from apiary.weights import SequenceWeights
 
@@ -361,11 +363,15 @@ def test_library_share_counts_each_call_and_needs_a_library():
         (("agate.Table",), 1.2), (("agate.Table", "os.path.join"), 1.0), (("csv.reader",), 0.9)]
     assert with_library_share([other, mixed], frozenset(), weights) == [other, mixed]
 
-    class Index:
-        def __init__(self, *paths):
-            self.entries = [type("Entry", (), {"import_path": p})() for p in paths]
+    def index(*paths):
+        entries = [ApiEntry(name=p.rsplit(".", 1)[-1], qualname=p, import_path=p, kind=ApiKind.CLASS, library="x")
+                   for p in paths]
+        info = LibraryInfo("x", "1", "tree", "x", "x", "h", "e", 0.0, len(entries))
+        return LibraryIndex(info, entries,
+                            np.zeros((0, 4), dtype=np.float32))
 
-    assert library_modules([Index("agate.Table", "agate"), Index("leather.Chart.add_line")]) == {"agate", "leather"}
+    assert library_modules([index("agate.Table", "agate"), index("leather.Chart.add_line")]) == {
+        "agate", "leather", "x"}  # and each library's own name
 
 
 def test_documentation_is_searched_with_the_code_around_the_request_when_there_is_some():

@@ -121,8 +121,8 @@ class Recommender:
         """One suggestion that does each step of the query in turn: each step's best sequence, joined,
         scored by `steps_weight` times their mean score."""
         tops = []
+        step_context = replace(context, clauses=()) if context else None
         for step in steps:
-            step_context = replace(context, clauses=()) if context else None
             ranked = self._ranked(self._candidates(step, 1, step_context), step)
             if not ranked:
                 return []
@@ -282,7 +282,7 @@ def public_names(indexes: Sequence) -> Callable[[str], str] | None:
 
 def library_modules(indexes: Sequence) -> frozenset[str]:
     """The top-level modules whose APIs ``indexes`` document (``agate`` for ``agate.Table``)."""
-    return frozenset(entry.import_path.split(".", 1)[0] for index in indexes for entry in index.entries)
+    return frozenset().union(*(index.top_levels for index in indexes))
 
 
 def hybrid_api_search(retriever) -> ApiSearch:
