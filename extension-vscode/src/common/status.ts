@@ -7,6 +7,8 @@ export interface LibraryStatus {
   apis: number;
   ready: boolean;
   error?: string | null;
+  /** Served by its words while its vectors are encoded (its first index). */
+  encoding?: boolean;
 }
 
 /** The payload of `apiary.status` and of the `apiary/status` notification (contract). */
@@ -123,7 +125,13 @@ function withDetails(headline: string, status: ServerStatus | undefined): string
   const lines = [headline, `Generator: ${status.generator}`];
   for (const library of status.libraries) {
     const name = library.version ? `${library.name} ${library.version}` : library.name;
-    const state = library.error ? `error: ${library.error}` : library.ready ? `${library.apis} APIs` : "indexing";
+    const state = library.error
+      ? `error: ${library.error}`
+      : library.ready
+        ? `${library.apis} APIs`
+        : library.encoding
+          ? `${library.apis} APIs, searched by their words while encoding`
+          : "indexing";
     lines.push(`${name}: ${state}`);
   }
   if (status.libraries.length === 0) {

@@ -21,6 +21,10 @@ describe("status bar model", () => {
     model.setState("running");
     model.setStatus({ ...READY, ready: false, libraries: [{ ...READY.libraries[0], ready: false, apis: 0 }] });
     assert.strictEqual(model.view().text, "$(loading~spin) Apiary: indexing");
+    assert.match(model.view().tooltip, /honeycomb 0.3.1: indexing/);
+    model.setStatus({ ...READY, ready: false, libraries: [{ ...READY.libraries[0], ready: false, encoding: true }] });
+    assert.strictEqual(model.view().text, "$(loading~spin) Apiary: indexing");
+    assert.match(model.view().tooltip, /honeycomb 0.3.1: 62 APIs, searched by their words while encoding/);
     model.progress("idx", { kind: "begin", title: "Indexing honeycomb", percentage: 0 });
     model.progress("idx", { kind: "report", message: "encoding", percentage: 40.4 });
     assert.strictEqual(model.view().text, "$(sync~spin) Apiary: Indexing honeycomb 40%");

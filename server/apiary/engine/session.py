@@ -98,12 +98,14 @@ class Session:
         self.problems = [*([self.encoder_problem] if self.encoder_problem else []), *engine.problems]
         return engine
 
-    def index(self, spec: str, progress=None) -> LibraryState | None:
-        """Index one configured or discovered library (blocking)."""
+    def index(self, spec: str, progress=None,
+              searchable: Callable[[LibraryState], None] | None = None) -> LibraryState | None:
+        """Index one configured or discovered library (blocking); ``searchable``: told when a library
+        indexed for the first time is served by its words while its vectors are encoded."""
         if self._encoder is None:
             self.load()
         store = IndexStore(index_dir(), self._encoder, python=self.settings.python)
-        state = self.libraries.build(spec, store, self.settings.python, progress)
+        state = self.libraries.build(spec, store, self.settings.python, progress, searchable)
         if state is not None and state.ready and self._engine is not None:
             self._engine.corpus.invalidate()  # usage examples are per index: a rebuilt one needs new ones
             self._engine.corpus.for_index(state.index)  # build them now, not on the first keystroke
@@ -149,7 +151,8 @@ class Session:
 
     @staticmethod
     def _sequence_key(indexes: list) -> tuple[str, ...]:
-        return tuple(sorted(f"{i.info.name}=={i.info.version}" for i in indexes))
+        # a library served by its words while it is encoded is built on again once it has its vectors
+        return tuple(sorted(f"{i.info.name}=={i.info.version}{'' if i.encoded else ' (words)'}" for i in indexes))
 
     def sequence_recommender(self, progress: Progress | None = None) -> Recommender:
         """Built on first use from the indexed libraries' code and docs and the workspace; rebuilt

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,10 +39,12 @@ class LibraryState:
     warning: str | None = None
     #: the folder or file its docs were read from, once located (a saved file under it re-indexes it)
     root: Path | None = None
+    #: its first index is served by its words while the vectors are encoded (not yet ``ready``)
+    encoding: bool = False
 
     def row(self) -> dict:
         return {"name": self.name, "version": self.version, "apis": self.apis, "ready": self.ready, "error": self.error,
-                "warning": self.warning}
+                "warning": self.warning, "encoding": self.encoding}
 
 
 class Libraries:
@@ -67,7 +69,7 @@ class Libraries:
         """Forget every index (a new encoder, a reindex); returns all specs to build again."""
         with self._lock:
             for state in self._states.values():
-                state.ready, state.index, state.error = False, None, None
+                state.ready, state.index, state.error, state.encoding = False, None, None, False
             return list(self._states)
 
     def discover(self, modules: Iterable[str], python: str | None) -> list[str]:
@@ -103,9 +105,12 @@ class Libraries:
         return any(st.name == module or (st.index and module in st.index.top_levels) for st in self._states.values())
 
     def build(
-        self, spec: str, store: IndexStore, python: str | None, progress: ProgressCallback | None = None
+        self, spec: str, store: IndexStore, python: str | None, progress: ProgressCallback | None = None,
+        searchable: Callable[[LibraryState], None] | None = None,
     ) -> LibraryState | None:
-        """Index one library (blocking: run it in a worker). Errors are kept in its state, not raised."""
+        """Index one library (blocking: run it in a worker). Errors are kept in its state, not raised.
+        A library indexed for the first time is served by its words while its vectors are encoded;
+        ``searchable`` hears when (one indexed before keeps its old index until the new is whole)."""
         with self._lock:
             state = self._states.get(spec)
         if state is None:
@@ -115,21 +120,34 @@ class Libraries:
             state.root = source.root.resolve()
             if state.discovered and _too_big(source):
                 raise ValueError(f"more than {MAX_DISCOVERED_FILES} files; add it to `libraries` to index it")
-            result = store.get_or_build(source, progress=progress)
+            first = (lambda index: self._serve_words_first(state, index, searchable)) if state.index is None else None
+            result = store.get_or_build(source, progress=progress, searchable=first)
         except Exception as error:  # one bad library must not stop the others
             log.warning("cannot index %s: %s", spec, error)
-            state.error, state.ready = str(error), False
+            state.error, state.ready, state.encoding = str(error), False, False
             return state
         info = result.index.info
         state.name, state.version, state.apis = info.name, info.version, info.api_count
         state.index, state.ready, state.error, state.warning = result.index, True, None, result.cache_problem
+        state.encoding = False
         log.info("%s %s: %d APIs ready (%s in %.1f s)", info.name, info.version, info.api_count,
                  "built" if result.rebuilt else "cached", result.seconds)
         return state
 
+    def _serve_words_first(
+        self, state: LibraryState, index: LibraryIndex, searchable: Callable[[LibraryState], None] | None
+    ) -> None:
+        with self._lock:
+            state.name, state.version, state.apis = index.info.name, index.info.version, index.info.api_count
+            state.index, state.encoding = index, True
+        log.info("%s %s: %d APIs searchable by their words while their vectors are encoded",
+                 index.info.name, index.info.version, index.info.api_count)
+        if searchable is not None:
+            searchable(state)
+
     def indexes(self) -> list[LibraryIndex]:
         with self._lock:
-            return [st.index for st in self._states.values() if st.ready and st.index is not None]
+            return [st.index for st in self._states.values() if (st.ready or st.encoding) and st.index is not None]
 
     def states(self) -> list[LibraryState]:
         with self._lock:

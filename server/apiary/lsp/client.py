@@ -27,6 +27,7 @@ def make_client(
     on_message: Callable[[types.ShowMessageParams], None] | None = None,
     on_pick: Callable[[types.ShowMessageRequestParams], types.MessageActionItem | None] | None = None,
     on_apply: Callable[[types.ApplyWorkspaceEditParams], types.ApplyWorkspaceEditResult] | None = None,
+    on_status: Callable[[Any], None] | None = None,
 ) -> LanguageClient:
     """A client named ``name``; a server request without a callback gets the answer an editor
     gives when it has nothing to say (no configuration, the request dismissed, the edit refused)."""
@@ -35,7 +36,7 @@ def make_client(
     client.feature(types.WORKSPACE_CONFIGURATION)(lambda ls, params: [None for _ in params.items])
     client.feature(types.WINDOW_WORK_DONE_PROGRESS_CREATE)(ignore)
     client.feature(types.PROGRESS)(_calling(on_progress))
-    client.feature(STATUS_NOTIFICATION)(ignore)
+    client.feature(STATUS_NOTIFICATION)(_calling(on_status))
     client.feature(types.WINDOW_LOG_MESSAGE)(ignore)
     client.feature(types.WINDOW_SHOW_MESSAGE)(_calling(on_message))
     client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)(_calling(on_pick))

@@ -105,11 +105,18 @@ async def index_specs(ls: ApiaryServer, specs: Iterable[str], title: str) -> Non
     if not specs:
         return
     ls.index_lock = ls.index_lock or asyncio.Lock()
+    loop = asyncio.get_running_loop()
     async with ls.index_lock, progress(ls, title) as report:
         for number, spec in enumerate(specs):
             report(f"{spec} ({number + 1}/{len(specs)})", int(100 * number / len(specs)))
-            await _in_indexer(ls, ls.session.index, spec)
+            await _in_indexer(ls, ls.session.index, spec, None, lambda _state: _publish_soon(ls, loop))
             publish_status(ls)
+
+
+def _publish_soon(ls: ApiaryServer, loop: asyncio.AbstractEventLoop) -> None:
+    """`publish_status` from the indexer's thread (a library became searchable mid-build): the status
+    is taken now, so a build that ends before the loop sends it still shows its searchable stage."""
+    loop.call_soon_threadsafe(_publish, ls, current_status(ls))
 
 
 def discover_imports(ls: ApiaryServer, doc: Document) -> None:
@@ -129,7 +136,10 @@ def discover_imports(ls: ApiaryServer, doc: Document) -> None:
 
 
 def publish_status(ls: ApiaryServer) -> dict:
-    status = current_status(ls)
+    return _publish(ls, current_status(ls))
+
+
+def _publish(ls: ApiaryServer, status: dict) -> dict:
     if status != ls.last_status:
         ls.last_status = status
         ls.protocol.notify(STATUS_NOTIFICATION, status)

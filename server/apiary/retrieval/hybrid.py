@@ -75,14 +75,19 @@ class HybridRetriever:
         if not indexes or query.is_empty:
             return []
         vectors = query_vectors(self.encoder, query, self.weights.max_clauses)
-        weights = self.weights if vectors.intent is not None else self.lexical_weights
         candidates: list[_Candidate] = []
         for index in indexes:
-            candidates.extend(self._score_index(index, query, vectors, weights))
+            candidates.extend(self._score_index(index, query, *self._ranking(index, vectors)))
         candidates.sort(key=lambda c: -c.score)
         if self.reranker is not None and query.intent and self.weights.rerank_top and self.weights.cross_encoder:
             return self._reranked(query, candidates, top_k, distinct_names)
         return [c.result() for c in (_distinct(candidates, top_k) if distinct_names else candidates[:top_k])]
+
+    def _ranking(self, index: LibraryIndex, vectors: QueryVectors) -> tuple[QueryVectors, RetrievalWeights]:
+        """The query vectors and weights ``index`` is ranked with: by its words alone, with the weights
+        fitted for that, without query vectors or while its own vectors are being encoded."""
+        usable = vectors if index.encoded else QueryVectors()
+        return usable, (self.weights if usable.intent is not None else self.lexical_weights)
 
     def _reranked(
         self, query: ApiQuery, candidates: list[_Candidate], top_k: int, distinct_names: bool

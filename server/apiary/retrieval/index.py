@@ -7,6 +7,7 @@ one dense vector per entry, and what search derives from them (BM25, name words,
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import re
@@ -188,6 +189,9 @@ class LibraryIndex:
     given_vectors: InitVar[np.ndarray]
     #: read from the cache with the index (None: derived here from the entries)
     stored: DerivedTexts | None = field(default=None, repr=False, compare=False)
+    #: whether the vectors are the entries' own; False while they are being encoded (`without_vectors`):
+    #: search then ranks this library by its words alone
+    encoded: bool = field(default=True, compare=False)
     #: whether any of the texts' derivatives was computed here, not read with the index (a cold
     #: build, a cache written by older code, damaged BM25 files)
     derived_here: bool = field(init=False, repr=False, compare=False)
@@ -235,6 +239,23 @@ class LibraryIndex:
         self.shape = entry_shape(self.entries)
         self.tables = SignalTables.of(self.catalogue, self.name_words, self.param_classes)
         self.top_levels = frozenset({self.info.name} | {e.import_path.split(".")[0] for e in self.entries})
+
+    @classmethod
+    def without_vectors(cls, info: LibraryInfo, entries: list[ApiEntry], dim: int) -> LibraryIndex:
+        """An index searchable by its words while its vectors are encoded (`encoded` False); the
+        vectors come with `with_vectors`."""
+        described = sum(1 for e in entries if e.description)
+        return cls(info, entries, np.zeros((described, dim), dtype=np.float32), encoded=False)
+
+    def with_vectors(self, given_vectors: np.ndarray) -> LibraryIndex:
+        """This index with its entries' vectors (as `encode_entries` gives them): a copy that shares
+        everything derived from the entries, which `__post_init__` would compute again."""
+        complete = copy.copy(self)
+        complete.described_rows, complete.described_vectors = _described(
+            given_vectors, np.flatnonzero([bool(e.description) for e in self.entries]), len(self.entries)
+        )
+        complete.encoded = True
+        return complete
 
     def derive(self) -> DerivedTexts:
         """The texts' derivatives, computed from the entries (a cold build, or a cache without them)."""

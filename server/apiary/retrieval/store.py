@@ -6,6 +6,7 @@ it is rebuilt (reusing the vectors of unchanged texts) under the directory's loc
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -82,15 +83,19 @@ class IndexStore:
         return index_key_dir(self.root, source.name, source.version, self.encoder.id, source.identity)
 
     def get_or_build(
-        self, source: LibrarySource, progress: ProgressCallback | None = None, force: bool = False
+        self, source: LibrarySource, progress: ProgressCallback | None = None, force: bool = False,
+        searchable: Callable[[LibraryIndex], None] | None = None,
     ) -> BuildResult:
+        """The fresh index of ``source``, loaded or built. ``searchable``: told of the index before its
+        vectors, where a build has many texts to encode (the library can be searched by its words
+        meanwhile: encoding is most of a cold build)."""
         started = time.perf_counter()
         directory = self.directory_for(source)
         files = FileDigests(read_beside(directory, FILE_DIGESTS))
         listing = module_listing(source)
         digest = source_digest(source, files, listing)
         try:
-            result = self._fresh_or_built(source, directory, digest, progress, force, files, listing)
+            result = self._fresh_or_built(source, directory, digest, progress, force, files, listing, searchable)
         finally:
             forget_texts()  # what a build remembered of docstrings serves no later one
         if files.changed:
@@ -99,7 +104,8 @@ class IndexStore:
         return result
 
     def _fresh_or_built(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
-                        force: bool, files: FileDigests, listing: list[ModuleFile] | None) -> BuildResult:
+                        force: bool, files: FileDigests, listing: list[ModuleFile] | None,
+                        searchable: Callable[[LibraryIndex], None] | None) -> BuildResult:
         fresh = None if force else self._fresh(directory, digest)
         if fresh is not None:
             return BuildResult(fresh, rebuilt=False)
@@ -112,7 +118,7 @@ class IndexStore:
             # a build makes millions of objects and no cycles: in a server already holding indexes,
             # each collection would walk those too
             with collector_paused():
-                return self._build(source, directory, digest, progress, files, listing)
+                return self._build(source, directory, digest, progress, files, listing, searchable)
 
     def _fresh(self, directory: Path, digest: str) -> LibraryIndex | None:
         if not (directory / "meta.json").exists():
@@ -137,13 +143,13 @@ class IndexStore:
             return None
 
     def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
-               files: FileDigests, listing: list[ModuleFile] | None) -> BuildResult:
+               files: FileDigests, listing: list[ModuleFile] | None,
+               searchable: Callable[[LibraryIndex], None] | None) -> BuildResult:
         parsed = ParsedModules(read_beside(directory, PARSED_MODULES), lambda path: files.sha256(path, MAX_FILE_BYTES))
         seed_kept_texts(read_kept_texts(directory))  # emptied by `forget_texts` after the build
         report = ingest(source, parsed, listing)
         reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
         keys = entry_text_keys(report.entries)
-        vectors = encode_entries(report.entries, self.encoder, reuse, progress, keys)
         info = LibraryInfo(
             name=source.name,
             version=source.version,
@@ -156,7 +162,13 @@ class IndexStore:
             api_count=len(report.entries),
             skipped=len(report.skipped),
         )
-        index = LibraryIndex(info, report.entries, vectors)
+        encode = functools.partial(encode_entries, report.entries, self.encoder, reuse, progress, keys)
+        if searchable is not None and _texts_to_encode(keys, reuse) >= SEARCHABLE_FIRST_TEXTS:
+            words_only = LibraryIndex.without_vectors(info, report.entries, self.encoder.dim)
+            searchable(words_only)
+            index = words_only.with_vectors(encode())
+        else:
+            index = LibraryIndex(info, report.entries, encode())
         problem = None
         try:
             write_index(directory, index, keys)
@@ -198,6 +210,15 @@ class IndexStore:
             log.warning("serving the cached index of %s: its files are gone (%s)", name, error)
             return read_index(index_key_dir(self.root, info.name, info.version, info.encoder_id, info.identity))
         return self.get_or_build(source).index
+
+
+#: a build with at least this many texts to encode (a second or more of work) lets its library be
+#: searched by its words first
+SEARCHABLE_FIRST_TEXTS = 256
+
+
+def _texts_to_encode(keys: list[str | None], reuse: dict) -> int:
+    return len({k for k in keys if k is not None and k not in reuse})
 
 
 def _store_again(directory: Path, index: LibraryIndex, write: Callable[[Path, LibraryIndex], None]) -> None:

@@ -1,0 +1,51 @@
+"""While a new library's vectors are encoded, the server says so at once: the status it publishes
+from the indexer's thread reaches the client before the build ends (in-process, a fake session)."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+
+from lsprotocol import types
+
+from apiary.lsp import lifecycle
+from apiary.lsp.server import create_server
+from apiary.settings import Settings
+
+
+class EncodingSession:
+    """A build that becomes searchable, then waits for the test before it finishes."""
+
+    def __init__(self) -> None:
+        self.settings = Settings()
+        self.phase = "parsing"
+        self.finish = threading.Event()
+        self.loaded = True
+
+    def status(self) -> dict:
+        library = {"name": "combs", "apis": 300, "ready": self.phase == "done", "encoding": self.phase == "words"}
+        return {"ready": self.phase == "done", "generator": "", "libraries": [library], "problems": [],
+                "encoder": None}
+
+    def index(self, spec: str, progress=None, searchable=None):
+        self.phase = "words"
+        searchable(None)
+        self.finish.wait(10)
+        self.phase = "done"
+
+
+def test_a_library_searchable_by_its_words_is_announced_before_its_build_ends():
+    server = create_server(session_factory=lambda settings: EncodingSession())
+    session = server.session = EncodingSession()
+    server.protocol.client_capabilities = types.ClientCapabilities()
+    published: list[tuple[bool, bool]] = []
+
+    def notify(method: str, status: dict) -> None:
+        library = status["libraries"][0]
+        published.append((library["encoding"], library["ready"]))
+        if library["encoding"]:
+            session.finish.set()  # seen while the build still runs
+
+    server.protocol.notify = notify
+    asyncio.run(lifecycle.index_specs(server, ["combs"], "Apiary: indexing"))
+    assert published == [(True, False), (False, True)]
