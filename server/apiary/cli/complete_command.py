@@ -53,6 +53,7 @@ def register(commands) -> None:
 
 def run_complete(args: Namespace) -> int:
     from apiary.engine import WITHOUT_API_RERANKER, ModelOptions, build_engine
+    from apiary.generation.offline.kept_usages import kept_usages_dir
     from apiary.generation.types import CodeContext, GenerationSettings
     from apiary.retrieval.onnx_encoder import export_after_use, query_encoder
     from apiary.retrieval.store import IndexStore
@@ -63,7 +64,8 @@ def run_complete(args: Namespace) -> int:
     indexes = [store.load(name) for name in args.lib]
     options = ModelOptions(model=args.model, endpoint=args.endpoint, sketcher=args.sketcher,
                            api_reranker=args.api_reranker)
-    engine = build_engine(store.encoder, lambda: indexes, options, default_generator=args.generator)
+    engine = build_engine(store.encoder, lambda: indexes, options, default_generator=args.generator,
+                          kept_usages=kept_usages_dir())
     for problem in engine.problems:  # the API reranker's problem says itself what happens instead
         consequence = "" if problem.endswith(WITHOUT_API_RERANKER) else "; using the offline generator"
         print(f"apiary complete: {problem}{consequence}", file=sys.stderr)

@@ -64,9 +64,12 @@ def build_engine(
     models: ModelOptions | None = None,
     default_generator: str = "offline",
     workspace_files: Callable[[], Iterable[Path]] = lambda: (),
+    kept_usages: Path | None = None,
 ) -> Engine:
+    """``kept_usages``: the folder where the usages of the libraries' docstring examples are kept
+    between processes (None: mined in each)."""
     encoder = CachedEncoder(encoder)  # queries repeat; the indexes are built with the encoder itself
-    corpus = CorpusStore(workspace_files)
+    corpus = CorpusStore(workspace_files, kept_usages)
     generators: dict[str, Generator] = {"offline": OfflineGenerator(indexes, corpus.for_index, encoder)}
     models = models or ModelOptions()
     problems = _add_model_generators(generators, models)

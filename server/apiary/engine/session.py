@@ -17,6 +17,7 @@ from apiary.engine.assemble import GENERATOR_ALIASES, Engine, ModelOptions, buil
 from apiary.engine.records import CompletionRecord, RecordCache
 from apiary.engine.workspace import Libraries, LibraryState
 from apiary.events import EventLog
+from apiary.generation.offline.kept_usages import kept_usages_dir
 from apiary.paths import index_dir
 from apiary.retrieval.encoder import Encoder, deferred_encoder, is_ready
 from apiary.retrieval.store import IndexStore
@@ -94,7 +95,8 @@ class Session:
     def _build_engine(self, encoder: Encoder) -> Engine:
         s = self.settings
         options = ModelOptions(**{f.name: getattr(s, f.name) for f in fields(ModelOptions) if hasattr(s, f.name)})
-        engine = build_engine(encoder, self.libraries.indexes, options, s.generator, self._workspace_files)
+        engine = build_engine(encoder, self.libraries.indexes, options, s.generator, self._workspace_files,
+                              kept_usages_dir())
         self.problems = [*([self.encoder_problem] if self.encoder_problem else []), *engine.problems]
         return engine
 

@@ -80,14 +80,14 @@ def write_index(directory: Path, index: LibraryIndex, keys: list[str | None] | N
             "vectors.npy": _npy_bytes(index.described_vectors)}  # an entry without a description has none
     data |= _derived_files(index)
     for name, content in data.items():
-        _atomic_write(directory / name, content)
+        atomic_write(directory / name, content)
     meta = {
         "format": INDEX_FORMAT_VERSION,
         "library": asdict(index.info),
         "files": {name: _sha256(content) for name, content in data.items()},
         "text_keys": entry_text_keys(index.entries) if keys is None else keys,
     }
-    _atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
+    atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
     for older in set(_ENTRIES_FILE.values()) - data.keys():  # what an older format wrote, now unread
         (directory / older).unlink(missing_ok=True)
 
@@ -99,10 +99,10 @@ def rewrite_derived(directory: Path, index: LibraryIndex) -> None:
     meta = read_meta(directory)
     data = _derived_files(index)
     for name, content in data.items():
-        _atomic_write(directory / name, content)
+        atomic_write(directory / name, content)
     meta["files"] = {**{n: c for n, c in meta["files"].items() if not n.startswith("bm25.")},
                      **{name: _sha256(content) for name, content in data.items()}}
-    _atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
+    atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
 
 
 def _derived_files(index: LibraryIndex) -> dict[str, bytes]:
@@ -289,7 +289,7 @@ def keep_beside(directory: Path, name: str, data: dict) -> None:
     read-only cache keeps nothing, and the next check or build does the work again."""
     try:
         if directory.is_dir():
-            _atomic_write(directory / name, orjson.dumps(data))
+            atomic_write(directory / name, orjson.dumps(data))
     except (OSError, TypeError) as error:  # TypeError: orjson's, for a text no UTF-8 file holds
         log.debug("%s not kept in %s: %s", name, directory, error)
 
@@ -316,7 +316,8 @@ def cached_indexes(root: Path) -> Iterator[tuple[Path, dict]]:
             log.warning("ignoring %s", error)
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes) -> None:
+    """``data`` in ``path`` whole or not at all (a temporary file beside it, synced, then renamed)."""
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:

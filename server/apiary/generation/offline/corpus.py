@@ -1,6 +1,7 @@
 """Where the offline generator's usage examples come from, built once per library version.
 
-Besides the docstring examples in the index, a library's own tests (next to its source tree) and
+Besides the docstring examples in the index (their usages kept between starts, `kept_usages`), a
+library's own tests (next to its source tree) and
 the workspace files that import it are mined: code the team wrote is the best example of how the
 team uses its library.
 """
@@ -13,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
+from apiary.generation.offline.kept_usages import docs_usages
 from apiary.generation.offline.usage import UsageCorpus
 from apiary.retrieval.index import LibraryIndex
 
@@ -23,8 +25,10 @@ _TEST_DIRS = ("tests", "test", "testing")
 
 
 class CorpusStore:
-    def __init__(self, workspace_files: Callable[[], Iterable[Path]] = lambda: ()):
+    def __init__(self, workspace_files: Callable[[], Iterable[Path]] = lambda: (), kept_usages: Path | None = None):
         self._workspace_files = workspace_files
+        #: where the docstring examples' usages are kept between processes (None: mined each time)
+        self._kept_usages = kept_usages
         self._cache: dict[tuple[str, str], UsageCorpus] = {}
         self._lock = threading.Lock()
         #: held while mining, so that requests arriving together (the first completion, the warm-up)
@@ -40,7 +44,8 @@ class CorpusStore:
             corpus = self._cached(key)
             if corpus is None:
                 files = [*library_test_files(index), *self._files_importing(index)]
-                corpus = UsageCorpus.from_catalogue(index.catalogue, files[:_MAX_FILES])
+                from_docs = docs_usages(index, self._kept_usages) if self._kept_usages is not None else None
+                corpus = UsageCorpus.from_catalogue(index.catalogue, files[:_MAX_FILES], from_docs)
                 log.info(
                     "mined %d usage examples of %s from its docs and %d files", len(corpus), index.name, len(files)
                 )

@@ -58,8 +58,10 @@ class UsageCorpus:
 
     def __init__(self, usages: Iterable[Usage] = ()):
         self._by_api: dict[str, list[Usage]] = defaultdict(list)
+        calls: dict[str, set[str]] = defaultdict(set)  # each API's calls so far: one usage per call
         for usage in usages:
-            if usage.call not in {u.call for u in self._by_api[usage.api]}:
+            if usage.call not in calls[usage.api]:
+                calls[usage.api].add(usage.call)
                 self._by_api[usage.api].append(usage)
 
     def for_api(self, import_path: str) -> list[Usage]:
@@ -69,19 +71,28 @@ class UsageCorpus:
         return sum(len(v) for v in self._by_api.values())
 
     @classmethod
-    def from_catalogue(cls, catalogue: Catalogue, extra_files: Iterable[Path] = ()) -> UsageCorpus:
-        """Mine the docstring examples of every entry, then ``extra_files`` (tests, workspace code)."""
-        usages: list[Usage] = []
-        seen: set[str] = set()
+    def from_catalogue(cls, catalogue: Catalogue, extra_files: Iterable[Path] = (),
+                       from_docs: list[Usage] | None = None) -> UsageCorpus:
+        """Mine the docstring examples of every entry (unless ``from_docs`` holds what they gave),
+        then ``extra_files`` (tests, workspace code)."""
         callees = _CalleesByName(catalogue)
-        for entry in catalogue.entries:
-            for example in entry.examples:
-                if example not in seen:
-                    seen.add(example)
-                    usages.extend(mine(example, catalogue, f"doc:{entry.import_path}", callees))
+        usages = list(from_docs) if from_docs is not None else docstring_usages(catalogue, callees)
         for path in extra_files:
             usages.extend(_mine_file(path, catalogue, callees))
         return cls(usages)
+
+
+def docstring_usages(catalogue: Catalogue, callees: _CalleesByName | None = None) -> list[Usage]:
+    """The usages in the docstring examples of every entry of ``catalogue``."""
+    callees = callees or _CalleesByName(catalogue)
+    usages: list[Usage] = []
+    seen: set[str] = set()
+    for entry in catalogue.entries:
+        for example in entry.examples:
+            if example not in seen:
+                seen.add(example)
+                usages.extend(mine(example, catalogue, f"doc:{entry.import_path}", callees))
+    return usages
 
 
 def _mine_file(path: Path, catalogue: Catalogue, callees: _CalleesByName) -> list[Usage]:
