@@ -3,12 +3,15 @@
 Starts `apiary serve --stdio` with the offline default generator and the bundled encoder, waits for
 the first non-empty inline completion (time to first answer, from process start: the index comes
 from the cache and, while the encoder's weights load, retrieval is lexical), then for the encoder
-(`apiary.status` says `encoder.ready`: time to full answers), then opens each prompt of
-examples/problems.jsonl as a document and times `textDocument/completion` and
-`textDocument/inlineCompletion` at its end (warm index, dense retrieval). Peak RSS is the server's VmHWM.
-``--with`` loads more libraries beside the example one (installed modules, indexed into the user's
-cache on the first run): a request's cost should be set by the libraries its file imports, not by
-every library loaded (issue "Scale and first contact": p95 <= 50 ms with 25k APIs over 6 libraries).
+(`apiary.status` says `encoder.ready`: time to full answers) and for every library (`ready`), then
+opens each prompt of examples/problems.jsonl as a document and times `textDocument/completion` and
+`textDocument/inlineCompletion` at its end (warm index, dense retrieval). Peak RSS is the server's
+VmHWM. ``--with`` loads more libraries beside the example one (installed modules, indexed into the
+user's cache on the first run): a request's cost should be set by the libraries its file imports, not
+by every library loaded (issue "Scale and first contact": p95 <= 50 ms with 25k APIs over 6
+libraries). Before those requests, the first explicit inline completion in a file that imports each
+extra library is timed: its first use (the usages of its docstring examples, mined, or read where an
+earlier run kept them).
 
     python -m benchmarks.lsp_latency [--rounds 3] [--with click,networkx,pandas,torch,transformers]
         [--out benchmarks/results/lsp-latency.json]
@@ -73,6 +76,16 @@ async def first_answer(client: LanguageClient, started: float, timeout: float = 
     raise TimeoutError("no completion within the timeout")
 
 
+async def first_request_ms(client: LanguageClient, library: str) -> float:
+    """The first explicit inline completion in a file that imports ``library``: what its first use
+    costs (the usages of its docstring examples, mined or read where they were kept)."""
+    text = f"import {library}\n# read the data from a file\nresult ="
+    uri = (WORKSPACE / f"first_use_{library}.py").as_uri()
+    open_document(client, uri, text)
+    ms, _ = await timed(client.text_document_inline_completion_async(inline_params(uri, end_position(text), True)))
+    return ms
+
+
 async def encoder_ready(client: LanguageClient, started: float, timeout: float = 180) -> float:
     """Seconds from process start until the server reports the encoder's weights loaded."""
     while time.perf_counter() - started < timeout:
@@ -111,6 +124,8 @@ async def measure(rounds: int, encoder: str | None, extra: list[str]) -> dict:
     first = await first_answer(client, started, timeout=120 if not extra else 1800)
     dense = await encoder_ready(client, started)
     libraries = await all_indexed(client)
+    indexed = time.perf_counter() - started
+    first_use = {library: round(await first_request_ms(client, library), 1) for library in extra}
     problems = [json.loads(line) for line in (EXAMPLES / "problems.jsonl").read_text().splitlines() if line.strip()]
     completion, inline, answered = [], [], 0
     for number, problem in enumerate(problems):
@@ -134,6 +149,8 @@ async def measure(rounds: int, encoder: str | None, extra: list[str]) -> dict:
     return {
         "first_answer_s": round(first, 2),
         "encoder_ready_s": round(dense, 2),
+        "all_indexed_s": round(indexed, 2),
+        "first_request_ms_by_library": first_use,
         "completion": percentiles(completion),
         "inline_completion": percentiles(inline),
         "inline_answered": f"{answered}/{len(inline)}",

@@ -1,5 +1,6 @@
 """While a new library's vectors are encoded, the server says so at once: the status it publishes
-from the indexer's thread reaches the client before the build ends (in-process, a fake session)."""
+from the indexer's thread reaches the client before the build ends; once indexing ends, the garbage
+collector's full pass runs there, not in a later request (in-process, a fake session)."""
 
 from __future__ import annotations
 
@@ -34,11 +35,12 @@ class EncodingSession:
         self.phase = "done"
 
 
-def test_a_library_searchable_by_its_words_is_announced_before_its_build_ends():
+def test_a_library_searchable_by_its_words_is_announced_before_its_build_ends(monkeypatch):
     server = create_server(session_factory=lambda settings: EncodingSession())
     session = server.session = EncodingSession()
     server.protocol.client_capabilities = types.ClientCapabilities()
-    published: list[tuple[bool, bool]] = []
+    published: list = []
+    monkeypatch.setattr(lifecycle, "settle", lambda: published.append("collected"))
 
     def notify(method: str, status: dict) -> None:
         library = status["libraries"][0]
@@ -48,4 +50,5 @@ def test_a_library_searchable_by_its_words_is_announced_before_its_build_ends():
 
     server.protocol.notify = notify
     asyncio.run(lifecycle.index_specs(server, ["combs"], "Apiary: indexing"))
-    assert published == [(True, False), (False, True)]
+    # and once every library is in, a full collection off the request path
+    assert published == [(True, False), (False, True), "collected"]

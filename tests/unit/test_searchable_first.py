@@ -22,8 +22,8 @@ from apiary.retrieval.store import IndexStore
 WORDS = ["read", "write", "table", "row", "column", "filter", "sort", "group", "merge", "join", "split", "parse"]
 
 
-def _api_file(folder: Path, count: int) -> Path:
-    """``count`` described APIs, each with a distinct text to encode."""
+def _api_file(folder: Path, count: int, undescribed: int = 0) -> Path:
+    """``count`` described APIs, each with a distinct text to encode, and ``undescribed`` without one."""
     path = folder / "combs.jsonl"
     lines = []
     for i in range(count):
@@ -31,6 +31,7 @@ def _api_file(folder: Path, count: int) -> Path:
         name = f"{a}_{b}_{i}"
         lines.append(json.dumps({"name": name, "signature": f"{name}(value)",
                                  "description": f"{a.capitalize()} the {b} of a {c} number {i}."}))
+    lines += [json.dumps({"name": f"bare_{i}", "signature": f"bare_{i}()"}) for i in range(undescribed)]
     path.write_text("\n".join(lines) + "\n")
     return path
 
@@ -50,8 +51,9 @@ def _many(tmp_path: Path) -> Path:
     return _api_file(tmp_path, store_module.SEARCHABLE_FIRST_TEXTS + 20)
 
 
-def test_a_cold_build_with_many_texts_hands_out_its_index_before_the_vectors(tmp_path: Path):
-    source = locate(str(_many(tmp_path)), name="combs")
+@pytest.mark.parametrize("undescribed", [0, 7])
+def test_a_cold_build_with_many_texts_hands_out_its_index_before_the_vectors(tmp_path: Path, undescribed: int):
+    source = locate(str(_api_file(tmp_path, store_module.SEARCHABLE_FIRST_TEXTS + 20, undescribed)), name="combs")
     early: list[LibraryIndex] = []
     built = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(source, searchable=early.append)
     plain = IndexStore(tmp_path / "plain", HashingEncoder()).get_or_build(source)
@@ -61,6 +63,8 @@ def test_a_cold_build_with_many_texts_hands_out_its_index_before_the_vectors(tmp
     assert [e.to_json() for e in words_only.entries] == [e.to_json() for e in plain.index.entries]
     np.testing.assert_array_equal(final.vectors, plain.index.vectors)
     assert not words_only.vectors.any()  # nothing encoded yet
+    assert len(final.entries) == store_module.SEARCHABLE_FIRST_TEXTS + 20 + undescribed
+    assert (final.described_rows is None) == (undescribed == 0)
     assert final.lexical is words_only.lexical  # what the entries gave is shared, not derived again
     # what was written is the whole index: a load gives the vectors
     loaded = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(source)

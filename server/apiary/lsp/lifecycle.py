@@ -18,6 +18,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 
 from apiary import engine
+from apiary.collector import settle
 from apiary.lsp import log_forwarding
 from apiary.settings import layered, read_config_file
 
@@ -111,6 +112,7 @@ async def index_specs(ls: ApiaryServer, specs: Iterable[str], title: str) -> Non
             report(f"{spec} ({number + 1}/{len(specs)})", int(100 * number / len(specs)))
             await _in_indexer(ls, ls.session.index, spec, None, lambda _state: _publish_soon(ls, loop))
             publish_status(ls)
+        await _in_indexer(ls, settle)
 
 
 def _publish_soon(ls: ApiaryServer, loop: asyncio.AbstractEventLoop) -> None:
