@@ -72,6 +72,15 @@ def test_a_cold_build_with_many_texts_hands_out_its_index_before_the_vectors(tmp
     np.testing.assert_array_equal(loaded.index.vectors, plain.index.vectors)
 
 
+def test_a_listener_that_fails_does_not_fail_the_build(tmp_path: Path):
+    def closed(index: LibraryIndex) -> None:
+        raise RuntimeError("Event loop is closed")
+
+    built = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(
+        locate(str(_many(tmp_path)), name="combs"), searchable=closed)
+    assert built.rebuilt and built.index.encoded and built.index.vectors.any()
+
+
 def test_few_texts_to_encode_build_in_one_step(tmp_path: Path):
     early: list[LibraryIndex] = []
     source = locate(str(_api_file(tmp_path, store_module.SEARCHABLE_FIRST_TEXTS - 1)), name="combs")

@@ -165,7 +165,7 @@ class IndexStore:
         encode = functools.partial(encode_entries, report.entries, self.encoder, reuse, progress, keys)
         if searchable is not None and _texts_to_encode(keys, reuse) >= SEARCHABLE_FIRST_TEXTS:
             words_only = LibraryIndex.without_vectors(info, report.entries, self.encoder.dim)
-            searchable(words_only)
+            _tell(searchable, words_only)
             index = words_only.with_vectors(encode())
         else:
             index = LibraryIndex(info, report.entries, encode())
@@ -215,6 +215,14 @@ class IndexStore:
 #: a build with at least this many texts to encode (a second or more of work) lets its library be
 #: searched by its words first
 SEARCHABLE_FIRST_TEXTS = 256
+
+
+def _tell(searchable: Callable[[LibraryIndex], None], index: LibraryIndex) -> None:
+    """A listener that fails (a server shutting down) does not fail the build."""
+    try:
+        searchable(index)
+    except Exception:  # noqa: BLE001 - whatever the listener does, the index is still built
+        log.warning("%s: telling that it is searchable failed", index.name, exc_info=True)
 
 
 def _texts_to_encode(keys: list[str | None], reuse: dict) -> int:
