@@ -1,6 +1,7 @@
 """While a new library's vectors are encoded, the server says so at once: the status it publishes
-from the indexer's thread reaches the client before the build ends; once indexing ends, the garbage
-collector's full pass runs there, not in a later request (in-process, a fake session)."""
+from the indexer's thread reaches the client before the build ends; the usage examples are mined after
+the status says the index is in; once indexing ends, the garbage collector's full pass runs there,
+not in a later request (in-process, a fake session)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ class EncodingSession:
         self.phase = "parsing"
         self.finish = threading.Event()
         self.loaded = True
+        self.events: list = []  # what the server did, in order (shared with the test)
 
     def status(self) -> dict:
         library = {"name": "combs", "apis": 300, "ready": self.phase == "done", "encoding": self.phase == "words"}
@@ -33,13 +35,17 @@ class EncodingSession:
         searchable(None)
         self.finish.wait(10)
         self.phase = "done"
+        return spec
+
+    def prepare_generation(self, state) -> None:
+        self.events.append(f"usages of {state}")
 
 
 def test_a_library_searchable_by_its_words_is_announced_before_its_build_ends(monkeypatch):
     server = create_server(session_factory=lambda settings: EncodingSession())
     session = server.session = EncodingSession()
     server.protocol.client_capabilities = types.ClientCapabilities()
-    published: list = []
+    published = session.events
     monkeypatch.setattr(lifecycle, "settle", lambda: published.append("collected"))
 
     def notify(method: str, status: dict) -> None:
@@ -50,5 +56,6 @@ def test_a_library_searchable_by_its_words_is_announced_before_its_build_ends(mo
 
     server.protocol.notify = notify
     asyncio.run(lifecycle.index_specs(server, ["combs"], "Apiary: indexing"))
-    # and once every library is in, a full collection off the request path
-    assert published == [(True, False), (False, True), "collected"]
+    # then the usage examples, after the status says the index is in; once every library is in, a
+    # full collection off the request path
+    assert published == [(True, False), (False, True), "usages of combs", "collected"]

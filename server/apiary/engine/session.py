@@ -107,11 +107,14 @@ class Session:
         if self._encoder is None:
             self.load()
         store = IndexStore(index_dir(), self._encoder, python=self.settings.python)
-        state = self.libraries.build(spec, store, self.settings.python, progress, searchable)
+        return self.libraries.build(spec, store, self.settings.python, progress, searchable)
+
+    def prepare_generation(self, state: LibraryState | None) -> None:
+        """What the offline generator needs of a library just indexed, its usage examples, made now
+        rather than on the first keystroke (blocking; after its status says the index is in)."""
         if state is not None and state.ready and self._engine is not None:
             self._engine.corpus.invalidate()  # usage examples are per index: a rebuilt one needs new ones
-            self._engine.corpus.for_index(state.index)  # build them now, not on the first keystroke
-        return state
+            self._engine.corpus.for_index(state.index)
 
     def apply_settings(self, new: Settings) -> tuple[set[str], list[str]]:
         """Take new settings; returns what changed and the library specs to (re)index."""

@@ -110,8 +110,9 @@ async def index_specs(ls: ApiaryServer, specs: Iterable[str], title: str) -> Non
     async with ls.index_lock, progress(ls, title) as report:
         for number, spec in enumerate(specs):
             report(f"{spec} ({number + 1}/{len(specs)})", int(100 * number / len(specs)))
-            await _in_indexer(ls, ls.session.index, spec, None, lambda _state: _publish_soon(ls, loop))
-            publish_status(ls)
+            state = await _in_indexer(ls, ls.session.index, spec, None, lambda _state: _publish_soon(ls, loop))
+            publish_status(ls)  # the index is in: what generation derives from it follows
+            await _in_indexer(ls, ls.session.prepare_generation, state)
         await _in_indexer(ls, settle)
 
 
