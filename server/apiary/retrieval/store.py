@@ -17,6 +17,7 @@ from pathlib import Path
 from filelock import Timeout
 
 from apiary.collector import collector_paused
+from apiary.docs.entry import ApiEntry
 from apiary.docs.files import FileDigests
 from apiary.docs.ingest import ingest, module_listing, source_digest
 from apiary.docs.kept_texts import kept_texts_of_build, seed_kept_texts
@@ -162,13 +163,7 @@ class IndexStore:
             api_count=len(report.entries),
             skipped=len(report.skipped),
         )
-        encode = functools.partial(encode_entries, report.entries, self.encoder, reuse, progress, keys)
-        if searchable is not None and _texts_to_encode(keys, reuse) >= SEARCHABLE_FIRST_TEXTS:
-            words_only = LibraryIndex.without_vectors(info, report.entries, self.encoder.dim)
-            _tell(searchable, words_only)
-            index = words_only.with_vectors(encode())
-        else:
-            index = LibraryIndex(info, report.entries, encode())
+        index = self._index(info, report.entries, keys, reuse, progress, searchable)
         problem = None
         try:
             write_index(directory, index, keys)
@@ -184,6 +179,17 @@ class IndexStore:
             keep_texts(directory, kept_texts_of_build())
         reused = sum(1 for key in keys if key is not None and key in reuse)
         return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped, cache_problem=problem)
+
+    def _index(self, info: LibraryInfo, entries: list[ApiEntry], keys: list[str | None], reuse: dict,
+               progress: ProgressCallback | None, searchable: Callable[[LibraryIndex], None] | None) -> LibraryIndex:
+        """The index of ``entries`` with their vectors; where many texts are to be encoded, handed to
+        ``searchable`` first without them."""
+        encode = functools.partial(encode_entries, entries, self.encoder, reuse, progress, keys)
+        if searchable is None or _texts_to_encode(keys, reuse) < SEARCHABLE_FIRST_TEXTS:
+            return LibraryIndex(info, entries, encode())
+        words_only = LibraryIndex.without_vectors(info, entries, self.encoder.dim)
+        _tell(searchable, words_only)
+        return words_only.with_vectors(encode())
 
     def known(self) -> list[LibraryInfo]:
         """Every library indexed with this store's encoder, newest build first."""
