@@ -149,7 +149,7 @@ def test_tab_stops_escape_snippet_syntax():
 
 
 def test_examples_mined_with_shared_lookups_give_what_each_gives_alone(index):
-    from apiary.generation.offline.usage import _CalleesByName
+    from apiary.generation.offline.usage import CatalogueLookups
 
     examples = [
         "import honeycomb as hc\nt = hc.read_delimited('a.csv')\nkept = t.keep_where(lambda r: r)\n",
@@ -157,7 +157,7 @@ def test_examples_mined_with_shared_lookups_give_what_each_gives_alone(index):
         "from honeycomb import read_delimited\n# read them\nt = read_delimited('a.csv')\nt.keep_where(f)\n",
     ]
     alone = [mine(code, index.catalogue, f"doc:{i}") for i, code in enumerate(examples)]
-    callees = _CalleesByName(index.catalogue)
+    callees = CatalogueLookups(index.catalogue)
     shared = [mine(code, index.catalogue, f"doc:{i}", callees) for i, code in enumerate(examples)]
     assert shared == alone
     assert [[u.apis[-1] for u in usages] for usages in shared] == [

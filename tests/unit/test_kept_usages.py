@@ -1,16 +1,19 @@
-"""The usages of a library's docstring examples are kept between processes: read back equal to a
-fresh mining, mined again when the entries (or the file) say otherwise, and never a failure."""
+"""The usages of a library's docstring examples are kept between processes and builds: read back
+equal to a fresh mining; after an edit, only the examples whose text or catalogue answers changed
+are mined again, and the result still equals a fresh mining; a damaged file is never a failure."""
 
 from __future__ import annotations
 
 import dataclasses
 
+import orjson
 import pytest
 from tests.unit.generation_fixtures import example_index
 
+from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.generation.offline import kept_usages
 from apiary.generation.offline.corpus import CorpusStore
-from apiary.generation.offline.usage import UsageCorpus, docstring_usages
+from apiary.generation.offline.usage import UsageCorpus, docstring_usages, mine
 from apiary.retrieval.index import LibraryIndex
 
 
@@ -19,51 +22,91 @@ def index(tmp_path_factory) -> LibraryIndex:
     return example_index(tmp_path_factory.mktemp("cache"))
 
 
-def _counting(monkeypatch) -> list[int]:
-    """Counts the minings of docstring examples (each still mines)."""
-    mined: list[int] = []
+def _counting(monkeypatch) -> list[str]:
+    """The origins of the examples mined (each still mined)."""
+    mined: list[str] = []
 
-    def counted(catalogue, callees=None):
-        mined.append(1)
-        return docstring_usages(catalogue, callees)
+    def counted(code, catalogue, origin, callees=None):
+        mined.append(origin)
+        return mine(code, catalogue, origin, callees)
 
-    monkeypatch.setattr(kept_usages, "docstring_usages", counted)
+    monkeypatch.setattr(kept_usages, "mine", counted)
     return mined
+
+
+def _with(index: LibraryIndex, entries: list[ApiEntry]) -> LibraryIndex:
+    return LibraryIndex(index.info, entries, index.vectors[: len(entries)] if len(entries) <= len(index.entries)
+                        else _padded(index, len(entries)))
+
+
+def _padded(index: LibraryIndex, size: int):
+    import numpy as np
+
+    return np.vstack([index.vectors, np.zeros((size - len(index.entries), index.dim), dtype=np.float32)])
 
 
 def test_kept_usages_are_read_back_as_mined(index, tmp_path, monkeypatch):
     mined = _counting(monkeypatch)
     first = kept_usages.docs_usages(index, tmp_path)
+    examples = len(mined)
     again = kept_usages.docs_usages(index, tmp_path)
-    assert len(mined) == 1 and len(first) > 10
+    assert examples > 10 and len(mined) == examples  # nothing mined the second time
     assert again == first == docstring_usages(index.catalogue)
     assert [p.suffix for p in tmp_path.iterdir()] == [".json"]
 
 
-def test_changed_entries_are_mined_again(index, tmp_path, monkeypatch):
+def test_an_edit_mines_only_the_examples_it_touches_and_equals_a_fresh_mining(index, tmp_path, monkeypatch):
     mined = _counting(monkeypatch)
     kept_usages.docs_usages(index, tmp_path)
+    before = len(mined)
     entries = list(index.entries)
-    documented = next(i for i, e in enumerate(entries) if e.examples)
-    entries[documented] = dataclasses.replace(entries[documented], doc=entries[documented].doc + "\n\nMore words.")
-    changed = LibraryIndex(index.info, entries, index.vectors)
-    kept_usages.docs_usages(changed, tmp_path)
-    kept_usages.docs_usages(changed, tmp_path)
-    assert len(mined) == 2
+    # an edit of one docstring's example
+    shown = next(i for i, e in enumerate(entries) if e.examples)
+    rewritten = "import honeycomb as hc\nt = hc.Table([])\nt = t.dedupe()\n"
+    entries[shown] = dataclasses.replace(entries[shown], examples=(rewritten, *entries[shown].examples[1:]))
+    edited = _with(index, entries)
+    mined_now = kept_usages.docs_usages(edited, tmp_path)
+    assert mined_now == docstring_usages(edited.catalogue)
+    assert mined[before:] == [f"doc:{entries[shown].import_path}"]
+
+    # a new top-level function of the same short name elsewhere changes no answer: nothing is mined
+    twin = ApiEntry(name="zzz_unrelated", qualname="honeycomb.extra.zzz_unrelated",
+                    import_path="honeycomb.extra.zzz_unrelated", kind=ApiKind.FUNCTION, library="honeycomb")
+    grown = _with(edited, [*edited.entries, twin])
+    count = len(mined)
+    assert kept_usages.docs_usages(grown, tmp_path) == docstring_usages(grown.catalogue)
+    assert len(mined) == count
 
 
-@pytest.mark.parametrize("damage", [b"\x00garbage", b"[1, 2]", b'{"key": 1}', b"{}", "wrong rows"])
+def test_an_answer_that_changes_mines_that_example_again(index, tmp_path, monkeypatch):
+    mined = _counting(monkeypatch)
+    kept_usages.docs_usages(index, tmp_path)
+    [kept] = tmp_path.iterdir()
+    data = orjson.loads(kept.read_bytes())
+    asking = [d for d, record in data["examples"].items() if record["asked"]]
+    for digest in asking:  # as if the catalogue had answered otherwise when they were mined
+        data["examples"][digest]["asked"] = {q: "somewhere.else" for q in data["examples"][digest]["asked"]}
+    kept.write_bytes(orjson.dumps(data))
+    before = len(mined)
+    assert kept_usages.docs_usages(index, tmp_path) == docstring_usages(index.catalogue)
+    assert len(mined) - before == len(asking) > 0
+
+
+@pytest.mark.parametrize("damage", [b"\x00garbage", b"[1, 2]", b'{"code": 1}', b"{}", "wrong rows", "other code"])
 def test_a_damaged_file_is_mined_again_and_replaced(index, tmp_path, monkeypatch, damage):
     mined = _counting(monkeypatch)
     expected = kept_usages.docs_usages(index, tmp_path)
+    examples = len(mined)
     [kept] = tmp_path.iterdir()
-    if damage == "wrong rows":  # the right key, rows of another shape
-        data = kept.read_bytes()
-        damage = data[: data.index(b'"usages"')] + b'"usages": [[1, 2, 3]]}'
+    data = orjson.loads(kept.read_bytes())
+    if damage == "wrong rows":  # each record of another shape
+        damage = orjson.dumps({**data, "examples": {d: {"usages": [[1, 2, 3]], "asked": {}} for d in data["examples"]}})
+    elif damage == "other code":
+        damage = orjson.dumps({**data, "code": "older"})
     kept.write_bytes(damage)
     assert kept_usages.docs_usages(index, tmp_path) == expected
     assert kept_usages.docs_usages(index, tmp_path) == expected
-    assert len(mined) == 2  # once at first, once for the damage, then read
+    assert len(mined) == 2 * examples  # once at first, once for the damage, then read
 
 
 def test_a_folder_that_cannot_be_written_still_gives_the_usages(index, tmp_path):
@@ -75,9 +118,10 @@ def test_a_folder_that_cannot_be_written_still_gives_the_usages(index, tmp_path)
 def test_the_corpus_store_keeps_them_only_where_told(index, tmp_path, monkeypatch):
     mined = _counting(monkeypatch)
     kept = CorpusStore(kept_usages=tmp_path).for_index(index)
+    examples = len(mined)
     assert CorpusStore(kept_usages=tmp_path).for_index(index).for_api("honeycomb.read_delimited") == \
         kept.for_api("honeycomb.read_delimited")
-    assert len(mined) == 1
+    assert len(mined) == examples
     plain = CorpusStore().for_index(index)  # no folder: mined each time, nothing kept
     assert len(list(tmp_path.iterdir())) == 1
     assert len(kept) == len(plain) > len(UsageCorpus(docstring_usages(index.catalogue)))  # the tests' usages too

@@ -1,10 +1,11 @@
-"""The usages a library's docstring examples give, kept between server starts.
+"""The usages a library's docstring examples give, kept between processes and between builds.
 
 Mining them is seconds of one core for a big library (transformers with sympy: 15,907 usages in
-~3 s) and the server did it on every start, for every library, although they change only with the
-library's entries. They are kept as JSON in the cache, one file per library, under a key that is a
-digest of exactly what mining reads (each entry's paths, name, kind, owner and docstring) and of
-the code that mines; any doubt about the file and they are mined again.
+~3 s) and the server did it on every start, and again after every edit of the library. They are kept
+as JSON in the cache, one file per library: for each example, its usages and every answer its mining
+asked of the catalogue (`RecordedLookups`). An example whose answers all still hold gives the same
+usages without being mined; an edit mines only the examples it touches (new text, or a name that now
+means another API). The file is valid only for the code that mined it; any doubt and it is mined again.
 """
 
 from __future__ import annotations
@@ -12,14 +13,19 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 
 import orjson
 
 from apiary.collector import collector_paused
-from apiary.docs.entry import ApiEntry
-from apiary.generation.offline.usage import Usage, docstring_usages
+from apiary.generation.offline.usage import (
+    CatalogueLookups,
+    RecordedLookups,
+    Usage,
+    answers_hold,
+    docstring_examples,
+    mine,
+)
 from apiary.paths import cache_dir
 from apiary.retrieval.cache import atomic_write
 from apiary.retrieval.index import LibraryIndex
@@ -37,23 +43,39 @@ def kept_usages_dir() -> Path:
 
 
 def docs_usages(index: LibraryIndex, folder: Path) -> list[Usage]:
-    """The usages in ``index``'s docstring examples: read where a build of the same entries kept
-    them in ``folder``, else mined and kept there."""
+    """The usages in ``index``'s docstring examples (as `docstring_usages` gives them): each example
+    read where it was kept in ``folder`` and its catalogue answers still hold, else mined; kept anew
+    when any was mined or is gone."""
     path = folder / f"{hashlib.sha256(index.info.identity.encode()).hexdigest()[:24]}.json"
-    key = usages_key(index.entries)
     with collector_paused():  # tens of thousands of small records, no cycles
-        kept = _read(path, key)
-    if kept is not None:
-        return kept
-    usages = docstring_usages(index.catalogue)
-    _keep(path, key, usages)
+        kept = _read(path)
+    lookups = CatalogueLookups(index.catalogue)
+    usages: list[Usage] = []
+    examples: dict[str, dict] = {}
+    mined = 0
+    for example, origin in docstring_examples(index.catalogue):
+        digest = hashlib.sha256(f"{origin}\n{example}".encode()).hexdigest()[:32]
+        memo = kept.get(digest)
+        found = _reused(memo, lookups)
+        if found is None:
+            recorded = RecordedLookups(lookups)
+            found = mine(example, index.catalogue, origin, recorded)
+            memo = {"usages": [_row(u) for u in found], "asked": recorded.asked}
+            mined += 1
+        examples[digest] = memo
+        usages.extend(found)
+    if mined or examples.keys() != kept.keys():
+        _keep(path, examples)
     return usages
 
 
-def usages_key(entries: Sequence[ApiEntry]) -> str:
-    """A digest of what mining the entries' examples reads, and of the code that mines."""
-    read = orjson.dumps([[e.import_path, e.qualname, e.name, e.kind.value, e.owner or "", e.doc] for e in entries])
-    return hashlib.sha256(_mining_code().encode() + read).hexdigest()
+def _reused(memo: dict | None, lookups: CatalogueLookups) -> list[Usage] | None:
+    if not isinstance(memo, dict):
+        return None
+    try:
+        return [_usage(row) for row in memo["usages"]] if answers_hold(memo["asked"], lookups) else None
+    except (KeyError, TypeError, ValueError, AttributeError):  # a damaged record: mined again
+        return None
 
 
 @functools.cache
@@ -62,19 +84,20 @@ def _mining_code() -> str:
     return hashlib.sha256(b"".join((package / name).read_bytes() for name in _MINING_CODE)).hexdigest()
 
 
-def _read(path: Path, key: str) -> list[Usage] | None:
+def _read(path: Path) -> dict:
+    """The kept examples (digest -> record), if the same code kept them; else {}."""
     try:
         if path.stat().st_size > MAX_KEPT_BYTES:
-            return None
+            return {}
         kept = orjson.loads(path.read_bytes())
-        if not isinstance(kept, dict) or kept.get("key") != key:
-            return None
-        return [_usage(row) for row in kept["usages"]]
     except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError) as error:  # damaged: mined again, and kept anew
+        return {}
+    except (OSError, ValueError) as error:  # damaged: mined again, and kept anew
         log.info("kept usages in %s not used: %s", path, error)
-        return None
+        return {}
+    if not isinstance(kept, dict) or kept.get("code") != _mining_code() or not isinstance(kept.get("examples"), dict):
+        return {}
+    return kept["examples"]
 
 
 def _usage(row: list) -> Usage:
@@ -87,11 +110,14 @@ def _usage(row: list) -> Usage:
     )
 
 
-def _keep(path: Path, key: str, usages: list[Usage]) -> None:
-    rows = [[list(u.apis), u.call, sorted(u.functions), sorted(u.variables), [list(i) for i in u.imports], u.targets,
-             u.assigned, u.comment, u.origin] for u in usages]
+def _row(u: Usage) -> list:
+    return [list(u.apis), u.call, sorted(u.functions), sorted(u.variables), [list(i) for i in u.imports], u.targets,
+            u.assigned, u.comment, u.origin]
+
+
+def _keep(path: Path, examples: dict[str, dict]) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, orjson.dumps({"key": key, "usages": rows}))
+        atomic_write(path, orjson.dumps({"code": _mining_code(), "examples": examples}))
     except (OSError, TypeError) as error:  # a read-only cache, or a text no UTF-8 file holds
         log.debug("usages not kept in %s: %s", path, error)

@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from apiary.comments import comments_above
 from apiary.docs.catalogue import Catalogue
@@ -75,27 +76,31 @@ class UsageCorpus:
                        from_docs: list[Usage] | None = None) -> UsageCorpus:
         """Mine the docstring examples of every entry (unless ``from_docs`` holds what they gave),
         then ``extra_files`` (tests, workspace code)."""
-        callees = _CalleesByName(catalogue)
+        callees = CatalogueLookups(catalogue)
         usages = list(from_docs) if from_docs is not None else docstring_usages(catalogue, callees)
         for path in extra_files:
             usages.extend(_mine_file(path, catalogue, callees))
         return cls(usages)
 
 
-def docstring_usages(catalogue: Catalogue, callees: _CalleesByName | None = None) -> list[Usage]:
+def docstring_usages(catalogue: Catalogue, callees: CatalogueLookups | None = None) -> list[Usage]:
     """The usages in the docstring examples of every entry of ``catalogue``."""
-    callees = callees or _CalleesByName(catalogue)
-    usages: list[Usage] = []
+    callees = callees or CatalogueLookups(catalogue)
+    return [u for example, origin in docstring_examples(catalogue) for u in mine(example, catalogue, origin, callees)]
+
+
+def docstring_examples(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
+    """Each distinct docstring example of the catalogue's entries, with the origin its usages get
+    (the first entry that shows it), in entry order."""
     seen: set[str] = set()
     for entry in catalogue.entries:
         for example in entry.examples:
             if example not in seen:
                 seen.add(example)
-                usages.extend(mine(example, catalogue, f"doc:{entry.import_path}", callees))
-    return usages
+                yield example, f"doc:{entry.import_path}"
 
 
-def _mine_file(path: Path, catalogue: Catalogue, callees: _CalleesByName) -> list[Usage]:
+def _mine_file(path: Path, catalogue: Catalogue, callees: CatalogueLookups) -> list[Usage]:
     try:
         if path.stat().st_size > _MAX_FILE_BYTES:
             return []
@@ -105,9 +110,9 @@ def _mine_file(path: Path, catalogue: Catalogue, callees: _CalleesByName) -> lis
         return []
 
 
-def mine(code: str, catalogue: Catalogue, origin: str, callees: _CalleesByName | None = None) -> list[Usage]:
+def mine(code: str, catalogue: Catalogue, origin: str, callees: Lookups | None = None) -> list[Usage]:
     """Every statement of ``code`` that calls into ``catalogue``'s library, as usages (``callees``:
-    its lookups by name, shared by the examples of one corpus)."""
+    its lookups, shared by the examples of one corpus, and all that mining asks of the catalogue)."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -117,7 +122,7 @@ def mine(code: str, catalogue: Catalogue, origin: str, callees: _CalleesByName |
     nodes = list(ast.walk(tree))  # walked once for the bindings and the statements
     functions, variables, imports = _bindings(nodes)
     comments = comments_above(code)
-    resolver = _CallResolver(callees if callees is not None else _CalleesByName(catalogue), imports)
+    resolver = _CallResolver(callees if callees is not None else CatalogueLookups(catalogue), imports)
     usages: list[Usage] = []
     for statement in _statements(nodes):
         for call in _outermost_library_calls(statement, resolver):
@@ -168,14 +173,32 @@ def _bindings(nodes: Iterable[ast.AST]) -> tuple[frozenset[str], frozenset[str],
     return frozenset(functions), frozenset(variables - functions), imports
 
 
-class _CalleesByName:
-    """A catalogue's callables and methods by short name, each looked up once for a whole corpus (a
-    method name such as ``forward`` has thousands of entries, and examples call it over and over)."""
+class Lookups(Protocol):
+    """What mining asks of a catalogue: an API by dotted path (its import path, and whether it is a
+    module), the first callable and the first method of a short name."""
+
+    def find(self, path: str) -> tuple[str, bool] | None: ...
+
+    def callable_named(self, name: str) -> str | None: ...
+
+    def method_named(self, name: str) -> str | None: ...
+
+
+class CatalogueLookups:
+    """A catalogue's `Lookups`, each answered once for a whole corpus (a method name such as
+    ``forward`` has thousands of entries, and examples call it over and over)."""
 
     def __init__(self, catalogue: Catalogue):
         self.catalogue = catalogue
         self._callables: dict[str, str | None] = {}
         self._methods: dict[str, str | None] = {}
+        self._paths: dict[str, tuple[str, bool] | None] = {}
+
+    def find(self, path: str) -> tuple[str, bool] | None:
+        if path not in self._paths:
+            entry = self.catalogue.find(path)
+            self._paths[path] = (entry.import_path, entry.kind == ApiKind.MODULE) if entry is not None else None
+        return self._paths[path]
 
     def callable_named(self, name: str) -> str | None:
         """The first class or function (not a member) of that name."""
@@ -197,11 +220,51 @@ _CALLABLE_KINDS = (ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.EXTERNAL)
 _METHOD_KINDS = (ApiKind.METHOD, ApiKind.ALIAS)
 
 
+class RecordedLookups:
+    """`Lookups` that note every answer they give: what one example's mining asked, so a later build
+    can tell whether the same example would be mined the same (`answers_hold`)."""
+
+    def __init__(self, lookups: Lookups):
+        self._lookups = lookups
+        #: "find:<path>" / "callable:<name>" / "method:<name>" -> the answer, as JSON holds it
+        self.asked: dict[str, list | str | None] = {}
+
+    def find(self, path: str) -> tuple[str, bool] | None:
+        answer = self._lookups.find(path)
+        self.asked[f"find:{path}"] = list(answer) if answer is not None else None
+        return answer
+
+    def callable_named(self, name: str) -> str | None:
+        self.asked[f"callable:{name}"] = answer = self._lookups.callable_named(name)
+        return answer
+
+    def method_named(self, name: str) -> str | None:
+        self.asked[f"method:{name}"] = answer = self._lookups.method_named(name)
+        return answer
+
+
+def answers_hold(asked: dict, lookups: Lookups) -> bool:
+    """Whether ``lookups`` give every answer a `RecordedLookups` noted."""
+    for question, answer in asked.items():
+        kind, _, subject = question.partition(":")
+        if kind == "find":
+            found = lookups.find(subject)
+            now: list | str | None = list(found) if found is not None else None
+        elif kind == "callable":
+            now = lookups.callable_named(subject)
+        elif kind == "method":
+            now = lookups.method_named(subject)
+        else:
+            return False
+        if now != answer:
+            return False
+    return True
+
+
 class _CallResolver:
     """Which library API a call in an example calls, from the example's imports and the catalogue."""
 
-    def __init__(self, callees: _CalleesByName, imports: dict[str, str]):
-        self.catalogue = callees.catalogue
+    def __init__(self, callees: Lookups, imports: dict[str, str]):
         self.callees = callees
         self.imports = imports
 
@@ -214,17 +277,17 @@ class _CallResolver:
             if dotted:
                 head, _, rest = dotted.partition(".")
                 if head in self.imports:
-                    entry = self.catalogue.find(f"{self.imports[head]}.{rest}")
-                    if entry is not None:
-                        return entry.import_path
+                    found = self.callees.find(f"{self.imports[head]}.{rest}")
+                    if found is not None:
+                        return found[0]
             return self.callees.method_named(func.attr)
         return None
 
     def _named(self, name: str) -> str | None:
         target = self.imports.get(name)
         if target:
-            entry = self.catalogue.find(target)
-            return entry.import_path if entry is not None and entry.kind != ApiKind.MODULE else None
+            found = self.callees.find(target)
+            return found[0] if found is not None and not found[1] else None
         return self.callees.callable_named(name)
 
 
