@@ -251,9 +251,8 @@ class LibraryIndex:
         """This index with its entries' vectors (as `encode_entries` gives them): a copy that shares
         everything derived from the entries, which `__post_init__` would compute again."""
         complete = copy.copy(self)
-        complete.described_rows, complete.described_vectors = _described(
-            given_vectors, np.flatnonzero([bool(e.description) for e in self.entries]), len(self.entries)
-        )
+        rows = self.described_rows if self.described_rows is not None else np.arange(len(self.entries))
+        complete.described_rows, complete.described_vectors = _described(given_vectors, rows, len(self.entries))
         complete.encoded = True
         return complete
 

@@ -226,39 +226,38 @@ class RecordedLookups:
 
     def __init__(self, lookups: Lookups):
         self._lookups = lookups
-        #: "find:<path>" / "callable:<name>" / "method:<name>" -> the answer, as JSON holds it
+        #: "<question>:<subject>" (a `Lookups` method and its argument) -> the answer, as JSON holds it
         self.asked: dict[str, list | str | None] = {}
 
     def find(self, path: str) -> tuple[str, bool] | None:
-        answer = self._lookups.find(path)
-        self.asked[f"find:{path}"] = list(answer) if answer is not None else None
-        return answer
+        return self._noted("find", path)
 
     def callable_named(self, name: str) -> str | None:
-        self.asked[f"callable:{name}"] = answer = self._lookups.callable_named(name)
-        return answer
+        return self._noted("callable_named", name)
 
     def method_named(self, name: str) -> str | None:
-        self.asked[f"method:{name}"] = answer = self._lookups.method_named(name)
+        return self._noted("method_named", name)
+
+    def _noted(self, question: str, subject: str):
+        answer = getattr(self._lookups, question)(subject)
+        self.asked[f"{question}:{subject}"] = _as_json(answer)
         return answer
+
+
+_QUESTIONS = frozenset({"find", "callable_named", "method_named"})
 
 
 def answers_hold(asked: dict, lookups: Lookups) -> bool:
     """Whether ``lookups`` give every answer a `RecordedLookups` noted."""
-    for question, answer in asked.items():
-        kind, _, subject = question.partition(":")
-        if kind == "find":
-            found = lookups.find(subject)
-            now: list | str | None = list(found) if found is not None else None
-        elif kind == "callable":
-            now = lookups.callable_named(subject)
-        elif kind == "method":
-            now = lookups.method_named(subject)
-        else:
-            return False
-        if now != answer:
+    for key, answer in asked.items():
+        question, _, subject = key.partition(":")
+        if question not in _QUESTIONS or _as_json(getattr(lookups, question)(subject)) != answer:
             return False
     return True
+
+
+def _as_json(answer: tuple[str, bool] | str | None) -> list | str | None:
+    return list(answer) if isinstance(answer, tuple) else answer
 
 
 class _CallResolver:
