@@ -5,12 +5,13 @@ encoder users get (`benchmarks.scale.users_encoder`), then appends one documente
 module and re-indexes: once with the parsed modules the first build kept, once after removing them
 (every file parsed again, as before they were kept). Each re-index runs in a fresh process, as a
 later `apiary index` or a restarted server does: nothing the first build remembered in memory
-helps it; the time is the build's, not the process's start or the encoder's load. Checks that the
+helps it; the time is the build's, not the process's start or the encoder's load (and, apart, when
+its whole index could serve: before it is written to the cache). Checks that the
 entries equal a parse of every file and that the new function is found. Last, as a user meets it:
 the real server with the copy as its library, a third function appended and the file saved
 (`didSave`), timed until the server's status counts it. Prints and writes JSON.
 
-    python -m benchmarks.edit_reindex [--library transformers] [--module utils/generic.py]
+    python -m benchmarks.edit_reindex [--library transformers|transformers+sympy] [--module utils/generic.py]
         [--out benchmarks/results/edit-reindex.json]
 """
 
@@ -48,9 +49,11 @@ from apiary.paths import index_dir
 from apiary.retrieval.store import IndexStore
 from benchmarks.scale import users_encoder
 store = IndexStore(index_dir(), users_encoder())
+served = []
 started = time.perf_counter()
-result = store.get_or_build(locate(sys.argv[1]))
+result = store.get_or_build(locate(sys.argv[1]), serve=lambda index: served.append(time.perf_counter()))
 print(json.dumps({"seconds": round(time.perf_counter() - started, 2), "rebuilt": result.rebuilt,
+                  "served_seconds": round(served[-1] - started, 2) if served else None,
                   "reused_vectors": result.reused_vectors}))
 """
 
@@ -68,9 +71,9 @@ def _reindexed_in_a_fresh_process(copy: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-async def _saved_in_the_server(copy: Path, module: str, timeout: float = 600) -> dict:
-    """The real server with the copy as its library: seconds from `didSave` of an edited module to
-    the status that counts the new function (the old index answers meanwhile)."""
+async def _saved_in_the_server(copy: Path, edited: Path, timeout: float = 600) -> dict:
+    """The real server with the copy as its library: seconds from `didSave` of the ``edited`` module
+    to the status that counts the new function (the old index answers meanwhile)."""
     from lsprotocol import types
 
     from apiary.lsp.client import SERVER_COMMAND, execute, init_params, make_client, wait_ready
@@ -94,10 +97,10 @@ async def _saved_in_the_server(copy: Path, module: str, timeout: float = 600) ->
         while working and time.perf_counter() < settled_by:  # a user saves once the start's work is done
             await asyncio.sleep(0.05)
         before = status["libraries"][0]["apis"]
-        _append_function(copy / module, f"saved_helper_{time.time_ns()}")  # a name no earlier run added
+        _append_function(edited, f"saved_helper_{time.time_ns()}")  # a name no earlier run added
         started = time.perf_counter()
         client.text_document_did_save(
-            types.DidSaveTextDocumentParams(types.TextDocumentIdentifier((copy / module).as_uri())))
+            types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(edited.as_uri())))
         while (await execute(client, "apiary.status"))["libraries"][0]["apis"] == before:
             if time.perf_counter() - started > timeout:
                 raise TimeoutError("the saved edit was not indexed within the timeout")
@@ -109,6 +112,22 @@ async def _saved_in_the_server(copy: Path, module: str, timeout: float = 600) ->
         await client.stop()
 
 
+def _copied(library: str, module: str, folder: Path) -> tuple[Path, Path]:
+    """A copy of the installed ``library`` (``a+b``: packages a and b side by side, one library) and
+    the path of ``module`` in its (first) package."""
+    from apiary.docs.locate import locate
+    from benchmarks.scale import combined_library
+
+    packages = tuple(library.split("+"))
+    first = locate(packages[0], name=packages[0]).root
+    if len(packages) > 1:
+        copy = combined_library(folder, packages)
+        return copy, copy / first.name / module
+    copy = folder / first.name
+    shutil.copytree(first, copy)
+    return copy, copy / module
+
+
 def measure(library: str, module: str, scratch: Path) -> dict:
     os.environ["APIARY_CACHE_DIR"] = str(scratch / "cache")
     from apiary.docs.ingest import ingest
@@ -117,26 +136,25 @@ def measure(library: str, module: str, scratch: Path) -> dict:
     from apiary.retrieval.store import IndexStore
     from benchmarks.scale import users_encoder
 
-    installed = locate(library, name=library).root
-    copy = scratch / "src" / installed.name
-    shutil.copytree(installed, copy)
+    copy, edited = _copied(library, module, scratch / "src")
     encoder = users_encoder()
     encoder.encode(["warm up"])
     store = IndexStore(index_dir(), encoder)
     cold_s, cold = _timed_build(store, locate(str(copy)))
-    _append_function(copy / module, "first_added_helper")
+    _append_function(edited, "first_added_helper")
     kept = _reindexed_in_a_fresh_process(copy)
     with_first = store.get_or_build(locate(str(copy)))
     for path in (scratch / "cache").rglob("parsed-modules.json"):
         path.unlink()
-    _append_function(copy / module, "second_added_helper")
+    _append_function(edited, "second_added_helper")
     every_file = _reindexed_in_a_fresh_process(copy)
     fresh = ingest(locate(str(copy)))
     equal = ([e.to_json() for e in store.get_or_build(locate(str(copy))).index.entries]
              == [e.to_json() for e in fresh.entries])
-    in_server = asyncio.run(_saved_in_the_server(copy, module))  # edits the copy once more
+    in_server = asyncio.run(_saved_in_the_server(copy, edited))  # edits the copy once more
     return {"library": library, "apis": len(cold.index.entries), "edited": module, "cold_s": cold_s,
-            "edit_with_kept_modules_s": kept["seconds"], "edit_parsing_every_file_s": every_file["seconds"],
+            "edit_with_kept_modules_s": kept["seconds"], "edit_served_before_stored_s": kept["served_seconds"],
+            "edit_parsing_every_file_s": every_file["seconds"],
             **in_server,
             "rebuilt": kept["rebuilt"] and every_file["rebuilt"] and not with_first.rebuilt,
             "reused_vectors": kept["reused_vectors"],
@@ -148,8 +166,9 @@ def measure(library: str, module: str, scratch: Path) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--library", default="transformers")
-    parser.add_argument("--module", default="utils/generic.py", help="the file to edit, inside the package")
+    parser.add_argument("--library", default="transformers",
+                        help="an installed package, or several joined by + indexed as one library")
+    parser.add_argument("--module", default="utils/generic.py", help="the file to edit, inside the (first) package")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "edit-reindex.json")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="apiary-edit-") as scratch:

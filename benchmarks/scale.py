@@ -95,7 +95,12 @@ def one(target: str, name: str) -> dict:
     source = locate(target, name=name)
     store = IndexStore(index_dir(), encoder)
     searchable: list[float] = []  # when the server could search it by its words (a cold build)
-    result = store.get_or_build(source, searchable=lambda _index: searchable.append(time.perf_counter()))
+
+    def served(index) -> None:
+        if not index.encoded:
+            searchable.append(time.perf_counter())
+
+    result = store.get_or_build(source, serve=served)
     total = time.perf_counter() - loaded
     figures = {"apis": len(result.index.entries), "rebuilt": result.rebuilt, "seconds": round(total, 2),
                "encoder_load_s": round(loaded - started, 2),

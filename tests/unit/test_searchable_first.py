@@ -55,10 +55,10 @@ def _many(tmp_path: Path) -> Path:
 def test_a_cold_build_with_many_texts_hands_out_its_index_before_the_vectors(tmp_path: Path, undescribed: int):
     source = locate(str(_api_file(tmp_path, store_module.SEARCHABLE_FIRST_TEXTS + 20, undescribed)), name="combs")
     early: list[LibraryIndex] = []
-    built = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(source, searchable=early.append)
+    built = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(source, serve=early.append)
     plain = IndexStore(tmp_path / "plain", HashingEncoder()).get_or_build(source)
-    assert len(early) == 1
-    words_only, final = early[0], built.index
+    words_only, final = early
+    assert final is built.index
     assert not words_only.encoded and final.encoded and plain.index.encoded
     assert [e.to_json() for e in words_only.entries] == [e.to_json() for e in plain.index.entries]
     np.testing.assert_array_equal(final.vectors, plain.index.vectors)
@@ -77,21 +77,33 @@ def test_a_listener_that_fails_does_not_fail_the_build(tmp_path: Path):
         raise RuntimeError("Event loop is closed")
 
     built = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(
-        locate(str(_many(tmp_path)), name="combs"), searchable=closed)
+        locate(str(_many(tmp_path)), name="combs"), serve=closed)
     assert built.rebuilt and built.index.encoded and built.index.vectors.any()
 
 
 def test_few_texts_to_encode_build_in_one_step(tmp_path: Path):
     early: list[LibraryIndex] = []
     source = locate(str(_api_file(tmp_path, store_module.SEARCHABLE_FIRST_TEXTS - 1)), name="combs")
-    built = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(source, searchable=early.append)
-    assert early == [] and built.rebuilt and built.index.encoded
+    built = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(source, serve=early.append)
+    assert early == [built.index] and built.rebuilt and built.index.encoded
+
+
+def test_the_whole_index_is_served_before_it_is_stored(tmp_path: Path):
+    source = locate(str(_api_file(tmp_path, 5)), name="combs")
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    stored_when_told: list[bool] = []
+    built = store.get_or_build(source, serve=lambda index: stored_when_told.append(
+        (store.directory_for(source) / "meta.json").exists()))
+    assert stored_when_told == [False] and built.rebuilt
+    assert (store.directory_for(source) / "meta.json").exists()
+    assert not store.get_or_build(source, serve=stored_when_told.append).rebuilt
+    assert stored_when_told == [False]  # a load from the cache tells nothing
 
 
 def test_an_index_without_its_vectors_ranks_by_words_as_a_search_without_query_vectors(tmp_path: Path):
     source = locate(str(_many(tmp_path)), name="combs")
     early: list[LibraryIndex] = []
-    final = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(source, searchable=early.append).index
+    final = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(source, serve=early.append).index
     query = ApiQuery(intent="merge the rows of a table")
     words = HybridRetriever(HashingEncoder(), [early[0]]).search(query, top_k=8)
     lexical = HybridRetriever(NotReady(), [final]).search(query, top_k=8)
@@ -116,23 +128,24 @@ def test_the_server_serves_a_new_library_by_its_words_until_its_vectors_are_enco
         seen.append((state.ready, state.encoding, [ix.encoded for ix in libraries.indexes()]))
 
     store = IndexStore(tmp_path / "cache", HashingEncoder())
-    state = libraries.build(spec, store, None, searchable=searchable)
-    assert seen == [(False, True, [False])]
+    state = libraries.build(spec, store, None, served=searchable)
+    assert seen == [(False, True, [False]), (True, False, [True])]
     assert state.ready and not state.encoding and state.row()["encoding"] is False
     assert [ix.encoded for ix in libraries.indexes()] == [True]
     assert libraries.all_ready()  # ready once the vectors are in
 
-    # built again (a saved file, a forced rebuild): the whole old index serves until the new is whole
+    # built again (a saved file, a forced rebuild): the whole old index serves until the new is whole,
+    # which serves before it is stored
     seen.clear()
-    again = libraries.build(spec, IndexStore(tmp_path / "other-cache", HashingEncoder()), None, searchable=searchable)
-    assert seen == [] and again.ready and again.index.encoded
+    again = libraries.build(spec, IndexStore(tmp_path / "other-cache", HashingEncoder()), None, served=searchable)
+    assert seen == [(True, False, [True])] and again.ready and again.index.encoded
 
 
 def test_a_build_that_fails_after_it_was_searchable_serves_nothing_and_says_why(tmp_path: Path):
     spec = str(_many(tmp_path))
     libraries = _libraries(spec)
     states = []
-    state = libraries.build(spec, IndexStore(tmp_path / "cache", Failing()), None, searchable=states.append)
+    state = libraries.build(spec, IndexStore(tmp_path / "cache", Failing()), None, served=states.append)
     assert len(states) == 1
     assert state.error == "the encoder broke" and not state.ready and not state.encoding
     assert libraries.indexes() == []
@@ -143,6 +156,6 @@ def test_a_build_that_fails_after_it_was_searchable_serves_nothing_and_says_why(
 def test_with_vectors_of_the_wrong_shape_is_refused(tmp_path: Path, count: int):
     source = locate(str(_many(tmp_path)), name="combs")
     early: list[LibraryIndex] = []
-    IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(source, searchable=early.append)
+    IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(source, serve=early.append)
     with pytest.raises(ValueError, match="vectors of shape"):
         early[0].with_vectors(np.zeros((count, 256), dtype=np.float32))

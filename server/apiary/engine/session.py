@@ -101,13 +101,14 @@ class Session:
         return engine
 
     def index(self, spec: str, progress=None,
-              searchable: Callable[[LibraryState], None] | None = None) -> LibraryState | None:
-        """Index one configured or discovered library (blocking); ``searchable``: told when a library
-        indexed for the first time is served by its words while its vectors are encoded."""
+              served: Callable[[LibraryState], None] | None = None) -> LibraryState | None:
+        """Index one configured or discovered library (blocking); ``served``: told when the build
+        changes what serves the library (a new one by its words while its vectors are encoded; the
+        whole index, while it is written to the cache)."""
         if self._encoder is None:
             self.load()
         store = IndexStore(index_dir(), self._encoder, python=self.settings.python)
-        return self.libraries.build(spec, store, self.settings.python, progress, searchable)
+        return self.libraries.build(spec, store, self.settings.python, progress, served)
 
     def prepare_generation(self, state: LibraryState | None) -> None:
         """What the offline generator needs of a library just indexed, its usage examples, made now

@@ -106,11 +106,13 @@ class Libraries:
 
     def build(
         self, spec: str, store: IndexStore, python: str | None, progress: ProgressCallback | None = None,
-        searchable: Callable[[LibraryState], None] | None = None,
+        served: Callable[[LibraryState], None] | None = None,
     ) -> LibraryState | None:
         """Index one library (blocking: run it in a worker). Errors are kept in its state, not raised.
         A library indexed for the first time is served by its words while its vectors are encoded;
-        ``searchable`` hears when (one indexed before keeps its old index until the new is whole)."""
+        one indexed before keeps its old index until the new is whole. The new index serves as soon
+        as it is whole, while the cache is written; ``served`` hears each time what serves changes
+        during the build."""
         with self._lock:
             state = self._states.get(spec)
         if state is None:
@@ -120,30 +122,36 @@ class Libraries:
             state.root = source.root.resolve()
             if state.discovered and _too_big(source):
                 raise ValueError(f"more than {MAX_DISCOVERED_FILES} files; add it to `libraries` to index it")
-            first = (lambda index: self._serve_words_first(state, index, searchable)) if state.index is None else None
-            result = store.get_or_build(source, progress=progress, searchable=first)
+            new = state.index is None
+
+            def serve(index: LibraryIndex) -> None:
+                if index.encoded or new:
+                    self._serve(state, index, served)
+
+            result = store.get_or_build(source, progress=progress, serve=serve)
         except Exception as error:  # one bad library must not stop the others
             log.warning("cannot index %s: %s", spec, error)
             state.error, state.ready, state.encoding = str(error), False, False
             return state
+        self._serve(state, result.index)  # a cached index is served here; a built one again, unchanged
+        state.warning = result.cache_problem
         info = result.index.info
-        state.name, state.version, state.apis = info.name, info.version, info.api_count
-        state.index, state.ready, state.error, state.warning = result.index, True, None, result.cache_problem
-        state.encoding = False
         log.info("%s %s: %d APIs ready (%s in %.1f s)", info.name, info.version, info.api_count,
                  "built" if result.rebuilt else "cached", result.seconds)
         return state
 
-    def _serve_words_first(
-        self, state: LibraryState, index: LibraryIndex, searchable: Callable[[LibraryState], None] | None
-    ) -> None:
+    def _serve(self, state: LibraryState, index: LibraryIndex,
+               served: Callable[[LibraryState], None] | None = None) -> None:
+        """Serve ``index`` for ``state``'s library: ready when whole, else searched by its words."""
+        info = index.info
         with self._lock:
-            state.name, state.version, state.apis = index.info.name, index.info.version, index.info.api_count
-            state.index, state.encoding = index, True
-        log.info("%s %s: %d APIs searchable by their words while their vectors are encoded",
-                 index.info.name, index.info.version, index.info.api_count)
-        if searchable is not None:
-            searchable(state)
+            state.name, state.version, state.apis = info.name, info.version, info.api_count
+            state.index, state.ready, state.encoding, state.error = index, index.encoded, not index.encoded, None
+        if not index.encoded:
+            log.info("%s %s: %d APIs searchable by their words while their vectors are encoded",
+                     info.name, info.version, info.api_count)
+        if served is not None:
+            served(state)
 
     def indexes(self) -> list[LibraryIndex]:
         with self._lock:

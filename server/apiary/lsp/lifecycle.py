@@ -117,8 +117,8 @@ async def index_specs(ls: ApiaryServer, specs: Iterable[str], title: str) -> Non
 
 
 def _publish_soon(ls: ApiaryServer, loop: asyncio.AbstractEventLoop) -> None:
-    """`publish_status` from the indexer's thread (a library became searchable mid-build): the status
-    is taken now, so a build that ends before the loop sends it still shows its searchable stage."""
+    """`publish_status` from the indexer's thread (what serves a library changed mid-build): the
+    status is taken now, so a build that ends before the loop sends it still shows that stage."""
     loop.call_soon_threadsafe(_publish, ls, current_status(ls))
 
 

@@ -85,18 +85,19 @@ class IndexStore:
 
     def get_or_build(
         self, source: LibrarySource, progress: ProgressCallback | None = None, force: bool = False,
-        searchable: Callable[[LibraryIndex], None] | None = None,
+        serve: Callable[[LibraryIndex], None] | None = None,
     ) -> BuildResult:
-        """The fresh index of ``source``, loaded or built. ``searchable``: told of the index before its
-        vectors, where a build has many texts to encode (the library can be searched by its words
-        meanwhile: encoding is most of a cold build)."""
+        """The fresh index of ``source``, loaded or built. ``serve``: told of each index a build can
+        serve before it ends: where it has many texts to encode, first the index without its vectors
+        (searchable by its words: encoding is most of a cold build); then the whole index, before it
+        is stored (writing the cache is no reason for an edited library to wait)."""
         started = time.perf_counter()
         directory = self.directory_for(source)
         files = FileDigests(read_beside(directory, FILE_DIGESTS))
         listing = module_listing(source)
         digest = source_digest(source, files, listing)
         try:
-            result = self._fresh_or_built(source, directory, digest, progress, force, files, listing, searchable)
+            result = self._fresh_or_built(source, directory, digest, progress, force, files, listing, serve)
         finally:
             forget_texts()  # what a build remembered of docstrings serves no later one
         if files.changed:
@@ -106,7 +107,7 @@ class IndexStore:
 
     def _fresh_or_built(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
                         force: bool, files: FileDigests, listing: list[ModuleFile] | None,
-                        searchable: Callable[[LibraryIndex], None] | None) -> BuildResult:
+                        serve: Callable[[LibraryIndex], None] | None) -> BuildResult:
         fresh = None if force else self._fresh(directory, digest)
         if fresh is not None:
             return BuildResult(fresh, rebuilt=False)
@@ -119,7 +120,7 @@ class IndexStore:
             # a build makes millions of objects and no cycles: in a server already holding indexes,
             # each collection would walk those too
             with collector_paused():
-                return self._build(source, directory, digest, progress, files, listing, searchable)
+                return self._build(source, directory, digest, progress, files, listing, serve)
 
     def _fresh(self, directory: Path, digest: str) -> LibraryIndex | None:
         if not (directory / "meta.json").exists():
@@ -145,7 +146,7 @@ class IndexStore:
 
     def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
                files: FileDigests, listing: list[ModuleFile] | None,
-               searchable: Callable[[LibraryIndex], None] | None) -> BuildResult:
+               serve: Callable[[LibraryIndex], None] | None) -> BuildResult:
         parsed = ParsedModules(read_beside(directory, PARSED_MODULES), lambda path: files.sha256(path, MAX_FILE_BYTES))
         seed_kept_texts(read_kept_texts(directory))  # emptied by `forget_texts` after the build
         report = ingest(source, parsed, listing)
@@ -163,7 +164,9 @@ class IndexStore:
             api_count=len(report.entries),
             skipped=len(report.skipped),
         )
-        index = self._index(info, report.entries, keys, reuse, progress, searchable)
+        index = self._index(info, report.entries, keys, reuse, progress, serve)
+        if serve is not None:
+            _tell(serve, index)
         problem = None
         try:
             write_index(directory, index, keys)
@@ -181,14 +184,14 @@ class IndexStore:
         return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped, cache_problem=problem)
 
     def _index(self, info: LibraryInfo, entries: list[ApiEntry], keys: list[str | None], reuse: dict,
-               progress: ProgressCallback | None, searchable: Callable[[LibraryIndex], None] | None) -> LibraryIndex:
+               progress: ProgressCallback | None, serve: Callable[[LibraryIndex], None] | None) -> LibraryIndex:
         """The index of ``entries`` with their vectors; where many texts are to be encoded, handed to
-        ``searchable`` first without them."""
+        ``serve`` first without them."""
         encode = functools.partial(encode_entries, entries, self.encoder, reuse, progress, keys)
-        if searchable is None or _texts_to_encode(keys, reuse) < SEARCHABLE_FIRST_TEXTS:
+        if serve is None or _texts_to_encode(keys, reuse) < SEARCHABLE_FIRST_TEXTS:
             return LibraryIndex(info, entries, encode())
         words_only = LibraryIndex.without_vectors(info, entries, self.encoder.dim)
-        _tell(searchable, words_only)
+        _tell(serve, words_only)
         return words_only.with_vectors(encode())
 
     def known(self) -> list[LibraryInfo]:
@@ -223,12 +226,12 @@ class IndexStore:
 SEARCHABLE_FIRST_TEXTS = 256
 
 
-def _tell(searchable: Callable[[LibraryIndex], None], index: LibraryIndex) -> None:
+def _tell(serve: Callable[[LibraryIndex], None], index: LibraryIndex) -> None:
     """A listener that fails (a server shutting down) does not fail the build."""
     try:
-        searchable(index)
+        serve(index)
     except Exception:  # noqa: BLE001 - whatever the listener does, the index is still built
-        log.warning("%s: telling that it is searchable failed", index.name, exc_info=True)
+        log.warning("%s: telling that it can serve failed", index.name, exc_info=True)
 
 
 def _texts_to_encode(keys: list[str | None], reuse: dict) -> int:
