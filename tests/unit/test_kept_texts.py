@@ -94,6 +94,7 @@ def test_a_build_keeps_what_docstrings_gave_and_the_next_build_starts_from_it(tm
     assert first["code"] == derived_code()
     assert first["texts"]["first_sentence"][FILL_DOC] == "Fill every empty cell."
     assert first["texts"]["plain_summary"][FILL_DOC] == "Fill every empty cell. Then stop."
+    assert first["texts"]["summary_paragraph"][FILL_DOC] == "Fill every empty cell. Then stop."
     init = library / "__init__.py"
     init.write_text(init.read_text() + 'def drain(cells):\n    """Drain the cells."""\n')
     index = store.get_or_build(source).index

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from apiary.docs.entry import ApiKind
+from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.docs.ingest import storable
 from apiary.docs.python_package import find_layout, read_package
 from apiary.docs.report import IngestError
 
@@ -209,3 +210,13 @@ def test_a_cycle_of_star_imports_ends_and_keeps_both_modules_names(tmp_path: Pat
     })
     entries = {e.import_path: e for e in read_package(find_layout(tmp_path / "pkg"), "pkg").entries}
     assert (entries["pkg.first"].qualname, entries["pkg.second"].qualname) == ("pkg.one.first", "pkg.two.second")
+
+
+def test_storable_keeps_valid_text_and_mends_only_lone_surrogates():
+    valid = ApiEntry(name="naïve", qualname="m.naïve", import_path="m.naïve", kind=ApiKind.FUNCTION, library="m",
+                     doc="Café ☕ — naïve.", examples=("naïve() # ✓",))
+    assert storable(valid) is valid
+    broken = ApiEntry(name="odd", qualname="m.odd", import_path="m.odd", kind=ApiKind.FUNCTION, library="m",
+                      doc="Café", examples=("ok()", "bad('\ud800')"), bases=("m.Base",))
+    mended = storable(broken)
+    assert mended.examples == ("ok()", "bad('?')") and mended.doc == "Café" and mended.bases == ("m.Base",)

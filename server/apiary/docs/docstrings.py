@@ -52,12 +52,9 @@ def plain_text(text: str) -> str:
 
 
 #: an index reads each docstring's summary three times (description, BM25 text, twins), phases apart:
-#: a cache the size of a big library's documented APIs computes it once (`forget_docstrings` empties
-#: the caches once an index is made, so a long-running server does not keep them)
-_SUMMARIES_KEPT = 1 << 15
-
-
-@lru_cache(maxsize=_SUMMARIES_KEPT)
+#: remembered for the build, and kept for the next (a summary is the most costly of a docstring's
+#: readings an edit would otherwise repeat for every docstring of the library)
+@text_memo("summary_paragraph", stored_text)
 def summary_paragraph(doc: str) -> str:
     """The docstring's opening paragraph: up to the first blank line or section header, one line."""
     lines: list[str] = []
@@ -242,5 +239,4 @@ def _looks_like_code(text: str) -> bool:
 def forget_docstrings() -> None:
     """Empty the caches of this module's plain functions (its `TextMemo`s are emptied with the
     others, by `kept_texts.forget_kept_texts`): they serve one index's build or load."""
-    for remembered in (clean_docstring, summary_paragraph):
-        remembered.cache_clear()
+    clean_docstring.cache_clear()

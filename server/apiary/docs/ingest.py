@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -47,6 +48,8 @@ def _read(source: LibrarySource, parsed: ParsedModules | None, listing: list[Mod
 def storable(entry: ApiEntry) -> ApiEntry:
     """``entry`` with every text as valid Unicode: a docstring may hold a lone surrogate
     (``"\\ud800"`` in the source or a JSON escape), which no UTF-8 cache or encoder takes."""
+    if _encodable("".join(_texts(entry))):  # nearly every entry: one test of all its texts at once
+        return entry
     changes = {}
     for name, value in vars(entry).items():
         if isinstance(value, str) and not _encodable(value):
@@ -54,6 +57,14 @@ def storable(entry: ApiEntry) -> ApiEntry:
         elif isinstance(value, tuple) and any(isinstance(v, str) and not _encodable(v) for v in value):
             changes[name] = tuple(_replace_surrogates(v) if isinstance(v, str) else v for v in value)
     return replace(entry, **changes) if changes else entry
+
+
+def _texts(entry: ApiEntry) -> Iterator[str]:
+    for value in vars(entry).values():
+        if type(value) is str:
+            yield value
+        elif type(value) is tuple:
+            yield from (v for v in value if type(v) is str)
 
 
 def _encodable(text: str) -> bool:

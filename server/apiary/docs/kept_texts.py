@@ -11,6 +11,7 @@ text: the caller binds it to the code that computed it (a changed function makes
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
@@ -66,7 +67,9 @@ class TextMemo(Generic[Value]):
         self._values, self._seeds = {}, {}
 
 
+@functools.lru_cache(maxsize=_LIMIT)
 def _digest(text: str) -> str:
+    """The key a text's results are kept by (remembered: several memos read the same docstring)."""
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
@@ -116,3 +119,4 @@ def kept_texts_of_build() -> dict[str, dict[str, Any]]:
 def forget_kept_texts() -> None:
     for memo in _MEMOS.values():
         memo.clear()
+    _digest.cache_clear()
