@@ -2,14 +2,17 @@
 
 Copies an installed package to a scratch folder, indexes it cold into an empty cache with the
 encoder users get (`benchmarks.scale.users_encoder`), then appends one documented function to one
-module and re-indexes: once with the parsed modules the first build kept, once after removing them
-(every file parsed again, as before they were kept). Each re-index runs in a fresh process, as a
+module and re-indexes: once with the parsed modules the first build kept, once after an edit that
+changes no API (a comment line above the imports: every line below moves, and the last index is
+moved, not built), once after removing the kept modules (every file parsed again, as before they
+were kept). Each re-index runs in a fresh process, as a
 later `apiary index` or a restarted server does: nothing the first build remembered in memory
 helps it; the time is the build's, not the process's start or the encoder's load (and, apart, when
 its whole index could serve: before it is written to the cache). Checks that the
 entries equal a parse of every file and that the new function is found. Last, as a user meets it:
-the real server with the copy as its library, a third function appended and the file saved
-(`didSave`), timed until the server's status counts it. Prints and writes JSON.
+the real server with the copy as its library, a comment line added and the file saved (`didSave`),
+timed until the re-index's work ends; then a third function appended and saved, timed until the
+server's status counts it. Prints and writes JSON.
 
     python -m benchmarks.edit_reindex [--library transformers|transformers+sympy] [--module utils/generic.py]
         [--out benchmarks/results/edit-reindex.json]
@@ -39,6 +42,14 @@ def _append_function(path: Path, name: str) -> None:
             f'\n\ndef {name}(values):\n    """Summarize the {name.replace("_", " ")} of a structure."""\n'
             "    return None\n"
         )
+    time.sleep(2.1)  # past the window in which a file's times may not show a second change
+
+
+def _add_comment_line(path: Path) -> None:
+    """An edit that changes no API: a comment line above the module's first import (every line below moves)."""
+    text = path.read_text()
+    at = text.index("\nimport ") if "\nimport " in text else 0
+    path.write_text(f"{text[:at]}\n# edited at {time.time_ns()}{text[at:]}")
     time.sleep(2.1)  # past the window in which a file's times may not show a second change
 
 
@@ -73,12 +84,15 @@ def _reindexed_in_a_fresh_process(copy: Path) -> dict:
 
 async def _saved_in_the_server(copy: Path, edited: Path, timeout: float = 600) -> dict:
     """The real server with the copy as its library: seconds from `didSave` of the ``edited`` module
-    to the status that counts the new function (the old index answers meanwhile)."""
+    to the status that counts a new function (the old index answers meanwhile); and, for a saved edit
+    that changes no API (a comment line above the imports), until the re-index's work ends (the
+    usage examples and a collection after the index included: its status does not change)."""
     from lsprotocol import types
 
     from apiary.lsp.client import SERVER_COMMAND, execute, init_params, make_client, wait_ready
 
     working: set[str] = set()  # work-done progress begun and not ended: the server is still at its start
+    ended: list[float] = []
 
     def on_progress(params: types.ProgressParams) -> None:
         kind = getattr(params.value, "kind", None) or (params.value or {}).get("kind")
@@ -86,6 +100,17 @@ async def _saved_in_the_server(copy: Path, edited: Path, timeout: float = 600) -
             working.add(params.token)
         elif kind == "end":
             working.discard(params.token)
+            ended.append(time.perf_counter())
+
+    async def until(done, what: str) -> None:
+        while not await done():
+            if time.perf_counter() - started > timeout:
+                raise TimeoutError(f"the saved edit was not {what} within the timeout")
+            await asyncio.sleep(0.05)
+
+    def save() -> float:
+        client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(edited.as_uri())))
+        return time.perf_counter()
 
     client = make_client("apiary-edit-bench", on_progress=on_progress)
     await client.start_io(*SERVER_COMMAND, env={**os.environ, "HF_HUB_OFFLINE": "1"})
@@ -93,19 +118,29 @@ async def _saved_in_the_server(copy: Path, edited: Path, timeout: float = 600) -
     client.initialized(types.InitializedParams())
     try:
         status = await wait_ready(client, timeout)
-        settled_by = time.perf_counter() + timeout
-        while working and time.perf_counter() < settled_by:  # a user saves once the start's work is done
-            await asyncio.sleep(0.05)
+        async def quiet() -> bool:
+            return not working
+
+        async def reindexed() -> bool:
+            return not working and len(ended) > ends
+
+        started = time.perf_counter()
+        await until(quiet, "started")  # a user saves once the start's work is done
+        ends = len(ended)
+        _add_comment_line(edited)
+        started = save()
+        await until(reindexed, "re-indexed")
+        no_api = ended[-1] - started
         before = status["libraries"][0]["apis"]
         _append_function(edited, f"saved_helper_{time.time_ns()}")  # a name no earlier run added
-        started = time.perf_counter()
-        client.text_document_did_save(
-            types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(edited.as_uri())))
-        while (await execute(client, "apiary.status"))["libraries"][0]["apis"] == before:
-            if time.perf_counter() - started > timeout:
-                raise TimeoutError("the saved edit was not indexed within the timeout")
-            await asyncio.sleep(0.05)
-        return {"saved_edit_in_server_index_s": round(time.perf_counter() - started, 2)}
+        started = save()
+
+        async def counted() -> bool:
+            return (await execute(client, "apiary.status"))["libraries"][0]["apis"] != before
+
+        await until(counted, "indexed")
+        return {"saved_edit_in_server_index_s": round(time.perf_counter() - started, 2),
+                "saved_edit_changing_no_api_in_server_s": round(no_api, 2)}
     finally:
         await client.shutdown_async(None)
         client.exit(None)
@@ -143,7 +178,11 @@ def measure(library: str, module: str, scratch: Path) -> dict:
     cold_s, cold = _timed_build(store, locate(str(copy)))
     _append_function(edited, "first_added_helper")
     kept = _reindexed_in_a_fresh_process(copy)
+    _add_comment_line(edited)
+    no_api = _reindexed_in_a_fresh_process(copy)
     with_first = store.get_or_build(locate(str(copy)))
+    no_api_equal = ([e.to_json() for e in with_first.index.entries]
+                    == [e.to_json() for e in ingest(locate(str(copy))).entries])
     for path in (scratch / "cache").rglob("parsed-modules.json"):
         path.unlink()
     _append_function(edited, "second_added_helper")
@@ -155,12 +194,13 @@ def measure(library: str, module: str, scratch: Path) -> dict:
     return {"library": library, "apis": len(cold.index.entries), "edited": module, "cold_s": cold_s,
             "edit_with_kept_modules_s": kept["seconds"], "edit_served_before_stored_s": kept["served_seconds"],
             "edit_parsing_every_file_s": every_file["seconds"],
+            "edit_changing_no_api_s": no_api["seconds"], "edit_changing_no_api_served_s": no_api["served_seconds"],
             **in_server,
-            "rebuilt": kept["rebuilt"] and every_file["rebuilt"] and not with_first.rebuilt,
+            "rebuilt": kept["rebuilt"] and no_api["rebuilt"] and every_file["rebuilt"] and not with_first.rebuilt,
             "reused_vectors": kept["reused_vectors"],
             # only documented entries have vectors (the others get zeros): reuse is complete when these are equal
             "documented_apis": sum(1 for e in cold.index.entries if e.description),
-            "entries_equal_a_full_parse": equal,
+            "entries_equal_a_full_parse": equal, "no_api_edit_entries_equal_a_full_parse": no_api_equal,
             "new_api_found": any(e.name == "first_added_helper" for e in with_first.index.entries)}
 
 

@@ -5,7 +5,10 @@ transformers' files).
 A `ModuleDoc` is written as plain JSON (no pickles) and read back into fresh objects: reading a
 package merges stubs into sources in place, so a cached module is never shared between two reads.
 The key is the file's SHA-256 with its module name, its place (package or not) and a fingerprint of
-the code that reads modules, so a change to that code parses everything again.
+the code that reads modules, so a change to that code parses everything again. What is kept is the
+record of one build (`ParsedModules.record`): its modules, the keys of the files it could not keep
+(skipped, or not writable) and what it skipped, under the content hash of the library it read; so
+the next build can also tell exactly which files changed since (`ParsedModules.changed_files`).
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ import orjson
 from apiary.docs.entry import ApiKind, Param
 from apiary.docs.python_module import Binding, Definition, ModuleDoc
 
+#: the layout of what a build keeps (`ParsedModules.record`); another is read as nothing kept
+_RECORD_FORMAT = 2
 #: the modules whose code decides what a parsed module holds
 _READING_MODULES = ("python_module.py", "docstrings.py", "dotted.py", "python_package.py")
 
@@ -32,19 +37,76 @@ def reader_code() -> str:
 
 
 class ParsedModules:
-    """``known``: what an earlier read kept (key -> JSON); ``kept``: what this read would keep (the
-    modules of the files it read, cached or parsed)."""
+    """``last``: the record an earlier build kept (`record`), if any; ``kept``: what this read would
+    keep (the modules of the files it read, cached or parsed)."""
 
-    def __init__(self, known: dict | None, digest_of: Callable[[Path], bytes]):
-        self._known = known if isinstance(known, dict) else {}
+    def __init__(self, last: dict | None, digest_of: Callable[[Path], bytes]):
+        last = last if isinstance(last, dict) and last.get("format") == _RECORD_FORMAT else {}
+        modules, unkept, skipped = last.get("modules"), last.get("unkept"), last.get("skipped")
+        self._known: dict = modules if isinstance(modules, dict) else {}
+        #: the content hash of the library the last build read (None: no usable record)
+        self.last_content_hash: str | None = last.get("content_hash") if self._known else None
+        #: the keys of the files the last build read but could not keep
+        self.last_unkept: frozenset[str] = frozenset(k for k in unkept if isinstance(k, str)) if isinstance(
+            unkept, list) else frozenset()
+        #: what the last build skipped, as (location, reason) pairs
+        self.last_skipped: list[tuple[str, str]] = [
+            (str(s[0]), str(s[1])) for s in skipped if isinstance(s, list) and len(s) == 2
+        ] if isinstance(skipped, list) else []
         self._digest_of = digest_of
+        self._read_now: dict[str, dict] = {}  # modules read since the last build, by `remember`
         #: key -> the module as JSON (a dict read back, or the bytes written for one parsed now)
         self.kept: dict[str, dict | orjson.Fragment] = {}
+        #: the keys of the files this read could not keep (skipped, or not writable)
+        self.unkept: set[str] = set()
         self.hits = 0
 
     @property
     def changed(self) -> bool:
-        return self.kept.keys() != self._known.keys()
+        return self.kept.keys() != self._known.keys() or self.unkept != self.last_unkept
+
+    def record(self, content_hash: str, skipped: list[tuple[str, str]]) -> dict:
+        """What to keep of this read: its modules, and the files it could not keep, of the library
+        whose content hash is ``content_hash``."""
+        return {"format": _RECORD_FORMAT, "content_hash": content_hash, "modules": self.kept,
+                "unkept": sorted(self.unkept), "skipped": [list(s) for s in skipped]}
+
+    def last_json(self, key: str) -> dict | None:
+        """The module the last build kept under ``key``, as JSON."""
+        data = self._known.get(key)
+        return data if isinstance(data, dict) else None
+
+    def changed_files(self, keys: list[str | None]) -> list[tuple[int, str]] | None:
+        """Which of the files of ``keys`` (this read's, in its order) differ from the last build's:
+        their positions, each with the key the last build kept its module under. None where that
+        cannot be told: no record, a file that cannot be hashed or was listed twice, a file added
+        or removed, a changed file whose module the last build did not keep."""
+        if self.last_content_hash is None or None in keys or len(set(keys)) != len(keys):
+            return None
+        last = self._known.keys() | self.last_unkept
+        if len(keys) != len(last):
+            return None
+        changed = []
+        for position, key in enumerate(keys):
+            if key in last:
+                continue
+            prefix = key.rpartition(":")[0] + ":"  # the same module, place and suffix
+            before = [k for k in self._known if k.startswith(prefix)]
+            if len(before) != 1 or before[0] in keys:
+                return None
+            changed.append((position, before[0]))
+        return changed
+
+    def carry_over(self, keys: list[str], written: dict[str, bytes]) -> None:
+        """Keep what the last build kept of the files of ``keys``, and the modules ``written`` anew
+        (key -> JSON), as a read of them all would."""
+        for key in keys:
+            if key in written:
+                self.kept[key] = orjson.Fragment(written[key])
+            elif key in self._known:
+                self.kept[key] = self._known[key]
+            elif key in self.last_unkept:
+                self.unkept.add(key)
 
     def key(self, module: str, path: Path, is_package: bool) -> str | None:
         try:
@@ -53,8 +115,12 @@ class ParsedModules:
             return None
         return f"{reader_code()}:{module}:{int(is_package)}:{path.suffix}:{digest.hex()}"
 
+    def remember(self, key: str, data: dict) -> None:
+        """``data`` is the module of the file of ``key`` as read now: `get` gives it."""
+        self._read_now[key] = data
+
     def get(self, key: str | None, path: Path) -> ModuleDoc | None:
-        data = self._known.get(key) if key else None
+        data = self._known.get(key, self._read_now.get(key)) if key else None
         if not isinstance(data, dict):
             return None
         try:
@@ -73,7 +139,46 @@ class ParsedModules:
         try:
             self.kept[key] = orjson.Fragment(written if written is not None else module_json(doc))
         except TypeError:
-            pass
+            self.unkept.add(key)
+
+    def put_skipped(self, key: str | None) -> None:
+        """The file of ``key`` was read and skipped."""
+        if key:
+            self.unkept.add(key)
+
+
+def moved_lines(before: dict[str, Any], after: dict[str, Any]) -> dict[int, int] | None:
+    """Where the lines that ``before`` (a module as `module_json` wrote it) names went in ``after``,
+    when the two differ in nothing else, order included: an edit of code that documents no API, or
+    lines added above some. Old line -> new line; None where they differ in more, or where one line
+    went to two places, or the first line moved (a module's own entry is placed there)."""
+    shape_before, lines_before = _without_lines(before)
+    shape_after, lines_after = _without_lines(after)
+    if shape_before != shape_after:
+        return None
+    moves: dict[int, int] = {}
+    for old, new in zip(lines_before, lines_after, strict=True):
+        if moves.setdefault(old, new) != new:
+            return None
+    return None if moves.get(1, 1) != 1 else moves
+
+
+def _without_lines(data: dict[str, Any]) -> tuple[bytes, list[int]]:
+    """The module's JSON with every line set to 0, written (so that order counts), and the lines in
+    the order they were met. The lines of attributes set on instances are dropped: no entry is
+    placed there."""
+    lines: list[int] = []
+
+    def unplaced(item: dict[str, Any]) -> dict[str, Any]:
+        lines.append(item["line"])
+        return {**item, "line": 0}
+
+    shape = dict(data)
+    for name in ("definitions", "calls", "bindings"):
+        shape[name] = {local: unplaced(item) for local, item in data[name].items()}
+    shape["attachments"] = [unplaced(item) for item in data["attachments"]]
+    shape["instance_attributes"] = dict.fromkeys(data["instance_attributes"], 0)
+    return orjson.dumps(shape), lines
 
 
 def module_json(doc: ModuleDoc) -> bytes:

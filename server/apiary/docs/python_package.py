@@ -159,6 +159,10 @@ def file_time_bound(size: int) -> float:
     return min(FILE_SECONDS_MAX, FILE_SECONDS_BASE + FILE_SECONDS_PER_MB * size / 1e6)
 
 
+#: the mark of a file skipped for its time bound: on another run, or another machine, it may be read
+TIME_BOUND = "(time bound)"
+
+
 class SkipFile(Exception):
     """This file is passed over for the reason given (too big, generated, too slow)."""
 
@@ -179,7 +183,7 @@ class Deadline:
     def check(self) -> None:
         if self._clock() >= self._end:
             limit = f"{self.seconds:.1f} s allowed for {_size(self.size)}"
-            raise SkipFile(f"parsing and reading took over the {limit} (time bound)")
+            raise SkipFile(f"parsing and reading took over the {limit} {TIME_BOUND}")
 
 
 @dataclass(frozen=True)
@@ -216,8 +220,10 @@ def read_package(
     unread = [i for i, doc in enumerate(docs) if doc is None]
     for i, (doc, written) in zip(unread, _parse_files([files[i] for i in unread], limits, report), strict=True):
         docs[i] = doc
-        if doc is not None and parsed:
+        if parsed and doc is not None:
             parsed.put(keys[i], doc, written)
+        elif parsed:
+            parsed.put_skipped(keys[i])
     sources: dict[str, ModuleDoc] = {}
     stubs: dict[str, ModuleDoc] = {}
     for doc in docs:
@@ -228,6 +234,12 @@ def read_package(
         modules[name] = stub.merge_stub_over(sources[name]) if name in sources else stub
     report.entries = build_entries(modules, library)
     return report
+
+
+def read_module_file(module_file: ModuleFile) -> tuple[ModuleDoc | None, IngestReport]:
+    """One file's module as `read_package` reads it (None where it is skipped, the report says why)."""
+    report = IngestReport()
+    return _read_file(module_file, FileLimits(), report), report
 
 
 def _parse_files(files: list[ModuleFile], limits: FileLimits,

@@ -128,7 +128,7 @@ class Libraries:
                 if index.encoded or new:
                     self._serve(state, index, served)
 
-            result = store.get_or_build(source, progress=progress, serve=serve)
+            result = store.get_or_build(source, progress=progress, serve=serve, previous=state.index)
         except Exception as error:  # one bad library must not stop the others
             log.warning("cannot index %s: %s", spec, error)
             state.error, state.ready, state.encoding = str(error), False, False

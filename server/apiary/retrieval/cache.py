@@ -105,6 +105,20 @@ def rewrite_derived(directory: Path, index: LibraryIndex) -> None:
     atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
 
 
+def rewrite_entries(directory: Path, index: LibraryIndex) -> None:
+    """Store ``index`` where its cache holds it with other entries of the same texts (`LibraryIndex.moved`):
+    only its entries and its meta are written again; a cache of an older format is written whole."""
+    meta = read_meta(directory)
+    if meta["format"] != INDEX_FORMAT_VERSION or len(meta["text_keys"]) != len(index.entries):
+        write_index(directory, index)
+        return
+    content = orjson.dumps(entries_table(index.entries))
+    atomic_write(directory / "entries.json", content)
+    meta["library"] = asdict(index.info)
+    meta["files"]["entries.json"] = _sha256(content)
+    atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
+
+
 def _derived_files(index: LibraryIndex) -> dict[str, bytes]:
     derived = index.derived()
     data = {"derived.json": orjson.dumps({"code": derived_code(), "name_words": derived.name_words,

@@ -20,7 +20,7 @@ import numpy as np
 
 from apiary.docs.catalogue import Catalogue
 from apiary.docs.docstrings import declared_aliases, forget_docstrings, plain_text, summary_paragraph
-from apiary.docs.entry import ApiEntry, ApiKind
+from apiary.docs.entry import ApiEntry, ApiKind, replaced
 from apiary.docs.kept_texts import forget_kept_texts, stored_text, stored_texts, text_memo
 from apiary.retrieval.bm25 import ArrayBuiltBM25
 from apiary.retrieval.encoder import Encoder
@@ -255,6 +255,22 @@ class LibraryIndex:
         complete.described_rows, complete.described_vectors = _described(given_vectors, rows, len(self.entries))
         complete.encoded = True
         return complete
+
+    def moved(self, info: LibraryInfo, moves: dict[str, dict[int, int]]) -> LibraryIndex:
+        """This index after an edit that moved lines of the files in ``moves`` (path -> old line ->
+        new line) and changed nothing its entries are made of: an entry read from there says where it
+        is now; everything derived from the entries is shared (their texts are the same)."""
+        entries = list(self.entries)
+        for row, entry in enumerate(self.entries):
+            path, _, line = entry.source.rpartition(":")
+            new = moves[path].get(int(line)) if path in moves and line.isdigit() else None
+            if new is not None and str(new) != line:
+                entries[row] = replaced(entry, source=f"{path}:{new}")
+        moved = copy.copy(self)
+        moved.info, moved.entries = info, entries
+        moved.catalogue = copy.copy(self.catalogue)
+        moved.catalogue.entries = entries
+        return moved
 
     def derive(self) -> DerivedTexts:
         """The texts' derivatives, computed from the entries (a cold build, or a cache without them)."""

@@ -11,12 +11,13 @@ import logging
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from filelock import Timeout
 
 from apiary.collector import collector_paused
+from apiary.docs.edits import lines_moved
 from apiary.docs.entry import ApiEntry
 from apiary.docs.files import FileDigests
 from apiary.docs.ingest import ingest, module_listing, source_digest
@@ -41,6 +42,7 @@ from apiary.retrieval.cache import (
     read_meta,
     reusable_vectors,
     rewrite_derived,
+    rewrite_entries,
     write_index,
 )
 from apiary.retrieval.encoder import Encoder
@@ -61,6 +63,22 @@ class UnknownLibrary(LookupError):
         self.name, self.known = name, known
         listing = ", ".join(known) if known else "none yet; run `apiary index PATH|MODULE|WHEEL`"
         super().__init__(f"no index for library '{name}'; indexed: {listing}")
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One call of `IndexStore.get_or_build`: what it was asked, and what its look at the files found."""
+
+    source: LibrarySource
+    directory: Path
+    #: the content hash of the library's files now
+    digest: str
+    files: FileDigests
+    #: a Python package's module files (None for doc files)
+    listing: list[ModuleFile] | None
+    progress: ProgressCallback | None
+    serve: Callable[[LibraryIndex], None] | None
+    previous: LibraryIndex | None
 
 
 @dataclass
@@ -85,19 +103,22 @@ class IndexStore:
 
     def get_or_build(
         self, source: LibrarySource, progress: ProgressCallback | None = None, force: bool = False,
-        serve: Callable[[LibraryIndex], None] | None = None,
+        serve: Callable[[LibraryIndex], None] | None = None, previous: LibraryIndex | None = None,
     ) -> BuildResult:
         """The fresh index of ``source``, loaded or built. ``serve``: told of each index a build can
         serve before it ends: where it has many texts to encode, first the index without its vectors
         (searchable by its words: encoding is most of a cold build); then the whole index, before it
-        is stored (writing the cache is no reason for an edited library to wait)."""
+        is stored (writing the cache is no reason for an edited library to wait). ``previous``: the
+        index of ``source`` the caller holds, if any (after an edit that changed no API, the new
+        index is made from the last one: `docs.edits`)."""
         started = time.perf_counter()
         directory = self.directory_for(source)
         files = FileDigests(read_beside(directory, FILE_DIGESTS))
         listing = module_listing(source)
-        digest = source_digest(source, files, listing)
+        request = _Request(source, directory, source_digest(source, files, listing), files, listing, progress, serve,
+                           previous)
         try:
-            result = self._fresh_or_built(source, directory, digest, progress, force, files, listing, serve)
+            result = self._fresh_or_built(request, force)
         finally:
             forget_texts()  # what a build remembered of docstrings serves no later one
         if files.changed:
@@ -105,22 +126,23 @@ class IndexStore:
         result.seconds = time.perf_counter() - started
         return result
 
-    def _fresh_or_built(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
-                        force: bool, files: FileDigests, listing: list[ModuleFile] | None,
-                        serve: Callable[[LibraryIndex], None] | None) -> BuildResult:
-        fresh = None if force else self._fresh(directory, digest)
+    def _fresh_or_built(self, request: _Request, force: bool) -> BuildResult:
+        fresh = None if force else self._fresh(request.directory, request.digest)
         if fresh is not None:
             return BuildResult(fresh, rebuilt=False)
-        with _build_lock(directory) as locked:
+        with _build_lock(request.directory) as locked:
             fresh = (
-                None if force or not locked else self._fresh(directory, digest)
+                None if force or not locked else self._fresh(request.directory, request.digest)
             )  # built meanwhile by another process?
             if fresh is not None:
                 return BuildResult(fresh, rebuilt=False)
             # a build makes millions of objects and no cycles: in a server already holding indexes,
             # each collection would walk those too
             with collector_paused():
-                return self._build(source, directory, digest, progress, files, listing, serve)
+                parsed = ParsedModules(read_beside(request.directory, PARSED_MODULES),
+                                       lambda path: request.files.sha256(path, MAX_FILE_BYTES))
+                moved = None if force else self._moved(request, parsed)
+                return moved if moved is not None else self._build(request, parsed)
 
     def _fresh(self, directory: Path, digest: str) -> LibraryIndex | None:
         if not (directory / "meta.json").exists():
@@ -144,12 +166,35 @@ class IndexStore:
             log.warning("rebuilding the index: %s", error)
             return None
 
-    def _build(self, source: LibrarySource, directory: Path, digest: str, progress: ProgressCallback | None,
-               files: FileDigests, listing: list[ModuleFile] | None,
-               serve: Callable[[LibraryIndex], None] | None) -> BuildResult:
-        parsed = ParsedModules(read_beside(directory, PARSED_MODULES), lambda path: files.sha256(path, MAX_FILE_BYTES))
+    def _moved(self, request: _Request, parsed: ParsedModules) -> BuildResult | None:
+        """After an edit that changed no API, the last index with its entries' new places; None where
+        the edit may have changed more (the library is then built)."""
+        found = lines_moved(parsed, request.listing) if request.listing is not None else None
+        last = self._last_index(request, parsed.last_content_hash) if found is not None else None
+        if found is None or last is None:
+            return None
+        index = last.moved(replace(last.info, content_hash=request.digest, built_at=time.time()), found.moves)
+        problem = self._stored(index, request, rewrite_entries, parsed, parsed.last_skipped)
+        log.info("%s: an edit that changed no API; %d files' lines moved", index.name, len(found.moves))
+        return BuildResult(index, rebuilt=True, reused_vectors=len(index.described_vectors),
+                           skipped=[Skipped(*s) for s in parsed.last_skipped], cache_problem=problem)
+
+    def _last_index(self, request: _Request, content_hash: str | None) -> LibraryIndex | None:
+        """The index of the build whose content hash is ``content_hash``: the caller's, else the cache's."""
+        last = request.previous
+        if last is None or not last.encoded or last.info.encoder_id != self.encoder.id:
+            try:
+                last = read_index(request.directory)
+            except CacheCorrupt as error:
+                log.info("no last index to move entries in: %s", error)
+                return None
+        fits = last.info.content_hash == content_hash and last.dim == self.encoder.dim
+        return last if fits and last.info.encoder_id == self.encoder.id else None
+
+    def _build(self, request: _Request, parsed: ParsedModules) -> BuildResult:
+        source, directory = request.source, request.directory
         seed_kept_texts(read_kept_texts(directory))  # emptied by `forget_texts` after the build
-        report = ingest(source, parsed, listing)
+        report = ingest(source, parsed, request.listing)
         reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
         keys = entry_text_keys(report.entries)
         info = LibraryInfo(
@@ -158,30 +203,38 @@ class IndexStore:
             kind=source.kind,
             spec=source.spec,
             identity=source.identity,
-            content_hash=digest,
+            content_hash=request.digest,
             encoder_id=self.encoder.id,
             built_at=time.time(),
             api_count=len(report.entries),
             skipped=len(report.skipped),
         )
-        index = self._index(info, report.entries, keys, reuse, progress, serve)
-        if serve is not None:
-            _tell(serve, index)
-        problem = None
-        try:
-            write_index(directory, index, keys)
-        except OSError as error:  # read-only or full: the index serves from memory all the same
-            problem = (
-                f"the index of {source.name} could not be cached in {directory} ({error.strerror or error}); "
-                "it is kept in memory"
-            )
-            log.warning("%s", problem)
+        index = self._index(info, report.entries, keys, reuse, request.progress, request.serve)
+        skipped = [(s.location, s.reason) for s in report.skipped]
+        problem = self._stored(index, request, lambda at, built: write_index(at, built, keys), parsed, skipped)
         if problem is None:
-            if parsed.changed:
-                keep_beside(directory, PARSED_MODULES, parsed.kept)
             keep_texts(directory, kept_texts_of_build())
         reused = sum(1 for key in keys if key is not None and key in reuse)
         return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped, cache_problem=problem)
+
+    def _stored(self, index: LibraryIndex, request: _Request, write: Callable[[Path, LibraryIndex], None],
+                parsed: ParsedModules, skipped: list[tuple[str, str]]) -> str | None:
+        """Serve ``index``, then store it with ``write`` and keep its parsed modules; why it could not
+        be stored, if it could not."""
+        if request.serve is not None:
+            _tell(request.serve, index)
+        try:
+            write(request.directory, index)
+        except OSError as error:  # read-only or full: the index serves from memory all the same
+            problem = (
+                f"the index of {request.source.name} could not be cached in {request.directory} "
+                f"({error.strerror or error}); it is kept in memory"
+            )
+            log.warning("%s", problem)
+            return problem
+        if parsed.changed:
+            keep_beside(request.directory, PARSED_MODULES, parsed.record(request.digest, skipped))
+        return None
 
     def _index(self, info: LibraryInfo, entries: list[ApiEntry], keys: list[str | None], reuse: dict,
                progress: ProgressCallback | None, serve: Callable[[LibraryIndex], None] | None) -> LibraryIndex:
