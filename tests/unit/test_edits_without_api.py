@@ -11,7 +11,7 @@ import numpy as np
 import orjson
 import pytest
 
-from apiary.docs import python_package
+from apiary.docs import edits, python_package
 from apiary.docs.ingest import ingest
 from apiary.docs.locate import locate
 from apiary.docs.parsed_modules import module_json, moved_lines
@@ -218,3 +218,16 @@ def test_the_servers_libraries_move_the_index_they_serve(tmp_path: Path):
     moved = libraries.build(str(library), store, None)
     assert moved.ready and moved.index is not served and moved.index.lexical is served.lexical
     assert [e.to_json() for e in moved.index.entries] == _as_built(library)
+
+
+def test_more_changed_files_than_are_read_to_find_out_are_built(tmp_path: Path, monkeypatch):
+    library, store = _honeycomb(tmp_path)
+    monkeypatch.setattr(edits, "MAX_CHANGED_FILES", 1)
+    builds = Counted(monkeypatch)
+    for name in ("table.py", "text.py"):
+        _edit(library / name, "from __future__", "# a comment\nfrom __future__")
+    result = store.get_or_build(locate(str(library)))
+    assert builds.calls == 1 and [e.to_json() for e in result.index.entries] == _as_built(library)
+    _edit(library / "table.py", "# a comment\n", "# a comment\n\n")
+    store.get_or_build(locate(str(library)))
+    assert builds.calls == 1  # one file: moved

@@ -123,6 +123,39 @@ def test_the_corpus_store_keeps_them_only_where_told(index, tmp_path, monkeypatc
         kept.for_api("honeycomb.read_delimited")
     assert len(mined) == examples
     plain = CorpusStore().for_index(index)  # no folder: mined each time, nothing kept
-    assert len(list(tmp_path.iterdir())) == 1
+    assert sorted(p.name.partition(".")[0][24:] for p in tmp_path.iterdir()) == ["", "-files"]
     assert len(kept) == len(plain) > len(UsageCorpus(docstring_usages(index.catalogue)))  # the tests' usages too
     assert all(kept.for_api(e.import_path) == plain.for_api(e.import_path) for e in index.entries)
+
+
+def _code_files(folder) -> list:
+    folder.mkdir(exist_ok=True)
+    files = []
+    for name, body in [("load.py", "t = hc.read_delimited('hives.csv')\n"), ("clean.py", "t = hc.Table([]).dedupe()\n"),
+                       ("other.py", "print('no library here')\n")]:
+        path = folder / name
+        path.write_text(f"import honeycomb as hc\n{body}")
+        files.append(path)
+    return files
+
+
+def test_code_files_are_kept_like_examples_and_an_edit_mines_only_its_file(index, tmp_path, monkeypatch):
+    files = _code_files(tmp_path / "code")
+    mined = _counting(monkeypatch)
+    fresh = [u for path in files for u in mine(path.read_text(), index.catalogue, f"file:{path}")]
+    first = kept_usages.files_usages(index, tmp_path / "kept", files)
+    assert first == fresh and len(fresh) >= 2 and len(mined) == 3
+    assert kept_usages.files_usages(index, tmp_path / "kept", files) == fresh and len(mined) == 3
+    files[1].write_text("import honeycomb as hc\nrows = hc.Table([]).dedupe()\n")
+    edited = kept_usages.files_usages(index, tmp_path / "kept", files)
+    assert mined[3:] == [f"file:{files[1]}"]
+    assert edited == [u for path in files for u in mine(path.read_text(), index.catalogue, f"file:{path}")]
+    assert kept_usages.files_usages(index, tmp_path / "kept", [tmp_path / "gone.py", files[0]]) == first[:1]
+
+
+def test_the_usages_of_one_piece_of_code_share_what_it_binds(index):
+    """What the kept layout writes once per example or file (`kept_usages._record`)."""
+    code = "import honeycomb as hc\ndef f(t):\n    return t.dedupe()\nrows = hc.Table([])\nt = f(rows).dedupe()\n"
+    found = mine(code, index.catalogue, "file:x.py")
+    assert len(found) >= 2 and len({(u.functions, u.variables, u.imports) for u in found}) == 1
+    assert kept_usages._usages(kept_usages._record(found)) == found

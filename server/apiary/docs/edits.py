@@ -34,8 +34,8 @@ def lines_moved(parsed: ParsedModules, listing: list[ModuleFile]) -> MovedLines 
     more than their lines moved (then ``parsed`` keeps what this read would: the last build's
     modules, the changed files' new ones); None where more may have changed."""
     keys = [parsed.key(f.module, f.path, f.is_package) for f in listing]
-    changed = parsed.changed_files(keys)
-    if not changed or len(changed) > MAX_CHANGED_FILES:
+    changed = parsed.changed_files(keys, MAX_CHANGED_FILES)
+    if not changed:
         return None
     if any(TIME_BOUND in reason for _, reason in parsed.last_skipped):
         return None  # a file skipped for its time bound may be read by a build now

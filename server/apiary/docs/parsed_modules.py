@@ -76,26 +76,20 @@ class ParsedModules:
         data = self._known.get(key)
         return data if isinstance(data, dict) else None
 
-    def changed_files(self, keys: list[str | None]) -> list[tuple[int, str]] | None:
+    def changed_files(self, keys: list[str | None], limit: int) -> list[tuple[int, str]] | None:
         """Which of the files of ``keys`` (this read's, in its order) differ from the last build's:
         their positions, each with the key the last build kept its module under. None where that
-        cannot be told: no record, a file that cannot be hashed or was listed twice, a file added
-        or removed, a changed file whose module the last build did not keep."""
+        cannot be told (no record, a file that cannot be hashed or was listed twice, a file added or
+        removed, a changed file whose module the last build did not keep) or more than ``limit`` differ."""
         if self.last_content_hash is None or None in keys or len(set(keys)) != len(keys):
             return None
         last = self._known.keys() | self.last_unkept
-        if len(keys) != len(last):
+        changed = [position for position, key in enumerate(keys) if key not in last]
+        if len(keys) != len(last) or len(changed) > limit:
             return None
-        changed = []
-        for position, key in enumerate(keys):
-            if key in last:
-                continue
-            prefix = key.rpartition(":")[0] + ":"  # the same module, place and suffix
-            before = [k for k in self._known if k.startswith(prefix)]
-            if len(before) != 1 or before[0] in keys:
-                return None
-            changed.append((position, before[0]))
-        return changed
+        by_file = {key.rpartition(":")[0]: key for key in self._known}  # the same module, place and suffix
+        before = [by_file.get(keys[position].rpartition(":")[0]) for position in changed]
+        return None if None in before else list(zip(changed, before, strict=True))
 
     def carry_over(self, keys: list[str], written: dict[str, bytes]) -> None:
         """Keep what the last build kept of the files of ``keys``, and the modules ``written`` anew

@@ -1,9 +1,8 @@
 """Where the offline generator's usage examples come from, built once per library version.
 
-Besides the docstring examples in the index (their usages kept between starts, `kept_usages`), a
-library's own tests (next to its source tree) and
-the workspace files that import it are mined: code the team wrote is the best example of how the
-team uses its library.
+Besides the docstring examples in the index, a library's own tests (next to its source tree) and the
+workspace files that import it are mined: code the team wrote is the best example of how the team
+uses its library. Their usages are kept between starts and edits (`kept_usages`).
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from apiary.generation.offline.kept_usages import docs_usages
+from apiary.generation.offline.kept_usages import docs_usages, files_usages
 from apiary.generation.offline.usage import UsageCorpus
 from apiary.retrieval.index import LibraryIndex
 
@@ -43,9 +42,10 @@ class CorpusStore:
         with self._mining:
             corpus = self._cached(key)
             if corpus is None:
-                files = [*library_test_files(index), *self._files_importing(index)]
-                from_docs = docs_usages(index, self._kept_usages) if self._kept_usages is not None else None
-                corpus = UsageCorpus.from_catalogue(index.catalogue, files[:_MAX_FILES], from_docs)
+                files = [*library_test_files(index), *self._files_importing(index)][:_MAX_FILES]
+                kept = self._kept_usages
+                corpus = (UsageCorpus.from_catalogue(index.catalogue, files) if kept is None
+                          else UsageCorpus([*docs_usages(index, kept), *files_usages(index, kept, files)]))
                 log.info(
                     "mined %d usage examples of %s from its docs and %d files", len(corpus), index.name, len(files)
                 )

@@ -1,11 +1,13 @@
-"""The usages a library's docstring examples give, kept between processes and between builds.
+"""The usages a library's docstring examples and code files give, kept between processes and builds.
 
-Mining them is seconds of one core for a big library (transformers with sympy: 15,907 usages in
-~3 s) and the server did it on every start, and again after every edit of the library. They are kept
-as JSON in the cache, one file per library: for each example, its usages and every answer its mining
-asked of the catalogue (`RecordedLookups`). An example whose answers all still hold gives the same
-usages without being mined; an edit mines only the examples it touches (new text, or a name that now
-means another API). The file is valid only for the code that mined it; any doubt and it is mined again.
+Mining them is seconds of one core for a big library (transformers with sympy: 15,907 usages of its
+docstrings in ~3 s; the 400 files of a workspace that is the library itself, ~16 s) and the server
+did it on every start, and again after every edit of the library. They are kept as JSON in the
+cache, two files per library (its docstring examples; the test and workspace files last mined): for
+each example or file, its usages and every answer its mining asked of the catalogue
+(`RecordedLookups`). One whose text is the same and whose answers all still hold gives the same
+usages without being mined; an edit mines only what it touches (new text, or a name that now means
+another API). A kept file is valid only for the code that mined it; any doubt and it is mined again.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+from collections.abc import Iterable
 from pathlib import Path
 
 import orjson
@@ -23,7 +26,9 @@ from apiary.generation.offline.usage import (
     RecordedLookups,
     Usage,
     answers_hold,
+    code_file,
     docstring_examples,
+    file_origin,
     mine,
 )
 from apiary.paths import cache_dir
@@ -32,8 +37,10 @@ from apiary.retrieval.index import LibraryIndex
 
 log = logging.getLogger(__name__)
 
-#: the code whose output is kept: the miner, and what finds a docstring's examples and comments
-_MINING_CODE = ("generation/offline/usage.py", "docs/docstrings.py", "docs/catalogue.py", "comments.py")
+#: the code whose output is kept: the miner, the layout it is kept in, and what finds a docstring's
+#: examples and comments
+_MINING_CODE = ("generation/offline/usage.py", "generation/offline/kept_usages.py", "docs/docstrings.py",
+                "docs/catalogue.py", "comments.py")
 #: a kept file larger than this is not read (a damaged or foreign file)
 MAX_KEPT_BYTES = 512_000_000
 
@@ -43,24 +50,39 @@ def kept_usages_dir() -> Path:
 
 
 def docs_usages(index: LibraryIndex, folder: Path) -> list[Usage]:
-    """The usages in ``index``'s docstring examples (as `docstring_usages` gives them): each example
-    read where it was kept in ``folder`` and its catalogue answers still hold, else mined; kept anew
-    when any was mined or is gone."""
-    path = folder / f"{hashlib.sha256(index.info.identity.encode()).hexdigest()[:24]}.json"
+    """The usages in ``index``'s docstring examples (as `docstring_usages` gives them), each example's
+    kept in ``folder`` (see the module's docstring)."""
+    return _kept_mining(index, folder / f"{_library_key(index)}.json", docstring_examples(index.catalogue))
+
+
+def files_usages(index: LibraryIndex, folder: Path, files: Iterable[Path]) -> list[Usage]:
+    """The usages in the code ``files`` (a library's tests, the workspace's files that import it), in
+    their order, each file's kept in ``folder``."""
+    texts = ((code, file_origin(path)) for path in files if (code := code_file(path)) is not None)
+    return _kept_mining(index, folder / f"{_library_key(index)}-files.json", texts)
+
+
+def _library_key(index: LibraryIndex) -> str:
+    return hashlib.sha256(index.info.identity.encode()).hexdigest()[:24]
+
+
+def _kept_mining(index: LibraryIndex, path: Path, sources: Iterable[tuple[str, str]]) -> list[Usage]:
+    """The usages of each (code, origin) of ``sources``: read from ``path`` where it was kept and its
+    catalogue answers still hold, else mined; kept anew when any was mined or is gone."""
     with collector_paused():  # tens of thousands of small records, no cycles
         kept = _read(path)
     lookups = CatalogueLookups(index.catalogue)
     usages: list[Usage] = []
     examples: dict[str, dict] = {}
     mined = 0
-    for example, origin in docstring_examples(index.catalogue):
+    for example, origin in sources:
         digest = hashlib.sha256(f"{origin}\n{example}".encode()).hexdigest()[:32]
         memo = kept.get(digest)
         found = _reused(memo, lookups)
         if found is None:
             recorded = RecordedLookups(lookups)
             found = mine(example, index.catalogue, origin, recorded)
-            memo = {"usages": [_row(u) for u in found], "asked": recorded.asked}
+            memo = {**_record(found), "asked": recorded.asked}
             mined += 1
         examples[digest] = memo
         usages.extend(found)
@@ -73,7 +95,7 @@ def _reused(memo: dict | None, lookups: CatalogueLookups) -> list[Usage] | None:
     if not isinstance(memo, dict):
         return None
     try:
-        return [_usage(row) for row in memo["usages"]] if answers_hold(memo["asked"], lookups) else None
+        return _usages(memo) if answers_hold(memo["asked"], lookups) else None
     except (KeyError, TypeError, ValueError, AttributeError):  # a damaged record: mined again
         return None
 
@@ -100,19 +122,24 @@ def _read(path: Path) -> dict:
     return kept["examples"]
 
 
-def _usage(row: list) -> Usage:
-    apis, call, functions, variables, imports, targets, assigned, comment, origin = row
-    return Usage(
-        apis=tuple(str(a) for a in apis), call=str(call), functions=frozenset(map(str, functions)),
-        variables=frozenset(map(str, variables)), imports=tuple((str(a), str(b)) for a, b in imports),
-        targets=int(targets), assigned=None if assigned is None else str(assigned), comment=str(comment),
-        origin=str(origin),
-    )
+def _record(found: list[Usage]) -> dict:
+    """The usages one piece of code gave, as JSON: what the code binds (the same for all of them) is
+    written once, not per usage (a workspace file that is the library's own module binds hundreds of
+    names, and gives hundreds of usages: the 400 files of transformers with sympy were 371 MB so)."""
+    first = found[0] if found else None
+    functions, variables, imports = (first.functions, first.variables, first.imports) if first else ((), (), ())
+    return {"usages": [[list(u.apis), u.call, u.targets, u.assigned, u.comment, u.origin] for u in found],
+            "functions": sorted(functions), "variables": sorted(variables), "imports": [list(i) for i in imports]}
 
 
-def _row(u: Usage) -> list:
-    return [list(u.apis), u.call, sorted(u.functions), sorted(u.variables), [list(i) for i in u.imports], u.targets,
-            u.assigned, u.comment, u.origin]
+def _usages(record: dict) -> list[Usage]:
+    """The usages of a `_record`, sharing what their code binds."""
+    functions, variables = frozenset(map(str, record["functions"])), frozenset(map(str, record["variables"]))
+    imports = tuple((str(a), str(b)) for a, b in record["imports"])
+    return [Usage(apis=tuple(str(a) for a in apis), call=str(call), functions=functions, variables=variables,
+                  imports=imports, targets=int(targets), assigned=None if assigned is None else str(assigned),
+                  comment=str(comment), origin=str(origin))
+            for apis, call, targets, assigned, comment, origin in record["usages"]]
 
 
 def _keep(path: Path, examples: dict[str, dict]) -> None:

@@ -101,13 +101,23 @@ def docstring_examples(catalogue: Catalogue) -> Iterator[tuple[str, str]]:
 
 
 def _mine_file(path: Path, catalogue: Catalogue, callees: CatalogueLookups) -> list[Usage]:
+    code = code_file(path)
+    return [] if code is None else mine(code, catalogue, file_origin(path), callees)
+
+
+def code_file(path: Path) -> str | None:
+    """The text of a code file to mine; None for one too big or unreadable."""
     try:
         if path.stat().st_size > _MAX_FILE_BYTES:
-            return []
-        return mine(path.read_text(encoding="utf-8"), catalogue, f"file:{path}", callees)
+            return None
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         log.debug("not mining %s: %s", path, error)
-        return []
+        return None
+
+
+def file_origin(path: Path) -> str:
+    return f"file:{path}"
 
 
 def mine(code: str, catalogue: Catalogue, origin: str, callees: Lookups | None = None) -> list[Usage]:
