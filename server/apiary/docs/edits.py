@@ -10,7 +10,6 @@ in seconds). Whatever else an edit changes (a name, a docstring, a signature, an
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 import orjson
 
@@ -22,17 +21,11 @@ from apiary.docs.python_package import TIME_BOUND, ModuleFile, read_module_file
 MAX_CHANGED_FILES = 16
 
 
-@dataclass(frozen=True)
-class MovedLines:
-    """Where the lines of each changed file went: its path -> old line -> new line."""
-
-    moves: dict[str, dict[int, int]]
-
-
-def lines_moved(parsed: ParsedModules, listing: list[ModuleFile]) -> MovedLines | None:
-    """How the files of ``listing`` changed since the build ``parsed`` holds the record of, when no
-    more than their lines moved (then ``parsed`` keeps what this read would: the last build's
-    modules, the changed files' new ones); None where more may have changed."""
+def lines_moved(parsed: ParsedModules, listing: list[ModuleFile]) -> dict[str, dict[int, int]] | None:
+    """Where the lines of the files of ``listing`` that changed since the build ``parsed`` holds the
+    record of went (path -> old line -> new line), when no more than their lines moved (then
+    ``parsed`` keeps what this read would: the last build's modules, the changed files' new ones);
+    None where more may have changed."""
     keys = [parsed.key(f.module, f.path, f.is_package) for f in listing]
     changed = parsed.changed_files(keys, MAX_CHANGED_FILES)
     if not changed:
@@ -52,7 +45,7 @@ def lines_moved(parsed: ParsedModules, listing: list[ModuleFile]) -> MovedLines 
             return None
         moves[str(module_file.path)], written[key] = found
     parsed.carry_over(keys, written)
-    return MovedLines(moves)
+    return moves
 
 
 def _moved(module_file: ModuleFile, key: str, before: dict,

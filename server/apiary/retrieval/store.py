@@ -169,13 +169,13 @@ class IndexStore:
     def _moved(self, request: _Request, parsed: ParsedModules) -> BuildResult | None:
         """After an edit that changed no API, the last index with its entries' new places; None where
         the edit may have changed more (the library is then built)."""
-        found = lines_moved(parsed, request.listing) if request.listing is not None else None
-        last = self._last_index(request, parsed.last_content_hash) if found is not None else None
-        if found is None or last is None:
+        moves = lines_moved(parsed, request.listing) if request.listing is not None else None
+        last = self._last_index(request, parsed.last_content_hash) if moves is not None else None
+        if moves is None or last is None:
             return None
-        index = last.moved(replace(last.info, content_hash=request.digest, built_at=time.time()), found.moves)
+        index = last.moved(replace(last.info, content_hash=request.digest, built_at=time.time()), moves)
         problem = self._stored(index, request, rewrite_entries, parsed, parsed.last_skipped)
-        log.info("%s: an edit that changed no API; %d files' lines moved", index.name, len(found.moves))
+        log.info("%s: an edit that changed no API; %d files' lines moved", index.name, len(moves))
         return BuildResult(index, rebuilt=True, reused_vectors=len(index.described_vectors),
                            skipped=[Skipped(*s) for s in parsed.last_skipped], cache_problem=problem)
 
