@@ -159,3 +159,21 @@ def test_the_usages_of_one_piece_of_code_share_what_it_binds(index):
     found = mine(code, index.catalogue, "file:x.py")
     assert len(found) >= 2 and len({(u.functions, u.variables, u.imports) for u in found}) == 1
     assert kept_usages._usages(kept_usages._record(found)) == found
+
+
+def test_one_process_remembers_what_it_mined_and_reads_the_kept_file_once(index, tmp_path, monkeypatch):
+    files = _code_files(tmp_path / "code")
+    mined = _counting(monkeypatch)
+    reads: list = []
+    real_read = kept_usages._read
+    monkeypatch.setattr(kept_usages, "_read", lambda path: reads.append(path.name) or real_read(path))
+    kept_usages.files_usages(index, tmp_path / "kept", files)  # another process kept them
+    kept = kept_usages.KeptUsages(tmp_path / "kept")
+    first = kept.files(index, files)
+    assert len(reads) == 2 and len(mined) == 3  # read back in this process, nothing mined
+    files[2].write_text("import honeycomb as hc\nhc.Table([]).dedupe()\n")
+    edited = kept.files(index, files)
+    assert len(reads) == 2 and mined[3:] == [f"file:{files[2]}"]  # the rest remembered, not read again
+    assert edited[: len(first)] == first
+    assert edited == [u for path in files for u in mine(path.read_text(), index.catalogue, f"file:{path}")]
+    assert kept_usages.KeptUsages(tmp_path / "kept").files(index, files) == edited and len(mined) == 4

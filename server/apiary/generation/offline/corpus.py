@@ -13,7 +13,7 @@ import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from apiary.generation.offline.kept_usages import docs_usages, files_usages
+from apiary.generation.offline.kept_usages import KeptUsages
 from apiary.generation.offline.usage import UsageCorpus
 from apiary.retrieval.index import LibraryIndex
 
@@ -26,8 +26,8 @@ _TEST_DIRS = ("tests", "test", "testing")
 class CorpusStore:
     def __init__(self, workspace_files: Callable[[], Iterable[Path]] = lambda: (), kept_usages: Path | None = None):
         self._workspace_files = workspace_files
-        #: where the docstring examples' usages are kept between processes (None: mined each time)
-        self._kept_usages = kept_usages
+        #: where the usages are kept between processes (None: mined each time)
+        self._kept_usages = KeptUsages(kept_usages) if kept_usages is not None else None
         self._cache: dict[tuple[str, str], UsageCorpus] = {}
         self._lock = threading.Lock()
         #: held while mining, so that requests arriving together (the first completion, the warm-up)
@@ -45,7 +45,7 @@ class CorpusStore:
                 files = [*library_test_files(index), *self._files_importing(index)][:_MAX_FILES]
                 kept = self._kept_usages
                 corpus = (UsageCorpus.from_catalogue(index.catalogue, files) if kept is None
-                          else UsageCorpus([*docs_usages(index, kept), *files_usages(index, kept, files)]))
+                          else UsageCorpus([*kept.docs(index), *kept.files(index, files)]))
                 log.info(
                     "mined %d usage examples of %s from its docs and %d files", len(corpus), index.name, len(files)
                 )

@@ -49,53 +49,75 @@ def kept_usages_dir() -> Path:
     return cache_dir() / "usages"
 
 
+class KeptUsages:
+    """The usages kept in ``folder``, and the last ones this process read or mined for each library:
+    after a save, what is unchanged is taken from memory, not read back from the file again."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        #: kept file -> digest of each example or file -> (the answers its mining asked, its usages)
+        self._last: dict[Path, dict[str, tuple[dict, list[Usage]]]] = {}
+
+    def docs(self, index: LibraryIndex) -> list[Usage]:
+        """The usages in ``index``'s docstring examples (as `docstring_usages` gives them)."""
+        return self._mined(index, self.folder / f"{_library_key(index)}.json", docstring_examples(index.catalogue))
+
+    def files(self, index: LibraryIndex, files: Iterable[Path]) -> list[Usage]:
+        """The usages in the code ``files`` (a library's tests, the workspace's files that import it),
+        in their order."""
+        texts = ((code, file_origin(path)) for path in files if (code := code_file(path)) is not None)
+        return self._mined(index, self.folder / f"{_library_key(index)}-files.json", texts)
+
+    def _mined(self, index: LibraryIndex, path: Path, sources: Iterable[tuple[str, str]]) -> list[Usage]:
+        """The usages of each (code, origin) of ``sources``: remembered or read from ``path`` where its
+        catalogue answers still hold, else mined; kept anew when any was mined or is gone."""
+        lookups = CatalogueLookups(index.catalogue)
+        had = path in self._last  # then the file holds what is remembered (or could not be written)
+        remembered = self._last.get(path, {})
+        kept: dict | None = None  # the file, read once something is not remembered
+        now: dict[str, tuple[dict, list[Usage]]] = {}
+        usages: list[Usage] = []
+        mined = 0
+        for example, origin in sources:
+            digest = hashlib.sha256(f"{origin}\n{example}".encode()).hexdigest()[:32]
+            known = remembered.get(digest)
+            if known is None or not answers_hold(known[0], lookups):
+                if kept is None:
+                    with collector_paused():  # tens of thousands of small records, no cycles
+                        kept = {} if had else _read(path)
+                known = _reused(kept.get(digest), lookups)
+            if known is None:
+                recorded = RecordedLookups(lookups)
+                known = (recorded.asked, mine(example, index.catalogue, origin, recorded))
+                mined += 1
+            now[digest] = known
+            usages.extend(known[1])
+        self._last[path] = now
+        if mined or now.keys() != (remembered if had else kept or {}).keys():
+            _keep(path, {digest: {**_record(found), "asked": asked} for digest, (asked, found) in now.items()})
+        return usages
+
+
 def docs_usages(index: LibraryIndex, folder: Path) -> list[Usage]:
-    """The usages in ``index``'s docstring examples (as `docstring_usages` gives them), each example's
-    kept in ``folder`` (see the module's docstring)."""
-    return _kept_mining(index, folder / f"{_library_key(index)}.json", docstring_examples(index.catalogue))
+    """The usages in ``index``'s docstring examples, each example's kept in ``folder``."""
+    return KeptUsages(folder).docs(index)
 
 
 def files_usages(index: LibraryIndex, folder: Path, files: Iterable[Path]) -> list[Usage]:
-    """The usages in the code ``files`` (a library's tests, the workspace's files that import it), in
-    their order, each file's kept in ``folder``."""
-    texts = ((code, file_origin(path)) for path in files if (code := code_file(path)) is not None)
-    return _kept_mining(index, folder / f"{_library_key(index)}-files.json", texts)
+    """The usages in the code ``files``, each file's kept in ``folder``."""
+    return KeptUsages(folder).files(index, files)
 
 
 def _library_key(index: LibraryIndex) -> str:
     return hashlib.sha256(index.info.identity.encode()).hexdigest()[:24]
 
 
-def _kept_mining(index: LibraryIndex, path: Path, sources: Iterable[tuple[str, str]]) -> list[Usage]:
-    """The usages of each (code, origin) of ``sources``: read from ``path`` where it was kept and its
-    catalogue answers still hold, else mined; kept anew when any was mined or is gone."""
-    with collector_paused():  # tens of thousands of small records, no cycles
-        kept = _read(path)
-    lookups = CatalogueLookups(index.catalogue)
-    usages: list[Usage] = []
-    examples: dict[str, dict] = {}
-    mined = 0
-    for example, origin in sources:
-        digest = hashlib.sha256(f"{origin}\n{example}".encode()).hexdigest()[:32]
-        memo = kept.get(digest)
-        found = _reused(memo, lookups)
-        if found is None:
-            recorded = RecordedLookups(lookups)
-            found = mine(example, index.catalogue, origin, recorded)
-            memo = {**_record(found), "asked": recorded.asked}
-            mined += 1
-        examples[digest] = memo
-        usages.extend(found)
-    if mined or examples.keys() != kept.keys():
-        _keep(path, examples)
-    return usages
-
-
-def _reused(memo: dict | None, lookups: CatalogueLookups) -> list[Usage] | None:
+def _reused(memo: dict | None, lookups: CatalogueLookups) -> tuple[dict, list[Usage]] | None:
+    """A kept record's answers and usages, where the answers still hold."""
     if not isinstance(memo, dict):
         return None
     try:
-        return _usages(memo) if answers_hold(memo["asked"], lookups) else None
+        return (memo["asked"], _usages(memo)) if answers_hold(memo["asked"], lookups) else None
     except (KeyError, TypeError, ValueError, AttributeError):  # a damaged record: mined again
         return None
 
