@@ -213,10 +213,13 @@ def test_the_servers_libraries_move_the_index_they_serve(tmp_path: Path):
     library, store = _honeycomb(tmp_path)
     libraries = Libraries()
     libraries.configure([str(library)])
-    served = libraries.build(str(library), store, None).index
+    state = libraries.build(str(library), store, None)
+    served, row = state.index, state.row()
     _edit(library / "table.py", "Row = dict[str, Any]\n", "\nRow = dict[str, Any]\n")
     moved = libraries.build(str(library), store, None)
     assert moved.ready and moved.index is not served and moved.index.lexical is served.lexical
+    # the status tells that the index was built again, though its API count is the same
+    assert moved.row()["apis"] == row["apis"] and moved.row()["built_at"] > row["built_at"] == served.info.built_at
     assert [e.to_json() for e in moved.index.entries] == _as_built(library)
 
 

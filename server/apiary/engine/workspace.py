@@ -43,8 +43,11 @@ class LibraryState:
     encoding: bool = False
 
     def row(self) -> dict:
+        """Its status row; ``built_at``: when the index it serves was built (Unix time; None before it
+        has one), which changes with every re-index, also one that changes no API count."""
+        built_at = self.index.info.built_at if self.index is not None else None
         return {"name": self.name, "version": self.version, "apis": self.apis, "ready": self.ready, "error": self.error,
-                "warning": self.warning, "encoding": self.encoding}
+                "warning": self.warning, "encoding": self.encoding, "built_at": built_at}
 
 
 class Libraries:
