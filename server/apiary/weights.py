@@ -16,12 +16,12 @@ from __future__ import annotations
 import json
 import logging
 import math
-import os
-import tempfile
 import threading
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+
+from apiary.atomic import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -275,15 +275,7 @@ def write_weights(weights: Weights, path: Path) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(weights_to_json(weights), indent=2, ensure_ascii=False) + "\n"
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide an installed file from other users
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write(path, text.encode("utf-8"), mode=0o644)  # 0600 would hide an installed file from other users
     with _lock:
         _cache.pop(path.resolve(), None)  # a rewrite within the clock's resolution keeps the same stamp
 

@@ -16,7 +16,6 @@ import hashlib
 import io
 import json
 import logging
-import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -28,6 +27,7 @@ import numpy as np
 import orjson
 from filelock import FileLock
 
+from apiary.atomic import atomic_write
 from apiary.collector import collector_paused
 from apiary.docs.entry import ApiEntry
 from apiary.docs.entry_table import entries_from_table, entries_table
@@ -328,20 +328,6 @@ def cached_indexes(root: Path) -> Iterator[tuple[Path, dict]]:
             yield meta_file.parent, read_meta(meta_file.parent)
         except CacheCorrupt as error:
             log.warning("ignoring %s", error)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """``data`` in ``path`` whole or not at all (a temporary file beside it, synced, then renamed)."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def _sha256(data: bytes) -> str:

@@ -16,13 +16,13 @@ import json
 import logging
 import os
 import subprocess
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from apiary.atomic import atomic_write
 from apiary.interpreter import ask, is_this_interpreter
 from apiary.paths import cache_dir
 from apiary.sequences.extract import (
@@ -358,15 +358,7 @@ def mark_used(path: Path) -> None:
 def write_pairs(path: Path, pairs: Iterable[ApiSeqPair]) -> None:
     """JSON Lines, written to a temporary file and renamed into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            for pair in pairs:
-                out.write(pair.to_line())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic_write(path, b"".join(pair.to_line() for pair in pairs))
 
 
 def read_pairs(path: Path) -> list[ApiSeqPair] | None:

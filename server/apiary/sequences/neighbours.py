@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import io
 import logging
 import os
 import re
@@ -23,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from apiary.atomic import atomic_write
 from apiary.docs.docstrings import plain_text
 from apiary.retrieval.encoder import Encoder
 from apiary.sequences.extract import ApiSeqPair
@@ -223,11 +225,6 @@ def _encode(encoder: Encoder, texts: list[str], progress: Progress | None = None
 
 def _save_atomically(path: Path, vectors: np.ndarray) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            np.save(out, vectors, allow_pickle=False)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    buffer = io.BytesIO()
+    np.save(buffer, vectors, allow_pickle=False)
+    atomic_write(path, buffer.getvalue())

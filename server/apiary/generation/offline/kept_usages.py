@@ -20,6 +20,7 @@ from pathlib import Path
 
 import orjson
 
+from apiary.atomic import atomic_write
 from apiary.collector import collector_paused
 from apiary.generation.offline.usage import (
     CatalogueLookups,
@@ -32,7 +33,6 @@ from apiary.generation.offline.usage import (
     mine,
 )
 from apiary.paths import cache_dir
-from apiary.retrieval.cache import atomic_write
 from apiary.retrieval.index import LibraryIndex
 
 log = logging.getLogger(__name__)
