@@ -234,3 +234,28 @@ def test_more_changed_files_than_are_read_to_find_out_are_built(tmp_path: Path, 
     _edit(library / "table.py", "# a comment\n", "# a comment\n\n")
     store.get_or_build(locate(str(library)))
     assert builds.calls == 1  # one file: moved
+
+
+def test_a_damaged_cache_under_a_served_index_is_written_whole_when_lines_move(tmp_path: Path):
+    library, store = _honeycomb(tmp_path)
+    held = store.get_or_build(locate(str(library))).index
+    (store.directory_for(locate(str(library))) / "meta.json").write_text("{ damaged")
+    _edit(library / "table.py", "Row = dict[str, Any]\n", "\nRow = dict[str, Any]\n")
+    moved = store.get_or_build(locate(str(library)), previous=held)
+    assert moved.rebuilt and moved.index.lexical is held.lexical and moved.cache_problem is None
+    loaded = store.get_or_build(locate(str(library)))
+    assert not loaded.rebuilt and [e.to_json() for e in loaded.index.entries] == _as_built(library)
+
+
+@pytest.mark.parametrize("damage", [{"definitions": 3}, {"attachments": [{"no": "line"}]}, {"bindings": {"x": []}}])
+def test_a_damaged_record_of_the_last_build_is_no_move_and_the_library_is_built(tmp_path: Path, monkeypatch, damage):
+    library, store = _honeycomb(tmp_path)
+    record_path = store.directory_for(locate(str(library))) / "parsed-modules.json"
+    record = orjson.loads(record_path.read_bytes())
+    key = next(k for k in record["modules"] if ":honeycomb.table:" in k)
+    record["modules"][key] = {**record["modules"][key], **damage}
+    record_path.write_bytes(orjson.dumps(record))
+    builds = Counted(monkeypatch)
+    _edit(library / "table.py", "Row = dict[str, Any]\n", "\nRow = dict[str, Any]\n")
+    result = store.get_or_build(locate(str(library)))
+    assert builds.calls == 1 and [e.to_json() for e in result.index.entries] == _as_built(library)

@@ -146,8 +146,11 @@ def moved_lines(before: dict[str, Any], after: dict[str, Any]) -> dict[int, int]
     when the two differ in nothing else, order included: an edit of code that documents no API, or
     lines added above some. Old line -> new line; None where they differ in more, or where one line
     went to two places, or the first line moved (a module's own entry is placed there)."""
-    shape_before, lines_before = _without_lines(before)
-    shape_after, lines_after = _without_lines(after)
+    try:
+        shape_before, lines_before = _without_lines(before)
+        shape_after, lines_after = _without_lines(after)
+    except (KeyError, TypeError, AttributeError, orjson.JSONEncodeError):  # a damaged record: not a move
+        return None
     if shape_before != shape_after:
         return None
     moves: dict[int, int] = {}

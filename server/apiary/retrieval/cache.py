@@ -105,11 +105,16 @@ def rewrite_derived(directory: Path, index: LibraryIndex) -> None:
     atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
 
 
-def rewrite_entries(directory: Path, index: LibraryIndex) -> None:
-    """Store ``index`` where its cache holds it with other entries of the same texts (`LibraryIndex.moved`):
-    only its entries and its meta are written again; a cache of an older format is written whole."""
-    meta = read_meta(directory)
-    if meta["format"] != INDEX_FORMAT_VERSION or len(meta["text_keys"]) != len(index.entries):
+def rewrite_entries(directory: Path, index: LibraryIndex, moved_from: str) -> None:
+    """Store ``index``, made from the index of content hash ``moved_from`` with other entries of the
+    same texts (`LibraryIndex.moved`): where the cache holds that one, only the entries and the meta
+    are written again; else (another build, an older format, a damaged meta) the index whole."""
+    try:
+        meta = read_meta(directory)
+    except CacheCorrupt:
+        meta = None
+    if (meta is None or meta["format"] != INDEX_FORMAT_VERSION or meta["library"]["content_hash"] != moved_from
+            or len(meta["text_keys"]) != len(index.entries)):
         write_index(directory, index)
         return
     content = orjson.dumps(entries_table(index.entries))

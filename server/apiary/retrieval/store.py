@@ -174,7 +174,8 @@ class IndexStore:
         if moves is None or last is None:
             return None
         index = last.moved(replace(last.info, content_hash=request.digest, built_at=time.time()), moves)
-        problem = self._stored(index, request, rewrite_entries, parsed, parsed.last_skipped)
+        store = functools.partial(rewrite_entries, moved_from=last.info.content_hash)
+        problem = self._stored(index, request, store, parsed, parsed.last_skipped)
         log.info("%s: an edit that changed no API; %d files' lines moved", index.name, len(moves))
         return BuildResult(index, rebuilt=True, reused_vectors=len(index.described_vectors),
                            skipped=[Skipped(*s) for s in parsed.last_skipped], cache_problem=problem)
