@@ -47,9 +47,9 @@ def _padded(index: LibraryIndex, size: int):
 
 def test_kept_usages_are_read_back_as_mined(index, tmp_path, monkeypatch):
     mined = _counting(monkeypatch)
-    first = kept_usages.docs_usages(index, tmp_path)
+    first = kept_usages.KeptUsages(tmp_path).docs(index)
     examples = len(mined)
-    again = kept_usages.docs_usages(index, tmp_path)
+    again = kept_usages.KeptUsages(tmp_path).docs(index)
     assert examples > 10 and len(mined) == examples  # nothing mined the second time
     assert again == first == docstring_usages(index.catalogue)
     assert [p.suffix for p in tmp_path.iterdir()] == [".json"]
@@ -57,7 +57,7 @@ def test_kept_usages_are_read_back_as_mined(index, tmp_path, monkeypatch):
 
 def test_an_edit_mines_only_the_examples_it_touches_and_equals_a_fresh_mining(index, tmp_path, monkeypatch):
     mined = _counting(monkeypatch)
-    kept_usages.docs_usages(index, tmp_path)
+    kept_usages.KeptUsages(tmp_path).docs(index)
     before = len(mined)
     entries = list(index.entries)
     # an edit of one docstring's example
@@ -65,7 +65,7 @@ def test_an_edit_mines_only_the_examples_it_touches_and_equals_a_fresh_mining(in
     rewritten = "import honeycomb as hc\nt = hc.Table([])\nt = t.dedupe()\n"
     entries[shown] = dataclasses.replace(entries[shown], examples=(rewritten, *entries[shown].examples[1:]))
     edited = _with(index, entries)
-    mined_now = kept_usages.docs_usages(edited, tmp_path)
+    mined_now = kept_usages.KeptUsages(tmp_path).docs(edited)
     assert mined_now == docstring_usages(edited.catalogue)
     assert mined[before:] == [f"doc:{entries[shown].import_path}"]
 
@@ -74,13 +74,13 @@ def test_an_edit_mines_only_the_examples_it_touches_and_equals_a_fresh_mining(in
                     import_path="honeycomb.extra.zzz_unrelated", kind=ApiKind.FUNCTION, library="honeycomb")
     grown = _with(edited, [*edited.entries, twin])
     count = len(mined)
-    assert kept_usages.docs_usages(grown, tmp_path) == docstring_usages(grown.catalogue)
+    assert kept_usages.KeptUsages(tmp_path).docs(grown) == docstring_usages(grown.catalogue)
     assert len(mined) == count
 
 
 def test_an_answer_that_changes_mines_that_example_again(index, tmp_path, monkeypatch):
     mined = _counting(monkeypatch)
-    kept_usages.docs_usages(index, tmp_path)
+    kept_usages.KeptUsages(tmp_path).docs(index)
     [kept] = tmp_path.iterdir()
     data = orjson.loads(kept.read_bytes())
     asking = [d for d, record in data["examples"].items() if record["asked"]]
@@ -88,14 +88,14 @@ def test_an_answer_that_changes_mines_that_example_again(index, tmp_path, monkey
         data["examples"][digest]["asked"] = {q: "somewhere.else" for q in data["examples"][digest]["asked"]}
     kept.write_bytes(orjson.dumps(data))
     before = len(mined)
-    assert kept_usages.docs_usages(index, tmp_path) == docstring_usages(index.catalogue)
+    assert kept_usages.KeptUsages(tmp_path).docs(index) == docstring_usages(index.catalogue)
     assert len(mined) - before == len(asking) > 0
 
 
 @pytest.mark.parametrize("damage", [b"\x00garbage", b"[1, 2]", b'{"code": 1}', b"{}", "wrong rows", "other code"])
 def test_a_damaged_file_is_mined_again_and_replaced(index, tmp_path, monkeypatch, damage):
     mined = _counting(monkeypatch)
-    expected = kept_usages.docs_usages(index, tmp_path)
+    expected = kept_usages.KeptUsages(tmp_path).docs(index)
     examples = len(mined)
     [kept] = tmp_path.iterdir()
     data = orjson.loads(kept.read_bytes())
@@ -104,15 +104,15 @@ def test_a_damaged_file_is_mined_again_and_replaced(index, tmp_path, monkeypatch
     elif damage == "other code":
         damage = orjson.dumps({**data, "code": "older"})
     kept.write_bytes(damage)
-    assert kept_usages.docs_usages(index, tmp_path) == expected
-    assert kept_usages.docs_usages(index, tmp_path) == expected
+    assert kept_usages.KeptUsages(tmp_path).docs(index) == expected
+    assert kept_usages.KeptUsages(tmp_path).docs(index) == expected
     assert len(mined) == 2 * examples  # once at first, once for the damage, then read
 
 
 def test_a_folder_that_cannot_be_written_still_gives_the_usages(index, tmp_path):
     blocked = tmp_path / "a-file"
     blocked.write_text("not a folder")
-    assert kept_usages.docs_usages(index, blocked / "usages") == docstring_usages(index.catalogue)
+    assert kept_usages.KeptUsages(blocked / "usages").docs(index) == docstring_usages(index.catalogue)
 
 
 def test_the_corpus_store_keeps_them_only_where_told(index, tmp_path, monkeypatch):
@@ -143,14 +143,14 @@ def test_code_files_are_kept_like_examples_and_an_edit_mines_only_its_file(index
     files = _code_files(tmp_path / "code")
     mined = _counting(monkeypatch)
     fresh = [u for path in files for u in mine(path.read_text(), index.catalogue, f"file:{path}")]
-    first = kept_usages.files_usages(index, tmp_path / "kept", files)
+    first = kept_usages.KeptUsages(tmp_path / "kept").files(index, files)
     assert first == fresh and len(fresh) >= 2 and len(mined) == 3
-    assert kept_usages.files_usages(index, tmp_path / "kept", files) == fresh and len(mined) == 3
+    assert kept_usages.KeptUsages(tmp_path / "kept").files(index, files) == fresh and len(mined) == 3
     files[1].write_text("import honeycomb as hc\nrows = hc.Table([]).dedupe()\n")
-    edited = kept_usages.files_usages(index, tmp_path / "kept", files)
+    edited = kept_usages.KeptUsages(tmp_path / "kept").files(index, files)
     assert mined[3:] == [f"file:{files[1]}"]
     assert edited == [u for path in files for u in mine(path.read_text(), index.catalogue, f"file:{path}")]
-    assert kept_usages.files_usages(index, tmp_path / "kept", [tmp_path / "gone.py", files[0]]) == first[:1]
+    assert kept_usages.KeptUsages(tmp_path / "kept").files(index, [tmp_path / "gone.py", files[0]]) == first[:1]
 
 
 def test_the_usages_of_one_piece_of_code_share_what_it_binds(index):
@@ -167,7 +167,7 @@ def test_one_process_remembers_what_it_mined_and_reads_the_kept_file_once(index,
     reads: list = []
     real_read = kept_usages._read
     monkeypatch.setattr(kept_usages, "_read", lambda path: reads.append(path.name) or real_read(path))
-    kept_usages.files_usages(index, tmp_path / "kept", files)  # another process kept them
+    kept_usages.KeptUsages(tmp_path / "kept").files(index, files)  # another process kept them
     kept = kept_usages.KeptUsages(tmp_path / "kept")
     first = kept.files(index, files)
     assert len(reads) == 2 and len(mined) == 3  # read back in this process, nothing mined

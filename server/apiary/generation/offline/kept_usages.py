@@ -98,16 +98,6 @@ class KeptUsages:
         return usages
 
 
-def docs_usages(index: LibraryIndex, folder: Path) -> list[Usage]:
-    """The usages in ``index``'s docstring examples, each example's kept in ``folder``."""
-    return KeptUsages(folder).docs(index)
-
-
-def files_usages(index: LibraryIndex, folder: Path, files: Iterable[Path]) -> list[Usage]:
-    """The usages in the code ``files``, each file's kept in ``folder``."""
-    return KeptUsages(folder).files(index, files)
-
-
 def _library_key(index: LibraryIndex) -> str:
     return hashlib.sha256(index.info.identity.encode()).hexdigest()[:24]
 

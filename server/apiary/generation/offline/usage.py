@@ -72,12 +72,11 @@ class UsageCorpus:
         return sum(len(v) for v in self._by_api.values())
 
     @classmethod
-    def from_catalogue(cls, catalogue: Catalogue, extra_files: Iterable[Path] = (),
-                       from_docs: list[Usage] | None = None) -> UsageCorpus:
-        """Mine the docstring examples of every entry (unless ``from_docs`` holds what they gave),
-        then ``extra_files`` (tests, workspace code)."""
+    def from_catalogue(cls, catalogue: Catalogue, extra_files: Iterable[Path] = ()) -> UsageCorpus:
+        """Mine the docstring examples of every entry, then ``extra_files`` (tests, workspace code)
+        (`kept_usages.KeptUsages` gives the same, kept between processes)."""
         callees = CatalogueLookups(catalogue)
-        usages = list(from_docs) if from_docs is not None else docstring_usages(catalogue, callees)
+        usages = docstring_usages(catalogue, callees)
         for path in extra_files:
             usages.extend(_mine_file(path, catalogue, callees))
         return cls(usages)
