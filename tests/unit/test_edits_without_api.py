@@ -19,7 +19,7 @@ from apiary.docs.python_package import ModuleFile, read_module_file
 from apiary.engine.workspace import Libraries
 from apiary.retrieval import store as store_module
 from apiary.retrieval.encoder import HashingEncoder
-from apiary.retrieval.store import IndexStore
+from apiary.retrieval.store import IndexStore, LastBuild
 
 HONEYCOMB = Path(__file__).resolve().parents[2] / "examples" / "library" / "honeycomb"
 
@@ -157,7 +157,7 @@ def test_the_callers_index_is_moved_and_shares_what_it_derived(tmp_path: Path):
     held = store.get_or_build(locate(str(library))).index
     _edit(library / "table.py", "Row = dict[str, Any]\n", "\nRow = dict[str, Any]\n")
     served = []
-    after = store.get_or_build(locate(str(library)), serve=served.append, previous=held).index
+    after = store.get_or_build(locate(str(library)), serve=served.append, previous=LastBuild(held)).index
     assert served == [after] and after.lexical is held.lexical and after.tables is held.tables
     assert after.entries is not held.entries and after.catalogue.entries is after.entries
     assert held.catalogue.entries is held.entries  # the index still served is untouched
@@ -241,7 +241,7 @@ def test_a_damaged_cache_under_a_served_index_is_written_whole_when_lines_move(t
     held = store.get_or_build(locate(str(library))).index
     (store.directory_for(locate(str(library))) / "meta.json").write_text("{ damaged")
     _edit(library / "table.py", "Row = dict[str, Any]\n", "\nRow = dict[str, Any]\n")
-    moved = store.get_or_build(locate(str(library)), previous=held)
+    moved = store.get_or_build(locate(str(library)), previous=LastBuild(held))
     assert moved.rebuilt and moved.index.lexical is held.lexical and moved.cache_problem is None
     loaded = store.get_or_build(locate(str(library)))
     assert not loaded.rebuilt and [e.to_json() for e in loaded.index.entries] == _as_built(library)

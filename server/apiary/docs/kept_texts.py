@@ -7,6 +7,8 @@ summaries was a third of that: ~2 s of the 6 s transformers with sympy took. Eac
 start from what the last one kept (`seed`), read back by the text's digest, so only the texts an
 edit changed are read again. What is kept is only ever a function's own result for that exact
 text: the caller binds it to the code that computed it (a changed function makes it worthless).
+A process that builds the library again (a server, after an edit) hands each memo what it held at
+the end of the last build (`held_texts`, `hold_texts`): no text is read back or digested then.
 """
 
 from __future__ import annotations
@@ -63,6 +65,14 @@ class TextMemo(Generic[Value]):
                 kept[digest or _digest(text)] = stored
         return kept
 
+    def held(self) -> dict[str, tuple[str | None, Value]]:
+        """What this memo holds now (a new build starts from a new dict: this one is not changed by it)."""
+        return self._values
+
+    def hold(self, values: dict[str, tuple[str | None, Value]]) -> None:
+        """Start from what `held` gave at the end of a build in this process (and from no seeds)."""
+        self._values, self._seeds = values, {}
+
     def clear(self) -> None:
         self._values, self._seeds = {}, {}
 
@@ -110,6 +120,20 @@ def seed_kept_texts(kept: dict[str, Any]) -> None:
     for name, memo in _MEMOS.items():
         values = kept.get(name)
         memo.seed(values if isinstance(values, dict) else {})
+
+
+#: each memo's `held` values, by its name
+HeldTexts = dict[str, dict[str, tuple[str | None, Any]]]
+
+
+def held_texts() -> HeldTexts:
+    return {name: memo.held() for name, memo in _MEMOS.items()}
+
+
+def hold_texts(held: HeldTexts) -> None:
+    """Start each memo from what `held_texts` gave at the end of a build in this process."""
+    for name, memo in _MEMOS.items():
+        memo.hold(dict(held.get(name, {})))
 
 
 def kept_texts_of_build() -> dict[str, dict[str, Any]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from apiary.docs.docstrings import clean_docstring
@@ -110,27 +110,33 @@ class ModuleDoc:
     registrars: dict[str, str] = field(default_factory=dict)
 
     def merge_stub_over(self, source: ModuleDoc) -> ModuleDoc:
-        """This module is the ``.pyi``; take what the ``.py`` documents that the stub does not."""
+        """This module is the ``.pyi``; a new module with what the ``.py`` documents that the stub does
+        not (neither is changed: a process may keep both for the next read of its library)."""
+        definitions = dict(self.definitions)
         for name, definition in source.definitions.items():
-            mine = self.definitions.get(name)
+            mine = definitions.get(name)
             if mine is None:
-                self.definitions[name] = definition
+                definitions[name] = definition
             elif not mine.doc and definition.doc:
-                mine.doc = definition.doc
+                definitions[name] = replace(mine, doc=definition.doc)
+        imports = dict(self.imports)
         for name, target in source.imports.items():
-            self.imports.setdefault(name, target)
-        self.module_imports |= source.module_imports - set(self.imports)
-        self.doc = self.doc or source.doc
-        self.bindings = {**source.bindings, **self.bindings}
-        self.calls = {**source.calls, **self.calls}
-        self.factories = {**source.factories, **self.factories}
-        self.registrars = {**source.registrars, **self.registrars}
-        self.instance_attributes = {**source.instance_attributes, **self.instance_attributes}
-        self.attachments = self.attachments + source.attachments
-        if self.all_names is None:
-            self.all_names = source.all_names
-        self.wildcards = list(dict.fromkeys(self.wildcards + source.wildcards))
-        return self
+            imports.setdefault(name, target)
+        return replace(
+            self,
+            doc=self.doc or source.doc,
+            definitions=definitions,
+            imports=imports,
+            module_imports=self.module_imports | (source.module_imports - set(self.imports)),
+            bindings={**source.bindings, **self.bindings},
+            calls={**source.calls, **self.calls},
+            factories={**source.factories, **self.factories},
+            registrars={**source.registrars, **self.registrars},
+            instance_attributes={**source.instance_attributes, **self.instance_attributes},
+            attachments=self.attachments + source.attachments,
+            all_names=self.all_names if self.all_names is not None else source.all_names,
+            wildcards=list(dict.fromkeys(self.wildcards + source.wildcards)),
+        )
 
 
 def _no_check() -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from apiary.docs.locate import LibrarySource, locate
 from apiary.retrieval.index import LibraryIndex, ProgressCallback
-from apiary.retrieval.store import IndexStore
+from apiary.retrieval.store import BuildMemory, IndexStore, LastBuild
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ class LibraryState:
     root: Path | None = None
     #: its first index is served by its words while the vectors are encoded (not yet ``ready``)
     encoding: bool = False
+    #: what the build of ``index`` keeps for the next, once the library is re-indexed here (it is being edited)
+    memory: BuildMemory | None = None
 
     def row(self) -> dict:
         """Its status row; ``built_at``: when the index it serves was built (Unix time; None before it
@@ -72,7 +74,7 @@ class Libraries:
         """Forget every index (a new encoder, a reindex); returns all specs to build again."""
         with self._lock:
             for state in self._states.values():
-                state.ready, state.index, state.error, state.encoding = False, None, None, False
+                state.ready, state.index, state.error, state.encoding, state.memory = False, None, None, False, None
             return list(self._states)
 
     def discover(self, modules: Iterable[str], python: str | None) -> list[str]:
@@ -131,13 +133,16 @@ class Libraries:
                 if index.encoded or new:
                     self._serve(state, index, served)
 
-            result = store.get_or_build(source, progress=progress, serve=serve, previous=state.index)
+            # a library indexed again is being edited: what its build reads is kept for the next edit
+            previous = LastBuild(state.index, state.memory) if state.index is not None else None
+            result = store.get_or_build(source, progress=progress, serve=serve, previous=previous,
+                                        keep_memory=not new)
         except Exception as error:  # one bad library must not stop the others
             log.warning("cannot index %s: %s", spec, error)
             state.error, state.ready, state.encoding = str(error), False, False
             return state
         self._serve(state, result.index)  # a cached index is served here; a built one again, unchanged
-        state.warning = result.cache_problem
+        state.warning, state.memory = result.cache_problem, result.memory
         info = result.index.info
         log.info("%s %s: %d APIs ready (%s in %.1f s)", info.name, info.version, info.api_count,
                  "built" if result.rebuilt else "cached", result.seconds)

@@ -1,0 +1,139 @@
+"""A process that builds a library again (a server, after each edit) starts from what its last build
+kept in memory (`BuildMemory`): the modules it read, and what its text memos computed, instead of
+reading them back from the cache. Each build still gives exactly what a build from nothing gives."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+from pathlib import Path
+
+import pytest
+
+from apiary.docs.entry import ApiKind
+from apiary.docs.ingest import ingest
+from apiary.docs.locate import locate
+from apiary.docs.python_module import Definition, ModuleDoc
+from apiary.engine.workspace import Libraries
+from apiary.retrieval import store as store_module
+from apiary.retrieval.cache import PARSED_MODULES
+from apiary.retrieval.encoder import HashingEncoder
+from apiary.retrieval.store import IndexStore, LastBuild
+
+HONEYCOMB = Path(__file__).resolve().parents[2] / "examples" / "library" / "honeycomb"
+
+#: edits that change APIs (each is built), in the order they are made
+EDITS = [
+    ("table.py", "Row = dict[str, Any]\n", 'Row = dict[str, Any]\n\n\ndef tally(rows):\n    """Count the rows."""\n'),
+    ("text.py", '"""', '"""Edited. '),  # a module's docstring
+    ("stream.pyi", "class ", "def pulse(rate: int) -> None:\n    '''Beat at ``rate``.'''\n\n\nclass "),  # a stub
+    ("table.py", "def tally(rows):", "def tally(rows, limit=None):"),  # a signature
+]
+
+
+def _copy(tmp_path: Path) -> tuple[Path, IndexStore]:
+    library = tmp_path / "honeycomb"
+    shutil.copytree(HONEYCOMB, library)
+    return library, IndexStore(tmp_path / "cache", HashingEncoder())
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+class CacheReads:
+    """What stores read from the cache under ``root``: the files read beside an index, and its kept texts."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, root: Path) -> None:
+        self.beside: list[str] = []
+        self.texts = 0
+        read_beside, read_kept_texts = store_module.read_beside, store_module.read_kept_texts
+
+        def beside(directory, name):
+            if root in directory.parents:
+                self.beside.append(name)
+            return read_beside(directory, name)
+
+        def kept_texts(directory):
+            self.texts += root in directory.parents
+            return read_kept_texts(directory)
+
+        monkeypatch.setattr(store_module, "read_beside", beside)
+        monkeypatch.setattr(store_module, "read_kept_texts", kept_texts)
+
+
+def test_each_build_from_the_last_ones_memory_gives_what_a_build_from_nothing_gives(tmp_path: Path, monkeypatch):
+    library, store = _copy(tmp_path)
+    first = store.get_or_build(locate(str(library)), keep_memory=True)
+    assert first.memory is not None and first.memory.texts
+    last = LastBuild(first.index, first.memory)
+    reads = CacheReads(monkeypatch, store.root)
+    for name, old, new in EDITS:
+        _edit(library / name, old, new)
+        built = store.get_or_build(locate(str(library)), previous=last, keep_memory=True)
+        fresh = IndexStore(tmp_path / f"fresh-{name}-{len(old)}", HashingEncoder()).get_or_build(
+            locate(str(library))).index
+        assert built.rebuilt and [e.to_json() for e in built.index.entries] == [e.to_json() for e in fresh.entries]
+        assert built.index.name_words == fresh.name_words and built.index.alternatives == fresh.alternatives
+        last = LastBuild(built.index, built.memory)
+    assert PARSED_MODULES not in reads.beside and reads.texts == 0
+    assert [e.to_json() for e in last.index.entries] == [e.to_json() for e in ingest(locate(str(library))).entries]
+
+
+def test_the_modules_of_unchanged_files_are_the_last_builds_own(tmp_path: Path):
+    library, store = _copy(tmp_path)
+    first = store.get_or_build(locate(str(library)), keep_memory=True)
+    _edit(library / EDITS[0][0], EDITS[0][1], EDITS[0][2])
+    second = store.get_or_build(locate(str(library)), previous=LastBuild(first.index, first.memory), keep_memory=True)
+    before, after = first.memory.read.docs, second.memory.read.docs
+    same = {key for key in before.keys() & after.keys() if before[key] is after[key]}
+    assert len(before) == len(after) == 9
+    assert {after[key].path.name for key in after.keys() - same} == {"table.py"}
+    assert len(same) == 8
+    assert "tally" in next(after[key] for key in after.keys() - same).definitions
+
+
+def test_without_asking_a_build_keeps_nothing(tmp_path: Path):
+    library, store = _copy(tmp_path)
+    assert store.get_or_build(locate(str(library))).memory is None
+
+
+def test_a_build_after_an_edit_that_moved_lines_keeps_the_last_texts(tmp_path: Path):
+    library, store = _copy(tmp_path)
+    first = store.get_or_build(locate(str(library)), keep_memory=True)
+    _edit(library / "table.py", "Row = dict[str, Any]\n", "\nRow = dict[str, Any]\n")
+    moved = store.get_or_build(locate(str(library)), previous=LastBuild(first.index, first.memory), keep_memory=True)
+    assert moved.index.lexical is first.index.lexical  # moved, not built
+    assert moved.memory is not None and moved.memory.texts is first.memory.texts
+
+
+def test_merging_a_stub_over_its_source_changes_neither():
+    source = ModuleDoc("pkg.m", Path("m.py"), False, False, "The source.", imports={"a": "x.a", "b": "x.b"},
+                       definitions={"f": Definition(ApiKind.FUNCTION, "f", 3, doc="Does f.")})
+    stub = ModuleDoc("pkg.m", Path("m.pyi"), False, True, imports={"b": "y.b"},
+                     definitions={"f": Definition(ApiKind.FUNCTION, "f", 1)})
+    kept_source, kept_stub = copy.deepcopy(source), copy.deepcopy(stub)
+    merged = stub.merge_stub_over(source)
+    assert source == kept_source and stub == kept_stub
+    assert merged.definitions["f"].doc == "Does f." and merged.definitions["f"].line == 1
+    assert list(merged.imports.items()) == [("b", "y.b"), ("a", "x.a")] and merged.doc == "The source."
+
+
+def test_the_server_keeps_a_builds_memory_once_the_library_is_indexed_again(tmp_path: Path, monkeypatch):
+    library, store = _copy(tmp_path)
+    libraries = Libraries()
+    libraries.configure([str(library)])
+    state = libraries.build(str(library), store, None)
+    assert state.ready and state.memory is None  # indexed once: nothing kept
+    _edit(library / EDITS[0][0], EDITS[0][1], EDITS[0][2])
+    state = libraries.build(str(library), store, None)
+    assert state.memory is not None and state.memory.read.record["content_hash"] == state.index.info.content_hash
+    reads = CacheReads(monkeypatch, store.root)
+    _edit(library / EDITS[3][0], EDITS[3][1], EDITS[3][2])
+    state = libraries.build(str(library), store, None)
+    assert PARSED_MODULES not in reads.beside and reads.texts == 0
+    assert [e.to_json() for e in state.index.entries] == [e.to_json() for e in ingest(locate(str(library))).entries]
+    libraries.reset()
+    assert state.memory is None and state.index is None
