@@ -18,6 +18,7 @@ from apiary.engine.workspace import Libraries
 from apiary.retrieval import store as store_module
 from apiary.retrieval.cache import PARSED_MODULES
 from apiary.retrieval.encoder import HashingEncoder
+from apiary.retrieval.index import LibraryIndex
 from apiary.retrieval.store import IndexStore, LastBuild
 
 HONEYCOMB = Path(__file__).resolve().parents[2] / "examples" / "library" / "honeycomb"
@@ -76,10 +77,48 @@ def test_each_build_from_the_last_ones_memory_gives_what_a_build_from_nothing_gi
         fresh = IndexStore(tmp_path / f"fresh-{name}-{len(old)}", HashingEncoder()).get_or_build(
             locate(str(library))).index
         assert built.rebuilt and [e.to_json() for e in built.index.entries] == [e.to_json() for e in fresh.entries]
-        assert built.index.name_words == fresh.name_words and built.index.alternatives == fresh.alternatives
+        _assert_derived_alike(built.index, fresh)
         last = LastBuild(built.index, built.memory)
     assert PARSED_MODULES not in reads.beside and reads.texts == 0
     assert [e.to_json() for e in last.index.entries] == [e.to_json() for e in ingest(locate(str(library))).entries]
+
+
+def _assert_derived_alike(index: LibraryIndex, fresh: LibraryIndex) -> None:
+    assert index.name_words == fresh.name_words and index.alternatives == fresh.alternatives
+    assert index.lexical_tokens == fresh.lexical_tokens
+    assert index.popularity.tolist() == fresh.popularity.tolist() and index.param_classes == fresh.param_classes
+    for query in (["table"], ["count", "rows"], ["pulse", "rate"], ["heart", "beat"]):
+        assert index.lexical_scores(query).tolist() == fresh.lexical_scores(query).tolist()
+
+
+def test_what_an_edit_left_alone_is_the_earlier_builds_own(tmp_path: Path):
+    library, store = _copy(tmp_path)
+    first = store.get_or_build(locate(str(library)), keep_memory=True)
+    table = library / "table.py"
+    table.write_text(table.read_text() + '\n\ndef tally(rows):\n    """Count the rows."""\n')
+    second = store.get_or_build(locate(str(library)), previous=LastBuild(first.index, first.memory)).index
+    earlier = {id(entry) for entry in first.index.entries}
+    new = [entry.import_path for entry in second.entries if id(entry) not in earlier]
+    assert new == ["honeycomb.table.tally"]
+    row = next(i for i, e in enumerate(second.entries) if e.import_path == "honeycomb.Table")
+    was = next(i for i, e in enumerate(first.index.entries) if e.import_path == "honeycomb.Table")
+    assert second.lexical_tokens[row] is first.index.lexical_tokens[was]
+
+
+def test_a_word_an_edit_brings_into_the_descriptions_splits_the_names_made_of_it(tmp_path: Path):
+    """``heartbeat`` is one word until a description uses "heart": then its name reads heart, beat."""
+    library = tmp_path / "pulse"
+    library.mkdir()
+    module = library / "__init__.py"
+    module.write_text('def heartbeat():\n    """Beat once."""\n\n\ndef rest():\n    """Wait a while."""\n')
+    store = IndexStore(tmp_path / "cache", HashingEncoder())
+    first = store.get_or_build(locate(str(library)), keep_memory=True)
+    assert first.index.name_words[[e.name for e in first.index.entries].index("heartbeat")] == ["heartbeat"]
+    module.write_text(module.read_text() + '\n\ndef pump():\n    """Pump like a heart."""\n')
+    second = store.get_or_build(locate(str(library)), previous=LastBuild(first.index, first.memory)).index
+    assert second.name_words[[e.name for e in second.entries].index("heartbeat")] == ["heart", "beat"]
+    _assert_derived_alike(second, IndexStore(tmp_path / "fresh", HashingEncoder()).get_or_build(
+        locate(str(library))).index)
 
 
 def test_the_modules_of_unchanged_files_are_the_last_builds_own(tmp_path: Path):

@@ -34,8 +34,8 @@ def test_first_sentence_strips_rst_roles():
 
 
 def test_declared_aliases_finds_functional_name():
-    assert declared_aliases(CYCLER) == ["cycle"]
-    assert declared_aliases("Plain description without another name.") == []
+    assert declared_aliases(CYCLER) == ("cycle",)
+    assert declared_aliases("Plain description without another name.") == ()
 
 
 def test_doctest_examples_drop_prompts_and_output():

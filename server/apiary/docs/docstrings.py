@@ -94,22 +94,24 @@ def _cut_first_sentence(text: str) -> str:
     return text
 
 
-def declared_aliases(doc: str) -> list[str]:
-    """Other names the docstring says this API is called by, e.g. ``functional name: ``cycle````."""
+@text_memo("declared_aliases", stored_texts, list)
+def declared_aliases(doc: str) -> tuple[str, ...]:
+    """Other names the docstring says this API is called by, e.g. ``functional name: ``cycle````
+    (remembered: a build asks it of each docstring twice, and methods share their docstrings)."""
     found: list[str] = []
     lowered = doc.lower()
     # each pattern only where its word is: most docstrings have neither (the scan by the patterns took
     # 0.4 s over transformers' 23,000 APIs, twice per index)
     patterns = [pattern for word, pattern in _ALIAS_PATTERNS if word in lowered]
     if not patterns:
-        return found
+        return ()
     text = clean_docstring(doc)
     for pattern in patterns:
         for match in pattern.finditer(text):
             name = match.group(1).rstrip(".").split(".")[-1]
             if name and name not in found:
                 found.append(name)
-    return found
+    return tuple(found)
 
 
 def extract_examples(doc: str) -> list[str]:

@@ -8,6 +8,7 @@ canonical one, and turns definitions into `ApiEntry` values. Pure: works on `Mod
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from apiary.docs.assigned import AssignedEntries, Assignments, documented_entry
@@ -195,8 +196,48 @@ def canonical(paths: list[str], home: str = "", plain_modules: frozenset[str] = 
     return min(paths, key=lambda p: (p.count("."), elsewhere(p), len(p), p))
 
 
-def build_entries(modules: dict[str, ModuleDoc], library: str) -> list[ApiEntry]:
-    """All public APIs of the package as entries, methods under their class's public path."""
+class MadeEntries:
+    """The entries a build made of definitions, for the library's next build in the same process: a
+    definition read again (the same object, as `parsed_modules.ReadInMemory` keeps the modules of
+    unchanged files) under the same path and owner is the same entry, not made again; so is one
+    whose bases resolve as before. What a build makes is all it keeps (`after`)."""
+
+    def __init__(self) -> None:
+        self._last: dict[tuple, tuple[object, ApiEntry]] = {}
+        self._made: dict[tuple, tuple[object, ApiEntry]] = {}
+
+    def after(self) -> MadeEntries:
+        """What the next build starts from: what this one made."""
+        following = MadeEntries()
+        following._last = self._made
+        return following
+
+    def definition_entry(self, doc: ModuleDoc, d: Definition, path: str, library: str,
+                         owner: str | None) -> ApiEntry:
+        key = (id(d), id(doc), path, library, owner)
+        return self._made_of(key, (d, doc), lambda: _definition_entry(doc, d, path, library, owner))
+
+    def with_bases(self, entry: ApiEntry, bases: tuple[str, ...]) -> ApiEntry:
+        return self._made_of((id(entry), bases), entry, lambda: replaced(entry, bases=bases))
+
+    def _made_of(self, key: tuple, source: object, make: Callable[[], ApiEntry]) -> ApiEntry:
+        # ``source`` is held with the entry: alive, no other object can have the ids in ``key``
+        known = self._last.get(key)
+        entry = known[1] if known is not None and _same(known[0], source) else make()
+        self._made[key] = (source, entry)
+        return entry
+
+
+def _same(kept: object, now: object) -> bool:
+    if isinstance(kept, tuple):
+        return all(a is b for a, b in zip(kept, now, strict=True))
+    return kept is now
+
+
+def build_entries(modules: dict[str, ModuleDoc], library: str, made: MadeEntries | None = None) -> list[ApiEntry]:
+    """All public APIs of the package as entries, methods under their class's public path (``made``:
+    what the library's last build in this process made, and what this one makes)."""
+    made = made if made is not None else MadeEntries()
     # one resolver for the whole build: what it learns of star imports (transformers: 2,386 modules'
     # namespaces) is learnt once, not once per pass
     resolver = ExportResolver(modules)
@@ -217,19 +258,19 @@ def build_entries(modules: dict[str, ModuleDoc], library: str) -> list[ApiEntry]
             if definition.kind == ApiKind.CLASS:
                 class_paths[(module, local)] = path
             def_paths[(module, local)] = path
-            entries.append(_definition_entry(modules[module], definition, path, library, owner=None))
+            entries.append(made.definition_entry(modules[module], definition, path, library, owner=None))
         elif local in modules[module].bindings:
             binding_paths[(module, local)] = path
     children = _children_by_class(modules)
     try:
         return _with_assignments(
-            modules, library, entries, dict(class_paths), def_paths, binding_paths, children, resolver
+            modules, library, entries, dict(class_paths), def_paths, binding_paths, children, resolver, made
         )
     except Exception:  # noqa: BLE001 - never lose a library to what its assignments say
         log.warning("%s: names bound by assignment were not indexed", library, exc_info=True)
-    entries = entries + _members(modules, class_paths, library, children)
+    entries = entries + _members(modules, class_paths, library, children, made)
     resolve_bases = _base_resolver(resolver, class_paths)
-    entries = [_with_resolved_bases(e, resolve_bases) for e in entries]
+    entries = [_with_resolved_bases(e, resolve_bases, made) for e in entries]
     entries.extend(_aliases([e for e in entries if e.kind != ApiKind.MODULE]))
     return _distinct_import_paths(entries)
 
@@ -243,6 +284,7 @@ def _with_assignments(
     binding_paths: dict[tuple[str, str], str],
     children: dict[tuple[str, str], list[tuple[str, Definition]]],
     resolver: ExportResolver,
+    made: MadeEntries,
 ) -> list[ApiEntry]:
     """`build_entries` with the names the package binds by assignment (see `assigned.py`)."""
     assignments = Assignments(modules, resolver.resolve)
@@ -250,15 +292,16 @@ def _with_assignments(
     entries = list(entries)
     for cls in [*assigned.claim_aliased_private_classes(binding_paths), *assigned.claim_reachable_classes(children)]:
         doc = modules[cls[0]]
-        entries.append(_definition_entry(doc, doc.definitions[cls[1]], class_paths[cls], library, owner=None))
-    entries.extend(_members(modules, class_paths, library, children))
+        entries.append(made.definition_entry(doc, doc.definitions[cls[1]], class_paths[cls], library, owner=None))
+    entries.extend(_members(modules, class_paths, library, children, made))
     entries.extend(assigned.member_entries(class_paths))
     resolve_bases = _base_resolver(resolver, class_paths, assignments)
-    entries = [_with_resolved_bases(e, resolve_bases) for e in entries]
+    entries = [_with_resolved_bases(e, resolve_bases, made) for e in entries]
     entries.extend(_aliases([e for e in entries if e.kind != ApiKind.MODULE]))
 
     def members_under(classes: dict[tuple[str, str], str]) -> list[ApiEntry]:
-        return [_with_resolved_bases(e, resolve_bases) for e in _members(modules, classes, library, children)]
+        return [_with_resolved_bases(e, resolve_bases, made)
+                for e in _members(modules, classes, library, children, made)]
 
     entries.extend(assigned.module_entries(binding_paths, members_under, resolve_bases))
     return _distinct_import_paths(entries)
@@ -269,17 +312,19 @@ def _members(
     class_paths: dict[tuple[str, str], str],
     library: str,
     children: dict[tuple[str, str], list[tuple[str, Definition]]] | None = None,
+    made: MadeEntries | None = None,
 ) -> list[ApiEntry]:
     # Members looked up by class, not by scanning every definition per class: that was quadratic,
     # minutes for a large stub (thousands of classes, tens of thousands of methods).
     children = _children_by_class(modules) if children is None else children
+    made = made if made is not None else MadeEntries()
     members: list[ApiEntry] = []
     for (module, class_local), class_path in class_paths.items():
         for local, definition in children.get((module, class_local), ()):
             path = f"{class_path}.{local.rsplit('.', 1)[-1]}"
-            members.append(_definition_entry(modules[module], definition, path, library, owner=class_path))
+            members.append(made.definition_entry(modules[module], definition, path, library, owner=class_path))
             if definition.kind == ApiKind.CLASS:
-                members.extend(_members(modules, {(module, local): path}, library, children))
+                members.extend(_members(modules, {(module, local): path}, library, children, made))
     return members
 
 
@@ -333,12 +378,12 @@ def _base_resolver(resolver: ExportResolver, class_paths: dict[tuple[str, str], 
     return resolve
 
 
-def _with_resolved_bases(entry: ApiEntry, resolve) -> ApiEntry:
+def _with_resolved_bases(entry: ApiEntry, resolve, made: MadeEntries) -> ApiEntry:
     if not entry.bases:
         return entry
     module = entry.qualname.rsplit(".", 1)[0]
     bases = tuple(resolve(b, module) for b in entry.bases)
-    return entry if bases == entry.bases else replaced(entry, bases=bases)
+    return entry if bases == entry.bases else made.with_bases(entry, bases)
 
 
 def _aliases(entries: list[ApiEntry]) -> list[ApiEntry]:

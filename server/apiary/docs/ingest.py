@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,14 +17,17 @@ from apiary.docs.report import IngestError, IngestReport
 
 
 def ingest(
-    source: LibrarySource, parsed: ParsedModules | None = None, listing: list[ModuleFile] | None = None
+    source: LibrarySource, parsed: ParsedModules | None = None, listing: list[ModuleFile] | None = None,
+    before: Sequence[ApiEntry] = (),
 ) -> IngestReport:
     """Read every API the library documents; raise `IngestError` only if nothing could be read
     (``parsed``: modules kept from an earlier read of a Python package, by their files' content;
-    ``listing``: its `module_listing`, when the caller has it)."""
+    ``listing``: its `module_listing`, when the caller has it; ``before``: the entries of the
+    library's last read in this process: an entry equal to one of them is that one, so what was
+    derived from it can be taken, `LibraryIndex`'s ``earlier``)."""
     with collector_paused():
         report = _read(source, parsed, listing)
-    report.entries = [storable(e) for e in report.entries]
+    report.entries = _as_before(report.entries, before)
     if not any(e.kind != ApiKind.MODULE for e in report.entries):
         detail = f"; {len(report.skipped)} file(s) skipped" if report.skipped else ""
         raise IngestError(f"{source.spec}: no public APIs found{detail}")
@@ -43,6 +46,15 @@ def _read(source: LibrarySource, parsed: ParsedModules | None, listing: list[Mod
     else:
         report = read_package(find_layout(source.root), source.name, parsed=parsed, files=listing)
     return report
+
+
+def _as_before(entries: list[ApiEntry], before: Sequence[ApiEntry]) -> list[ApiEntry]:
+    """``entries``, each `storable`, where one equals an entry of ``before`` (storable already) that one."""
+    by_path = {entry.import_path: entry for entry in before}
+    same = [by_path.get(entry.import_path) for entry in entries]
+    # most are the very entry (`exports.MadeEntries`): equal without comparing their fields
+    return [old if old is not None and (old is entry or old == entry) else storable(entry)
+            for entry, old in zip(entries, same, strict=True)]
 
 
 def storable(entry: ApiEntry) -> ApiEntry:

@@ -25,6 +25,7 @@ from typing import Any
 import orjson
 
 from apiary.docs.entry import ApiKind, Param
+from apiary.docs.exports import MadeEntries
 from apiary.docs.python_module import Binding, Definition, ModuleDoc
 
 #: the layout of what a build keeps (`ParsedModules.record`); another is read as nothing kept
@@ -47,6 +48,8 @@ class ReadInMemory:
     record: dict
     #: key -> the module read from that file
     docs: dict[str, ModuleDoc]
+    #: the entries the build made of those modules' definitions
+    made: MadeEntries
 
 
 class ParsedModules:
@@ -55,8 +58,10 @@ class ParsedModules:
 
     def __init__(self, last: dict | ReadInMemory | None, digest_of: Callable[[Path], bytes]):
         self._docs: dict[str, ModuleDoc] = {}  # key -> the module the last build read, in this process
+        #: the entries this read's build makes, and those the last build in this process made
+        self.made = MadeEntries()
         if isinstance(last, ReadInMemory):
-            last, self._docs = last.record, last.docs
+            last, self._docs, self.made = last.record, last.docs, last.made.after()
         last = last if isinstance(last, dict) and last.get("format") == _RECORD_FORMAT else {}
         modules, unkept, skipped = last.get("modules"), last.get("unkept"), last.get("skipped")
         self._known: dict = modules if isinstance(modules, dict) else {}
@@ -93,7 +98,7 @@ class ParsedModules:
         """What to keep of this read in memory for the next build of the same library in this process."""
         modules = {key: data if isinstance(data, bytes) else orjson.dumps(data) for key, data in self.kept.items()}
         docs = {key: doc for key, doc in self.docs.items() if key in modules}
-        return ReadInMemory(self._record(content_hash, skipped, modules), docs)
+        return ReadInMemory(self._record(content_hash, skipped, modules), docs, self.made)
 
     def _record(self, content_hash: str, skipped: list[tuple[str, str]], modules: dict) -> dict:
         return {"format": _RECORD_FORMAT, "content_hash": content_hash, "modules": modules,

@@ -232,7 +232,7 @@ def read_package(
     modules = dict(sources)
     for name, stub in stubs.items():
         modules[name] = stub.merge_stub_over(sources[name]) if name in sources else stub
-    report.entries = build_entries(modules, library)
+    report.entries = build_entries(modules, library, parsed.made if parsed else None)
     return report
 
 

@@ -14,6 +14,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import InitVar, dataclass, field
+from typing import ClassVar
 
 import bm25s
 import numpy as np
@@ -90,10 +91,9 @@ def forget_texts() -> None:
 
 def description_vocabulary(entries: Sequence[ApiEntry]) -> frozenset[str]:
     """Plain words (3+ letters) the library's descriptions use."""
-    vocabulary: set[str] = set()
-    for entry in entries:
-        vocabulary.update(w.lower() for w in re.findall(r"\b[a-zA-Z]{3,}\b", entry.description))
-    return frozenset(vocabulary)
+    # each distinct description once, all in one search (a library's APIs share their descriptions)
+    descriptions = "\n".join(dict.fromkeys(entry.description for entry in entries))
+    return frozenset(w.lower() for w in re.findall(r"\b[a-zA-Z]{3,}\b", descriptions))
 
 
 def name_words(name: str, vocabulary: frozenset[str]) -> list[str]:
@@ -218,17 +218,25 @@ class LibraryIndex:
     described_vectors: np.ndarray = field(init=False, repr=False, compare=False)
     #: the rows of those entries (None: every entry has a description)
     described_rows: np.ndarray | None = field(init=False, repr=False, compare=False)
+    _vocabulary: frozenset[str] | None = field(init=False, default=None, repr=False, compare=False)
+    #: each entry's BM25 tokens, where BM25 was built here (None: read with the index)
+    lexical_tokens: list[list[str]] | None = field(init=False, default=None, repr=False, compare=False)
+    #: the index this one follows, built in this process (the library before an edit): what was derived
+    #: from an entry it shares (the same object, `docs.ingest.ingest`'s ``before``) is taken from there
+    earlier: InitVar[LibraryIndex | None] = None
 
-    def __post_init__(self, given_vectors: np.ndarray) -> None:
+    def __post_init__(self, given_vectors: np.ndarray, earlier: LibraryIndex | None) -> None:
         described = np.flatnonzero([bool(e.description) for e in self.entries])
         self.described_rows, self.described_vectors = _described(given_vectors, described, len(self.entries))
         self.catalogue = Catalogue(self.info.name, self.entries)
         usable = self.stored is not None and self.stored.fits(len(self.entries))
-        derived = self.stored if usable else self.derive()
+        shared = SharedEntries.of(self.entries, earlier) if earlier is not None and not usable else None
+        derived = self.stored if usable else self.derive(shared)
         self.derived_here = not derived.whole
         self.stored = None  # kept as the fields below
         self.name_words = derived.name_words
-        self.lexical = derived.lexical if derived.lexical is not None else self._lexical_index(derived.name_words)
+        self.lexical = (derived.lexical if derived.lexical is not None
+                        else self._lexical_index(derived.name_words, shared))
         self.popularity = np.asarray(
             derived.popularity if derived.popularity is not None else _usage_counts(self.entries), dtype=np.float32
         )
@@ -241,11 +249,12 @@ class LibraryIndex:
         self.top_levels = frozenset({self.info.name} | {e.import_path.split(".")[0] for e in self.entries})
 
     @classmethod
-    def without_vectors(cls, info: LibraryInfo, entries: list[ApiEntry], dim: int) -> LibraryIndex:
+    def without_vectors(cls, info: LibraryInfo, entries: list[ApiEntry], dim: int,
+                        earlier: LibraryIndex | None = None) -> LibraryIndex:
         """An index searchable by its words while its vectors are encoded (`encoded` False); the
         vectors come with `with_vectors`."""
         described = sum(1 for e in entries if e.description)
-        return cls(info, entries, np.zeros((described, dim), dtype=np.float32), encoded=False)
+        return cls(info, entries, np.zeros((described, dim), dtype=np.float32), encoded=False, earlier=earlier)
 
     def with_vectors(self, given_vectors: np.ndarray) -> LibraryIndex:
         """This index with its entries' vectors (as `encode_entries` gives them): a copy that shares
@@ -272,23 +281,34 @@ class LibraryIndex:
         moved.catalogue.entries = entries
         return moved
 
-    def derive(self) -> DerivedTexts:
-        """The texts' derivatives, computed from the entries (a cold build, or a cache without them)."""
-        vocabulary = description_vocabulary(self.entries)
-        of_name: dict[str, list[str]] = {}  # a library repeats its method names (``forward``, ``__call__``)
+    def derive(self, shared: SharedEntries | None = None) -> DerivedTexts:
+        """The texts' derivatives, computed from the entries (a cold build, or a cache without them;
+        ``shared``: what this index shares with an earlier one, whose name words still hold)."""
+        vocabulary = self.vocabulary()
+        # a library repeats its method names (``forward``, ``__call__``)
+        of_name = shared.name_words_within(vocabulary) if shared is not None else {}
         for entry in self.entries:
             if entry.name not in of_name:
                 of_name[entry.name] = name_words(entry.name, vocabulary)
         words = [list(of_name[e.name]) for e in self.entries]
         return DerivedTexts(words, alternative_groups(self.entries, self.catalogue.by_name))
 
+    def vocabulary(self) -> frozenset[str]:
+        """The words of the entries' descriptions (`description_vocabulary`), found once."""
+        if self._vocabulary is None:
+            self._vocabulary = description_vocabulary(self.entries)
+        return self._vocabulary
+
     def derived(self) -> DerivedTexts:
         """What `write_index` stores beside the entries."""
         return DerivedTexts(self.name_words, self.alternatives, self.lexical, [int(n) for n in self.popularity],
                             [list(c) for c in self.param_classes])
 
-    def _lexical_index(self, words: list[list[str]]) -> bm25s.BM25:
-        tokens = [lexical_text(e, w) for e, w in zip(self.entries, words, strict=True)]
+    def _lexical_index(self, words: list[list[str]], shared: SharedEntries | None = None) -> bm25s.BM25:
+        tokens = [lexical_text(e, w) for e, w in zip(self.entries, words, strict=True)] if shared is None else [
+            shared.lexical_tokens(row, w) or lexical_text(e, w)
+            for e, w, row in zip(self.entries, words, shared.rows, strict=True)]
+        self.lexical_tokens = tokens
         lexical = ArrayBuiltBM25()
         lexical.index([t or ["_"] for t in tokens], show_progress=False)
         return lexical
@@ -356,6 +376,41 @@ class LibraryIndex:
         if not tokens or not self.entries:
             return np.zeros(len(self.entries), dtype=np.float32)
         return np.asarray(self.lexical.get_scores(list(tokens)), dtype=np.float32)
+
+
+@dataclass(frozen=True)
+class SharedEntries:
+    """The entries a new index shares with ``earlier`` (the same objects: the library before an edit),
+    so that what was derived from each is taken, not derived again."""
+
+    earlier: LibraryIndex
+    #: for each entry of the new index, its row in ``earlier`` (None: not one of its entries)
+    rows: list[int | None]
+
+    #: past this many words in or out of the library's vocabulary, every name's words are found again
+    MAX_CHANGED_WORDS: ClassVar[int] = 32
+
+    @classmethod
+    def of(cls, entries: Sequence[ApiEntry], earlier: LibraryIndex) -> SharedEntries:
+        row_of = {id(entry): row for row, entry in enumerate(earlier.entries)}  # alive: ``earlier`` holds them
+        return cls(earlier, [row_of.get(id(entry)) for entry in entries])
+
+    def name_words_within(self, vocabulary: frozenset[str]) -> dict[str, list[str]]:
+        """The earlier index's words of each name that ``vocabulary`` splits the same way: a name
+        none of the words that came or went is part of (`segment` looks only for those)."""
+        changed = vocabulary ^ self.earlier.vocabulary()
+        if len(changed) > self.MAX_CHANGED_WORDS:
+            return {}
+        words = dict(zip((entry.name for entry in self.earlier.entries), self.earlier.name_words, strict=True))
+        return {name: found for name, found in words.items()
+                if not changed or not any(word in name.lower() for word in changed)}
+
+    def lexical_tokens(self, row: int | None, name_words: list[str]) -> list[str] | None:
+        """The BM25 tokens of the earlier entry at ``row``, where its name's words are ``name_words``."""
+        tokens = self.earlier.lexical_tokens
+        if row is None or tokens is None or self.earlier.name_words[row] != name_words:
+            return None
+        return tokens[row]
 
 
 def _described(given: np.ndarray, rows: np.ndarray, size: int) -> tuple[np.ndarray | None, np.ndarray]:
@@ -449,12 +504,14 @@ def alternative_groups(entries: Sequence[ApiEntry], by_name: dict[str, list[int]
     return groups
 
 
-def _recommended_names(doc: str) -> list[str]:
-    """The names a docstring's sentences about alternatives refer to, in order."""
+@text_memo("recommended_names", stored_texts, list)
+def _recommended_names(doc: str) -> tuple[str, ...]:
+    """The names a docstring's sentences about alternatives refer to, in order (remembered: methods
+    share their docstrings)."""
     if not _REFERENCE.search(doc) or not _ALTERNATIVE_SENTENCE.search(doc):
-        return []  # most docs: no sentence to read
-    return [name for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", doc)
-            if _ALTERNATIVE_SENTENCE.search(sentence) for name in _REFERENCE.findall(sentence)]
+        return ()  # most docs: no sentence to read
+    return tuple(name for sentence in re.split(r"(?<=[.!?])\s+|\n\s*\n", doc)
+                 if _ALTERNATIVE_SENTENCE.search(sentence) for name in _REFERENCE.findall(sentence))
 
 
 def _twins(entries: Sequence[ApiEntry], by_name: dict[str, list[int]]) -> dict[int, list[int]]:
@@ -482,5 +539,11 @@ def _usage_counts(entries: Sequence[ApiEntry]) -> list[int]:
     calls: Counter[str] = Counter()
     for entry in entries:
         for example in entry.examples:
-            calls.update(re.findall(r"\b([A-Za-z_]\w*)\s*\(", example))
+            calls.update(_called_names(example))
     return [calls.get(e.name, 0) for e in entries]
+
+
+@text_memo("called_names", stored_texts, list)
+def _called_names(example: str) -> tuple[str, ...]:
+    """The names an example calls, remembered: methods inherit their class's examples."""
+    return tuple(re.findall(r"\b([A-Za-z_]\w*)\s*\(", example))

@@ -227,7 +227,8 @@ class IndexStore:
             hold_texts(memory.texts)
         else:
             seed_kept_texts(read_kept_texts(directory))
-        report = ingest(source, parsed, request.listing)
+        earlier = request.previous.index if request.previous is not None else None
+        report = ingest(source, parsed, request.listing, earlier.entries if earlier is not None else ())
         reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
         keys = entry_text_keys(report.entries)
         info = LibraryInfo(
@@ -242,7 +243,7 @@ class IndexStore:
             api_count=len(report.entries),
             skipped=len(report.skipped),
         )
-        index = self._index(info, report.entries, keys, reuse, request.progress, request.serve)
+        index = self._index(info, report.entries, keys, reuse, request, earlier)
         skipped = [(s.location, s.reason) for s in report.skipped]
         problem = self._stored(index, request, lambda at, built: write_index(at, built, keys), parsed, skipped)
         if problem is None:
@@ -271,14 +272,14 @@ class IndexStore:
         return None
 
     def _index(self, info: LibraryInfo, entries: list[ApiEntry], keys: list[str | None], reuse: dict,
-               progress: ProgressCallback | None, serve: Callable[[LibraryIndex], None] | None) -> LibraryIndex:
+               request: _Request, earlier: LibraryIndex | None) -> LibraryIndex:
         """The index of ``entries`` with their vectors; where many texts are to be encoded, handed to
-        ``serve`` first without them."""
-        encode = functools.partial(encode_entries, entries, self.encoder, reuse, progress, keys)
-        if serve is None or _texts_to_encode(keys, reuse) < SEARCHABLE_FIRST_TEXTS:
-            return LibraryIndex(info, entries, encode())
-        words_only = LibraryIndex.without_vectors(info, entries, self.encoder.dim)
-        _tell(serve, words_only)
+        the request's ``serve`` first without them."""
+        encode = functools.partial(encode_entries, entries, self.encoder, reuse, request.progress, keys)
+        if request.serve is None or _texts_to_encode(keys, reuse) < SEARCHABLE_FIRST_TEXTS:
+            return LibraryIndex(info, entries, encode(), earlier=earlier)
+        words_only = LibraryIndex.without_vectors(info, entries, self.encoder.dim, earlier)
+        _tell(request.serve, words_only)
         return words_only.with_vectors(encode())
 
     def known(self) -> list[LibraryInfo]:
