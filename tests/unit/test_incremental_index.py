@@ -11,7 +11,7 @@ import pytest
 
 from apiary.docs.locate import locate
 from apiary.retrieval.encoder import HashingEncoder
-from apiary.retrieval.store import IndexStore
+from apiary.retrieval.store import IndexStore, LastBuild
 
 FILES = {
     "__init__.py": '''
@@ -90,14 +90,18 @@ def _same_index(incremental, full) -> None:
         np.testing.assert_array_equal(incremental.lexical_scores(words), full.lexical_scores(words))
 
 
+@pytest.mark.parametrize("in_memory", [False, True], ids=["cache", "memory"])
 @pytest.mark.parametrize("edit", sorted(EDITS))
-def test_an_edit_reindexed_incrementally_equals_a_build_from_nothing(tmp_path: Path, edit: str):
+def test_an_edit_reindexed_incrementally_equals_a_build_from_nothing(tmp_path: Path, edit: str, in_memory: bool):
+    """From what the cache kept of the last build; or, as a server re-indexes, from what the last
+    build in the same process kept in memory (`BuildMemory`): its modules, entries and texts."""
     root = tmp_path / "src" / "combs"
     _write(root)
     kept = IndexStore(tmp_path / "kept", HashingEncoder())
-    first = kept.get_or_build(locate(str(root)))
+    first = kept.get_or_build(locate(str(root)), keep_memory=in_memory)
     _edit(root, edit)
-    again = kept.get_or_build(locate(str(root)))
+    previous = LastBuild(first.index, first.memory) if in_memory else None
+    again = kept.get_or_build(locate(str(root)), previous=previous)
     full = IndexStore(tmp_path / "full", HashingEncoder()).get_or_build(locate(str(root)))
     assert again.rebuilt and full.rebuilt and again.reused_vectors > 0
     _same_index(again.index, full.index)
