@@ -366,6 +366,18 @@ def _as_ref(target) -> Ref | None:
     return Ref(target.kind, target.module, target.local_name)
 
 
+def _may_be_member(binding: Binding, enum: bool) -> bool:
+    """Whether ``binding`` can be a member's entry at all (`AssignedEntries._member`): an alias or a
+    property needs a name or a call; any other value, to be listed. The others' values are not
+    worked out (a dataclass's undocumented fields: most class-level bindings of a big library)."""
+    return binding.form in ("name", "call") or _listed(binding, binding.local_name.rsplit(".", 1)[-1], enum)
+
+
+def _listed(binding: Binding, name: str, enum: bool) -> bool:
+    """Whether a member bound to a plain value is an API: an enum's, documented, or a constant."""
+    return enum or bool(binding.doc) or is_constant_name(name)
+
+
 def is_constant_name(name: str) -> bool:
     """``REMOVE_EXTRA``, ``MAX_SIZE2``: a public constant by naming convention (PEP 8)."""
     return len(name) > 1 and name.isupper() and not name.startswith("_") and name not in _NOT_CONSTANTS
@@ -464,12 +476,14 @@ class AssignedEntries:
             for binding in self.a.class_bindings.get(cls, ()):
                 if binding.local_name in doc.definitions:
                     continue  # a def of the same name is what the docs describe
+                if not _may_be_member(binding, enum):
+                    continue
                 value = self.a.value(binding, module, local)
                 entry = self._member(value, binding, class_path, f"{module}.{binding.local_name}", doc, enum)
                 if entry is not None:
                     entries.append(entry)
             for (owner_module, name), (statement_module, binding) in self._attached_to(cls):
-                if name in doc.definitions or name in doc.bindings:
+                if name in doc.definitions or name in doc.bindings or not _may_be_member(binding, enum=False):
                     continue
                 value = self.a.value(binding, statement_module, None)
                 entry = self._member(value, binding, class_path, f"{owner_module}.{name}",
@@ -518,8 +532,8 @@ class AssignedEntries:
             return documented_entry(name, qualname, path, ApiKind.PROPERTY, self.library, source, owner=class_path,
                           doc=(getter.doc if getter else "") or binding.doc,
                           returns=getter.returns if getter else binding.annotation)
-        listed = enum or bool(binding.doc) or is_constant_name(name)
-        if not listed or (value.kind == "alias" and value.ref is not None and value.ref.kind == "module"):
+        a_module = value.kind == "alias" and value.ref is not None and value.ref.kind == "module"
+        if not _listed(binding, name, enum) or a_module:
             return None
         returns = class_path if enum else self._type_path(value) or binding.annotation
         return documented_entry(name, qualname, path, ApiKind.ATTRIBUTE, self.library, source, owner=class_path,
