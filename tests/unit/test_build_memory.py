@@ -146,6 +146,14 @@ def test_a_build_after_an_edit_that_moved_lines_keeps_the_last_texts(tmp_path: P
     moved = store.get_or_build(locate(str(library)), previous=LastBuild(first.index, first.memory), keep_memory=True)
     assert moved.index.lexical is first.index.lexical  # moved, not built
     assert moved.memory is not None and moved.memory.texts is first.memory.texts
+    assert moved.memory.read.made is first.memory.read.made
+    stats = library / "stats.py"
+    stats.write_text(stats.read_text() + '\n\ndef spread(values):\n    """How far the values spread."""\n')
+    built = store.get_or_build(locate(str(library)), previous=LastBuild(moved.index, moved.memory)).index
+    _assert_derived_alike(built, IndexStore(tmp_path / "fresh", HashingEncoder()).get_or_build(
+        locate(str(library))).index)
+    made_before = {id(entry) for entry in first.index.entries}
+    assert [e.name for e in built.entries if id(e) not in made_before and "table.py" not in e.source] == ["spread"]
 
 
 def test_merging_a_stub_over_its_source_changes_neither():

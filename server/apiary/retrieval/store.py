@@ -332,9 +332,13 @@ def _kept_memory(request: _Request, parsed: ParsedModules, skipped: list[tuple[s
     ``moved``: the last index was moved, no text was read, the last build's texts still hold)."""
     if not request.keep_memory:
         return None
-    last = _memory_of(request.previous)
-    texts = (last.texts if last is not None else None) if moved else held_texts()
-    return BuildMemory(parsed.in_memory(request.digest, skipped), texts)
+    read, last = parsed.in_memory(request.digest, skipped), _memory_of(request.previous)
+    if not moved:
+        return BuildMemory(read, held_texts())
+    if last is None:
+        return BuildMemory(read, None)
+    # what the last build made of the modules the move left alone still holds
+    return BuildMemory(replace(read, made=last.read.made), last.texts)
 
 
 def _texts_to_encode(keys: list[str | None], reuse: dict) -> int:
