@@ -197,10 +197,11 @@ def canonical(paths: list[str], home: str = "", plain_modules: frozenset[str] = 
 
 
 class MadeEntries:
-    """The entries a build made of definitions, for the library's next build in the same process: a
-    definition read again (the same object, as `parsed_modules.ReadInMemory` keeps the modules of
-    unchanged files) under the same path and owner is the same entry, not made again; so is one
-    whose bases resolve as before. What a build makes is all it keeps (`after`)."""
+    """The entries a build made of modules and definitions, for the library's next build in the same
+    process: a definition read again (the same object, as `parsed_modules.ReadInMemory` keeps the
+    modules of unchanged files) under the same path and owner is the same entry, not made again; so
+    is one whose bases resolve as before. What a build makes is all it keeps (`after`). Entries
+    made of assignments are made again: the next index derives their texts again."""
 
     def __init__(self) -> None:
         self._last: dict[tuple, tuple[object, ApiEntry]] = {}
@@ -216,6 +217,9 @@ class MadeEntries:
                          owner: str | None) -> ApiEntry:
         key = (id(d), id(doc), path, library, owner)
         return self._made_of(key, (d, doc), lambda: _definition_entry(doc, d, path, library, owner))
+
+    def module_entry(self, doc: ModuleDoc, path: str, library: str) -> ApiEntry:
+        return self._made_of((id(doc), path, library), doc, lambda: _module_entry(doc, path, library))
 
     def with_bases(self, entry: ApiEntry, bases: tuple[str, ...]) -> ApiEntry:
         return self._made_of((id(entry), bases), entry, lambda: replaced(entry, bases=bases))
@@ -252,7 +256,7 @@ def build_entries(modules: dict[str, ModuleDoc], library: str, made: MadeEntries
         if module == "<external>":
             entries.append(_external_entry(path, local, library))
         elif local == "":
-            entries.append(_module_entry(modules[module], path, library))
+            entries.append(made.module_entry(modules[module], path, library))
         elif local in modules[module].definitions:
             definition = modules[module].definitions[local]
             if definition.kind == ApiKind.CLASS:

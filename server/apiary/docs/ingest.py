@@ -23,8 +23,7 @@ def ingest(
     """Read every API the library documents; raise `IngestError` only if nothing could be read
     (``parsed``: modules kept from an earlier read of a Python package, by their files' content;
     ``listing``: its `module_listing`, when the caller has it; ``before``: the entries of the
-    library's last read in this process: an entry equal to one of them is that one, so what was
-    derived from it can be taken, `LibraryIndex`'s ``earlier``)."""
+    library's last read in this process, which are not checked again)."""
     with collector_paused():
         report = _read(source, parsed, listing)
     report.entries = _as_before(report.entries, before)
@@ -49,12 +48,10 @@ def _read(source: LibrarySource, parsed: ParsedModules | None, listing: list[Mod
 
 
 def _as_before(entries: list[ApiEntry], before: Sequence[ApiEntry]) -> list[ApiEntry]:
-    """``entries``, each `storable`, where one equals an entry of ``before`` (storable already) that one."""
-    by_path = {entry.import_path: entry for entry in before}
-    same = [by_path.get(entry.import_path) for entry in entries]
-    # most are the very entry (`exports.MadeEntries`): equal without comparing their fields
-    return [old if old is not None and (old is entry or old == entry) else storable(entry)
-            for entry, old in zip(entries, same, strict=True)]
+    """``entries``, each `storable`: those of ``before`` are (the very objects the last build made and
+    made storable: `exports.MadeEntries` gives them again)."""
+    storable_already = {id(entry) for entry in before}  # alive: ``before`` holds them
+    return [entry if id(entry) in storable_already else storable(entry) for entry in entries]
 
 
 def storable(entry: ApiEntry) -> ApiEntry:
