@@ -218,11 +218,13 @@ class LibraryIndex:
     described_vectors: np.ndarray = field(init=False, repr=False, compare=False)
     #: the rows of those entries (None: every entry has a description)
     described_rows: np.ndarray | None = field(init=False, repr=False, compare=False)
+    #: the words of the entries' descriptions, once asked for (`vocabulary`)
     _vocabulary: frozenset[str] | None = field(init=False, default=None, repr=False, compare=False)
-    #: each entry's BM25 tokens, where BM25 was built here (None: read with the index)
+    #: each entry's BM25 tokens, where BM25 was built here (None: read with the index), for the next
+    #: build's ``earlier`` (~0.2 KB per API)
     lexical_tokens: list[list[str]] | None = field(init=False, default=None, repr=False, compare=False)
     #: the index this one follows, built in this process (the library before an edit): what was derived
-    #: from an entry it shares (the same object, `docs.ingest.ingest`'s ``before``) is taken from there
+    #: from an entry it shares (the same object: `docs.exports.MadeEntries`) is taken from there
     earlier: InitVar[LibraryIndex | None] = None
 
     def __post_init__(self, given_vectors: np.ndarray, earlier: LibraryIndex | None) -> None:
