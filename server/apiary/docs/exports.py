@@ -204,8 +204,8 @@ class MadeEntries:
     made of assignments are made again: the next index derives their texts again."""
 
     def __init__(self) -> None:
-        self._last: dict[tuple, tuple[object, ApiEntry]] = {}
-        self._made: dict[tuple, tuple[object, ApiEntry]] = {}
+        self._last: dict[tuple, tuple[tuple, ApiEntry]] = {}
+        self._made: dict[tuple, tuple[tuple, ApiEntry]] = {}
 
     def after(self) -> MadeEntries:
         """What the next build starts from: what this one made."""
@@ -219,23 +219,18 @@ class MadeEntries:
         return self._made_of(key, (d, doc), lambda: _definition_entry(doc, d, path, library, owner))
 
     def module_entry(self, doc: ModuleDoc, path: str, library: str) -> ApiEntry:
-        return self._made_of((id(doc), path, library), doc, lambda: _module_entry(doc, path, library))
+        return self._made_of((id(doc), path, library), (doc,), lambda: _module_entry(doc, path, library))
 
     def with_bases(self, entry: ApiEntry, bases: tuple[str, ...]) -> ApiEntry:
-        return self._made_of((id(entry), bases), entry, lambda: replaced(entry, bases=bases))
+        return self._made_of((id(entry), bases), (entry,), lambda: replaced(entry, bases=bases))
 
-    def _made_of(self, key: tuple, source: object, make: Callable[[], ApiEntry]) -> ApiEntry:
-        # ``source`` is held with the entry: alive, no other object can have the ids in ``key``
+    def _made_of(self, key: tuple, sources: tuple, make: Callable[[], ApiEntry]) -> ApiEntry:
+        # the objects an entry is made of are held with it: alive, no others can have the ids in ``key``
         known = self._last.get(key)
-        entry = known[1] if known is not None and _same(known[0], source) else make()
-        self._made[key] = (source, entry)
+        same = known is not None and all(kept is now for kept, now in zip(known[0], sources, strict=True))
+        entry = known[1] if same else make()
+        self._made[key] = (sources, entry)
         return entry
-
-
-def _same(kept: object, now: object) -> bool:
-    if isinstance(kept, tuple):
-        return all(a is b for a, b in zip(kept, now, strict=True))
-    return kept is now
 
 
 def build_entries(modules: dict[str, ModuleDoc], library: str, made: MadeEntries | None = None) -> list[ApiEntry]:

@@ -26,7 +26,7 @@ def ingest(
     library's last read in this process, which are not checked again)."""
     with collector_paused():
         report = _read(source, parsed, listing)
-    report.entries = _as_before(report.entries, before)
+    report.entries = _storable_entries(report.entries, before)
     if not any(e.kind != ApiKind.MODULE for e in report.entries):
         detail = f"; {len(report.skipped)} file(s) skipped" if report.skipped else ""
         raise IngestError(f"{source.spec}: no public APIs found{detail}")
@@ -47,7 +47,7 @@ def _read(source: LibrarySource, parsed: ParsedModules | None, listing: list[Mod
     return report
 
 
-def _as_before(entries: list[ApiEntry], before: Sequence[ApiEntry]) -> list[ApiEntry]:
+def _storable_entries(entries: list[ApiEntry], before: Sequence[ApiEntry]) -> list[ApiEntry]:
     """``entries``, each `storable`: those of ``before`` are (the very objects the last build made and
     made storable: `exports.MadeEntries` gives them again)."""
     storable_already = {id(entry) for entry in before}  # alive: ``before`` holds them

@@ -2,8 +2,9 @@
 files that changed (issue "Scale and first contact": a one-file edit re-parsed all 2,951 of
 transformers' files).
 
-A `ModuleDoc` is written as plain JSON (no pickles) and read back into fresh objects: reading a
-package merges stubs into sources in place, so a cached module is never shared between two reads.
+A `ModuleDoc` is written as plain JSON (no pickles) and read back into fresh objects; nothing
+changes a module once read (a stub merged over its source is a new module), so one process may hand
+the same module to two reads.
 The key is the file's SHA-256 with its module name, its place (package or not) and a fingerprint of
 the code that reads modules, so a change to that code parses everything again. What is kept is the
 record of one build (`ParsedModules.record`): its modules, the keys of the files it could not keep

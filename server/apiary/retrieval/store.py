@@ -101,6 +101,16 @@ class _Request:
     previous: LastBuild | None
     keep_memory: bool
 
+    @property
+    def last_index(self) -> LibraryIndex | None:
+        """The index of the library the caller holds (`previous`), if any."""
+        return self.previous.index if self.previous is not None else None
+
+    @property
+    def memory(self) -> BuildMemory | None:
+        """What the last build of the library in this process kept for this one, if anything."""
+        return self.previous.memory if self.previous is not None else None
+
 
 @dataclass
 class BuildResult:
@@ -165,7 +175,7 @@ class IndexStore:
             # a build makes millions of objects and no cycles: in a server already holding indexes,
             # each collection would walk those too
             with collector_paused():
-                memory = _memory_of(request.previous)
+                memory = request.memory
                 parsed = ParsedModules(memory.read if memory else read_beside(request.directory, PARSED_MODULES),
                                        lambda path: request.files.sha256(path, MAX_FILE_BYTES))
                 moved = None if force else self._moved(request, parsed)
@@ -210,7 +220,7 @@ class IndexStore:
 
     def _last_index(self, request: _Request, content_hash: str | None) -> LibraryIndex | None:
         """The index of the build whose content hash is ``content_hash``: the caller's, else the cache's."""
-        last = request.previous.index if request.previous is not None else None
+        last = request.last_index
         if last is None or not last.encoded or last.info.encoder_id != self.encoder.id:
             try:
                 last = read_index(request.directory)
@@ -222,12 +232,12 @@ class IndexStore:
 
     def _build(self, request: _Request, parsed: ParsedModules) -> BuildResult:
         source, directory = request.source, request.directory
-        memory = _memory_of(request.previous)
+        memory = request.memory
         if memory is not None and memory.texts is not None:  # emptied by `forget_texts` after the build
             hold_texts(memory.texts)
         else:
             seed_kept_texts(read_kept_texts(directory))
-        earlier = request.previous.index if request.previous is not None else None
+        earlier = request.last_index
         report = ingest(source, parsed, request.listing, earlier.entries if earlier is not None else ())
         reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
         keys = entry_text_keys(report.entries)
@@ -322,17 +332,13 @@ def _tell(serve: Callable[[LibraryIndex], None], index: LibraryIndex) -> None:
         log.warning("%s: telling that it can serve failed", index.name, exc_info=True)
 
 
-def _memory_of(previous: LastBuild | None) -> BuildMemory | None:
-    return previous.memory if previous is not None else None
-
-
 def _kept_memory(request: _Request, parsed: ParsedModules, skipped: list[tuple[str, str]],
                  moved: bool = False) -> BuildMemory | None:
     """What the build of ``request`` keeps for the next, when asked (before its texts are forgotten;
     ``moved``: the last index was moved, no text was read, the last build's texts still hold)."""
     if not request.keep_memory:
         return None
-    read, last = parsed.in_memory(request.digest, skipped), _memory_of(request.previous)
+    read, last = parsed.in_memory(request.digest, skipped), request.memory
     if not moved:
         return BuildMemory(read, held_texts())
     if last is None:
