@@ -12,9 +12,11 @@ its whole index could serve: before it is written to the cache). Checks that the
 entries equal a parse of every file and that the new function is found. Last, as a user meets it:
 the real server with the copy as its library, a comment line added and the file saved (`didSave`),
 timed until the server's status shows the index built again and until the re-index's work ends;
-then a third function appended and saved, timed until the server's status counts it, and three more
-after it, each once the last re-index's work ended (these build from what the server's last build
-kept in memory). Prints and writes JSON.
+before that save, the user types in the module (the editor sends a change): the server makes the
+library's build memory then, timed until that work ends. Then a third function appended and saved,
+timed until the server's status counts it, and three more after it, each once the last re-index's work
+ended (all build from what the server keeps in memory). Last, a fresh server and an API-adding save of
+a file nobody typed in (changed by another program): built from the cache. Prints and writes JSON.
 
     python -m benchmarks.edit_reindex [--library transformers|transformers+sympy] [--module utils/generic.py]
         [--out benchmarks/results/edit-reindex.json]
@@ -87,24 +89,29 @@ def _reindexed_in_a_fresh_process(copy: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-async def _saved_in_the_server(copy: Path, edited: Path, timeout: float = 600) -> dict:
+async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: float = 600) -> dict:
     """The real server with the copy as its library: seconds from `didSave` of the ``edited`` module
     to the status that counts a new function (the old index answers meanwhile); and, for a saved edit
     that changes no API (a comment line above the imports), until the status says its index was built
-    again, and until the re-index's work ends (the usage examples and a collection after the index)."""
+    again, and until the re-index's work ends (the usage examples and a collection after the index).
+    ``typed``: the user types in the module first (its editor sends a change), and the server prepares
+    the library for its edits (`Libraries.remember`), timed until that work ends; else the first
+    API-adding save alone, of a file the editor never changed."""
     from lsprotocol import types
 
-    from apiary.lsp.client import SERVER_COMMAND, execute, init_params, make_client, wait_ready
+    from apiary.lsp.client import SERVER_COMMAND, execute, init_params, make_client, open_document, wait_ready
 
-    working: set[str] = set()  # work-done progress begun and not ended: the server is still at its start
+    working: dict[str, str] = {}  # work-done progress begun and not ended, by title: the server is at work
     ended: list[float] = []
+    titles_ended: list[str] = []
 
     def on_progress(params: types.ProgressParams) -> None:
-        kind = getattr(params.value, "kind", None) or (params.value or {}).get("kind")
-        if kind == "begin":
-            working.add(params.token)
-        elif kind == "end":
-            working.discard(params.token)
+        value = params.value
+        field = value.get if isinstance(value, dict) else lambda name: getattr(value, name, None)
+        if field("kind") == "begin":
+            working[params.token] = field("title") or ""
+        elif field("kind") == "end":
+            titles_ended.append(working.pop(params.token, ""))
             ended.append(time.perf_counter())
 
     async def until(done, what: str) -> None:
@@ -132,8 +139,29 @@ async def _saved_in_the_server(copy: Path, edited: Path, timeout: float = 600) -
         async def reindexed() -> bool:
             return not working and len(ended) > ends
 
+        async def counted() -> bool:
+            return (await execute(client, "apiary.status"))["libraries"][0]["apis"] != apis
+
         started = time.perf_counter()
         await until(quiet, "started")  # a user saves once the start's work is done
+        if not typed:  # the file changed by another program (a checkout): the first API-adding save only
+            apis = status["libraries"][0]["apis"]
+            _append_function(edited, f"saved_helper_{time.time_ns()}")
+            started = save()
+            await until(counted, "indexed")
+            return {"saved_edit_not_typed_in_server_index_s": round(time.perf_counter() - started, 2)}
+        text = edited.read_text()
+        open_document(client, edited.as_uri(), text)
+        client.text_document_did_change(types.DidChangeTextDocumentParams(
+            types.VersionedTextDocumentIdentifier(uri=edited.as_uri(), version=2),
+            [types.TextDocumentContentChangeWholeDocument(text=f"{text}\n")]))  # the user types in it
+        started = time.perf_counter()
+
+        async def prepared_for_edits() -> bool:
+            return "Apiary: preparing edited libraries" in titles_ended
+
+        await until(prepared_for_edits, "prepared for edits")  # a user types for longer than that before saving
+        prepared = time.perf_counter() - started
         ends, built_at = len(ended), (await execute(client, "apiary.status"))["libraries"][0]["built_at"]
         _add_comment_line(edited)
         started = save()
@@ -142,10 +170,6 @@ async def _saved_in_the_server(copy: Path, edited: Path, timeout: float = 600) -
         await until(reindexed, "re-indexed")
         no_api = ended[-1] - started
         apis = status["libraries"][0]["apis"]
-
-        async def counted() -> bool:
-            return (await execute(client, "apiary.status"))["libraries"][0]["apis"] != apis
-
         adding: list[float] = []
         for _ in range(1 + LATER_EDITS):
             await until(quiet, "done with the last edit")
@@ -154,7 +178,8 @@ async def _saved_in_the_server(copy: Path, edited: Path, timeout: float = 600) -
             await until(counted, "indexed")
             adding.append(round(time.perf_counter() - started, 2))
             apis = (await execute(client, "apiary.status"))["libraries"][0]["apis"]
-        return {"saved_edit_in_server_index_s": adding[0],
+        return {"typed_in_until_prepared_for_edits_s": round(prepared, 2),
+                "saved_edit_in_server_index_s": adding[0],
                 "later_saved_edits_in_server_index_s": adding[1:],
                 "saved_edit_changing_no_api_in_server_index_s": round(no_api_in_index, 2),
                 "saved_edit_changing_no_api_in_server_work_s": round(no_api, 2)}
@@ -207,12 +232,13 @@ def measure(library: str, module: str, scratch: Path) -> dict:
     fresh = ingest(locate(str(copy)))
     equal = ([e.to_json() for e in store.get_or_build(locate(str(copy))).index.entries]
              == [e.to_json() for e in fresh.entries])
-    in_server = asyncio.run(_saved_in_the_server(copy, edited))  # edits the copy once more
+    in_server = asyncio.run(_saved_in_the_server(copy, edited, typed=True))  # edits the copy once more
+    not_typed = asyncio.run(_saved_in_the_server(copy, edited, typed=False))
     return {"library": library, "apis": len(cold.index.entries), "edited": module, "cold_s": cold_s,
             "edit_with_kept_modules_s": kept["seconds"], "edit_served_before_stored_s": kept["served_seconds"],
             "edit_parsing_every_file_s": every_file["seconds"],
             "edit_changing_no_api_s": no_api["seconds"], "edit_changing_no_api_served_s": no_api["served_seconds"],
-            **in_server,
+            **in_server, **not_typed,
             "rebuilt": kept["rebuilt"] and no_api["rebuilt"] and every_file["rebuilt"] and not with_first.rebuilt,
             "reused_vectors": kept["reused_vectors"],
             # only documented entries have vectors (the others get zeros): reuse is complete when these are equal

@@ -191,3 +191,99 @@ def test_the_server_keeps_a_builds_memory_once_the_library_is_indexed_again(tmp_
     assert [e.to_json() for e in state.index.entries] == [e.to_json() for e in ingest(locate(str(library))).entries]
     libraries.reset()
     assert state.memory is None and state.index is None
+
+
+def _cache_loaded(store: IndexStore, library: Path) -> LibraryIndex:
+    """The library's index as a process starting after its build loads it (from the cache)."""
+    store.get_or_build(locate(str(library)))
+    loaded = IndexStore(store.root, HashingEncoder()).get_or_build(locate(str(library)))
+    assert not loaded.rebuilt and loaded.memory is None
+    return loaded.index
+
+
+def test_a_served_index_remembered_is_the_same_index_with_its_builds_memory(tmp_path: Path, monkeypatch):
+    """What `IndexStore.remember` gives a process that loaded the index equals that index, build time
+    included, and its memory builds the next edit as a build's own would: nothing read from the cache."""
+    library, store = _copy(tmp_path)
+    held = _cache_loaded(store, library)
+    remembered = store.remember(locate(str(library)), held)
+    assert remembered is not None and not remembered.rebuilt and remembered.index is not held
+    assert remembered.index.info == held.info
+    assert [e.to_json() for e in remembered.index.entries] == [e.to_json() for e in held.entries]
+    _assert_derived_alike(remembered.index, IndexStore(tmp_path / "fresh", HashingEncoder()).get_or_build(
+        locate(str(library))).index)
+    assert remembered.index.described_vectors.tolist() == held.described_vectors.tolist()
+    assert remembered.memory is not None and remembered.memory.texts
+    reads = CacheReads(monkeypatch, store.root)
+    last = LastBuild(remembered.index, remembered.memory)
+    for name, old, new in EDITS:
+        _edit(library / name, old, new)
+        built = store.get_or_build(locate(str(library)), previous=last, keep_memory=True)
+        fresh = IndexStore(tmp_path / f"fresh-{name}-{len(old)}", HashingEncoder()).get_or_build(
+            locate(str(library))).index
+        assert [e.to_json() for e in built.index.entries] == [e.to_json() for e in fresh.entries]
+        _assert_derived_alike(built.index, fresh)
+        last = LastBuild(built.index, built.memory)
+    assert PARSED_MODULES not in reads.beside and reads.texts == 0
+
+
+def test_the_first_edit_after_remembering_takes_the_remembered_builds_entries(tmp_path: Path):
+    library, store = _copy(tmp_path)
+    remembered = store.remember(locate(str(library)), _cache_loaded(store, library))
+    edited = library / "timeutil.py"
+    edited.write_text(edited.read_text() + '\n\ndef tally(rows):\n    """Count the rows."""\n')
+    built = store.get_or_build(locate(str(library)), previous=LastBuild(remembered.index, remembered.memory)).index
+    row = next(i for i, e in enumerate(built.entries) if e.import_path == "honeycomb.Table")
+    was = next(i for i, e in enumerate(remembered.index.entries) if e.import_path == "honeycomb.Table")
+    assert built.entries[row] is remembered.index.entries[was]
+    assert built.lexical_tokens[row] is remembered.index.lexical_tokens[was]
+
+
+def test_an_index_its_files_no_longer_match_is_not_remembered(tmp_path: Path):
+    library, store = _copy(tmp_path)
+    held = _cache_loaded(store, library)
+    _edit(library / EDITS[0][0], EDITS[0][1], EDITS[0][2])  # saved, not yet re-indexed
+    assert store.remember(locate(str(library)), held) is None
+    other_encoder = IndexStore(tmp_path / "cache", HashingEncoder(dim=32))
+    assert other_encoder.remember(locate(str(library)), _cache_loaded(store, library)) is None
+
+
+def test_the_server_remembers_a_library_once_when_its_user_starts_editing_it(tmp_path: Path, monkeypatch):
+    library, store = _copy(tmp_path)
+    libraries = Libraries()
+    libraries.configure([str(library)])
+    _cache_loaded(store, library)
+    state = libraries.build(str(library), store, None)
+    served = state.index
+    assert libraries.to_remember([str(library), "unknown"]) == [str(library)]
+    assert libraries.to_remember([str(library)]) == []  # asked for once
+    assert libraries.remember(str(library), store, None)
+    assert state.memory is not None and state.index is not served and state.index.info == served.info
+    assert not libraries.remember(str(library), store, None)  # it keeps one already
+    reads = CacheReads(monkeypatch, store.root)
+    _edit(library / EDITS[0][0], EDITS[0][1], EDITS[0][2])
+    state = libraries.build(str(library), store, None)
+    assert PARSED_MODULES not in reads.beside and reads.texts == 0
+    assert [e.to_json() for e in state.index.entries] == [e.to_json() for e in ingest(locate(str(library))).entries]
+    libraries.reset()
+    assert libraries.to_remember([str(library)]) == []  # not ready
+    libraries.build(str(library), store, None)
+    assert libraries.to_remember([str(library)]) == [str(library)]  # served anew: asked for again
+
+
+def test_an_index_served_anew_while_it_was_remembered_is_kept(tmp_path: Path, monkeypatch):
+    library, store = _copy(tmp_path)
+    libraries = Libraries()
+    libraries.configure([str(library)])
+    state = libraries.build(str(library), store, None)
+    remember = store.remember
+
+    def edited_meanwhile(source, held):
+        remembered = remember(source, held)
+        _edit(library / EDITS[0][0], EDITS[0][1], EDITS[0][2])
+        libraries.build(str(library), store, None)  # a re-index of a save, done first
+        return remembered
+
+    monkeypatch.setattr(store, "remember", edited_meanwhile)
+    assert not libraries.remember(str(library), store, None)
+    assert "tally" in {e.name for e in state.index.entries}

@@ -41,8 +41,11 @@ class LibraryState:
     root: Path | None = None
     #: its first index is served by its words while the vectors are encoded (not yet ``ready``)
     encoding: bool = False
-    #: what the build of ``index`` keeps for the next, once the library is re-indexed here (it is being edited)
+    #: what the build of ``index`` keeps for the next, once the library is being edited (re-indexed here,
+    #: or typed in: `Libraries.remember`)
     memory: BuildMemory | None = None
+    #: its build's memory was asked for while it served this index (once: `Libraries.to_remember`)
+    memory_asked: bool = False
 
     def row(self) -> dict:
         """Its status row; ``built_at``: when the index it serves was built (Unix time; None before it
@@ -75,6 +78,7 @@ class Libraries:
         with self._lock:
             for state in self._states.values():
                 state.ready, state.index, state.error, state.encoding, state.memory = False, None, None, False, None
+                state.memory_asked = False
             return list(self._states)
 
     def discover(self, modules: Iterable[str], python: str | None) -> list[str]:
@@ -147,6 +151,38 @@ class Libraries:
         log.info("%s %s: %d APIs ready (%s in %.1f s)", info.name, info.version, info.api_count,
                  "built" if result.rebuilt else "cached", result.seconds)
         return state
+
+    def to_remember(self, specs: Iterable[str]) -> list[str]:
+        """Those of ``specs`` whose build's memory is to be made now (`remember`): ready, keeping none,
+        and not asked for before (each is asked for once)."""
+        with self._lock:
+            chosen = [spec for spec in specs if (state := self._states.get(spec)) is not None and state.ready
+                      and state.index is not None and state.memory is None and not state.memory_asked]
+            for spec in chosen:
+                self._states[spec].memory_asked = True
+            return chosen
+
+    def remember(self, spec: str, store: IndexStore, python: str | None) -> bool:
+        """Make the memory of the build of ``spec``'s index (blocking: run it in the indexer's worker):
+        the user starts to edit the library, and its first saved edit is then built from memory (seconds
+        less on a big library). The index made with it, equal to the one served, serves from now on (a
+        next build takes what was derived from its entries). Whether it was made."""
+        with self._lock:
+            state = self._states.get(spec)
+            held = state.index if state is not None and state.ready and state.memory is None else None
+        if held is None:
+            return False
+        try:
+            result = store.remember(locate(spec, python=python), held)
+        except Exception as error:  # the edits are built from the cache then, as without it
+            log.warning("cannot prepare %s for its edits: %s", spec, error)
+            return False
+        with self._lock:
+            if result is None or state.index is not held:  # its files changed, or it was indexed meanwhile
+                return False
+            state.index, state.memory = result.index, result.memory
+        log.info("%s: ready for its edits in %.1f s", held.name, result.seconds)
+        return True
 
     def _serve(self, state: LibraryState, index: LibraryIndex,
                served: Callable[[LibraryState], None] | None = None) -> None:

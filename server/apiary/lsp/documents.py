@@ -17,7 +17,7 @@ from pygls.protocol import LanguageServerProtocol, lsp_method
 from apiary.context import ParsedDocument, offset_at, position_at
 from apiary.context.document import new_parser, parser_bytes
 from apiary.context.positions import LineStarts, line_text
-from apiary.lsp import lifecycle
+from apiary.lsp import library_edits, lifecycle
 
 if TYPE_CHECKING:
     from apiary.lsp.server import ApiaryServer
@@ -176,6 +176,7 @@ def register(server: ApiaryServer) -> None:
         doc = ls.documents.change(params)
         if doc is not None:
             ls.debouncer.typed(doc.uri)
+            library_edits.typed_in(ls, doc.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     async def did_close(ls: ApiaryServer, params: types.DidCloseTextDocumentParams) -> None:

@@ -3,6 +3,9 @@ re-indexes that library in the background, and its old index answers until the n
 
 The re-index is the incremental one (`IndexStore.get_or_build`): only the changed files are parsed
 again and only new texts encoded, so a saved edit of a big library costs seconds, not its first build.
+A re-index builds from what the last build kept in memory; once the user types in a library's file,
+that memory is made in the background (`Libraries.remember`), so the first saved edit is built from
+memory too.
 """
 
 from __future__ import annotations
@@ -53,3 +56,23 @@ async def _reindex_when_settled(ls: ApiaryServer) -> None:
     specs = sorted(ls.edited_libraries)
     ls.edited_libraries.clear()
     await lifecycle.index_specs(ls, specs, "Apiary: re-indexing edited libraries")
+
+
+def typed_in(ls: ApiaryServer, uri: str) -> None:
+    """The user types in ``uri``: the libraries read from there are being edited. Each one's build
+    memory is made now, once, in the background (its first saved edit is then built from memory)."""
+    path = to_fs_path(uri)
+    if ls.session is None or not path:
+        return
+    libraries = ls.session.libraries
+    specs = libraries.to_remember(libraries.holding(Path(path).resolve()))
+    if specs:
+        asyncio.ensure_future(_remember(ls, specs))
+
+
+async def _remember(ls: ApiaryServer, specs: list[str]) -> None:
+    ls.index_lock = ls.index_lock or asyncio.Lock()
+    async with ls.index_lock, lifecycle.progress(ls, "Apiary: preparing edited libraries") as report:
+        for spec in specs:
+            report(spec)
+            await lifecycle.in_indexer(ls, ls.session.remember, spec)

@@ -58,7 +58,7 @@ async def start(ls: ApiaryServer) -> None:
     await reconfigure(ls, None, starting=True)
     async with progress(ls, "Apiary") as report:
         report("loading the encoder")
-        await _in_indexer(ls, ls.session.load)
+        await in_indexer(ls, ls.session.load)
         if ls.session.encoder_problem:
             ls.window_show_message(
                 types.ShowMessageParams(types.MessageType.Error, f"Apiary: {ls.session.encoder_problem}")
@@ -83,7 +83,7 @@ async def reconfigure(ls: ApiaryServer, pushed, starting: bool = False) -> None:
     if keys:
         log.info("settings changed: %s", ", ".join(sorted(keys)))
     if not starting and (keys & {"encoder"}):
-        await _in_indexer(ls, ls.session.load)
+        await in_indexer(ls, ls.session.load)
     if not starting and to_index:
         asyncio.ensure_future(index_specs(ls, to_index, "Apiary: indexing"))
     publish_status(ls)
@@ -110,10 +110,10 @@ async def index_specs(ls: ApiaryServer, specs: Iterable[str], title: str) -> Non
     async with ls.index_lock, progress(ls, title) as report:
         for number, spec in enumerate(specs):
             report(f"{spec} ({number + 1}/{len(specs)})", int(100 * number / len(specs)))
-            state = await _in_indexer(ls, ls.session.index, spec, None, lambda _state: _publish_soon(ls, loop))
+            state = await in_indexer(ls, ls.session.index, spec, None, lambda _state: _publish_soon(ls, loop))
             publish_status(ls)  # the index is in: what generation derives from it follows
-            await _in_indexer(ls, ls.session.prepare_generation, state)
-        await _in_indexer(ls, settle)
+            await in_indexer(ls, ls.session.prepare_generation, state)
+        await in_indexer(ls, settle)
 
 
 def _publish_soon(ls: ApiaryServer, loop: asyncio.AbstractEventLoop) -> None:
@@ -130,8 +130,8 @@ def discover_imports(ls: ApiaryServer, doc: Document) -> None:
     snapshot = doc.snapshot()
 
     async def run() -> None:
-        modules = await _in_indexer(ls, lambda: engine.imported_libraries(snapshot.text, snapshot))
-        specs = await _in_indexer(ls, session.discover, modules or ())
+        modules = await in_indexer(ls, lambda: engine.imported_libraries(snapshot.text, snapshot))
+        specs = await in_indexer(ls, session.discover, modules or ())
         if specs:
             await index_specs(ls, specs, "Apiary: indexing imported libraries")
 
@@ -175,7 +175,7 @@ async def watch_encoder(ls: ApiaryServer) -> None:
     publish_status(ls)
 
 
-async def _in_indexer(ls: ApiaryServer, fn, *args):
+async def in_indexer(ls: ApiaryServer, fn, *args):
     return await asyncio.get_running_loop().run_in_executor(ls.indexer, fn, *args)
 
 

@@ -25,7 +25,7 @@ from apiary.docs.kept_texts import HeldTexts, held_texts, hold_texts, kept_texts
 from apiary.docs.locate import LibrarySource, locate
 from apiary.docs.parsed_modules import ParsedModules, ReadInMemory
 from apiary.docs.python_package import MAX_FILE_BYTES, ModuleFile
-from apiary.docs.report import IngestError, Skipped
+from apiary.docs.report import IngestError, IngestReport, Skipped
 from apiary.retrieval.cache import (
     FILE_DIGESTS,
     INDEX_FORMAT_VERSION,
@@ -230,15 +230,50 @@ class IndexStore:
         fits = last.info.content_hash == content_hash and last.dim == self.encoder.dim
         return last if fits and last.info.encoder_id == self.encoder.id else None
 
-    def _build(self, request: _Request, parsed: ParsedModules) -> BuildResult:
-        source, directory = request.source, request.directory
+    def remember(self, source: LibrarySource, held: LibraryIndex) -> BuildResult | None:
+        """``held``'s build made again from what the cache keeps, for its memory (`BuildResult.memory`):
+        a server whose user starts to edit the library, so that its first saved edit is built from
+        memory, as the later ones are, not from the cache. The index it gives equals ``held`` and keeps
+        its build time; nothing is stored. None where ``held`` is no longer the build of the library's
+        files, or was not made with this store's encoder (its next build is then a re-index)."""
+        started = time.perf_counter()
+        directory = self.directory_for(source)
+        files = FileDigests(read_beside(directory, FILE_DIGESTS))
+        listing = module_listing(source)
+        request = _Request(source, directory, source_digest(source, files, listing), files, listing, None, None,
+                           LastBuild(held), keep_memory=True)
+        if not held.encoded or (held.info.content_hash, held.info.encoder_id) != (request.digest, self.encoder.id):
+            return None
+        try:
+            with collector_paused():
+                parsed = ParsedModules(read_beside(directory, PARSED_MODULES),
+                                       lambda path: files.sha256(path, MAX_FILE_BYTES))
+                report = self._ingested(request, parsed)
+                if report.entries != held.entries:  # another reader's build: its vectors would not fit
+                    log.info("%s: the cache holds another build; nothing kept for its edits", held.name)
+                    return None
+                index = LibraryIndex(held.info, report.entries, held.described_vectors, earlier=held)
+                memory = _kept_memory(request, parsed, [(s.location, s.reason) for s in report.skipped])
+        finally:
+            forget_texts()
+        return BuildResult(index, rebuilt=False, skipped=report.skipped, seconds=time.perf_counter() - started,
+                           memory=memory)
+
+    def _ingested(self, request: _Request, parsed: ParsedModules) -> IngestReport:
+        """The library's entries, with the texts of docstrings the last build read (from its memory,
+        else from the cache)."""
         memory = request.memory
         if memory is not None and memory.texts is not None:  # emptied by `forget_texts` after the build
             hold_texts(memory.texts)
         else:
-            seed_kept_texts(read_kept_texts(directory))
+            seed_kept_texts(read_kept_texts(request.directory))
         earlier = request.last_index
-        report = ingest(source, parsed, request.listing, earlier.entries if earlier is not None else ())
+        return ingest(request.source, parsed, request.listing, earlier.entries if earlier is not None else ())
+
+    def _build(self, request: _Request, parsed: ParsedModules) -> BuildResult:
+        source, directory = request.source, request.directory
+        earlier = request.last_index
+        report = self._ingested(request, parsed)
         reuse = reusable_vectors(directory, self.encoder.id, self.encoder.dim)
         keys = entry_text_keys(report.entries)
         info = LibraryInfo(
