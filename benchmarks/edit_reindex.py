@@ -13,7 +13,7 @@ entries equal a parse of every file and that the new function is found. Last, as
 the real server with the copy as its library, a comment line added and the file saved (`didSave`),
 timed until the server's status shows the index built again and until the re-index's work ends;
 before that save, the user types in the module (the editor sends a change): the server makes the
-library's build memory then, timed until that work ends. Then a third function appended and saved,
+library's build memory then, timed from that work's start to its end. Then a third function appended and saved,
 timed until the server's status counts it, and three more after it, each once the last re-index's work
 ended (all build from what the server keeps in memory). Last, a fresh server and an API-adding save of
 a file nobody typed in (changed by another program): built from the cache. Prints and writes JSON.
@@ -41,9 +41,11 @@ ROOT = Path(__file__).resolve().parents[1]
 #: functions added and saved in the server after the first: from the second re-index on, the server
 #: builds from what the last build kept in memory (`retrieval.store.BuildMemory`)
 LATER_EDITS = 3
+#: the server's work once the user types in a library's file (`Libraries.remember`)
+PREPARING = "Apiary: preparing edited libraries"
 
 
-def _append_function(path: Path, name: str) -> None:
+def append_function(path: Path, name: str) -> None:
     with path.open("a") as module:
         module.write(
             f'\n\ndef {name}(values):\n    """Summarize the {name.replace("_", " ")} of a structure."""\n'
@@ -101,18 +103,19 @@ async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: f
 
     from apiary.lsp.client import SERVER_COMMAND, execute, init_params, make_client, open_document, wait_ready
 
-    working: dict[str, str] = {}  # work-done progress begun and not ended, by title: the server is at work
+    working: dict[str, tuple[str, float]] = {}  # work-done progress begun and not ended: title, start
     ended: list[float] = []
-    titles_ended: list[str] = []
+    took: dict[str, float] = {}  # the seconds of the last work of each title that ended
 
     def on_progress(params: types.ProgressParams) -> None:
         value = params.value
         field = value.get if isinstance(value, dict) else lambda name: getattr(value, name, None)
         if field("kind") == "begin":
-            working[params.token] = field("title") or ""
+            working[params.token] = (field("title") or "", time.perf_counter())
         elif field("kind") == "end":
-            titles_ended.append(working.pop(params.token, ""))
             ended.append(time.perf_counter())
+            title, began = working.pop(params.token, ("", ended[-1]))
+            took[title] = ended[-1] - began
 
     async def until(done, what: str) -> None:
         while not await done():
@@ -146,7 +149,7 @@ async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: f
         await until(quiet, "started")  # a user saves once the start's work is done
         if not typed:  # the file changed by another program (a checkout): the first API-adding save only
             apis = status["libraries"][0]["apis"]
-            _append_function(edited, f"saved_helper_{time.time_ns()}")
+            append_function(edited, f"saved_helper_{time.time_ns()}")
             started = save()
             await until(counted, "indexed")
             return {"saved_edit_not_typed_in_server_index_s": round(time.perf_counter() - started, 2)}
@@ -158,10 +161,11 @@ async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: f
         started = time.perf_counter()
 
         async def prepared_for_edits() -> bool:
-            return "Apiary: preparing edited libraries" in titles_ended
+            return PREPARING in took and not working
 
-        await until(prepared_for_edits, "prepared for edits")  # a user types for longer than that before saving
-        prepared = time.perf_counter() - started
+        # a user types for longer than that before saving (opening the module also indexed the
+        # libraries it imports, once)
+        await until(prepared_for_edits, "prepared for edits")
         ends, built_at = len(ended), (await execute(client, "apiary.status"))["libraries"][0]["built_at"]
         _add_comment_line(edited)
         started = save()
@@ -173,12 +177,12 @@ async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: f
         adding: list[float] = []
         for _ in range(1 + LATER_EDITS):
             await until(quiet, "done with the last edit")
-            _append_function(edited, f"saved_helper_{time.time_ns()}")  # a name no earlier run added
+            append_function(edited, f"saved_helper_{time.time_ns()}")  # a name no earlier run added
             started = save()
             await until(counted, "indexed")
             adding.append(round(time.perf_counter() - started, 2))
             apis = (await execute(client, "apiary.status"))["libraries"][0]["apis"]
-        return {"typed_in_until_prepared_for_edits_s": round(prepared, 2),
+        return {"preparing_for_edits_s": round(took[PREPARING], 2),
                 "saved_edit_in_server_index_s": adding[0],
                 "later_saved_edits_in_server_index_s": adding[1:],
                 "saved_edit_changing_no_api_in_server_index_s": round(no_api_in_index, 2),
@@ -189,7 +193,7 @@ async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: f
         await client.stop()
 
 
-def _copied(library: str, module: str, folder: Path) -> tuple[Path, Path]:
+def copied_library(library: str, module: str, folder: Path) -> tuple[Path, Path]:
     """A copy of the installed ``library`` (``a+b``: packages a and b side by side, one library) and
     the path of ``module`` in its (first) package."""
     from apiary.docs.locate import locate
@@ -213,12 +217,12 @@ def measure(library: str, module: str, scratch: Path) -> dict:
     from apiary.retrieval.store import IndexStore
     from benchmarks.scale import users_encoder
 
-    copy, edited = _copied(library, module, scratch / "src")
+    copy, edited = copied_library(library, module, scratch / "src")
     encoder = users_encoder()
     encoder.encode(["warm up"])
     store = IndexStore(index_dir(), encoder)
     cold_s, cold = _timed_build(store, locate(str(copy)))
-    _append_function(edited, "first_added_helper")
+    append_function(edited, "first_added_helper")
     kept = _reindexed_in_a_fresh_process(copy)
     _add_comment_line(edited)
     no_api = _reindexed_in_a_fresh_process(copy)
@@ -227,7 +231,7 @@ def measure(library: str, module: str, scratch: Path) -> dict:
                     == [e.to_json() for e in ingest(locate(str(copy))).entries])
     for path in (scratch / "cache").rglob("parsed-modules.json"):
         path.unlink()
-    _append_function(edited, "second_added_helper")
+    append_function(edited, "second_added_helper")
     every_file = _reindexed_in_a_fresh_process(copy)
     fresh = ingest(locate(str(copy)))
     equal = ([e.to_json() for e in store.get_or_build(locate(str(copy))).index.entries]
