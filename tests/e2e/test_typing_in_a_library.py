@@ -1,5 +1,6 @@
-"""The real server over stdio: once the user types in a file of an indexed library, the library's build
-memory is made in the background (with work-done progress), once, and its saved edits are indexed."""
+"""The real server over stdio: once the user types in a file of an indexed library, or opens one of a
+library in the workspace, the library's build memory is made in the background (with work-done
+progress), once, and its saved edits are indexed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
 from tests.e2e.lsp_helpers import LIBRARY, init_params, private_environment
 
+from apiary.lsp import client as lsp_client_module
 from apiary.lsp.client import SERVER_COMMAND, execute, open_document, wait_ready
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -36,6 +38,24 @@ def _env(tmp_path_factory):
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND))
 async def client(lsp_client: LanguageClient, library):
     await lsp_client.initialize_session(init_params({"libraries": [str(library)], "encoder": "hashing"}))
+    status = await wait_ready(lsp_client)
+    assert status["ready"], status
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture(scope="module")
+def own_library(tmp_path_factory):
+    workspace = tmp_path_factory.mktemp("own")
+    shutil.copytree(LIBRARY, workspace / "library")
+    return workspace / "library"
+
+
+@pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND))
+async def own_client(lsp_client: LanguageClient, own_library):
+    """A server whose workspace folder holds the library: the user's own."""
+    await lsp_client.initialize_session(lsp_client_module.init_params(
+        own_library.parent, {"libraries": [str(own_library)], "encoder": "hashing"}))
     status = await wait_ready(lsp_client)
     assert status["ready"], status
     yield
@@ -92,3 +112,10 @@ async def test_typing_in_a_library_file_prepares_the_library_for_its_edits_once(
     _typed(client, module.as_uri(), 4, text + ADDED + "\n")
     await asyncio.sleep(0.5)
     assert len(_preparations(client)) == 1  # its re-index keeps the memory: nothing to prepare again
+
+
+async def test_opening_a_file_of_a_library_in_the_workspace_prepares_it(own_client: LanguageClient, own_library):
+    module = own_library / "honeycomb" / "table.py"
+    open_document(own_client, module.as_uri(), module.read_text())
+    assert await _until(lambda: any(isinstance(r[-1], types.WorkDoneProgressEnd) for r in _preparations(own_client)))
+    assert len([m for m in own_client.log_messages if "ready for its edits" in m.message]) == 1

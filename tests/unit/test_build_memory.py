@@ -287,3 +287,34 @@ def test_an_index_served_anew_while_it_was_remembered_is_kept(tmp_path: Path, mo
     monkeypatch.setattr(store, "remember", edited_meanwhile)
     assert not libraries.remember(str(library), store, None)
     assert "tally" in {e.name for e in state.index.entries}
+
+
+def test_remembering_gives_way_to_a_saved_edit_between_its_steps(tmp_path: Path):
+    library, store = _copy(tmp_path)
+    held = _cache_loaded(store, library)
+    asked: list[int] = []
+
+    def saved_after(steps: int):
+        def abandoned() -> bool:
+            asked.append(steps)
+            return len(asked) > steps
+        return abandoned
+
+    assert store.remember(locate(str(library)), held, saved_after(0)) is None and asked == [0]
+    asked.clear()
+    assert store.remember(locate(str(library)), held, saved_after(1)) is None and asked == [1, 1]
+    asked.clear()
+    assert store.remember(locate(str(library)), held, saved_after(2)) is not None and asked == [2, 2]
+
+
+def test_the_libraries_a_file_belongs_to_can_be_those_in_given_folders(tmp_path: Path):
+    library, store = _copy(tmp_path)
+    libraries = Libraries()
+    libraries.configure([str(library), str(HONEYCOMB)])
+    libraries.build(str(library), store, None)
+    libraries.build(str(HONEYCOMB), store, None)
+    module = (library / "table.py").resolve()
+    assert libraries.holding(module) == [str(library)]
+    assert libraries.holding(module, within=[tmp_path.resolve()]) == [str(library)]
+    assert libraries.holding(module, within=[HONEYCOMB.parent.resolve()]) == []
+    assert libraries.holding((HONEYCOMB / "table.py").resolve(), within=[]) == []

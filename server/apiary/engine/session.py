@@ -110,13 +110,13 @@ class Session:
         store = IndexStore(index_dir(), self._encoder, python=self.settings.python)
         return self.libraries.build(spec, store, self.settings.python, progress, served)
 
-    def remember(self, spec: str) -> bool:
+    def remember(self, spec: str, abandoned: Callable[[], bool] = lambda: False) -> bool:
         """Make the memory of ``spec``'s last build, the user starting to edit it (blocking;
         `Libraries.remember`); False before the encoder is in."""
         if self._encoder is None:
             return False
         return self.libraries.remember(spec, IndexStore(index_dir(), self._encoder, python=self.settings.python),
-                                       self.settings.python)
+                                       self.settings.python, abandoned)
 
     def prepare_generation(self, state: LibraryState | None) -> None:
         """What the offline generator needs of a library just indexed, its usage examples, made now

@@ -104,11 +104,14 @@ class Libraries:
             for spec in [s for s, st in self._states.items() if st.discovered]:
                 del self._states[spec]
 
-    def holding(self, path: Path) -> list[str]:
-        """The libraries read from ``path`` or a folder above it: a saved file of theirs re-indexes them."""
+    def holding(self, path: Path, within: Iterable[Path] | None = None) -> list[str]:
+        """The libraries read from ``path`` or a folder above it (a saved file of theirs re-indexes
+        them); with ``within``, those whose folder lies in one of these folders (the workspace's)."""
+        folders = None if within is None else list(within)
         with self._lock:
             return [spec for spec, st in self._states.items()
-                    if st.root is not None and (st.root == path or st.root in path.parents)]
+                    if st.root is not None and _under(path, st.root)
+                    and (folders is None or any(_under(st.root, folder) for folder in folders))]
 
     def _covers(self, module: str) -> bool:
         return any(st.name == module or (st.index and module in st.index.top_levels) for st in self._states.values())
@@ -162,18 +165,20 @@ class Libraries:
                 self._states[spec].memory_asked = True
             return chosen
 
-    def remember(self, spec: str, store: IndexStore, python: str | None) -> bool:
+    def remember(self, spec: str, store: IndexStore, python: str | None,
+                 abandoned: Callable[[], bool] = lambda: False) -> bool:
         """Make the memory of the build of ``spec``'s index (blocking: run it in the indexer's worker):
         the user starts to edit the library, and its first saved edit is then built from memory (seconds
         less on a big library). The index made with it, equal to the one served, serves from now on (a
-        next build takes what was derived from its entries). Whether it was made."""
+        next build takes what was derived from its entries). Whether it was made (not where
+        ``abandoned()`` says so between its steps: `IndexStore.remember`)."""
         with self._lock:
             state = self._states.get(spec)
             held = state.index if state is not None and state.ready and state.memory is None else None
         if held is None:
             return False
         try:
-            result = store.remember(locate(spec, python=python), held)
+            result = store.remember(locate(spec, python=python), held, abandoned)
         except Exception as error:  # the edits are built from the cache then, as without it
             log.warning("cannot prepare %s for its edits: %s", spec, error)
             return False
@@ -212,6 +217,10 @@ class Libraries:
     def all_ready(self) -> bool:
         """Every configured library indexed (a failed one is not pending: it is reported)."""
         return not self.pending()
+
+
+def _under(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
 
 
 def _installed(module: str, python: str | None) -> LibrarySource | None:

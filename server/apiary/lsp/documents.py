@@ -170,6 +170,7 @@ def register(server: ApiaryServer) -> None:
         ls.documents.encoding = getattr(encoding, "value", encoding)
         doc = ls.documents.open(params.text_document)
         lifecycle.discover_imports(ls, doc)
+        library_edits.opened(ls, doc.uri)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     async def did_change(ls: ApiaryServer, params: types.DidChangeTextDocumentParams) -> None:

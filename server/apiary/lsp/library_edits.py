@@ -47,6 +47,7 @@ def schedule_reindex(ls: ApiaryServer, specs: list[str]) -> None:
     """Re-index ``specs`` once the saves around this one have settled."""
     waiting = bool(ls.edited_libraries)
     ls.edited_libraries.update(specs)
+    ls.library_saves += 1
     if not waiting:
         asyncio.ensure_future(_reindex_when_settled(ls))
 
@@ -59,20 +60,33 @@ async def _reindex_when_settled(ls: ApiaryServer) -> None:
 
 
 def typed_in(ls: ApiaryServer, uri: str) -> None:
-    """The user types in ``uri``: the libraries read from there are being edited. Each one's build
-    memory is made now, once, in the background (its first saved edit is then built from memory)."""
+    """The user types in ``uri``: the libraries read from there are being edited."""
+    _prepare(ls, uri)
+
+
+def opened(ls: ApiaryServer, uri: str) -> None:
+    """The user opens ``uri``: a library read from there that lies in the workspace is the user's own,
+    likely to be edited next (one installed elsewhere is prepared once typed in)."""
+    _prepare(ls, uri, within=[root.resolve() for root in ls.workspace_roots()])
+
+
+def _prepare(ls: ApiaryServer, uri: str, within: list[Path] | None = None) -> None:
+    """Make the build memory of each library read from ``uri`` now, once, in the background, so that
+    its first saved edit is built from memory. A save meanwhile abandons it (that edit is built from
+    the cache, as without it)."""
     path = to_fs_path(uri)
     if ls.session is None or not path:
         return
     libraries = ls.session.libraries
-    specs = libraries.to_remember(libraries.holding(Path(path).resolve()))
+    specs = libraries.to_remember(libraries.holding(Path(path).resolve(), within))
     if specs:
         asyncio.ensure_future(_remember(ls, specs))
 
 
 async def _remember(ls: ApiaryServer, specs: list[str]) -> None:
+    saves = ls.library_saves
     ls.index_lock = ls.index_lock or asyncio.Lock()
     async with ls.index_lock, lifecycle.progress(ls, "Apiary: preparing edited libraries") as report:
         for spec in specs:
             report(spec)
-            await lifecycle.in_indexer(ls, ls.session.remember, spec)
+            await lifecycle.in_indexer(ls, ls.session.remember, spec, lambda: ls.library_saves != saves)

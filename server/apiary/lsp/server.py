@@ -55,6 +55,8 @@ class ApiaryServer(LanguageServer):
         self.startup: asyncio.Future | None = None
         #: libraries a saved file belongs to, waiting to be re-indexed (`library_edits`)
         self.edited_libraries: set[str] = set()
+        #: saved files of libraries so far: a preparation of libraries for their edits gives way to a save
+        self.library_saves = 0
 
     def _default_session(self, settings: Settings) -> Session:
         return Session(settings, workspace_roots=self.workspace_roots)

@@ -230,12 +230,14 @@ class IndexStore:
         fits = last.info.content_hash == content_hash and last.dim == self.encoder.dim
         return last if fits and last.info.encoder_id == self.encoder.id else None
 
-    def remember(self, source: LibrarySource, held: LibraryIndex) -> BuildResult | None:
+    def remember(self, source: LibrarySource, held: LibraryIndex,
+                 abandoned: Callable[[], bool] = lambda: False) -> BuildResult | None:
         """``held``'s build made again from what the cache keeps, for its memory (`BuildResult.memory`):
         a server whose user starts to edit the library, so that its first saved edit is built from
         memory, as the later ones are, not from the cache. The index it gives equals ``held`` and keeps
         its build time; nothing is stored. None where ``held`` is no longer the build of the library's
-        files, or was not made with this store's encoder (its next build is then a re-index)."""
+        files, or was not made with this store's encoder (its next build is then a re-index), or where
+        ``abandoned()`` says so between its steps (a saved edit waits: it is built from the cache)."""
         started = time.perf_counter()
         directory = self.directory_for(source)
         files = FileDigests(read_beside(directory, FILE_DIGESTS))
@@ -248,7 +250,11 @@ class IndexStore:
             with collector_paused():
                 parsed = ParsedModules(read_beside(directory, PARSED_MODULES),
                                        lambda path: files.sha256(path, MAX_FILE_BYTES))
+                if _gave_way(held, abandoned):
+                    return None
                 report = self._ingested(request, parsed)
+                if _gave_way(held, abandoned):
+                    return None
                 if report.entries != held.entries:  # another reader's build: its vectors would not fit
                     log.info("%s: the cache holds another build; nothing kept for its edits", held.name)
                     return None
@@ -380,6 +386,13 @@ def _kept_memory(request: _Request, parsed: ParsedModules, skipped: list[tuple[s
         return BuildMemory(read, None)
     # what the last build made of the modules the move left alone still holds
     return BuildMemory(replace(read, made=last.read.made), last.texts)
+
+
+def _gave_way(held: LibraryIndex, abandoned: Callable[[], bool]) -> bool:
+    if abandoned():
+        log.info("%s: no longer prepared for its edits (a saved edit is built first)", held.name)
+        return True
+    return False
 
 
 def _texts_to_encode(keys: list[str | None], reuse: dict) -> int:
