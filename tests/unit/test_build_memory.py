@@ -318,3 +318,9 @@ def test_the_libraries_a_file_belongs_to_can_be_those_in_given_folders(tmp_path:
     assert libraries.holding(module, within=[tmp_path.resolve()]) == [str(library)]
     assert libraries.holding(module, within=[HONEYCOMB.parent.resolve()]) == []
     assert libraries.holding((HONEYCOMB / "table.py").resolve(), within=[]) == []
+    installed = tmp_path / ".venv" / "lib" / "site-packages" / "honeycomb"
+    shutil.copytree(HONEYCOMB, installed)
+    libraries.configure([str(library), str(HONEYCOMB), str(installed)])
+    libraries.build(str(installed), store, None)
+    assert libraries.holding((installed / "table.py").resolve()) == [str(installed)]
+    assert libraries.holding((installed / "table.py").resolve(), within=[tmp_path.resolve()]) == []

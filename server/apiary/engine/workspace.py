@@ -42,7 +42,7 @@ class LibraryState:
     #: its first index is served by its words while the vectors are encoded (not yet ``ready``)
     encoding: bool = False
     #: what the build of ``index`` keeps for the next, once the library is being edited (re-indexed here,
-    #: or typed in: `Libraries.remember`)
+    #: or prepared for its edits: `Libraries.remember`)
     memory: BuildMemory | None = None
     #: its build's memory was asked for while it served this index (once: `Libraries.to_remember`)
     memory_asked: bool = False
@@ -106,12 +106,14 @@ class Libraries:
 
     def holding(self, path: Path, within: Iterable[Path] | None = None) -> list[str]:
         """The libraries read from ``path`` or a folder above it (a saved file of theirs re-indexes
-        them); with ``within``, those whose folder lies in one of these folders (the workspace's)."""
+        them); with ``within``, those whose folder lies in one of these folders (the workspace's), and
+        not among installed packages there (a virtual environment in the workspace)."""
         folders = None if within is None else list(within)
         with self._lock:
             return [spec for spec, st in self._states.items()
                     if st.root is not None and _under(path, st.root)
-                    and (folders is None or any(_under(st.root, folder) for folder in folders))]
+                    and (folders is None or (any(_under(st.root, folder) for folder in folders)
+                                             and not _INSTALLED.intersection(st.root.parts)))]
 
     def _covers(self, module: str) -> bool:
         return any(st.name == module or (st.index and module in st.index.top_levels) for st in self._states.values())
@@ -217,6 +219,10 @@ class Libraries:
     def all_ready(self) -> bool:
         """Every configured library indexed (a failed one is not pending: it is reported)."""
         return not self.pending()
+
+
+#: the folders installed packages live in
+_INSTALLED = frozenset({"site-packages", "dist-packages"})
 
 
 def _under(path: Path, folder: Path) -> bool:

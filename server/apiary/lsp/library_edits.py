@@ -3,9 +3,10 @@ re-indexes that library in the background, and its old index answers until the n
 
 The re-index is the incremental one (`IndexStore.get_or_build`): only the changed files are parsed
 again and only new texts encoded, so a saved edit of a big library costs seconds, not its first build.
-A re-index builds from what the last build kept in memory; once the user types in a library's file,
-that memory is made in the background (`Libraries.remember`), so the first saved edit is built from
-memory too.
+A re-index builds from what the last build kept in memory. That memory is made in the background as
+soon as the library is being edited (`Libraries.remember`): the user types in one of its files, or opens
+a file of a library in the workspace (their own). So the first saved edit is built from memory too,
+unless it comes first: a save stops the preparation at its next step.
 """
 
 from __future__ import annotations
