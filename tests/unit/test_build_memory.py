@@ -5,6 +5,7 @@ reading them back from the cache. Each build still gives exactly what a build fr
 from __future__ import annotations
 
 import copy
+import os
 import shutil
 from pathlib import Path
 
@@ -324,3 +325,27 @@ def test_the_libraries_a_file_belongs_to_can_be_those_in_given_folders(tmp_path:
     libraries.build(str(installed), store, None)
     assert libraries.holding((installed / "table.py").resolve()) == [str(installed)]
     assert libraries.holding((installed / "table.py").resolve(), within=[tmp_path.resolve()]) == []
+
+
+def test_a_save_that_changes_no_files_bytes_keeps_the_served_index_and_its_memory(tmp_path: Path, monkeypatch):
+    """Saving an unchanged file (its time changes, not its bytes) loads nothing and loses no memory."""
+    library, store = _copy(tmp_path)
+    libraries = Libraries()
+    libraries.configure([str(library)])
+    libraries.build(str(library), store, None)
+    _edit(library / EDITS[0][0], EDITS[0][1], EDITS[0][2])
+    state = libraries.build(str(library), store, None)
+    served, memory = state.index, state.memory
+    assert memory is not None
+    module = library / "text.py"
+    module.write_bytes(module.read_bytes())
+    os.utime(module, (module.stat().st_atime + 5, module.stat().st_mtime + 5))
+    loads = []
+    monkeypatch.setattr(store_module, "read_index", lambda directory: loads.append(directory))
+    state = libraries.build(str(library), store, None)
+    assert state.index is served and state.memory is memory and loads == []
+    assert not store.get_or_build(locate(str(library)), previous=LastBuild(served, memory)).memory  # not asked
+    _edit(library / EDITS[3][0], EDITS[3][1], EDITS[3][2])
+    state = libraries.build(str(library), store, None)
+    assert state.index is not served and state.memory is not memory
+    assert [e.to_json() for e in state.index.entries] == [e.to_json() for e in ingest(locate(str(library))).entries]

@@ -134,11 +134,14 @@ def test_the_server_serves_a_new_library_by_its_words_until_its_vectors_are_enco
     assert [ix.encoded for ix in libraries.indexes()] == [True]
     assert libraries.all_ready()  # ready once the vectors are in
 
-    # built again (a saved file, a forced rebuild): the whole old index serves until the new is whole,
-    # which serves before it is stored
+    # built again (a saved file, into a cache without its vectors): the whole old index serves until
+    # the new is whole, which serves before it is stored
     seen.clear()
+    with Path(spec).open("a") as api_file:
+        api_file.write(json.dumps({"name": "saved_later", "description": "Added by a saved edit."}) + "\n")
     again = libraries.build(spec, IndexStore(tmp_path / "other-cache", HashingEncoder()), None, served=searchable)
     assert seen == [(True, False, [True])] and again.ready and again.index.encoded
+    assert again.apis == store_module.SEARCHABLE_FIRST_TEXTS + 21
 
 
 def test_a_build_that_fails_after_it_was_searchable_serves_nothing_and_says_why(tmp_path: Path):

@@ -163,6 +163,10 @@ class IndexStore:
         return result
 
     def _fresh_or_built(self, request: _Request, force: bool) -> BuildResult:
+        held = request.last_index
+        if not force and held is not None and self._current(held, request.digest):
+            # a save that changed no file's bytes: the caller's index is the build, and its memory still holds
+            return BuildResult(held, rebuilt=False, memory=request.memory if request.keep_memory else None)
         fresh = None if force else self._fresh(request.directory, request.digest)
         if fresh is not None:
             return BuildResult(fresh, rebuilt=False)
@@ -180,6 +184,12 @@ class IndexStore:
                                        lambda path: request.files.sha256(path, MAX_FILE_BYTES))
                 moved = None if force else self._moved(request, parsed)
                 return moved if moved is not None else self._build(request, parsed)
+
+    def _current(self, index: LibraryIndex, digest: str) -> bool:
+        """Whether ``index`` is the whole build, with this store's encoder, of the files whose hash is ``digest``."""
+        info = index.info
+        return (index.encoded and info.content_hash == digest and info.encoder_id == self.encoder.id
+                and index.dim == self.encoder.dim)
 
     def _fresh(self, directory: Path, digest: str) -> LibraryIndex | None:
         if not (directory / "meta.json").exists():
@@ -244,7 +254,7 @@ class IndexStore:
         listing = module_listing(source)
         request = _Request(source, directory, source_digest(source, files, listing), files, listing, None, None,
                            LastBuild(held), keep_memory=True)
-        if not held.encoded or (held.info.content_hash, held.info.encoder_id) != (request.digest, self.encoder.id):
+        if not self._current(held, request.digest):
             return None
         try:
             with collector_paused():
