@@ -15,8 +15,10 @@ timed until the server's status shows the index built again and until the re-ind
 before that save, the user types in the module (the editor sends a change): the server makes the
 library's build memory then, timed from that work's start to its end. Then a third function appended and saved,
 timed until the server's status counts it, and three more after it, each once the last re-index's work
-ended (all build from what the server keeps in memory). Last, a fresh server and an API-adding save of
-a file nobody typed in (changed by another program): built from the cache. Prints and writes JSON.
+ended (all build from what the server keeps in memory). Then a fresh server and an API-adding save of
+a file nobody typed in (changed by another program): built from the cache. Last, a fresh server and a
+save two seconds after the user began to type, while the library is prepared for its edits (the
+preparation gives way to it). Prints and writes JSON.
 
     python -m benchmarks.edit_reindex [--library transformers|transformers+sympy] [--module utils/generic.py]
         [--out benchmarks/results/edit-reindex.json]
@@ -91,14 +93,21 @@ def _reindexed_in_a_fresh_process(copy: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: float = 600) -> dict:
+#: how the user meets an edit in `_saved_in_the_server`
+TYPED, NOT_TYPED, SAVED_WHILE_PREPARING = "typed", "not typed", "saved while preparing"
+
+
+async def _saved_in_the_server(copy: Path, edited: Path, mode: str, timeout: float = 600) -> dict:
     """The real server with the copy as its library: seconds from `didSave` of the ``edited`` module
     to the status that counts a new function (the old index answers meanwhile); and, for a saved edit
     that changes no API (a comment line above the imports), until the status says its index was built
     again, and until the re-index's work ends (the usage examples and a collection after the index).
-    ``typed``: the user types in the module first (its editor sends a change), and the server prepares
-    the library for its edits (`Libraries.remember`), timed until that work ends; else the first
-    API-adding save alone, of a file the editor never changed."""
+    ``mode``: `TYPED`, the user types in the module first (its editor sends a change), and the server
+    prepares the library for its edits (`Libraries.remember`), timed from that work's start to its end;
+    `NOT_TYPED`, the first API-adding save alone, of a file the editor never changed; `SAVED_WHILE_PREPARING`,
+    an API-adding save two seconds after the user began to type (the preparation gives way to it). The
+    libraries the module imports are not discovered (`autoDiscover` off): opening it would index them,
+    once, beside the edits."""
     from lsprotocol import types
 
     from apiary.lsp.client import SERVER_COMMAND, execute, init_params, make_client, open_document, wait_ready
@@ -129,7 +138,8 @@ async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: f
 
     client = make_client("apiary-edit-bench", on_progress=on_progress)
     await client.start_io(*SERVER_COMMAND, env={**os.environ, "HF_HUB_OFFLINE": "1"})
-    await client.initialize_async(init_params(copy.parent, {"libraries": [str(copy)]}))
+    # the libraries the module imports are not discovered: their first indexing, once per machine, is no edit's
+    await client.initialize_async(init_params(copy.parent, {"libraries": [str(copy)], "autoDiscover": False}))
     client.initialized(types.InitializedParams())
     try:
         status = await wait_ready(client, timeout)
@@ -147,8 +157,8 @@ async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: f
 
         started = time.perf_counter()
         await until(quiet, "started")  # a user saves once the start's work is done
-        if not typed:  # the file changed by another program (a checkout): the first API-adding save only
-            apis = status["libraries"][0]["apis"]
+        apis = status["libraries"][0]["apis"]
+        if mode == NOT_TYPED:  # the file changed by another program (a checkout): the first API-adding save only
             append_function(edited, f"saved_helper_{time.time_ns()}")
             started = save()
             await until(counted, "indexed")
@@ -159,13 +169,16 @@ async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: f
             types.VersionedTextDocumentIdentifier(uri=edited.as_uri(), version=2),
             [types.TextDocumentContentChangeWholeDocument(text=f"{text}\n")]))  # the user types in it
         started = time.perf_counter()
+        if mode == SAVED_WHILE_PREPARING:
+            append_function(edited, f"saved_helper_{time.time_ns()}")  # and saves two seconds later
+            started = save()
+            await until(counted, "indexed")
+            return {"saved_edit_while_preparing_in_server_index_s": round(time.perf_counter() - started, 2)}
 
         async def prepared_for_edits() -> bool:
             return PREPARING in took and not working
 
-        # a user types for longer than that before saving (opening the module also indexed the
-        # libraries it imports, once)
-        await until(prepared_for_edits, "prepared for edits")
+        await until(prepared_for_edits, "prepared for edits")  # a user types for longer than that before saving
         ends, built_at = len(ended), (await execute(client, "apiary.status"))["libraries"][0]["built_at"]
         _add_comment_line(edited)
         started = save()
@@ -173,7 +186,6 @@ async def _saved_in_the_server(copy: Path, edited: Path, typed: bool, timeout: f
         no_api_in_index = time.perf_counter() - started
         await until(reindexed, "re-indexed")
         no_api = ended[-1] - started
-        apis = status["libraries"][0]["apis"]
         adding: list[float] = []
         for _ in range(1 + LATER_EDITS):
             await until(quiet, "done with the last edit")
@@ -236,13 +248,14 @@ def measure(library: str, module: str, scratch: Path) -> dict:
     fresh = ingest(locate(str(copy)))
     equal = ([e.to_json() for e in store.get_or_build(locate(str(copy))).index.entries]
              == [e.to_json() for e in fresh.entries])
-    in_server = asyncio.run(_saved_in_the_server(copy, edited, typed=True))  # edits the copy once more
-    not_typed = asyncio.run(_saved_in_the_server(copy, edited, typed=False))
+    in_server = asyncio.run(_saved_in_the_server(copy, edited, TYPED))  # edits the copy once more
+    not_typed = asyncio.run(_saved_in_the_server(copy, edited, NOT_TYPED))
+    while_preparing = asyncio.run(_saved_in_the_server(copy, edited, SAVED_WHILE_PREPARING))
     return {"library": library, "apis": len(cold.index.entries), "edited": module, "cold_s": cold_s,
             "edit_with_kept_modules_s": kept["seconds"], "edit_served_before_stored_s": kept["served_seconds"],
             "edit_parsing_every_file_s": every_file["seconds"],
             "edit_changing_no_api_s": no_api["seconds"], "edit_changing_no_api_served_s": no_api["served_seconds"],
-            **in_server, **not_typed,
+            **in_server, **not_typed, **while_preparing,
             "rebuilt": kept["rebuilt"] and no_api["rebuilt"] and every_file["rebuilt"] and not with_first.rebuilt,
             "reused_vectors": kept["reused_vectors"],
             # only documented entries have vectors (the others get zeros): reuse is complete when these are equal
