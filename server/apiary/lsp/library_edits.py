@@ -6,7 +6,7 @@ again and only new texts encoded, so a saved edit of a big library costs seconds
 A re-index builds from what the last build kept in memory. That memory is made in the background as
 soon as the library is being edited (`Libraries.remember`): the user types in one of its files, or opens
 a file of a library in the workspace (their own). So the first saved edit is built from memory too,
-unless it comes first: a save stops the preparation at its next step.
+unless it comes first: a save (or a shutdown) stops the preparation at its next step.
 """
 
 from __future__ import annotations
@@ -86,8 +86,14 @@ def _prepare(ls: ApiaryServer, uri: str, within: list[Path] | None = None) -> No
 
 async def _remember(ls: ApiaryServer, specs: list[str]) -> None:
     saves = ls.library_saves
+
+    def abandoned() -> bool:  # a save waits, or the server is shutting down
+        return ls.library_saves != saves or ls.shutting_down
+
     ls.index_lock = ls.index_lock or asyncio.Lock()
     async with ls.index_lock, lifecycle.progress(ls, "Apiary: preparing edited libraries") as report:
         for spec in specs:
+            if abandoned():
+                return
             report(spec)
-            await lifecycle.in_indexer(ls, ls.session.remember, spec, lambda: ls.library_saves != saves)
+            await lifecycle.in_indexer(ls, ls.session.remember, spec, abandoned)

@@ -51,6 +51,7 @@ def register(server: ApiaryServer) -> None:
 
     @server.feature(types.SHUTDOWN)
     def shutdown(ls: ApiaryServer, *args) -> None:
+        ls.shutting_down = True
         log_forwarding.detach()
 
 

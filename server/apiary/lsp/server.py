@@ -57,6 +57,9 @@ class ApiaryServer(LanguageServer):
         self.edited_libraries: set[str] = set()
         #: saved files of libraries so far: a preparation of libraries for their edits gives way to a save
         self.library_saves = 0
+        #: the client asked the server to shut down: work that can stop early stops (the process waits
+        #: for its indexer's thread before it exits)
+        self.shutting_down = False
 
     def _default_session(self, settings: Settings) -> Session:
         return Session(settings, workspace_roots=self.workspace_roots)
