@@ -93,6 +93,29 @@ def _reindexed_in_a_fresh_process(copy: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+class ProgressWatch:
+    """The server's work-done progress as its client sees it: the work under way (token -> title and
+    start), when each ended, and how long the last work of each title took."""
+
+    def __init__(self) -> None:
+        self.working: dict[str, tuple[str, float]] = {}
+        self.ended: list[float] = []
+        self.took: dict[str, float] = {}
+
+    def on_progress(self, params) -> None:
+        value = params.value
+        field = value.get if isinstance(value, dict) else lambda name: getattr(value, name, None)
+        if field("kind") == "begin":
+            self.working[params.token] = (field("title") or "", time.perf_counter())
+        elif field("kind") == "end":
+            self.ended.append(time.perf_counter())
+            title, began = self.working.pop(params.token, ("", self.ended[-1]))
+            self.took[title] = self.ended[-1] - began
+
+    def under_way(self, title: str) -> bool:
+        return any(working == title for working, _ in self.working.values())
+
+
 #: how the user meets an edit in `_saved_in_the_server`
 TYPED, NOT_TYPED, SAVED_WHILE_PREPARING = "typed", "not typed", "saved while preparing"
 
@@ -112,19 +135,8 @@ async def _saved_in_the_server(copy: Path, edited: Path, mode: str, timeout: flo
 
     from apiary.lsp.client import SERVER_COMMAND, execute, init_params, make_client, open_document, wait_ready
 
-    working: dict[str, tuple[str, float]] = {}  # work-done progress begun and not ended: title, start
-    ended: list[float] = []
-    took: dict[str, float] = {}  # the seconds of the last work of each title that ended
-
-    def on_progress(params: types.ProgressParams) -> None:
-        value = params.value
-        field = value.get if isinstance(value, dict) else lambda name: getattr(value, name, None)
-        if field("kind") == "begin":
-            working[params.token] = (field("title") or "", time.perf_counter())
-        elif field("kind") == "end":
-            ended.append(time.perf_counter())
-            title, began = working.pop(params.token, ("", ended[-1]))
-            took[title] = ended[-1] - began
+    watch = ProgressWatch()
+    working, ended, took = watch.working, watch.ended, watch.took
 
     async def until(done, what: str) -> None:
         while not await done():
@@ -136,7 +148,7 @@ async def _saved_in_the_server(copy: Path, edited: Path, mode: str, timeout: flo
         client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(edited.as_uri())))
         return time.perf_counter()
 
-    client = make_client("apiary-edit-bench", on_progress=on_progress)
+    client = make_client("apiary-edit-bench", on_progress=watch.on_progress)
     await client.start_io(*SERVER_COMMAND, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     # the libraries the module imports are not discovered: their first indexing, once per machine, is no edit's
     await client.initialize_async(init_params(copy.parent, {"libraries": [str(copy)], "autoDiscover": False}))

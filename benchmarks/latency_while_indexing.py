@@ -21,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from benchmarks.edit_reindex import PREPARING, append_function, copied_library
+from benchmarks.edit_reindex import PREPARING, ProgressWatch, append_function, copied_library
 from benchmarks.lsp_latency import percentiles
 from benchmarks.timing import write_figures
 
@@ -46,15 +46,8 @@ async def _measure(library: Path, edited: Path, workspace: Path, text: str, time
         wait_ready,
     )
 
-    working: dict[str, str] = {}
-
-    def on_progress(params: types.ProgressParams) -> None:
-        value = params.value
-        field = value.get if isinstance(value, dict) else lambda name: getattr(value, name, None)
-        if field("kind") == "begin":
-            working[params.token] = field("title") or ""
-        elif field("kind") == "end":
-            working.pop(params.token, None)
+    watch = ProgressWatch()
+    working = watch.working
 
     async def until(done, what: str) -> None:
         deadline = time.perf_counter() + timeout
@@ -73,7 +66,7 @@ async def _measure(library: Path, edited: Path, workspace: Path, text: str, time
             await asyncio.sleep(0.03)
         return taken
 
-    client = make_client("apiary-latency-while-indexing", on_progress=on_progress)
+    client = make_client("apiary-latency-while-indexing", on_progress=watch.on_progress)
     await client.start_io(*SERVER_COMMAND, env={**os.environ, "HF_HUB_OFFLINE": "1"})
     await client.initialize_async(init_params(workspace, {"libraries": [str(library)], "autoDiscover": False}))
     client.initialized(types.InitializedParams())
@@ -90,7 +83,7 @@ async def _measure(library: Path, edited: Path, workspace: Path, text: str, time
         client.text_document_did_change(types.DidChangeTextDocumentParams(
             types.VersionedTextDocumentIdentifier(uri=edited.as_uri(), version=2),
             [types.TextDocumentContentChangeWholeDocument(text=f"{module}\n")]))
-        await until(lambda: PREPARING in working.values(), "preparing")
+        await until(lambda: watch.under_way(PREPARING), "preparing")
         preparing = await completions(user, lambda: not working)
 
         append_function(edited, f"busy_helper_{time.time_ns()}")

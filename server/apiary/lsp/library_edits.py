@@ -90,8 +90,7 @@ async def _remember(ls: ApiaryServer, specs: list[str]) -> None:
     def abandoned() -> bool:  # a save waits, or the server is shutting down
         return ls.library_saves != saves or ls.shutting_down
 
-    ls.index_lock = ls.index_lock or asyncio.Lock()
-    async with ls.index_lock, lifecycle.progress(ls, "Apiary: preparing edited libraries") as report:
+    async with lifecycle.indexing(ls), lifecycle.progress(ls, "Apiary: preparing edited libraries") as report:
         for spec in specs:
             if abandoned():
                 return

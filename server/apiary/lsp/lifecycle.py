@@ -106,9 +106,8 @@ async def index_specs(ls: ApiaryServer, specs: Iterable[str], title: str) -> Non
     specs = list(specs)
     if not specs:
         return
-    ls.index_lock = ls.index_lock or asyncio.Lock()
     loop = asyncio.get_running_loop()
-    async with ls.index_lock, progress(ls, title) as report:
+    async with indexing(ls), progress(ls, title) as report:
         for number, spec in enumerate(specs):
             report(f"{spec} ({number + 1}/{len(specs)})", int(100 * number / len(specs)))
             state = await in_indexer(ls, ls.session.index, spec, None, lambda _state: _publish_soon(ls, loop))
@@ -174,6 +173,12 @@ async def watch_encoder(ls: ApiaryServer) -> None:
         ls.session.problems.append(message)
         ls.window_show_message(types.ShowMessageParams(types.MessageType.Error, f"Apiary: {message}"))
     publish_status(ls)
+
+
+def indexing(ls: ApiaryServer) -> asyncio.Lock:
+    """The lock held by whatever runs a sequence of builds in the indexer (indexing, preparing for edits)."""
+    ls.index_lock = ls.index_lock or asyncio.Lock()
+    return ls.index_lock
 
 
 async def in_indexer(ls: ApiaryServer, fn, *args):

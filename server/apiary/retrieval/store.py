@@ -148,19 +148,25 @@ class IndexStore:
         build's memory). ``keep_memory``: a build hands back what it keeps for the next
         (`BuildResult.memory`: for a process that re-indexes the library after each edit)."""
         started = time.perf_counter()
-        directory = self.directory_for(source)
-        files = FileDigests(read_beside(directory, FILE_DIGESTS))
-        listing = module_listing(source)
-        request = _Request(source, directory, source_digest(source, files, listing), files, listing, progress, serve,
-                           previous, keep_memory)
+        request = self._request(source, progress, serve, previous, keep_memory)
         try:
             result = self._fresh_or_built(request, force)
         finally:
             forget_texts()  # what a build remembered of docstrings serves no later one
-        if files.changed:
-            keep_beside(directory, FILE_DIGESTS, files.remembered)
+        if request.files.changed:
+            keep_beside(request.directory, FILE_DIGESTS, request.files.remembered)
         result.seconds = time.perf_counter() - started
         return result
+
+    def _request(self, source: LibrarySource, progress: ProgressCallback | None,
+                 serve: Callable[[LibraryIndex], None] | None, previous: LastBuild | None,
+                 keep_memory: bool) -> _Request:
+        """A call for ``source``, with what a look at its files finds (their content hash, its modules)."""
+        directory = self.directory_for(source)
+        files = FileDigests(read_beside(directory, FILE_DIGESTS))
+        listing = module_listing(source)
+        return _Request(source, directory, source_digest(source, files, listing), files, listing, progress, serve,
+                        previous, keep_memory)
 
     def _fresh_or_built(self, request: _Request, force: bool) -> BuildResult:
         held = request.last_index
@@ -179,9 +185,7 @@ class IndexStore:
             # a build makes millions of objects and no cycles: in a server already holding indexes,
             # each collection would walk those too
             with collector_paused():
-                memory = request.memory
-                parsed = ParsedModules(memory.read if memory else read_beside(request.directory, PARSED_MODULES),
-                                       lambda path: request.files.sha256(path, MAX_FILE_BYTES))
+                parsed = _parsed(request)
                 moved = None if force else self._moved(request, parsed)
                 return moved if moved is not None else self._build(request, parsed)
 
@@ -237,8 +241,7 @@ class IndexStore:
             except CacheCorrupt as error:
                 log.info("no last index to move entries in: %s", error)
                 return None
-        fits = last.info.content_hash == content_hash and last.dim == self.encoder.dim
-        return last if fits and last.info.encoder_id == self.encoder.id else None
+        return last if content_hash is not None and self._current(last, content_hash) else None
 
     def remember(self, source: LibrarySource, held: LibraryIndex,
                  abandoned: Callable[[], bool] = lambda: False) -> BuildResult | None:
@@ -249,17 +252,12 @@ class IndexStore:
         files, or was not made with this store's encoder (its next build is then a re-index), or where
         ``abandoned()`` says so between its steps (a saved edit waits: it is built from the cache)."""
         started = time.perf_counter()
-        directory = self.directory_for(source)
-        files = FileDigests(read_beside(directory, FILE_DIGESTS))
-        listing = module_listing(source)
-        request = _Request(source, directory, source_digest(source, files, listing), files, listing, None, None,
-                           LastBuild(held), keep_memory=True)
+        request = self._request(source, None, None, LastBuild(held), keep_memory=True)
         if not self._current(held, request.digest):
             return None
         try:
             with collector_paused():
-                parsed = ParsedModules(read_beside(directory, PARSED_MODULES),
-                                       lambda path: files.sha256(path, MAX_FILE_BYTES))
+                parsed = _parsed(request)
                 if _gave_way(held, abandoned):
                     return None
                 report = self._ingested(request, parsed)
@@ -396,6 +394,13 @@ def _kept_memory(request: _Request, parsed: ParsedModules, skipped: list[tuple[s
         return BuildMemory(read, None)
     # what the last build made of the modules the move left alone still holds
     return BuildMemory(replace(read, made=last.read.made), last.texts)
+
+
+def _parsed(request: _Request) -> ParsedModules:
+    """The modules the library's last build read: kept in this process's memory, else in the cache."""
+    memory = request.memory
+    return ParsedModules(memory.read if memory else read_beside(request.directory, PARSED_MODULES),
+                         lambda path: request.files.sha256(path, MAX_FILE_BYTES))
 
 
 def _gave_way(held: LibraryIndex, abandoned: Callable[[], bool]) -> bool:
