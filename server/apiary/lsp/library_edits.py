@@ -57,7 +57,7 @@ async def _reindex_when_settled(ls: ApiaryServer) -> None:
     await asyncio.sleep(SETTLE_S)
     specs = sorted(ls.edited_libraries)
     ls.edited_libraries.clear()
-    await lifecycle.index_specs(ls, specs, "Apiary: re-indexing edited libraries")
+    await lifecycle.index_specs(ls, specs, "Apiary: re-indexing edited libraries", collect=False)
 
 
 def typed_in(ls: ApiaryServer, uri: str) -> None:
