@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from tests.unit.generation_fixtures import example_index
 
@@ -101,6 +103,38 @@ def test_requests_arriving_together_mine_the_corpus_once(index, monkeypatch):
     for thread in threads:
         thread.join()
     assert len(built) == 1 and len(corpora) == 3 and all(c is corpora[0] for c in corpora)
+
+
+def test_a_request_takes_the_last_builds_examples_until_the_new_builds_are_mined(index, monkeypatch):
+    """After a saved edit, a request does not mine the rebuilt index's examples (0.28 s at 36,000
+    APIs) or wait for them: it takes the last build's, until the server has mined the new ones."""
+    mined = []
+    real = UsageCorpus.from_catalogue
+
+    def counted(*args, **kwargs):
+        mined.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(UsageCorpus, "from_catalogue", staticmethod(counted))
+    store = CorpusStore()
+    first = store.for_index(index)
+    rebuilt = _Rebuilt(index, content_hash="edited")
+    assert store.for_index(rebuilt) is first and len(mined) == 1
+    second = store.for_index(rebuilt, anew=True)  # the server, after the build
+    assert second is not first and len(mined) == 2
+    assert store.for_index(rebuilt) is second and store.for_index(index) is second  # the last build's are gone
+    other_library = _Rebuilt(index, identity="another")
+    assert store.for_index(other_library) is not second and len(mined) == 3
+
+
+class _Rebuilt:
+    """``index`` as another build of its library (or another library): what the corpus reads of it."""
+
+    def __init__(self, index, **info) -> None:
+        self._index, self.info = index, replace(index.info, **info)
+
+    def __getattr__(self, name: str):
+        return getattr(self._index, name)
 
 
 def test_no_apis_no_candidates(index):

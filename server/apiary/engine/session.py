@@ -122,8 +122,7 @@ class Session:
         """What the offline generator needs of a library just indexed, its usage examples, made now
         rather than on the first keystroke (blocking; after its status says the index is in)."""
         if state is not None and state.ready and self._engine is not None:
-            self._engine.corpus.invalidate()  # usage examples are per index: a rebuilt one needs new ones
-            self._engine.corpus.for_index(state.index)
+            self._engine.corpus.for_index(state.index, anew=True)  # a rebuilt index needs new ones
 
     def apply_settings(self, new: Settings) -> tuple[set[str], list[str]]:
         """Take new settings; returns what changed and the library specs to (re)index."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -34,32 +35,47 @@ class CorpusStore:
         #: wait for one corpus instead of each mining their own
         self._mining = threading.Lock()
 
-    def for_index(self, index: LibraryIndex) -> UsageCorpus:
+    def for_index(self, index: LibraryIndex, anew: bool = False) -> UsageCorpus:
+        """The usage examples of ``index``, mined once per build of its library and kept. Until a new
+        build's are mined (the server mines them in its indexer, right after the build), a request takes
+        those of the library's last build rather than mining or waiting: at 36,000 APIs that held an
+        inline completion 0.28 s after each saved edit. ``anew``: mine them even if kept (the server,
+        after each indexing: the workspace's files that import the library change)."""
         key = (index.info.identity, index.info.content_hash)
-        corpus = self._cached(key)
-        if corpus is not None:
-            return corpus
-        with self._mining:
+        if not anew:
             corpus = self._cached(key)
             if corpus is None:
-                files = [*library_test_files(index), *self._files_importing(index)][:_MAX_FILES]
-                kept = self._kept_usages
-                corpus = (UsageCorpus.from_catalogue(index.catalogue, files) if kept is None
-                          else UsageCorpus([*kept.docs(index), *kept.files(index, files)]))
-                log.info(
-                    "mined %d usage examples of %s from its docs and %d files", len(corpus), index.name, len(files)
-                )
-                with self._lock:
+                corpus = self._of_last_build(key)
+            if corpus is not None:
+                return corpus
+        with self._mining:
+            corpus = None if anew else self._cached(key)
+            if corpus is None:
+                corpus = self._mined(index)
+                with self._lock:  # this build's examples replace those of the library's last
+                    for kept in [k for k in self._cache if k[0] == key[0]]:
+                        del self._cache[kept]
                     self._cache[key] = corpus
+        return corpus
+
+    def _mined(self, index: LibraryIndex) -> UsageCorpus:
+        started = time.perf_counter()
+        files = [*library_test_files(index), *self._files_importing(index)][:_MAX_FILES]
+        kept = self._kept_usages
+        corpus = (UsageCorpus.from_catalogue(index.catalogue, files) if kept is None
+                  else UsageCorpus([*kept.docs(index), *kept.files(index, files)]))
+        log.info("mined %d usage examples of %s from its docs and %d files in %.2f s", len(corpus), index.name,
+                 len(files), time.perf_counter() - started)
         return corpus
 
     def _cached(self, key: tuple[str, str]) -> UsageCorpus | None:
         with self._lock:
             return self._cache.get(key)
 
-    def invalidate(self) -> None:
+    def _of_last_build(self, key: tuple[str, str]) -> UsageCorpus | None:
+        """The corpus kept for another build of the library ``key`` names, if any."""
         with self._lock:
-            self._cache.clear()
+            return next((corpus for (identity, _), corpus in self._cache.items() if identity == key[0]), None)
 
     def _files_importing(self, index: LibraryIndex) -> list[Path]:
         tops = sorted({e.import_path.split(".")[0] for e in index.entries})
