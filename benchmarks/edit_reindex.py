@@ -238,6 +238,7 @@ def measure(library: str, module: str, scratch: Path) -> dict:
     from apiary.docs.ingest import ingest
     from apiary.docs.locate import locate
     from apiary.paths import index_dir
+    from apiary.retrieval.cache import PARSED_MODULES
     from apiary.retrieval.store import IndexStore
     from benchmarks.scale import users_encoder
 
@@ -253,7 +254,7 @@ def measure(library: str, module: str, scratch: Path) -> dict:
     with_first = store.get_or_build(locate(str(copy)))
     no_api_equal = ([e.to_json() for e in with_first.index.entries]
                     == [e.to_json() for e in ingest(locate(str(copy))).entries])
-    for path in (scratch / "cache").rglob("parsed-modules.json"):
+    for path in (scratch / "cache").rglob(PARSED_MODULES):
         path.unlink()
     append_function(edited, "second_added_helper")
     every_file = _reindexed_in_a_fresh_process(copy)

@@ -18,6 +18,7 @@ from apiary.docs.parsed_modules import module_json, moved_lines
 from apiary.docs.python_package import ModuleFile, read_module_file
 from apiary.engine.workspace import Libraries
 from apiary.retrieval import store as store_module
+from apiary.retrieval.cache import PARSED_MODULES, keep_beside, read_beside
 from apiary.retrieval.encoder import HashingEncoder
 from apiary.retrieval.store import IndexStore, LastBuild
 
@@ -250,11 +251,11 @@ def test_a_damaged_cache_under_a_served_index_is_written_whole_when_lines_move(t
 @pytest.mark.parametrize("damage", [{"definitions": 3}, {"attachments": [{"no": "line"}]}, {"bindings": {"x": []}}])
 def test_a_damaged_record_of_the_last_build_is_no_move_and_the_library_is_built(tmp_path: Path, monkeypatch, damage):
     library, store = _honeycomb(tmp_path)
-    record_path = store.directory_for(locate(str(library))) / "parsed-modules.json"
-    record = orjson.loads(record_path.read_bytes())
+    directory = store.directory_for(locate(str(library)))
+    record = read_beside(directory, PARSED_MODULES)
     key = next(k for k in record["modules"] if ":honeycomb.table:" in k)
-    record["modules"][key] = {**record["modules"][key], **damage}
-    record_path.write_bytes(orjson.dumps(record))
+    record["modules"][key] = {**orjson.loads(record["modules"][key]), **damage}
+    keep_beside(directory, PARSED_MODULES, record)
     builds = Counted(monkeypatch)
     _edit(library / "table.py", "Row = dict[str, Any]\n", "\nRow = dict[str, Any]\n")
     result = store.get_or_build(locate(str(library)))

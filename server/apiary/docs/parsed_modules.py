@@ -90,10 +90,9 @@ class ParsedModules:
         return self.kept.keys() != self._known.keys() or self.unkept != self.last_unkept
 
     def record(self, content_hash: str, skipped: list[tuple[str, str]]) -> dict:
-        """What to keep of this read: its modules, and the files it could not keep, of the library
-        whose content hash is ``content_hash``."""
-        modules = {key: orjson.Fragment(data) if isinstance(data, bytes) else data for key, data in self.kept.items()}
-        return self._record(content_hash, skipped, modules)
+        """What to keep of this read: its modules (each as JSON, or as its JSON's bytes), and the files
+        it could not keep, of the library whose content hash is ``content_hash``."""
+        return self._record(content_hash, skipped, dict(self.kept))
 
     def in_memory(self, content_hash: str, skipped: list[tuple[str, str]]) -> ReadInMemory:
         """What to keep of this read in memory for the next build of the same library in this process."""

@@ -285,10 +285,12 @@ def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np
 
 #: beside an index, what helps its next check or build, each a cache (any doubt, and it is not used):
 #: what `FileDigests` remembers of the library's files, a Python package's parsed modules
-#: (`docs.parsed_modules`) and what its docstrings gave (`docs.kept_texts`), with the most of each
-#: that is read
-FILE_DIGESTS, PARSED_MODULES, KEPT_TEXTS = "file-digests.json", "parsed-modules.json", "kept-texts.json"
+#: (`docs.parsed_modules`, one line per module: `_record_lines`) and what its docstrings gave
+#: (`docs.kept_texts`), with the most of each that is read
+FILE_DIGESTS, PARSED_MODULES, KEPT_TEXTS = "file-digests.json", "parsed-modules.jsonl", "kept-texts.json"
 _MAX_BYTES = {FILE_DIGESTS: 64_000_000, PARSED_MODULES: 2_000_000_000, KEPT_TEXTS: 1_000_000_000}
+#: the parsed modules as one JSON document (before `_record_lines`), removed when the lines are written
+_PARSED_MODULES_BEFORE = "parsed-modules.json"
 
 
 def read_beside(directory: Path, name: str) -> dict:
@@ -297,7 +299,8 @@ def read_beside(directory: Path, name: str) -> dict:
         path = directory / name
         if path.stat().st_size > _MAX_BYTES[name]:
             return {}
-        known = orjson.loads(path.read_bytes())
+        data = path.read_bytes()
+        known = _record_from_lines(data) if name == PARSED_MODULES else orjson.loads(data)
         return known if isinstance(known, dict) else {}
     except (OSError, ValueError):
         return {}
@@ -308,9 +311,41 @@ def keep_beside(directory: Path, name: str, data: dict) -> None:
     read-only cache keeps nothing, and the next check or build does the work again."""
     try:
         if directory.is_dir():
-            atomic_write(directory / name, orjson.dumps(data))
+            atomic_write(directory / name, _record_lines(data) if name == PARSED_MODULES else orjson.dumps(data))
+            if name == PARSED_MODULES:
+                (directory / _PARSED_MODULES_BEFORE).unlink(missing_ok=True)
     except (OSError, TypeError) as error:  # TypeError: orjson's, for a text no UTF-8 file holds
         log.debug("%s not kept in %s: %s", name, directory, error)
+
+
+def _record_lines(record: dict) -> bytes:
+    """A build's record of its parsed modules (`ParsedModules.record`) as lines: the record without its
+    modules, then one line per module, its key and its JSON. Read as one document (52 MB for
+    transformers with sympy), it held the interpreter's lock for ~0.4 s in one call, and every request
+    of a server preparing a library for its edits with it; each module is now read as it is needed,
+    in calls of its own."""
+    modules = record.get("modules") or {}
+    lines = [orjson.dumps({k: v for k, v in record.items() if k != "modules"})]
+    for key, module in modules.items():
+        lines.append(orjson.dumps(key) + b"\t" + (module if isinstance(module, bytes) else orjson.dumps(module)))
+    return b"\n".join(lines)
+
+
+def _record_from_lines(data: bytes) -> dict:
+    """What `_record_lines` wrote: each module's JSON as bytes, read when needed ({} for any doubt)."""
+    header, *lines = data.split(b"\n")
+    record = orjson.loads(header)
+    if not isinstance(record, dict):
+        return {}
+    modules: dict[str, bytes] = {}
+    for line in lines:
+        key, tab, module = line.partition(b"\t")
+        key = orjson.loads(key) if tab else None
+        if not isinstance(key, str):
+            return {}
+        modules[key] = module
+    record["modules"] = modules
+    return record
 
 
 def read_kept_texts(directory: Path) -> dict:
