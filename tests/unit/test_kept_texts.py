@@ -8,7 +8,7 @@ from pathlib import Path
 
 from apiary.docs.kept_texts import TextMemo, _digest, stored_text, stored_texts
 from apiary.docs.locate import locate
-from apiary.retrieval.cache import KEPT_TEXTS, derived_code
+from apiary.retrieval.cache import KEPT_TEXTS, derived_code, keep_beside, read_beside
 from apiary.retrieval.encoder import HashingEncoder
 from apiary.retrieval.store import IndexStore
 
@@ -64,7 +64,7 @@ def _library(tmp_path: Path) -> Path:
 
 
 def _kept(directory: Path) -> dict:
-    return json.loads((directory / KEPT_TEXTS).read_text())
+    return read_beside(directory, KEPT_TEXTS)
 
 
 FILL_DOC = _digest("Fill every empty cell. Then stop.")
@@ -79,7 +79,7 @@ def _built(tmp_path: Path, change_kept) -> tuple[Path, IndexStore, object, Path]
     directory = store.directory_for(source)
     kept = _kept(directory)
     change_kept(kept)
-    (directory / KEPT_TEXTS).write_text(json.dumps(kept))
+    keep_beside(directory, KEPT_TEXTS, kept)
     return library, store, source, directory
 
 

@@ -285,12 +285,12 @@ def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np
 
 #: beside an index, what helps its next check or build, each a cache (any doubt, and it is not used):
 #: what `FileDigests` remembers of the library's files, a Python package's parsed modules
-#: (`docs.parsed_modules`, one line per module: `_record_lines`) and what its docstrings gave
-#: (`docs.kept_texts`), with the most of each that is read
-FILE_DIGESTS, PARSED_MODULES, KEPT_TEXTS = "file-digests.json", "parsed-modules.jsonl", "kept-texts.json"
+#: (`docs.parsed_modules`) and what its docstrings gave (`docs.kept_texts`), with the most of each
+#: that is read
+FILE_DIGESTS, PARSED_MODULES, KEPT_TEXTS = "file-digests.json", "parsed-modules.jsonl", "kept-texts.jsonl"
 _MAX_BYTES = {FILE_DIGESTS: 64_000_000, PARSED_MODULES: 2_000_000_000, KEPT_TEXTS: 1_000_000_000}
-#: the parsed modules as one JSON document (before `_record_lines`), removed when the lines are written
-_PARSED_MODULES_BEFORE = "parsed-modules.json"
+#: the big ones as they were written before they were lines, removed when the lines are written
+_BEFORE_LINES = {PARSED_MODULES: "parsed-modules.json", KEPT_TEXTS: "kept-texts.json"}
 
 
 def read_beside(directory: Path, name: str) -> dict:
@@ -300,7 +300,7 @@ def read_beside(directory: Path, name: str) -> dict:
         if path.stat().st_size > _MAX_BYTES[name]:
             return {}
         data = path.read_bytes()
-        known = _record_from_lines(data) if name == PARSED_MODULES else orjson.loads(data)
+        known = _LINES[name][1](data) if name in _LINES else orjson.loads(data)
         return known if isinstance(known, dict) else {}
     except (OSError, ValueError):
         return {}
@@ -311,19 +311,21 @@ def keep_beside(directory: Path, name: str, data: dict) -> None:
     read-only cache keeps nothing, and the next check or build does the work again."""
     try:
         if directory.is_dir():
-            atomic_write(directory / name, _record_lines(data) if name == PARSED_MODULES else orjson.dumps(data))
-            if name == PARSED_MODULES:
-                (directory / _PARSED_MODULES_BEFORE).unlink(missing_ok=True)
+            atomic_write(directory / name, _LINES[name][0](data) if name in _LINES else orjson.dumps(data))
+            if name in _BEFORE_LINES:
+                (directory / _BEFORE_LINES[name]).unlink(missing_ok=True)
     except (OSError, TypeError) as error:  # TypeError: orjson's, for a text no UTF-8 file holds
         log.debug("%s not kept in %s: %s", name, directory, error)
 
 
+# The parsed modules (52 MB for transformers with sympy) and the kept texts (16 MB), read as one
+# document each, held the interpreter's lock in one call of `orjson` (~0.4 and ~0.1 s), and with it
+# every request of a server preparing a library for its edits. As lines, each is read in calls of
+# its own: the record of the modules without them, then one line per module (its key, its JSON,
+# kept as bytes until the module is needed); the texts' code, then their results in chunks.
+
 def _record_lines(record: dict) -> bytes:
-    """A build's record of its parsed modules (`ParsedModules.record`) as lines: the record without its
-    modules, then one line per module, its key and its JSON. Read as one document (52 MB for
-    transformers with sympy), it held the interpreter's lock for ~0.4 s in one call, and every request
-    of a server preparing a library for its edits with it; each module is now read as it is needed,
-    in calls of its own."""
+    """A build's record of its parsed modules (`ParsedModules.record`) as lines."""
     modules = record.get("modules") or {}
     lines = [orjson.dumps({k: v for k, v in record.items() if k != "modules"})]
     for key, module in modules.items():
@@ -332,7 +334,7 @@ def _record_lines(record: dict) -> bytes:
 
 
 def _record_from_lines(data: bytes) -> dict:
-    """What `_record_lines` wrote: each module's JSON as bytes, read when needed ({} for any doubt)."""
+    """What `_record_lines` wrote: each module's JSON as bytes, read when needed."""
     header, *lines = data.split(b"\n")
     record = orjson.loads(header)
     if not isinstance(record, dict):
@@ -346,6 +348,40 @@ def _record_from_lines(data: bytes) -> dict:
         modules[key] = module
     record["modules"] = modules
     return record
+
+
+#: results per line of the kept texts (a few milliseconds to read)
+_TEXTS_PER_LINE = 2048
+
+
+def _texts_lines(kept: dict) -> bytes:
+    """What a build's docstrings gave (`keep_texts`) as lines: its code, then [memo, results] chunks."""
+    lines = [orjson.dumps({k: v for k, v in kept.items() if k != "texts"})]
+    for memo, results in (kept.get("texts") or {}).items():
+        items = list(results.items())
+        for start in range(0, len(items), _TEXTS_PER_LINE):
+            lines.append(orjson.dumps([memo, dict(items[start:start + _TEXTS_PER_LINE])]))
+    return b"\n".join(lines)
+
+
+def _texts_from_lines(data: bytes) -> dict:
+    header, *lines = data.split(b"\n")
+    kept = orjson.loads(header)
+    if not isinstance(kept, dict):
+        return {}
+    texts: dict[str, dict] = {}
+    for line in lines:
+        chunk = orjson.loads(line)
+        if not (isinstance(chunk, list) and len(chunk) == 2 and isinstance(chunk[0], str)
+                and isinstance(chunk[1], dict)):
+            return {}
+        texts.setdefault(chunk[0], {}).update(chunk[1])
+    kept["texts"] = texts
+    return kept
+
+
+#: the files beside an index written as lines: how each is written and read
+_LINES = {PARSED_MODULES: (_record_lines, _record_from_lines), KEPT_TEXTS: (_texts_lines, _texts_from_lines)}
 
 
 def read_kept_texts(directory: Path) -> dict:

@@ -1,6 +1,7 @@
-"""The parsed modules kept beside an index are one line per module, each read when it is needed: a
-damaged module is parsed again from its file, damaged lines make the whole record unused, and a
-record of the format before is removed once the lines are written (the library is never lost)."""
+"""The big files kept beside an index are lines, each read in a call of its own. The parsed modules:
+one line per module, each read when it is needed; a damaged module is parsed again from its file,
+damaged lines make the whole record unused, and a record of the format before is removed once the
+lines are written (the library is never lost). The kept texts: their code, then chunks of results."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ import orjson
 from apiary.docs import python_package
 from apiary.docs.ingest import ingest, module_listing
 from apiary.docs.locate import locate
-from apiary.retrieval.cache import PARSED_MODULES, read_beside
+from apiary.retrieval import cache
+from apiary.retrieval.cache import KEPT_TEXTS, PARSED_MODULES, keep_beside, read_beside
 from apiary.retrieval.encoder import HashingEncoder
 from apiary.retrieval.store import IndexStore
 
@@ -93,3 +95,17 @@ def test_the_record_of_the_format_before_is_removed_when_the_lines_are_written(t
     _add_function(library)
     store.get_or_build(locate(str(library)))
     assert not before.exists() and (directory / PARSED_MODULES).is_file()
+
+
+def test_the_kept_texts_are_read_back_whole_from_their_chunks(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(cache, "_TEXTS_PER_LINE", 2)
+    kept = {"code": "c0de", "texts": {"first_sentence": {f"d{i}": f"Sentence {i}." for i in range(5)},
+                                      "lexical_tokens": {"d9": ["fill", "cells"]}, "plain_summary": {}}}
+    (tmp_path / "kept-texts.json").write_bytes(orjson.dumps(kept))  # the format before
+    keep_beside(tmp_path, KEPT_TEXTS, kept)
+    header, *lines = (tmp_path / KEPT_TEXTS).read_bytes().split(b"\n")
+    assert orjson.loads(header) == {"code": "c0de"} and len(lines) == 4  # 2 + 2 + 1 first sentences, 1 token list
+    assert read_beside(tmp_path, KEPT_TEXTS) == {**kept, "texts": {k: v for k, v in kept["texts"].items() if v}}
+    assert not (tmp_path / "kept-texts.json").exists()
+    (tmp_path / KEPT_TEXTS).write_bytes(b"\n".join([header, *lines[:-1], b'["lexical_tokens", ["no", "dict"]]']))
+    assert read_beside(tmp_path, KEPT_TEXTS) == {}
