@@ -18,7 +18,7 @@ import json
 import logging
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, fields
 from pathlib import Path
 
@@ -327,18 +327,14 @@ def keep_beside(directory: Path, name: str, data: dict) -> None:
 def _record_lines(record: dict) -> bytes:
     """A build's record of its parsed modules (`ParsedModules.record`) as lines."""
     modules = record.get("modules") or {}
-    lines = [orjson.dumps({k: v for k, v in record.items() if k != "modules"})]
-    for key, module in modules.items():
-        lines.append(orjson.dumps(key) + b"\t" + (module if isinstance(module, bytes) else orjson.dumps(module)))
-    return b"\n".join(lines)
+    lines = (orjson.dumps(key) + b"\t" + (module if isinstance(module, bytes) else orjson.dumps(module))
+             for key, module in modules.items())
+    return _with_head(record, "modules", lines)
 
 
 def _record_from_lines(data: bytes) -> dict:
     """What `_record_lines` wrote: each module's JSON as bytes, read when needed."""
-    header, *lines = data.split(b"\n")
-    record = orjson.loads(header)
-    if not isinstance(record, dict):
-        return {}
+    record, lines = _head_and_lines(data, "modules")
     modules: dict[str, bytes] = {}
     for line in lines:
         key, tab, module = line.partition(b"\t")
@@ -346,8 +342,7 @@ def _record_from_lines(data: bytes) -> dict:
         if not isinstance(key, str):
             return {}
         modules[key] = module
-    record["modules"] = modules
-    return record
+    return {**record, "modules": modules}
 
 
 #: results per line of the kept texts (a few milliseconds to read)
@@ -356,19 +351,16 @@ _TEXTS_PER_LINE = 2048
 
 def _texts_lines(kept: dict) -> bytes:
     """What a build's docstrings gave (`keep_texts`) as lines: its code, then [memo, results] chunks."""
-    lines = [orjson.dumps({k: v for k, v in kept.items() if k != "texts"})]
+    chunks = []
     for memo, results in (kept.get("texts") or {}).items():
         items = list(results.items())
-        for start in range(0, len(items), _TEXTS_PER_LINE):
-            lines.append(orjson.dumps([memo, dict(items[start:start + _TEXTS_PER_LINE])]))
-    return b"\n".join(lines)
+        chunks.extend(orjson.dumps([memo, dict(items[start:start + _TEXTS_PER_LINE])])
+                      for start in range(0, len(items), _TEXTS_PER_LINE))
+    return _with_head(kept, "texts", chunks)
 
 
 def _texts_from_lines(data: bytes) -> dict:
-    header, *lines = data.split(b"\n")
-    kept = orjson.loads(header)
-    if not isinstance(kept, dict):
-        return {}
+    kept, lines = _head_and_lines(data, "texts")
     texts: dict[str, dict] = {}
     for line in lines:
         chunk = orjson.loads(line)
@@ -376,8 +368,21 @@ def _texts_from_lines(data: bytes) -> dict:
                 and isinstance(chunk[1], dict)):
             return {}
         texts.setdefault(chunk[0], {}).update(chunk[1])
-    kept["texts"] = texts
-    return kept
+    return {**kept, "texts": texts}
+
+
+def _with_head(data: dict, big: str, lines: Iterable[bytes]) -> bytes:
+    """``data`` without its ``big`` field as the first line, then ``lines`` (that field's, as written)."""
+    return b"\n".join([orjson.dumps({k: v for k, v in data.items() if k != big}), *lines])
+
+
+def _head_and_lines(data: bytes, big: str) -> tuple[dict, list[bytes]]:
+    """What `_with_head` wrote: its first line read (a dict, and without ``big``), and the other lines."""
+    head, *lines = data.split(b"\n")
+    known = orjson.loads(head)
+    if not isinstance(known, dict) or big in known:
+        raise ValueError("no head line")
+    return known, lines
 
 
 #: the files beside an index written as lines: how each is written and read
