@@ -124,7 +124,7 @@ async def _saved_in_the_server(copy: Path, edited: Path, mode: str, timeout: flo
     """The real server with the copy as its library: seconds from `didSave` of the ``edited`` module
     to the status that counts a new function (the old index answers meanwhile); and, for a saved edit
     that changes no API (a comment line above the imports), until the status says its index was built
-    again, and until the re-index's work ends (the usage examples and a collection after the index).
+    again, and until the re-index's work ends (the usage examples after the index).
     ``mode``: `TYPED`, the user types in the module first (its editor sends a change), and the server
     prepares the library for its edits (`Libraries.remember`), timed from that work's start to its end;
     `NOT_TYPED`, the first API-adding save alone, of a file the editor never changed; `SAVED_WHILE_PREPARING`,

@@ -45,7 +45,7 @@ class CorpusStore:
         if not anew:
             corpus = self._cached(key)
             if corpus is None:
-                corpus = self._of_last_build(key)
+                corpus = self._of_last_build(key[0])
             if corpus is not None:
                 return corpus
         with self._mining:
@@ -72,10 +72,10 @@ class CorpusStore:
         with self._lock:
             return self._cache.get(key)
 
-    def _of_last_build(self, key: tuple[str, str]) -> UsageCorpus | None:
-        """The corpus kept for another build of the library ``key`` names, if any."""
+    def _of_last_build(self, identity: str) -> UsageCorpus | None:
+        """The corpus kept for another build of the library whose identity is ``identity``, if any."""
         with self._lock:
-            return next((corpus for (identity, _), corpus in self._cache.items() if identity == key[0]), None)
+            return next((corpus for (kept, _), corpus in self._cache.items() if kept == identity), None)
 
     def _files_importing(self, index: LibraryIndex) -> list[Path]:
         tops = sorted({e.import_path.split(".")[0] for e in index.entries})
