@@ -5,10 +5,13 @@ lock with the threads answering requests. With a copy of an installed package as
 cold first, into a scratch cache, with the encoder users get), the real server is asked for inline
 completions in a file that imports it, one after another with 30 ms between them: while idle; while
 the user types in a module of the library, which makes the library's build memory (`Libraries.remember`);
-and while the library is re-indexed after an API-adding save. Prints and writes JSON.
+while the library is re-indexed after an API-adding save; and while a library a settings change adds
+(`--added`, cold) is indexed, until the server's work on it ends; then one request just after a pause
+long enough for the server's full garbage collection to begin (`lsp.idle_collection.QUIET_S`), the
+worst moment to come back. Prints and writes JSON.
 
     python -m benchmarks.latency_while_indexing [--library transformers+sympy] [--module utils/generic.py]
-        [--out benchmarks/results/latency-while-indexing.json]
+        [--added click] [--out benchmarks/results/latency-while-indexing.json]
 """
 
 from __future__ import annotations
@@ -33,7 +36,8 @@ def _user_file(library: str) -> str:
     return f"import {library.split('+')[0]}\n\n# read the input and return a summary of it\nsummary = "
 
 
-async def _measure(library: Path, edited: Path, workspace: Path, text: str, timeout: float = 1800) -> dict:
+async def _measure(library: Path, edited: Path, workspace: Path, text: str, added: str,
+                   timeout: float = 1800) -> dict:
     from lsprotocol import types
 
     from apiary.lsp.client import (
@@ -45,6 +49,7 @@ async def _measure(library: Path, edited: Path, workspace: Path, text: str, time
         open_document,
         wait_ready,
     )
+    from apiary.lsp.idle_collection import QUIET_S
 
     watch = ProgressWatch()
     working = watch.working
@@ -92,15 +97,25 @@ async def _measure(library: Path, edited: Path, workspace: Path, text: str, time
         client.text_document_did_save(types.DidSaveTextDocumentParams(types.TextDocumentIdentifier(edited.as_uri())))
         await until(lambda: bool(working) or len(watch.ended) > ends, "re-indexing")
         reindexing = await completions(user, lambda: not working, at_least=1)
+
+        ends = len(watch.ended)
+        client.workspace_did_change_configuration(types.DidChangeConfigurationParams(
+            settings={"apiary": {"libraries": [str(library), added], "autoDiscover": False}}))
+        await until(lambda: bool(working) or len(watch.ended) > ends, "indexing the added library")
+        adding = await completions(user, lambda: not working, at_least=1)
+        await asyncio.sleep(QUIET_S + 0.05)
+        after_a_pause = await completions(user, lambda: True, at_least=1)
         return {"idle": percentiles(idle), "while_preparing_for_edits": percentiles(preparing),
-                "while_reindexing_a_saved_edit": percentiles(reindexing)}
+                "while_reindexing_a_saved_edit": percentiles(reindexing),
+                f"while_indexing_{added}_added_by_a_settings_change": percentiles(adding),
+                "first_request_after_a_pause_ms": round(after_a_pause[0], 1)}
     finally:
         await client.shutdown_async(None)
         client.exit(None)
         await client.stop()
 
 
-def measure(library: str, module: str, scratch: Path) -> dict:
+def measure(library: str, module: str, added: str, scratch: Path) -> dict:
     os.environ["APIARY_CACHE_DIR"] = str(scratch / "cache")
     from apiary.docs.locate import locate
     from apiary.paths import index_dir
@@ -111,8 +126,8 @@ def measure(library: str, module: str, scratch: Path) -> dict:
     built = IndexStore(index_dir(), users_encoder()).get_or_build(locate(str(copy)))
     workspace = scratch / "workspace"
     workspace.mkdir()
-    return {"library": library, "apis": len(built.index.entries), "edited": module,
-            **asyncio.run(_measure(copy, edited, workspace, _user_file(library)))}
+    return {"library": library, "apis": len(built.index.entries), "edited": module, "added": added,
+            **asyncio.run(_measure(copy, edited, workspace, _user_file(library), added))}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,10 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--library", default="transformers+sympy",
                         help="an installed package, or several joined by + indexed as one library")
     parser.add_argument("--module", default="utils/generic.py", help="the file to edit, inside the (first) package")
+    parser.add_argument("--added", default="click", help="an installed package a settings change adds, indexed cold")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latency-while-indexing.json")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="apiary-busy-") as scratch:
-        record = measure(args.library, args.module, Path(scratch))
+        record = measure(args.library, args.module, args.added, Path(scratch))
     write_figures(record, args.out, "benchmarks.latency_while_indexing", argv)
     return 0
 

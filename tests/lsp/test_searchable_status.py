@@ -1,7 +1,7 @@
 """While a new library's vectors are encoded, the server says so at once: the status it publishes
 from the indexer's thread reaches the client before the build ends; the usage examples are mined after
-the status says the index is in; once indexing ends, the garbage collector's full pass runs there,
-not in a later request, and not after a saved edit's re-index (in-process, a fake session)."""
+the status says the index is in; once indexing ends, a full garbage collection is asked for (to run
+when the client pauses), but not after a saved edit's re-index (in-process, a fake session)."""
 
 from __future__ import annotations
 
@@ -41,12 +41,22 @@ class EncodingSession:
         self.events.append(f"usages of {state}")
 
 
-def test_a_library_searchable_by_its_words_is_announced_before_its_build_ends(monkeypatch):
+class AskedCollections:
+    """Stands for the server's `IdleCollections`: notes each ask."""
+
+    def __init__(self, events: list) -> None:
+        self.events = events
+
+    def ask(self) -> None:
+        self.events.append("collection asked for")
+
+
+def test_a_library_searchable_by_its_words_is_announced_before_its_build_ends():
     server = create_server(session_factory=lambda settings: EncodingSession())
     session = server.session = EncodingSession()
     server.protocol.client_capabilities = types.ClientCapabilities()
     published = session.events
-    monkeypatch.setattr(lifecycle, "settle", lambda: published.append("collected"))
+    server.collections = AskedCollections(published)
 
     def notify(method: str, status: dict) -> None:
         library = status["libraries"][0]
@@ -57,13 +67,13 @@ def test_a_library_searchable_by_its_words_is_announced_before_its_build_ends(mo
     server.protocol.notify = notify
     asyncio.run(lifecycle.index_specs(server, ["combs"], "Apiary: indexing"))
     # then the usage examples, after the status says the index is in; once every library is in, a
-    # full collection off the request path
-    assert published == [(True, False), (False, True), "usages of combs", "collected"]
+    # full collection is asked for
+    assert published == [(True, False), (False, True), "usages of combs", "collection asked for"]
 
 
 def test_a_saved_edits_reindex_runs_no_full_collection(monkeypatch):
-    """A full collection holds the interpreter's lock throughout (0.6 s with 36,362 APIs loaded):
-    after a saved edit it would stall inline completions, and nothing it counts is due."""
+    """A full collection holds the interpreter's lock throughout (0.6 s with 36,362 APIs loaded,
+    the build memory included): saves come often, and a re-index leaves little for it to free."""
     from apiary.lsp import library_edits
 
     server = create_server(session_factory=lambda settings: EncodingSession())
@@ -71,10 +81,10 @@ def test_a_saved_edits_reindex_runs_no_full_collection(monkeypatch):
     session.finish.set()
     server.protocol.client_capabilities = types.ClientCapabilities()
     server.protocol.notify = lambda method, status: None
-    monkeypatch.setattr(lifecycle, "settle", lambda: session.events.append("collected"))
+    server.collections = AskedCollections(session.events)
     monkeypatch.setattr(library_edits, "SETTLE_S", 0)
     server.edited_libraries.add("combs")
     asyncio.run(library_edits._reindex_when_settled(server))
     assert session.events == ["usages of combs"]
     asyncio.run(lifecycle.index_specs(server, ["combs"], "Apiary: indexing"))
-    assert session.events == ["usages of combs", "usages of combs", "collected"]
+    assert session.events == ["usages of combs", "usages of combs", "collection asked for"]

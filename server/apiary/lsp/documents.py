@@ -146,6 +146,10 @@ class OwnDocumentsProtocol(LanguageServerProtocol):
     (`DocumentStore`, whose edits cost what they touch), while pygls's copy would re-split the
     whole text on every keystroke. The handlers registered below still run."""
 
+    def handle_message(self, message):
+        self._server.collections.heard()  # the client is active: no full collection now
+        super().handle_message(message)
+
     def _user_handler(self, method: str, params):
         if (handler := self.fm.features.get(method)) is not None:
             yield handler, (params,), None

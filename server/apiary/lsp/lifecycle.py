@@ -18,7 +18,6 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 
 from apiary import engine
-from apiary.collector import settle
 from apiary.lsp import log_forwarding
 from apiary.settings import layered, read_config_file
 
@@ -66,6 +65,7 @@ async def start(ls: ApiaryServer) -> None:
             )
         publish_status(ls)
     asyncio.ensure_future(watch_encoder(ls))
+    asyncio.ensure_future(ls.collections.deep_every())
     await index_specs(ls, ls.session.libraries.pending(), "Apiary: indexing")
     for doc in ls.documents.all():
         discover_imports(ls, doc)
@@ -103,11 +103,10 @@ async def _workspace_configuration(ls: ApiaryServer):
 
 
 async def index_specs(ls: ApiaryServer, specs: Iterable[str], title: str, collect: bool = True) -> None:
-    """Index ``specs`` in the indexer's thread, with progress; ``collect``: then run one full collection
-    (`settle`), as after the libraries a server starts with. Not after a saved edit's re-index: a
-    full collection holds the interpreter's lock throughout, and with 36,362 APIs loaded it held
-    inline completions for 0.6 s after each save. What a re-index builds is moved past the collector's
-    counts (`collector_paused`), so no full collection comes due in a keystroke for want of it."""
+    """Index ``specs`` in the indexer's thread, with progress; ``collect``: then ask for one full
+    collection (`idle_collection`: run when the client pauses; Python starts none of its own in the
+    server). Not after a saved edit's re-index: saves come often, and what a re-index made is frozen,
+    out of the collector's walks (`collector_paused`)."""
     specs = list(specs)
     if not specs:
         return
@@ -118,8 +117,8 @@ async def index_specs(ls: ApiaryServer, specs: Iterable[str], title: str, collec
             state = await in_indexer(ls, ls.session.index, spec, None, lambda _state: _publish_soon(ls, loop))
             publish_status(ls)  # the index is in: what generation derives from it follows
             await in_indexer(ls, ls.session.prepare_generation, state)
-        if collect:
-            await in_indexer(ls, settle)
+    if collect:
+        ls.collections.ask()
 
 
 def _publish_soon(ls: ApiaryServer, loop: asyncio.AbstractEventLoop) -> None:

@@ -11,6 +11,7 @@ import threading
 from pathlib import Path
 from typing import BinaryIO
 
+from apiary.collector import defer_full_collections
 from apiary.lsp.server import ApiaryServer, create_server
 from apiary.lsp.transport import BinaryWriter, protocol_stdout, serve_connections, serve_stream
 
@@ -30,6 +31,7 @@ def serve_stdio(
     """Serve until `exit` or EOF; returns the exit status (`exit` without `shutdown` is 1, per LSP)."""
     server = server or create_server()
     sys.setswitchinterval(LOCK_SWITCH_INTERVAL_S)
+    defer_full_collections()  # run when the client pauses (`lsp.idle_collection`)
     out = stdout or protocol_stdout()
     server._stop_event = threading.Event()
     server.protocol.set_writer(BinaryWriter(out))
@@ -76,6 +78,7 @@ def serve_socket(path: str, server: ApiaryServer | None = None) -> int:
 def _serve_sockets(start_server, server: ApiaryServer | None) -> int:
     server = server or create_server()
     sys.setswitchinterval(LOCK_SWITCH_INTERVAL_S)
+    defer_full_collections()  # run when the client pauses (`lsp.idle_collection`)
     server._stop_event = threading.Event()
     code = 0
     try:

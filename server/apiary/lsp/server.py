@@ -18,9 +18,11 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from apiary.budget import RequestKind
+from apiary.collector import collect, deep_collection
 from apiary.engine import Session
 from apiary.lsp.debounce import Debouncer
 from apiary.lsp.documents import DocumentStore, OwnDocumentsProtocol
+from apiary.lsp.idle_collection import IdleCollections
 from apiary.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -48,6 +50,8 @@ class ApiaryServer(LanguageServer):
         #: completions and retrieval; separate from indexing so a long build never delays them
         self.workers = concurrent.futures.ThreadPoolExecutor(max_workers=4, thread_name_prefix="apiary-work")
         self.indexer = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="apiary-index")
+        #: full garbage collections, in the indexer's thread, when the client pauses
+        self.collections = IdleCollections(self._collected)
         self.index_queue: asyncio.Queue[str] | None = None
         self.last_status: dict | None = None
         self.index_lock: asyncio.Lock | None = None
@@ -60,6 +64,9 @@ class ApiaryServer(LanguageServer):
         #: the client asked the server to shut down: work that can stop early stops (the process waits
         #: for its indexer's thread before it exits)
         self.shutting_down = False
+
+    async def _collected(self, deep: bool) -> int:
+        return await asyncio.get_running_loop().run_in_executor(self.indexer, deep_collection if deep else collect)
 
     def _default_session(self, settings: Settings) -> Session:
         return Session(settings, workspace_roots=self.workspace_roots)
