@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import orjson
+import pytest
 
 from apiary.docs import python_package
 from apiary.docs.ingest import ingest, module_listing
@@ -109,3 +110,8 @@ def test_the_kept_texts_are_read_back_whole_from_their_chunks(tmp_path: Path, mo
     assert not (tmp_path / "kept-texts.json").exists()
     (tmp_path / KEPT_TEXTS).write_bytes(b"\n".join([header, *lines[:-1], b'["lexical_tokens", ["no", "dict"]]']))
     assert read_beside(tmp_path, KEPT_TEXTS) == {}
+
+
+@pytest.mark.parametrize("data", [b"", b"head", b"head\n", b"\n", b"head\nline", b"head\n\nline\n"])
+def test_the_lines_are_read_one_at_a_time_as_a_split_would_give_them(data):
+    assert list(cache._lines(data)) == data.split(b"\n")
