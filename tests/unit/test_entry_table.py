@@ -8,8 +8,9 @@ import copy
 import orjson
 import pytest
 
+from apiary.docs import entry_table
 from apiary.docs.entry import ApiEntry, ApiKind, Param
-from apiary.docs.entry_table import entries_from_table, entries_table
+from apiary.docs.entry_table import entries_from_table, entries_table, table_from_lines, table_lines
 
 SELF_AND_X = (Param("x"), Param("dim", "keyword_only", "int | None", "None"))
 
@@ -87,3 +88,28 @@ def test_a_table_is_not_changed_by_reading_it():
     kept = copy.deepcopy(table)
     entries_from_table(table)
     assert table == kept
+
+
+def test_the_table_as_lines_comes_back_whole_each_column_split_into_chunks(monkeypatch):
+    monkeypatch.setattr(entry_table, "ROWS_PER_LINE", 2)
+    entries = _entries()
+    lines = table_lines(entries_table(entries))
+    assert orjson.loads(lines[0])["columns"][:3] == ["name", "qualname", "import_path"]
+    assert [orjson.loads(line)[0] for line in lines[1:4]] == ["param_lists", "param_lists", "name"]
+    assert orjson.loads(lines[3]) == ["name", ["combs", "Comb"]]  # five rows: three lines of a column
+    assert len(lines) == 1 + 2 + 3 * len(orjson.loads(lines[0])["columns"])
+    loaded = entries_from_table(table_from_lines(lines))
+    assert loaded == entries and loaded[2].params is loaded[3].params
+    assert entries_from_table(table_from_lines(table_lines(entries_table([])))) == []
+
+
+@pytest.mark.parametrize("lines, message", [
+    ([], "begin with the names of its columns"),
+    ([b'{"columns": ["name", "param_lists"]}'], "begin with the names of its columns"),
+    ([b'{"columns": ["name"]}', b'["colour", []]'], "a column it names and a list of rows"),
+    ([b'{"columns": ["name"]}', b'["name", "combs"]'], "a column it names and a list of rows"),
+    ([b'{"columns": ["name"]}', b'{"name"'], "unexpected"),
+])
+def test_lines_of_another_shape_are_refused(lines, message):
+    with pytest.raises(ValueError, match=message):
+        table_from_lines(lines)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from apiary.docs.locate import locate
-from apiary.retrieval.cache import read_index
+from apiary.retrieval.cache import ENTRIES_FILE, INDEX_FORMAT_VERSION, read_index
 from apiary.retrieval.encoder import HashingEncoder
 from apiary.retrieval.store import IndexStore, UnknownLibrary
 
@@ -80,7 +80,8 @@ def test_corrupt_cache_is_detected_and_rebuilt(tmp_path: Path, library: Path, da
     elif damage == "garbage_meta":
         (directory / "meta.json").write_text("{not json")
     elif damage == "flip_entries":
-        (directory / "entries.json").write_text((directory / "entries.json").read_text().replace("Fill", "Flip"))
+        entries = directory / ENTRIES_FILE
+        entries.write_text(entries.read_text().replace("Fill", "Flip"))
     else:
         (directory / "meta.json").unlink()
     result = store.get_or_build(source)
@@ -355,30 +356,41 @@ def test_a_cache_with_a_vector_for_every_entry_still_loads_and_is_reused(tmp_pat
     assert again.rebuilt and encoder.encoded - before == 1 and again.reused_vectors == 3
 
 
-def test_a_cache_of_the_older_entry_format_loads_and_is_written_again_in_the_new(tmp_path: Path, library: Path):
-    import hashlib
-
+def _older_entries(entries, index_format: int) -> tuple[str, bytes]:
+    """The file an older format held the entries in, and its bytes."""
     import orjson
+
+    from apiary.docs.entry_table import entries_table
+
+    if index_format == 4:  # a row per entry
+        return "entries.jsonl", b"".join(orjson.dumps(e.to_json()) + b"\n" for e in entries)
+    return "entries.json", orjson.dumps(entries_table(entries))  # 5: columns, one document
+
+
+@pytest.mark.parametrize("index_format", [4, 5])
+def test_a_cache_of_an_older_entry_format_loads_and_is_written_again_in_the_new(tmp_path: Path, library: Path,
+                                                                               index_format: int):
+    import hashlib
 
     encoder = CountingEncoder()
     store = IndexStore(tmp_path / "cache", encoder)
     source = locate(str(library))
     built = store.get_or_build(source).index
     directory = store.directory_for(source)
-    rows = b"".join(orjson.dumps(e.to_json()) + b"\n" for e in built.entries)  # format 4: a row per entry
-    (directory / "entries.jsonl").write_bytes(rows)
-    (directory / "entries.json").unlink()
+    name, data = _older_entries(built.entries, index_format)
+    (directory / name).write_bytes(data)
+    (directory / ENTRIES_FILE).unlink()
     meta = json.loads((directory / "meta.json").read_text())
-    meta["format"] = 4
-    del meta["files"]["entries.json"]
-    meta["files"]["entries.jsonl"] = hashlib.sha256(rows).hexdigest()
+    meta["format"] = index_format
+    del meta["files"][ENTRIES_FILE]
+    meta["files"][name] = hashlib.sha256(data).hexdigest()
     (directory / "meta.json").write_text(json.dumps(meta))
     before = encoder.encoded
     loaded = store.get_or_build(source)
     assert not loaded.rebuilt and encoder.encoded == before
     assert loaded.index.entries == built.entries
-    assert json.loads((directory / "meta.json").read_text())["format"] == 5
-    assert sorted(p.name for p in directory.glob("entries.*")) == ["entries.json"]
+    assert json.loads((directory / "meta.json").read_text())["format"] == INDEX_FORMAT_VERSION == 6
+    assert sorted(p.name for p in directory.glob("entries.*")) == [ENTRIES_FILE] == ["entries.columns.jsonl"]
     assert read_index(directory).entries == built.entries
 
 

@@ -1,6 +1,6 @@
 """The on-disk index cache: one directory per library, version, encoder and source identity.
 
-Each directory holds ``entries.json`` (as columns: `docs.entry_table`), ``vectors.npy`` (a row for
+Each directory holds ``entries.columns.jsonl`` (as columns, in lines: `docs.entry_table`), ``vectors.npy`` (a row for
 each entry with a description), ``derived.json`` and BM25's arrays (``bm25.*``, written and read by
 bm25s, arrays with ``allow_pickle=False``) plus ``meta.json``, written last, with their SHA-256
 checksums. Every file is written to a temporary
@@ -30,17 +30,19 @@ from filelock import FileLock
 from apiary.atomic import atomic_write
 from apiary.collector import collector_paused
 from apiary.docs.entry import ApiEntry
-from apiary.docs.entry_table import entries_from_table, entries_table
+from apiary.docs.entry_table import entries_from_table, entries_table, table_from_lines, table_lines
 from apiary.retrieval.index import DerivedTexts, LibraryIndex, LibraryInfo, entry_text_keys
 
 log = logging.getLogger(__name__)
 
 #: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt,
 #: but for those of `READABLE_FORMATS`, which are loaded and written again in this one.
-INDEX_FORMAT_VERSION = 5
-#: 4: the entries as JSON Lines, one object per entry (``entries.jsonl``); 5: as columns
-READABLE_FORMATS = (4, 5)
-_ENTRIES_FILE = {4: "entries.jsonl", 5: "entries.json"}
+INDEX_FORMAT_VERSION = 6
+#: 4: the entries as JSON Lines, one object per entry (``entries.jsonl``); 5: as columns, one JSON
+#: document; 6: as columns in lines
+READABLE_FORMATS = (4, 5, 6)
+_ENTRIES_FILE = {4: "entries.jsonl", 5: "entries.json", 6: "entries.columns.jsonl"}
+ENTRIES_FILE = _ENTRIES_FILE[INDEX_FORMAT_VERSION]
 #: The modules the stored derived texts are made by (names, tokens, summaries, alternatives)
 _DERIVING_MODULES = ("retrieval/index.py", "words.py", "docs/docstrings.py", "docs/catalogue.py", "docs/kept_texts.py")
 
@@ -76,7 +78,7 @@ def write_index(directory: Path, index: LibraryIndex, keys: list[str | None] | N
     """Persist ``index`` atomically: data files first, then the meta that vouches for them (``keys``:
     its entries' `entry_text_keys`, when known)."""
     directory.mkdir(parents=True, exist_ok=True)
-    data = {"entries.json": orjson.dumps(entries_table(index.entries)),
+    data = {ENTRIES_FILE: _entries_bytes(index.entries),
             "vectors.npy": _npy_bytes(index.described_vectors)}  # an entry without a description has none
     data |= _derived_files(index)
     for name, content in data.items():
@@ -117,11 +119,15 @@ def rewrite_entries(directory: Path, index: LibraryIndex, moved_from: str) -> No
             or len(meta["text_keys"]) != len(index.entries)):
         write_index(directory, index)
         return
-    content = orjson.dumps(entries_table(index.entries))
-    atomic_write(directory / "entries.json", content)
+    content = _entries_bytes(index.entries)
+    atomic_write(directory / ENTRIES_FILE, content)
     meta["library"] = asdict(index.info)
-    meta["files"]["entries.json"] = _sha256(content)
+    meta["files"][ENTRIES_FILE] = _sha256(content)
     atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
+
+
+def _entries_bytes(entries: list[ApiEntry]) -> bytes:
+    return b"\n".join(table_lines(entries_table(entries)))  # a join of this size lets other threads run
 
 
 def _derived_files(index: LibraryIndex) -> dict[str, bytes]:
@@ -208,7 +214,9 @@ def _read_index(directory: Path, meta: dict) -> LibraryIndex:
 def _entries(data: bytes, index_format: int) -> list[ApiEntry]:
     if index_format == 4:
         return [ApiEntry.from_json(orjson.loads(line)) for line in data.splitlines() if line]
-    return entries_from_table(orjson.loads(data))
+    if index_format == 5:
+        return entries_from_table(orjson.loads(data))
+    return entries_from_table(table_from_lines(_lines(data)))
 
 
 def _described_count(meta: dict) -> int:
