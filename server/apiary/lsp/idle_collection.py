@@ -1,14 +1,14 @@
 """Full garbage collections while the user pauses.
 
-A full collection holds the interpreter's lock while it walks the objects it tracks. What builds and
-loads make is kept out of that walk (`collector.collector_paused` freezes it), so a plain full
-collection is short; but the server ran one after each indexing, while its user, who had just opened
-a file, was likely typing, and Python started its own in whichever request made one due. The server
-now starts none of its own (`collector.defer_full_collections`): indexing *asks* for one, and it runs
-in the indexer's thread once the client has sent nothing for `QUIET_S`, at the latest `LONGEST_WAIT_S`
-after it was asked for. Every `DEEP_PERIOD_S` one is deep (`collector.deep_collection`, the frozen
-objects included: 0.5 s with 36,362 APIs and their build memory), for the few cycles among what
-builds made.
+A full collection holds the interpreter's lock while it walks the objects it tracks. Python starts one
+wherever the objects promoted since the last make it due, in whichever request runs then; and the
+server ran one after each indexing, when its user, who had just opened a file, was likely typing.
+What builds and loads make is kept out of that walk (`collector.collector_paused` freezes it), which
+makes it short, not free. So the server starts none of its own (`collector.defer_full_collections`):
+indexing asks for one, which runs in the indexer's thread once the client has sent nothing for
+`QUIET_S`, at the latest `LONGEST_WAIT_S` after it was asked for. Every `DEEP_PERIOD_S` one is deep
+(`collector.deep_collection`: the frozen objects included, 0.5 s with 36,362 APIs and their build
+memory), for the few cycles among what builds made.
 """
 
 from __future__ import annotations

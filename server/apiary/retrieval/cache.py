@@ -1,11 +1,11 @@
 """The on-disk index cache: one directory per library, version, encoder and source identity.
 
-Each directory holds ``entries.columns.jsonl`` (as columns, in lines: `docs.entry_table`), ``vectors.npy`` (a row for
-each entry with a description), ``derived.json`` and BM25's arrays (``bm25.*``, written and read by
-bm25s, arrays with ``allow_pickle=False``) plus ``meta.json``, written last, with their SHA-256
-checksums. Every file is written to a temporary
-name and renamed into place; a reader that finds a checksum mismatch, a missing file or an unknown
-format treats the cache as absent. A file lock serialises builders, so two processes indexing the
+Each directory holds ``entries.columns.jsonl`` (as columns, in lines: `docs.entry_table`),
+``vectors.npy`` (a row for each entry with a description), ``derived.json`` and BM25's arrays
+(``bm25.*``, written and read by bm25s, arrays with ``allow_pickle=False``) plus ``meta.json``, written
+last, with their SHA-256 checksums. Every file is written to a temporary name and renamed into place;
+a reader that finds a checksum mismatch, a missing file or an unknown format treats the cache as
+absent. A file lock serialises builders, so two processes indexing the
 same library at once build it once and never interleave their writes.
 """
 
