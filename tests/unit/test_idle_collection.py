@@ -96,7 +96,8 @@ def test_a_failed_collection_is_logged_and_the_next_ask_runs_one(caplog):
     assert "a full garbage collection failed" in caplog.text
 
 
-def test_a_deep_collection_is_asked_for_every_period():
+@pytest.mark.parametrize("deep", [False, True])
+def test_a_collection_is_asked_for_every_period(deep):
     periods: list[float] = []
     asked: list[bool] = []
 
@@ -111,8 +112,8 @@ def test_a_deep_collection_is_asked_for_every_period():
     collections = IdleCollections(collect, sleep=sleep)
     collections.ask = lambda deep=False: asked.append(deep)
     with pytest.raises(asyncio.CancelledError):
-        asyncio.run(collections.deep_every(period_s=60))
-    assert periods == [60, 60, 60] and asked == [True, True]
+        asyncio.run(collections.every(60, deep=deep))
+    assert periods == [60, 60, 60] and asked == [deep, deep]
 
 
 def test_asks_before_a_run_are_one_run_deep_if_any_was():

@@ -18,7 +18,7 @@ from lsprotocol import types
 from pygls.capabilities import get_capability
 
 from apiary import engine
-from apiary.lsp import log_forwarding
+from apiary.lsp import idle_collection, log_forwarding
 from apiary.settings import layered, read_config_file
 
 if TYPE_CHECKING:
@@ -65,7 +65,8 @@ async def start(ls: ApiaryServer) -> None:
             )
         publish_status(ls)
     asyncio.ensure_future(watch_encoder(ls))
-    asyncio.ensure_future(ls.collections.deep_every())
+    asyncio.ensure_future(ls.collections.every(idle_collection.PERIOD_S))
+    asyncio.ensure_future(ls.collections.every(idle_collection.DEEP_PERIOD_S, deep=True))
     await index_specs(ls, ls.session.libraries.pending(), "Apiary: indexing")
     for doc in ls.documents.all():
         discover_imports(ls, doc)
