@@ -21,7 +21,7 @@ class ScriptedClient:
 
     def __init__(self, times: list[float]) -> None:
         self.now, self.times, self.collections = 0.0, sorted(times), None
-        self.runs: list[float] = []
+        self.runs: list[tuple[float, bool]] = []  # (when, deep)
 
     def clock(self) -> float:
         return self.now
@@ -50,7 +50,7 @@ async def _settled(collections: IdleCollections) -> None:
 
 
 def test_a_collection_asked_for_runs_once_the_client_pauses():
-    async def scenario() -> list[float]:
+    async def scenario() -> list[tuple[float, bool]]:
         client = ScriptedClient(times=[0.5, 1.0, 1.4, 2.0, 2.3])  # typing, then a pause
         collections = _collections(client, quiet_s=1.5, longest_wait_s=120)
         collections.ask()
@@ -62,7 +62,7 @@ def test_a_collection_asked_for_runs_once_the_client_pauses():
 
 
 def test_a_client_that_never_pauses_meets_it_at_the_longest_wait():
-    async def scenario() -> list[float]:
+    async def scenario() -> list[tuple[float, bool]]:
         client = ScriptedClient(times=[0.25 * n for n in range(1, 100)])
         collections = _collections(client, quiet_s=1.5, longest_wait_s=10)
         collections.ask()
@@ -73,7 +73,7 @@ def test_a_client_that_never_pauses_meets_it_at_the_longest_wait():
 
 
 def test_a_failed_collection_is_logged_and_the_next_ask_runs_one(caplog):
-    async def scenario() -> list[float]:
+    async def scenario() -> list[tuple[float, bool]]:
         client = ScriptedClient(times=[])
         failures = [RuntimeError("no memory")]
 
