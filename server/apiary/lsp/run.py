@@ -25,13 +25,19 @@ log = logging.getLogger(__name__)
 LOCK_SWITCH_INTERVAL_S = 0.0002
 
 
+def _interpreter_for_serving() -> None:
+    """The interpreter's settings for a server: requests get the lock quickly, and full garbage
+    collections run when the client pauses (`lsp.idle_collection`)."""
+    sys.setswitchinterval(LOCK_SWITCH_INTERVAL_S)
+    defer_full_collections()
+
+
 def serve_stdio(
     server: ApiaryServer | None = None, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None
 ) -> int:
     """Serve until `exit` or EOF; returns the exit status (`exit` without `shutdown` is 1, per LSP)."""
     server = server or create_server()
-    sys.setswitchinterval(LOCK_SWITCH_INTERVAL_S)
-    defer_full_collections()  # run when the client pauses (`lsp.idle_collection`)
+    _interpreter_for_serving()
     out = stdout or protocol_stdout()
     server._stop_event = threading.Event()
     server.protocol.set_writer(BinaryWriter(out))
@@ -77,8 +83,7 @@ def serve_socket(path: str, server: ApiaryServer | None = None) -> int:
 
 def _serve_sockets(start_server, server: ApiaryServer | None) -> int:
     server = server or create_server()
-    sys.setswitchinterval(LOCK_SWITCH_INTERVAL_S)
-    defer_full_collections()  # run when the client pauses (`lsp.idle_collection`)
+    _interpreter_for_serving()
     server._stop_event = threading.Event()
     code = 0
     try:

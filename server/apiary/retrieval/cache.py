@@ -18,8 +18,8 @@ import json
 import logging
 import re
 import tempfile
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict, fields
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import bm25s
@@ -297,8 +297,6 @@ def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np
 #: that is read
 FILE_DIGESTS, PARSED_MODULES, KEPT_TEXTS = "file-digests.json", "parsed-modules.jsonl", "kept-texts.jsonl"
 _MAX_BYTES = {FILE_DIGESTS: 64_000_000, PARSED_MODULES: 2_000_000_000, KEPT_TEXTS: 1_000_000_000}
-#: the big ones as they were written before they were lines, removed when the lines are written
-_BEFORE_LINES = {PARSED_MODULES: "parsed-modules.json", KEPT_TEXTS: "kept-texts.json"}
 
 
 def read_beside(directory: Path, name: str) -> dict:
@@ -308,7 +306,7 @@ def read_beside(directory: Path, name: str) -> dict:
         if path.stat().st_size > _MAX_BYTES[name]:
             return {}
         data = path.read_bytes()
-        known = _LINES[name][1](data) if name in _LINES else orjson.loads(data)
+        known = _LINES[name].read(data) if name in _LINES else orjson.loads(data)
         return known if isinstance(known, dict) else {}
     except (OSError, ValueError):
         return {}
@@ -319,9 +317,10 @@ def keep_beside(directory: Path, name: str, data: dict) -> None:
     read-only cache keeps nothing, and the next check or build does the work again."""
     try:
         if directory.is_dir():
-            atomic_write(directory / name, _LINES[name][0](data) if name in _LINES else orjson.dumps(data))
-            if name in _BEFORE_LINES:
-                (directory / _BEFORE_LINES[name]).unlink(missing_ok=True)
+            lines = _LINES.get(name)
+            atomic_write(directory / name, lines.write(data) if lines else orjson.dumps(data))
+            if lines:
+                (directory / lines.before).unlink(missing_ok=True)
     except (OSError, TypeError) as error:  # TypeError: orjson's, for a text no UTF-8 file holds
         log.debug("%s not kept in %s: %s", name, directory, error)
 
@@ -403,8 +402,19 @@ def _lines(data: bytes) -> Iterator[bytes]:
     yield data[start:]
 
 
-#: the files beside an index written as lines: how each is written and read
-_LINES = {PARSED_MODULES: (_record_lines, _record_from_lines), KEPT_TEXTS: (_texts_lines, _texts_from_lines)}
+@dataclass(frozen=True)
+class _Lines:
+    """How a file beside an index is written and read as lines."""
+
+    write: Callable[[dict], bytes]
+    read: Callable[[bytes], dict]
+    #: the file it was, one JSON document, before it was lines: removed when the lines are written
+    before: str
+
+
+#: the files beside an index written as lines
+_LINES = {PARSED_MODULES: _Lines(_record_lines, _record_from_lines, "parsed-modules.json"),
+          KEPT_TEXTS: _Lines(_texts_lines, _texts_from_lines, "kept-texts.json")}
 
 
 def read_kept_texts(directory: Path) -> dict:

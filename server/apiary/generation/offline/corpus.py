@@ -43,9 +43,7 @@ class CorpusStore:
         after each indexing: the workspace's files that import the library change)."""
         key = (index.info.identity, index.info.content_hash)
         if not anew:
-            corpus = self._cached(key)
-            if corpus is None:
-                corpus = self._of_last_build(key[0])
+            corpus = self._of_build(key[0])  # this build's, or the last build's until this one's are mined
             if corpus is not None:
                 return corpus
         with self._mining:
@@ -72,8 +70,9 @@ class CorpusStore:
         with self._lock:
             return self._cache.get(key)
 
-    def _of_last_build(self, identity: str) -> UsageCorpus | None:
-        """The corpus kept for another build of the library whose identity is ``identity``, if any."""
+    def _of_build(self, identity: str) -> UsageCorpus | None:
+        """The corpus kept for the library whose identity is ``identity`` (one build's at most: a
+        build's examples replace those of the last), if any."""
         with self._lock:
             return next((corpus for (kept, _), corpus in self._cache.items() if kept == identity), None)
 
