@@ -13,9 +13,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from lsprotocol import types
+from pytest_lsp import LanguageClient
 
 from apiary.lsp import client
-from apiary.lsp.client import SERVER_COMMAND
+from apiary.lsp.client import SERVER_COMMAND, wait_ready
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
@@ -47,6 +48,15 @@ def init_params(options: dict | None = None, **capabilities) -> types.Initialize
     """``initialize`` on the example workspace, with the example library and the hashing encoder."""
     default = {"libraries": [str(LIBRARY)], "encoder": "hashing"}
     return client.init_params(WORKSPACE, options if options is not None else default, **capabilities)
+
+
+async def ready_session(language_client: LanguageClient, params: types.InitializeParams | None = None) -> dict:
+    """Start ``language_client``'s server with ``params`` (`init_params`' by default) and wait until
+    its libraries are ready; their status."""
+    await language_client.initialize_session(params if params is not None else init_params())
+    status = await wait_ready(language_client)
+    assert status["ready"], status
+    return status
 
 
 # -- a raw-byte client: what no LSP library would send -----------------------------------------

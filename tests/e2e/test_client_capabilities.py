@@ -8,9 +8,9 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from tests.e2e.lsp_helpers import WORKSPACE, init_params, private_environment
+from tests.e2e.lsp_helpers import WORKSPACE, init_params, ready_session
 
-from apiary.lsp.client import SERVER_COMMAND, end_position, inline_params, open_document, wait_ready
+from apiary.lsp.client import SERVER_COMMAND, end_position, inline_params, open_document
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -34,18 +34,11 @@ CLIENTS = {
 }
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _env(tmp_path_factory):
-    with private_environment(tmp_path_factory.mktemp("capabilities")):
-        yield
-
-
 @pytest_lsp.fixture(scope="module", params=list(CLIENTS), config=ClientServerConfig(server_command=SERVER_COMMAND))
 async def client(lsp_client: LanguageClient, request):
     capabilities, snippets, markup = CLIENTS[request.param]
     lsp_client.expect = (snippets, markup)
-    await lsp_client.initialize_session(init_params(text_document=capabilities))
-    assert (await wait_ready(lsp_client))["ready"]
+    await ready_session(lsp_client, init_params(text_document=capabilities))
     yield
     await lsp_client.shutdown_session()
 

@@ -8,9 +8,9 @@ import asyncio
 import pytest
 import pytest_lsp
 from pytest_lsp import ClientServerConfig, LanguageClient
-from tests.e2e.lsp_helpers import init_params, private_environment
+from tests.e2e.lsp_helpers import ready_session
 
-from apiary.lsp.client import SERVER_COMMAND, execute, wait_ready
+from apiary.lsp.client import SERVER_COMMAND, execute
 from apiary.lsp.idle_collection import QUIET_S
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -18,17 +18,9 @@ pytestmark = pytest.mark.asyncio(loop_scope="module")
 COLLECTED = "full garbage collection while the client paused"
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _env(tmp_path_factory):
-    with private_environment(tmp_path_factory.mktemp("idle")):
-        yield
-
-
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND))
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(init_params())
-    status = await wait_ready(lsp_client)
-    assert status["ready"], status
+    await ready_session(lsp_client)
     yield
     await lsp_client.shutdown_session()
 

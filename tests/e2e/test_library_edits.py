@@ -9,9 +9,9 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from tests.e2e.lsp_helpers import LIBRARY, init_params, private_environment
+from tests.e2e.lsp_helpers import LIBRARY, init_params, ready_session
 
-from apiary.lsp.client import SERVER_COMMAND, end_position, execute, open_document, wait_ready
+from apiary.lsp.client import SERVER_COMMAND, end_position, execute, open_document
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -30,17 +30,9 @@ def library(tmp_path_factory):
     return copy
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _env(tmp_path_factory):
-    with private_environment(tmp_path_factory.mktemp("lsp")):
-        yield
-
-
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND))
 async def client(lsp_client: LanguageClient, library):
-    await lsp_client.initialize_session(init_params({"libraries": [str(library)], "encoder": "hashing"}))
-    status = await wait_ready(lsp_client)
-    assert status["ready"], status
+    await ready_session(lsp_client, init_params({"libraries": [str(library)], "encoder": "hashing"}))
     yield
     await lsp_client.shutdown_session()
 

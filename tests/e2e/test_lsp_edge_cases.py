@@ -13,24 +13,17 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from tests.e2e.lsp_helpers import WORKSPACE, init_params, private_environment
+from tests.e2e.lsp_helpers import WORKSPACE, ready_session
 
-from apiary.lsp.client import SERVER_COMMAND, end_position, open_document, wait_ready
+from apiary.lsp.client import SERVER_COMMAND, end_position, open_document
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 REPORT = (WORKSPACE / "new_report.py").read_text() + "big_orders ="
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _env(tmp_path_factory):
-    with private_environment(tmp_path_factory.mktemp("lsp-edge")):
-        yield
-
-
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND))
 async def client(lsp_client: LanguageClient):
-    await lsp_client.initialize_session(init_params())
-    assert (await wait_ready(lsp_client))["ready"]
+    await ready_session(lsp_client)
     yield
     await lsp_client.shutdown_session()
 

@@ -9,33 +9,25 @@ import pytest
 import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient
-from tests.e2e.lsp_helpers import WORKSPACE, init_params, private_environment
+from tests.e2e.lsp_helpers import WORKSPACE, ready_session
 
-from apiary.lsp.client import SERVER_COMMAND, end_position, open_document, wait_ready
+from apiary.lsp.client import SERVER_COMMAND, end_position, open_document
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 REPORT = (WORKSPACE / "new_report.py").read_text()
 
 
 @pytest_lsp.fixture(scope="module", config=ClientServerConfig(server_command=SERVER_COMMAND))
-async def client(lsp_client: LanguageClient, tmp_path_factory):
+async def client(lsp_client: LanguageClient):
     _fix_code_action_structuring(lsp_client)
     lsp_client.edits = []
     lsp_client.answer = lambda params: None
     lsp_client.feature(types.WORKSPACE_APPLY_EDIT)(
         lambda ls, p: ls.edits.append(p) or types.ApplyWorkspaceEditResult(applied=True))
     lsp_client.feature(types.WINDOW_SHOW_MESSAGE_REQUEST)(lambda ls, p: ls.answer(p))
-    await lsp_client.initialize_session(init_params())
-    status = await wait_ready(lsp_client)
-    assert status["ready"], status
+    await ready_session(lsp_client)
     yield
     await lsp_client.shutdown_session()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _env(tmp_path_factory):
-    with private_environment(tmp_path_factory.mktemp("lsp")):
-        yield
 
 
 def _fix_code_action_structuring(client: LanguageClient) -> None:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import orjson
+import pytest
 
 from apiary.docs import python_package
 from apiary.docs.ingest import ingest
@@ -25,6 +26,26 @@ def test_a_parsed_module_reads_back_as_it_was(tmp_path: Path):
     for module_file in module_files(find_layout(HONEYCOMB)):
         doc = python_package._read_file(module_file, limits, report)
         assert module_from_json(orjson.loads(module_json(doc)), module_file.path) == doc
+
+
+def test_modules_read_back_together_share_their_parameters():
+    limits, report = python_package.FileLimits(), python_package.IngestReport()
+    docs = [python_package._read_file(f, limits, report) for f in module_files(find_layout(HONEYCOMB))]
+    shared: dict = {}
+    read_back = [module_from_json(orjson.loads(module_json(doc)), doc.path, shared) for doc in docs]
+    assert read_back == docs
+    params = [p for doc in read_back for d in doc.definitions.values() for p in d.params]
+    assert len({id(p) for p in params}) == len(set(params)) == len(shared) < len(params)
+
+
+def test_a_kept_parameter_with_fields_of_its_own_is_refused_as_before():
+    table = next(f for f in module_files(find_layout(HONEYCOMB)) if f.path.name == "table.py")
+    doc = python_package._read_file(table, python_package.FileLimits(), python_package.IngestReport())
+    data = orjson.loads(module_json(doc))
+    definition = next(d for d in data["definitions"].values() if d["params"])
+    definition["params"][0]["unknown"] = 1
+    with pytest.raises(TypeError):
+        module_from_json(data, doc.path, {})
 
 
 def _counting_parses(monkeypatch) -> list[str]:

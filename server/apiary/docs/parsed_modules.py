@@ -84,6 +84,8 @@ class ParsedModules:
         #: the keys of the files this read could not keep (skipped, or not writable)
         self.unkept: set[str] = set()
         self.hits = 0
+        #: the parameters of the modules read back so far, each once (`module_from_json`)
+        self._params: SharedParams = {}
 
     @property
     def changed(self) -> bool:
@@ -153,7 +155,7 @@ class ParsedModules:
         data = self._known.get(key, self._read_now.get(key))
         doc = self._docs.get(key)  # the same file's module, when this process read it last time
         if doc is None or doc.path != path:
-            doc = _module(data, path)
+            doc = _module(data, path, self._params)
         if doc is None:
             return None
         self.kept[key] = data
@@ -189,13 +191,13 @@ def _as_json(data: dict | bytes | None) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _module(data: dict | bytes | None, path: Path) -> ModuleDoc | None:
+def _module(data: dict | bytes | None, path: Path, params: SharedParams) -> ModuleDoc | None:
     """The module a kept JSON describes, read from ``path`` (None where the JSON is damaged)."""
     data = _as_json(data)
     if data is None:
         return None
     try:
-        return module_from_json(data, path)
+        return module_from_json(data, path, params)
     except (KeyError, TypeError, ValueError):
         return None
 
@@ -251,11 +253,20 @@ def _plain(value: object) -> object:
     raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def module_from_json(data: dict[str, Any], path: Path) -> ModuleDoc:
+#: parameters by their fields, each made once and shared by every definition that has it
+SharedParams = dict[tuple[Any, ...], Param]
+_PARAM_FIELDS = frozenset({"name", "kind", "annotation", "default"})
+
+
+def module_from_json(data: dict[str, Any], path: Path, params: SharedParams | None = None) -> ModuleDoc:
+    """The module `module_json` wrote, its file now at ``path``; ``params``: the parameters already made
+    (a library's definitions repeat theirs: transformers' and sympy's 53,792 have 115,755, of which
+    14,701 differ), shared with the modules read before (they are frozen)."""
+    params = {} if params is None else params
     return ModuleDoc(
         module=str(data["module"]), path=path, is_package=bool(data["is_package"]), is_stub=bool(data["is_stub"]),
         doc=str(data["doc"]),
-        definitions={str(k): _definition(v) for k, v in data["definitions"].items()},
+        definitions={str(k): _definition(v, params) for k, v in data["definitions"].items()},
         imports={str(k): str(v) for k, v in data["imports"].items()},
         module_imports=set(data["module_imports"]),
         explicit_reexports=set(data["explicit_reexports"]),
@@ -263,17 +274,30 @@ def module_from_json(data: dict[str, Any], path: Path) -> ModuleDoc:
         wildcards=list(data["wildcards"]),
         bindings={str(k): Binding(**v) for k, v in data["bindings"].items()},
         attachments=[Binding(**v) for v in data["attachments"]],
-        calls={str(k): _definition(v) for k, v in data["calls"].items()},
+        calls={str(k): _definition(v, params) for k, v in data["calls"].items()},
         factories=dict(data["factories"]),
         instance_attributes=dict(data["instance_attributes"]),
         registrars=dict(data["registrars"]),
     )
 
 
-def _definition(data: dict[str, Any]) -> Definition:
+def _definition(data: dict[str, Any], params: SharedParams) -> Definition:
     values = dict(data)
     values["kind"] = ApiKind(values["kind"])
-    values["params"] = tuple(Param(**p) for p in values["params"])
+    values["params"] = tuple(_param(p, params) for p in values["params"])
     values["bases"] = tuple(values["bases"])
     values["decorators"] = tuple(values["decorators"])
     return Definition(**values)
+
+
+def _param(data: dict[str, Any], params: SharedParams) -> Param:
+    """The parameter ``data`` describes: the one made before from the same fields, else a new one
+    (a record with other fields than a parameter's is made as written, and refused there)."""
+    if not isinstance(data, dict) or data.keys() != _PARAM_FIELDS:
+        return Param(**data)
+    key = (data["name"], data["kind"], data["annotation"], data["default"])
+    param = params.get(key)
+    if param is None:
+        param = params[key] = Param(**data)
+    return param
+

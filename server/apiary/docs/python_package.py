@@ -28,7 +28,7 @@ import orjson
 from apiary.docs.exports import build_entries
 from apiary.docs.files import FileDigests, NotAFile, is_regular, read_bounded
 from apiary.docs.generated import generated_reason
-from apiary.docs.parsed_modules import module_from_json, module_json
+from apiary.docs.parsed_modules import SharedParams, module_from_json, module_json
 from apiary.docs.python_module import ModuleDoc, read_module
 from apiary.docs.report import IngestError, IngestReport, Skipped
 
@@ -274,13 +274,14 @@ def _parse_in_workers(files: list[ModuleFile], limits: FileLimits, report: Inges
     deadline = _workers_deadline(len(files))
     here = IngestReport()  # merged into ``report`` once every file is in: a broken pool leaves no trace
     parsed: list[tuple[ModuleDoc | None, bytes | None]] = []
+    params: SharedParams = {}  # the modules read back share their parameters
     chunks = [(files[start:start + _CHUNK], limits.max_bytes) for start in range(0, len(files), _CHUNK)]
     pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_stdout_to_stderr)
     try:
         results = pool.imap(_parse_chunk, chunks)  # chunksize 1: then its next() takes a timeout
         for chunk, _ in chunks:  # as they come
             sent = results.next(timeout=max(0.0, deadline - time.monotonic()))
-            parsed.extend(_received(f, *answer, limits, here) for f, answer in zip(chunk, sent, strict=True))
+            parsed.extend(_received(f, *answer, limits, here, params) for f, answer in zip(chunk, sent, strict=True))
     finally:
         pool.terminate()
         pool.join()
@@ -295,13 +296,13 @@ def _workers_deadline(files: int) -> float:
 
 
 def _received(module_file: ModuleFile, written: bytes | None, skipped: list[tuple[str, str]], files_read: int,
-              limits: FileLimits, here: IngestReport) -> tuple[ModuleDoc | None, bytes | None]:
+              limits: FileLimits, here: IngestReport, params: SharedParams) -> tuple[ModuleDoc | None, bytes | None]:
     """What a worker sent for one file, as its module and the module's JSON."""
     here.skipped.extend(Skipped(where, why) for where, why in skipped)
     if written is None and files_read:  # read but not writable as JSON (a lone surrogate): read here
         return _read_file(module_file, limits, here), None
     here.files_read += files_read
-    return (module_from_json(orjson.loads(written), module_file.path) if written else None), written
+    return (module_from_json(orjson.loads(written), module_file.path, params) if written else None), written
 
 
 def _stdout_to_stderr() -> None:
