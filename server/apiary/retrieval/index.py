@@ -32,7 +32,8 @@ from apiary.words import humanize, lexical_tokens, split_identifier
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 ProgressCallback = Callable[[int, int], None]
-_ENCODE_CHUNK = 64
+#: texts handed to the encoder at once, progress told after each: enough batches for every core
+_ENCODE_CHUNK = 512
 
 
 @dataclass(frozen=True)
