@@ -96,40 +96,6 @@ def test_batches_of_like_length_encode_as_one_text_at_a_time_would(tiny_sentence
     assert (together * alone).sum(axis=1).min() > 0.99  # int8 activations are scaled per batch
 
 
-def _exported(model_dir: Path, threads: int) -> OnnxQueryEncoder:
-    export_for_queries(str(model_dir))
-    encoder = query_encoder(str(model_dir))
-    return OnnxQueryEncoder(exported_path(model_dir), model_dir / "tokenizer.json", encoder.id, encoder.dim, "mean",
-                            threads=threads)
-
-
-def test_batches_spread_over_one_session_per_core_encode_as_one_session_does(tiny_sentence_model: Path, monkeypatch):
-    one, three = _exported(tiny_sentence_model, threads=1), _exported(tiny_sentence_model, threads=3)
-    made: list[int] = []  # sessions made beyond each encoder's first
-    real = OnnxQueryEncoder._new_session
-    monkeypatch.setattr(OnnxQueryEncoder, "_new_session", lambda self: made.append(1) or real(self))
-    texts = [" ".join(TEXTS[: 1 + i % 4]) + f" {i}" for i in range(150)]  # five batches
-    alone = one.encode(texts)
-    three.encode(TEXTS)  # a query, one batch
-    assert made == []
-    assert np.array_equal(three.encode(texts), alone)  # the same batches, bit for bit
-    assert len(made) == 2  # three sessions, made once the texts filled their batches
-
-
-def test_a_batch_that_fails_fails_the_encoding(tiny_sentence_model: Path, monkeypatch):
-    encoder = _exported(tiny_sentence_model, threads=2)
-    real = OnnxQueryEncoder._pooled
-
-    def pooled(self, session, encoded):
-        if len(encoded[0].ids) > 12:  # the longest texts' batches
-            raise RuntimeError("the runtime failed")
-        return real(self, session, encoded)
-
-    monkeypatch.setattr(OnnxQueryEncoder, "_pooled", pooled)
-    with pytest.raises(RuntimeError, match="the runtime failed"):
-        encoder.encode([" ".join(TEXTS * (1 + i % 3)) for i in range(100)])
-
-
 def test_the_exported_encoder_leaves_numpy_one_blas_thread(tiny_sentence_model: Path):
     """After a run, the runtime's threads hold the other cores: a second BLAS thread waited for them."""
     export_for_queries(str(tiny_sentence_model))

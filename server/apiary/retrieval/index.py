@@ -32,8 +32,7 @@ from apiary.words import humanize, lexical_tokens, split_identifier
 logging.getLogger("bm25s").setLevel(logging.WARNING)
 
 ProgressCallback = Callable[[int, int], None]
-#: texts handed to the encoder at once, progress told after each: enough batches for every core
-_ENCODE_CHUNK = 512
+_ENCODE_CHUNK = 64
 
 
 @dataclass(frozen=True)
