@@ -291,8 +291,8 @@ def _definition(data: dict[str, Any], params: SharedParams) -> Definition:
 
 
 def _param(data: dict[str, Any], params: SharedParams) -> Param:
-    """The parameter ``data`` describes: the one made before from the same fields, else a new one
-    (a record with other fields than a parameter's is made as written, and refused there)."""
+    """The parameter ``data`` describes: the one made before from the same fields, else a new one (a
+    record without exactly a parameter's fields goes to `Param` as it is, which refuses unknown ones)."""
     if not isinstance(data, dict) or data.keys() != _PARAM_FIELDS:
         return Param(**data)
     key = (data["name"], data["kind"], data["annotation"], data["default"])
@@ -300,4 +300,3 @@ def _param(data: dict[str, Any], params: SharedParams) -> Param:
     if param is None:
         param = params[key] = Param(**data)
     return param
-
