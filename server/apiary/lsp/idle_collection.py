@@ -37,8 +37,7 @@ DEEP_PERIOD_S = 3600.0
 Collect = Callable[[bool], Awaitable[int]]
 
 
-def wait_left(now: float, heard: float, asked: float, quiet_s: float = QUIET_S,
-              longest_wait_s: float = LONGEST_WAIT_S) -> float:
+def wait_left(now: float, heard: float, asked: float, quiet_s: float, longest_wait_s: float) -> float:
     """Seconds until a collection asked for at ``asked`` may run, the client last heard at ``heard``
     (0: now)."""
     return max(0.0, min(heard + quiet_s, asked + longest_wait_s) - now)
