@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import sys
 from argparse import Namespace
-from pathlib import Path
 
 from apiary.cli.arguments import non_negative, positive
 from apiary.cli.errors import CliError
+from apiary.cli.source import read_source
 from apiary.paths import index_dir
 from apiary.settings import Settings
 
@@ -58,7 +58,8 @@ def run_complete(args: Namespace) -> int:
     from apiary.retrieval.onnx_encoder import export_after_use, query_encoder
     from apiary.retrieval.store import IndexStore
 
-    text = sys.stdin.read() if args.file == "-" else _read(Path(args.file))
+    # --line counts lines as universal newlines do: "\r\n" and "\r" end a line as "\n" does
+    text = read_source(args.file).replace("\r\n", "\n").replace("\r", "\n")
     prefix, suffix = split_at_cursor(text, args.line, args.column)
     store = IndexStore(index_dir(), query_encoder(args.encoder))
     indexes = [store.load(name) for name in args.lib]
@@ -107,14 +108,6 @@ def split_at_cursor(text: str, line: int | None, column: int | None) -> tuple[st
     column = len(row) if column is None else max(0, min(column, len(row)))
     before = "\n".join(lines[: line - 1] + [row[:column]])
     return before, text[len(before):]
-
-
-def _read(path: Path) -> str:
-
-    try:
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise CliError(f"cannot read {path}: {error}") from error
 
 
 def _find(indexes, path: str):

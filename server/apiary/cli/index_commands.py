@@ -9,6 +9,7 @@ from argparse import Namespace
 
 from apiary.cli.arguments import positive
 from apiary.cli.progress import PhaseBars
+from apiary.cli.source import read_source
 from apiary.paths import index_dir
 
 
@@ -76,7 +77,7 @@ def run_search(args: Namespace) -> int:
     from apiary.retrieval.query import query_from_text
     from apiary.retrieval.store import IndexStore
 
-    text = sys.stdin.read() if args.query == "-" else args.query
+    text = read_source("-") if args.query == "-" else args.query
     store = IndexStore(index_dir(), query_encoder(args.encoder))
     indexes = [store.load(name) for name in args.lib]
     problems: list[str] = []

@@ -16,6 +16,9 @@ import tree_sitter_python
 from apiary.context.positions import LineStarts, line_text
 
 PYTHON = tree_sitter.Language(tree_sitter_python.language())
+#: the largest document Apiary assists: a larger one is not parsed (the server's features answer
+#: empty for it rather than stall; the CLI refuses it)
+MAX_CHARS = 2_000_000
 _LONE_CR = re.compile(rb"\r(?!\n)")
 
 

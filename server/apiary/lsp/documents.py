@@ -15,7 +15,7 @@ from lsprotocol import types
 from pygls.protocol import LanguageServerProtocol, lsp_method
 
 from apiary.context import ParsedDocument, offset_at, position_at
-from apiary.context.document import new_parser, parser_bytes
+from apiary.context.document import MAX_CHARS, new_parser, parser_bytes
 from apiary.context.positions import LineStarts, line_text
 from apiary.lsp import library_edits, lifecycle
 
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
     from apiary.lsp.server import ApiaryServer
 
 log = logging.getLogger(__name__)
-
-MAX_CHARS = 2_000_000
 
 
 @dataclass
