@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+from itertools import pairwise
+from pathlib import Path
+
 from apiary.context.positions import line_starts
 from apiary.generation.site import CodeSite, code_site
 
@@ -30,3 +34,38 @@ def test_outside_a_comment_the_code_goes_at_the_cursor():
     text = "x = 1\ny = \n"
     site = _site(text, 1, 4)
     assert site == CodeSite(text, 10, 10, "")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _comment_prompts():
+    """Prompts that end under a comment, with the comment's line: each comment above a statement in
+    the example workspace, as the sequence benchmark makes its prompts (the code up to the comment,
+    then the statement's indent), and the bundled problems (the comment, then a begun statement)."""
+    for path in sorted((ROOT / "examples" / "workspace").glob("*.py")):
+        lines = path.read_text().splitlines(keepends=True)
+        for n, (line, below) in enumerate(pairwise(lines)):
+            if line.lstrip().startswith("#") and below.strip() and not below.lstrip().startswith("#"):
+                yield n, "".join(lines[: n + 1]) + below[: len(below) - len(below.lstrip())]
+    for problem in map(json.loads, (ROOT / "examples" / "problems.jsonl").read_text().splitlines()):
+        lines = problem["prompt"].split("\n")
+        yield max(n for n, line in enumerate(lines) if line.lstrip().startswith("#")), problem["prompt"]
+
+
+def test_a_comment_is_read_as_the_sequence_benchmark_reads_its_prompt():
+    """"Suggest API sequence…" and `apiary suggest --file` read a comment through `comment_context`;
+    `benchmarks.sequence_suite --context` reads a problem's prompt whole: the same query, so its
+    figures are what they give."""
+    from apiary import engine
+    from apiary.context.extract import extract_context_from_prefix
+    from apiary.retrieval.query import query_from_context
+
+    compared = 0
+    for line, prompt in _comment_prompts():
+        starts = line_starts(prompt)
+        end = starts[line] + len(prompt[starts[line]:].split("\n", 1)[0])
+        at_comment = engine.comment_context(prompt, starts, line, end)
+        assert query_from_context(at_comment) == query_from_context(extract_context_from_prefix(prompt)), prompt
+        compared += 1
+    assert compared == 32

@@ -96,3 +96,49 @@ def test_mining_time_must_be_a_duration(capsys):
         main(["suggest", "x", "--mine-for", "-1"])
     assert exit_.value.code == 2
     assert "is not 0 seconds or more" in capsys.readouterr().err
+
+
+def _suggested(argv: list[str], capsys) -> list[list[str]]:
+    assert main([*argv, "--lib", "honeycomb", "--encoder", "hashing", "--top-k", "3", "--json"]) == 0
+    return [row["apis"] for row in json.loads(capsys.readouterr().out)]
+
+
+REPORT = "import honeycomb as hc\norders = hc.read_delimited('orders.csv')\n{comment}\n{below}\n"
+
+
+@pytest.mark.parametrize(("comment", "below", "alone", "in_file"), [
+    # the file has read a delimited file already: what was just called comes first
+    ("# read it", "table = hc.", ["honeycomb.read_jsonl"], ["honeycomb.read_delimited"]),
+    # the statement below the comment is a call on a table: a table's methods, not other classes
+    ("# the rows we want", "wanted = orders.",
+     ["honeycomb.Table::row_count", "honeycomb.Lookup", "honeycomb.Table"],
+     ["honeycomb.Table::arrange", "honeycomb.Table::row_count", "honeycomb.Table::dedupe"]),
+])
+def test_a_comment_in_a_file_is_read_with_the_code_above_it(tmp_path, capsys, comment, below, alone, in_file):
+    assert main(["index", str(HONEYCOMB), "--encoder", "hashing"]) == 0
+    capsys.readouterr()
+    path = tmp_path / "report.py"
+    path.write_text(REPORT.format(comment=comment, below=below))
+    by_comment = _suggested(["suggest", comment.removeprefix("# ")], capsys)
+    assert [apis[0] for apis in by_comment][: len(alone)] == alone
+    by_file = _suggested(["suggest", "--file", str(path), "--line", "3"], capsys)
+    assert [apis[0] for apis in by_file][: len(in_file)] == in_file
+    assert _suggested(["suggest", "--file", str(path)], capsys) == by_file  # by default, the last comment
+
+
+@pytest.mark.parametrize(("argv", "text", "message"), [
+    (["--line", "3", "x"], None, "--line needs --file"),
+    ([], None, "give the query, or --file FILE"),
+    (["--file", "{path}", "--line", "2"], "import honeycomb\nx = 1\n# sort\n",
+     "line 2 of {path} is not a comment that says what to do: point --line at one"),
+    (["--file", "{path}", "--line", "9"], "# sort\n", "--line 9 is outside {path} (1..2)"),
+    (["--file", "{path}"], "x = 1  # one\n", "{path} has no comment line to read"),
+    (["x", "--file", "{path}"], "# sort\n", "give the query or --file, not both: the comment in the file is the query"),
+])
+def test_a_file_without_the_comment_asked_for_says_so(tmp_path, capsys, argv, text, message):
+    path = tmp_path / "code.py"
+    if text is not None:
+        path.write_text(text)
+    argv = [a.format(path=path) for a in argv]
+    assert main(["suggest", *argv, "--encoder", "hashing"]) == 2
+    assert capsys.readouterr().err.strip() == f"apiary suggest: {message.format(path=path)}"

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from apiary.engine.assist import (
         call_snippet,
         code_context,
+        comment_context,
         comment_intent,
         complete,
         editor_context,
@@ -49,6 +50,7 @@ __all__ = [
     "editor_context",
     "imported_libraries",
     "comment_intent",
+    "comment_context",
     "code_context",
     # what an editor asks for
     "complete",

@@ -21,6 +21,7 @@ from apiary.engine.assemble import GENERATOR_ALIASES
 from apiary.engine.records import CompletionRecord
 from apiary.engine.session import Session
 from apiary.generation.placement import Placement, placement, repeats_previous
+from apiary.generation.site import code_site
 from apiary.generation.types import CodeContext, GenerationSettings
 from apiary.retrieval.hybrid import ScoredApi
 from apiary.retrieval.query import query_from_context
@@ -44,6 +45,14 @@ def imported_libraries(text: str, document: ParsedDocument | None = None) -> tup
 def comment_intent(text: str, offset: int) -> str:
     """What the comment above (or on) the cursor's line asks for, markers stripped; "" if none."""
     return editor_context(text, offset).intent
+
+
+def comment_context(text: str, starts: Sequence[int], line: int, offset: int) -> EditorContext:
+    """What "Suggest API sequence…" reads at the comment on ``line`` (0-based; ``starts``: the text's
+    line starts, ``offset``: the cursor's): the comment with the code above it, read where the code
+    written for it goes (`generation.site.code_site`)."""
+    site = code_site(text, starts, line, offset)
+    return editor_context(site.text, site.cursor)
 
 
 def code_context(text: str, offset: int, document: ParsedDocument | None = None) -> CodeContext:

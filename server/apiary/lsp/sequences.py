@@ -108,8 +108,7 @@ class _ThrottledProgress:
 
 
 def _editor_context(doc: Document, position: types.Position) -> EditorContext:
-    site = commands.site_of(doc, position)
-    return engine.editor_context(site.text, site.cursor)
+    return engine.comment_context(doc.text, doc.starts, position.line, doc.offset(position))
 
 
 async def _ask_user(ls: ApiaryServer, intent: str, suggestions: list[Suggestion]) -> list[str] | None:
