@@ -4,6 +4,7 @@ stdin, decoded as Python does, and never more than the largest document the edit
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 
@@ -51,9 +52,11 @@ def test_characters_over_the_limit_are_refused_though_the_bytes_fit(tmp_path, mo
 @pytest.mark.parametrize(("name", "message"), [
     ("missing.py", "no such file: {path}"),
     ("folder", "{path} is a folder, not a Python file"),
+    ("fifo", "{path} is not a regular file (a FIFO, a device or a socket)"),  # refused, not waited on
 ])
 def test_what_cannot_be_read_says_why(tmp_path, name, message):
     (tmp_path / "folder").mkdir()
+    os.mkfifo(tmp_path / "fifo")
     path = tmp_path / name
     with pytest.raises(CliError) as raised:
         read_source(str(path))

@@ -19,32 +19,40 @@ def read_source(spec: str) -> str:
     """The text of the file ``spec`` (``-``: stdin), line endings as given."""
     from apiary.context.document import MAX_CHARS
 
-    limit = MAX_CHARS * _BYTES_PER_CHAR
-    name = "stdin" if spec == "-" else spec
-    if spec == "-":
-        binary = getattr(sys.stdin, "buffer", None)  # bytes keep line endings exactly as given
-        if binary is None:  # a text stream put in place of stdin (tests, embedding)
-            text = sys.stdin.read(MAX_CHARS + 1)
-            return _within(text, name, MAX_CHARS)
-        data = binary.read(limit + 1)  # one byte more than allowed says it is too large
-    else:
-        data = _file_bytes(Path(spec), limit)
-    if len(data) > limit:
-        raise CliError(f"{name} is over {limit:,} bytes: too large to assist (the editor's limit is "
-                       f"{MAX_CHARS:,} characters)")
-    return _within(_decode(data, name), name, MAX_CHARS)
+    most = MAX_CHARS * _BYTES_PER_CHAR
+    if spec != "-":
+        return _within(_decode(_file_bytes(Path(spec), most), spec), spec, MAX_CHARS)
+    binary = getattr(sys.stdin, "buffer", None)  # bytes keep line endings exactly as given
+    if binary is None:  # a text stream put in place of stdin (tests, embedding)
+        return _within(sys.stdin.read(MAX_CHARS + 1), "stdin", MAX_CHARS)
+    data = binary.read(most + 1)  # a byte more than allowed says it is too large
+    if len(data) > most:
+        raise _too_large("stdin", most)
+    return _within(_decode(data, "stdin"), "stdin", MAX_CHARS)
 
 
-def _file_bytes(path: Path, limit: int) -> bytes:
+def _file_bytes(path: Path, most: int) -> bytes:
+    """The bytes of the regular file ``path`` (a FIFO or a device is refused, not read)."""
+    from apiary.docs.files import NotAFile, read_bounded
+
     try:
-        with path.open("rb") as file:
-            return file.read(limit + 1)
+        return read_bounded(path, most)
     except FileNotFoundError:
         raise CliError(f"no such file: {path}") from None
     except IsADirectoryError:
         raise CliError(f"{path} is a folder, not a Python file") from None
+    except NotAFile:  # too large, or not a regular file
+        raise (_too_large(str(path), most) if path.is_file() else
+               CliError(f"{path} is not a regular file (a FIFO, a device or a socket)")) from None
     except OSError as error:
         raise CliError(f"cannot read {path}: {error.strerror or error}") from None
+
+
+def _too_large(name: str, most: int) -> CliError:
+    from apiary.context.document import MAX_CHARS
+
+    return CliError(f"{name} is over {most:,} bytes: too large to assist (the editor's limit is {MAX_CHARS:,} "
+                    "characters)")
 
 
 def _within(text: str, name: str, most: int) -> str:
