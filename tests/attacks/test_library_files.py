@@ -53,3 +53,43 @@ def test_a_zip_bomb_wheel_is_refused_before_it_is_unpacked(tmp_path):
     with pytest.raises(IngestError, match="expands"):
         locate(str(wheel), unpack_dir=tmp_path / "unpacked")
     assert not any((tmp_path / "unpacked").rglob("huge.py"))
+
+
+def _code_with_a_fifo(root: Path) -> Path:
+    """A folder of code (a library's tests, a workspace) with a FIFO named like a module beside a
+    real module."""
+    root.mkdir()
+    (root / "test_good.py").write_text(
+        "import trapped\n\ndef copy_over(src):\n    # make a copy of it\n    return trapped.good(src)\n")
+    os.mkfifo(root / "test_pipe.py")
+    return root
+
+
+def test_a_fifo_among_the_code_mined_for_usages_is_passed_over(tmp_path):
+    from apiary.generation.offline.corpus import CorpusStore
+    from apiary.generation.offline.usage import code_file
+
+    folder = _code_with_a_fifo(tmp_path / "tests")
+    assert within(5, lambda: code_file(folder / "test_pipe.py")) is None
+    assert within(5, lambda: code_file(folder / "test_good.py")).startswith("import trapped\n")
+    store = CorpusStore(lambda: sorted(folder.iterdir()))
+    index = type("Index", (), {"entries": [type("Entry", (), {"import_path": "trapped.good"})()]})()
+    assert within(5, lambda: store._files_importing(index)) == [folder / "test_good.py"]
+
+
+def test_a_fifo_among_the_code_mined_for_api_sequences_is_passed_over(tmp_path):
+    from apiary.sequences.mine import CorpusRoot, mine_files
+
+    folder = _code_with_a_fifo(tmp_path / "code")
+    pairs, done, total = within(20, lambda: mine_files(CorpusRoot(folder, frozenset({"code"}))))
+    assert (done, total) == (2, 2)
+    assert {p.path for p in pairs} <= {str(folder / "test_good.py")}
+
+
+def test_a_fifo_where_a_package_keeps_its_version_is_passed_over(tmp_path):
+    package = tmp_path / "versioned"
+    package.mkdir()
+    (package / "__init__.py").write_text('"""A package."""\n')
+    os.mkfifo(package / "version.py")
+    (package / "_version.py").write_text('__version__ = "2.5.1"\n')
+    assert within(20, lambda: locate(str(package))).version == "2.5.1"

@@ -237,7 +237,7 @@ def test_a_package_cut_short_by_the_deadline_waits_and_the_standard_library_is_m
     assert len(list(cache.directory.glob("*.partial-1.jsonl"))) == 1
     extracted = []
     monkeypatch.setattr(
-        mining, "extract_file", lambda path, **kwargs: extracted.append(path.name) or real(path, **kwargs)
+        mining, "extract_file", lambda path, *args, **kwargs: extracted.append(path.name) or real(path, *args, **kwargs)
     )
     whole = cache.corpus(roots)  # goes on where the first run stopped
     assert whole.left == () and extracted == ["zz_more.py"]

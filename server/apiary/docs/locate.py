@@ -20,8 +20,8 @@ from email.parser import HeaderParser
 from importlib import metadata
 from pathlib import Path
 
-from apiary.docs.files import file_sha256
-from apiary.docs.python_package import find_layout
+from apiary.docs.files import file_sha256, read_bounded
+from apiary.docs.python_package import MAX_FILE_BYTES, find_layout
 from apiary.docs.report import IngestError
 from apiary.interpreter import ask, is_this_interpreter
 
@@ -93,18 +93,23 @@ def _static_version(root: Path, package: str) -> str:
     pattern = re.compile(r"^__version__\s*(?::\s*str\s*)?=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
     for candidate in (root / package / "__init__.py", root / package / "version.py", root / f"{package}.py",
                       root / package / "_version.py"):
-        if candidate.is_file():
-            match = pattern.search(candidate.read_text(errors="replace"))
-            if match:
-                return match.group(1)
+        match = pattern.search(_small_text(candidate))
+        if match:
+            return match.group(1)
     for project_file in (root / "pyproject.toml", root.parent / "pyproject.toml"):
-        if project_file.is_file():
-            match = re.search(
-                r'^version\s*=\s*["\']([^"\']+)["\']', project_file.read_text(errors="replace"), re.MULTILINE
-            )
-            if match:
-                return match.group(1)
+        match = re.search(r'^version\s*=\s*["\']([^"\']+)["\']', _small_text(project_file), re.MULTILINE)
+        if match:
+            return match.group(1)
     return installed_version(package, root)  # a *.dist-info or *.egg-info beside the package, read not imported
+
+
+def _small_text(path: Path) -> str:
+    """The text of a version or metadata file; "" where there is none: not a regular file (a FIFO is
+    not waited on), or over the bound of a source file."""
+    try:
+        return read_bounded(path, MAX_FILE_BYTES).decode("utf-8", errors="replace")
+    except OSError:  # `NotAFile` is one
+        return ""
 
 
 def _is_module(candidate: Path) -> bool:
@@ -234,7 +239,7 @@ def _sdist_root(target: Path) -> Path:
 
 def _archive_name_version(archive: Path, target: Path) -> tuple[str, str]:
     for meta in list(target.rglob("METADATA")) + list(target.rglob("PKG-INFO")):
-        headers = HeaderParser().parsestr(meta.read_text(errors="replace"))
+        headers = HeaderParser().parsestr(_small_text(meta))
         if headers.get("Name") and headers.get("Version"):
             return headers["Name"].replace("-", "_").lower(), headers["Version"]
     stem = archive.name.split(".tar")[0].removesuffix(".zip").removesuffix(".whl")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import orjson
 
+from apiary.docs.files import read_bounded
 from apiary.sequences.calls import Scope, call_sites
 from apiary.sequences.describe import describe
 from apiary.sequences.imports import all_import_statements, import_bindings
@@ -89,11 +90,12 @@ def extract_pairs(source: str, path: str = "<string>", *, project_modules: Colle
     return found
 
 
-def extract_file(path: Path, **options) -> list[ApiSeqPair]:
-    """`extract_pairs` of a file on disk; ``[]`` when it cannot be read as text."""
+def extract_file(path: Path, max_bytes: int, **options) -> list[ApiSeqPair]:
+    """`extract_pairs` of a file on disk; ``[]`` when it cannot be read as text, is over ``max_bytes``
+    or is not a regular file (a FIFO is not waited on)."""
     try:
-        source = path.read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
+        source = read_bounded(path, max_bytes).decode("utf-8")
+    except (OSError, UnicodeDecodeError):  # `NotAFile` is an OSError
         return []
     return extract_pairs(source, str(path), **options)
 

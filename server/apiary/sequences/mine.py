@@ -193,7 +193,7 @@ def mine_files(root: CorpusRoot, return_types: Mapping[str, str] | None = None, 
     for done, path in enumerate(paths[start:], start + 1):
         if should_stop():
             return pairs, done - 1, len(paths)
-        found = extract_file(path, project_modules=root.project_modules, return_types=return_types,
+        found = extract_file(path, MAX_FILE_BYTES, project_modules=root.project_modules, return_types=return_types,
                              kinds=kinds, module=module_name(root, path))
         pairs.extend(p for p in found if keep_all or p.kind == DOC or filter_reason(p) is None)
         if progress is not None and (done % 50 == 0 or done == len(paths)):

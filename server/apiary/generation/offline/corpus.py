@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from apiary.generation.offline.kept_usages import KeptUsages
-from apiary.generation.offline.usage import UsageCorpus
+from apiary.generation.offline.usage import UsageCorpus, code_file
 from apiary.retrieval.index import LibraryIndex
 
 log = logging.getLogger(__name__)
@@ -81,11 +81,9 @@ class CorpusStore:
         pattern = re.compile(rf"^\s*(?:import|from)\s+(?:{'|'.join(map(re.escape, tops))})\b", re.MULTILINE)
         found: list[Path] = []
         for path in self._workspace_files():
-            try:
-                if path.suffix == ".py" and pattern.search(path.read_text(encoding="utf-8", errors="replace")):
-                    found.append(path)
-            except OSError:
-                continue
+            code = code_file(path) if path.suffix == ".py" else None  # what could not be mined is not looked at
+            if code is not None and pattern.search(code):
+                found.append(path)
             if len(found) >= _MAX_FILES:
                 break
         return found

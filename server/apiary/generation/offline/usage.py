@@ -22,6 +22,7 @@ from apiary.comments import comments_above
 from apiary.docs.catalogue import Catalogue
 from apiary.docs.dotted import dotted_name
 from apiary.docs.entry import ApiKind
+from apiary.docs.files import read_bounded
 
 log = logging.getLogger(__name__)
 
@@ -105,14 +106,14 @@ def _mine_file(path: Path, catalogue: Catalogue, callees: CatalogueLookups) -> l
 
 
 def code_file(path: Path) -> str | None:
-    """The text of a code file to mine; None for one too big or unreadable."""
+    """The text of a code file to mine; None for one too big, not a regular file (a FIFO is not
+    waited on) or unreadable."""
     try:
-        if path.stat().st_size > _MAX_FILE_BYTES:
-            return None
-        return path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        text = read_bounded(path, _MAX_FILE_BYTES).decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:  # `NotAFile` is an OSError
         log.debug("not mining %s: %s", path, error)
         return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # lines as a text-mode read gives them
 
 
 def file_origin(path: Path) -> str:
