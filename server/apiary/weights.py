@@ -136,7 +136,7 @@ class SequenceWeights:
     min_successor_share: float = 0.3  # a successor extends a composed sequence from this share of what follows...
     min_successor_count: int = 2  # ...and this many times
     max_extension: int = 3  # successors added to a composed sequence at most
-    steps_weight: float = 0.85  # a request in steps: the steps' best sequences joined, times their mean score
+    steps_weight: float = 1.2  # a request in steps: the steps' best sequences joined, times their unbonused mean
     library_bonus: float = 1.0  # for a sequence whose calls are all APIs of the libraries asked about
 
 

@@ -436,3 +436,19 @@ def test_the_best_documented_api_is_scored_on_the_neighbours_scale_not_as_a_prob
     recommender = Recommender(PairIndex(pairs, HashingEncoder()), api_search=api_search, libraries={"t"})
     top = recommender.suggest("keep only the orders above 100 euros", top_k=2)
     assert top[0].apis == ("t.Table::keep_where",) and top[0].source == "docs"
+
+
+def test_a_request_in_steps_gets_the_librarys_bonus_once_as_any_other_sequence():
+    from apiary.weights import SequenceWeights
+
+    def api_search(query, k):
+        step = query.intent if hasattr(query, "intent") else query
+        return [("agate.Table::from_csv" if step.startswith("read") else "agate.Table::where", 0.5)]
+
+    weights = SequenceWeights(steps_weight=0.85, library_bonus=1.0, mention_bonus=0.0)
+    recommender = Recommender(api_search=api_search, weights=weights, libraries={"agate"})
+    found = {s.source: s for s in recommender.suggest("read the orders file and keep the big orders", top_k=5)}
+    one_api = weights.docs_weight  # a step's best documented API, before the bonus for the library asked about
+    assert found["steps"].apis == ("agate.Table::from_csv", "agate.Table::where")
+    assert round(found["steps"].score, 6) == round(0.85 * one_api + 1.0, 6)
+    assert round(found["docs"].score, 6) == round(one_api + 1.0, 6)

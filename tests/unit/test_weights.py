@@ -68,7 +68,7 @@ def test_the_defaults_are_todays_numbers():
         0.2,
     )
     assert (w.sequences.lexical_weight, w.sequences.mention_bonus, w.sequences.agreement_bonus) == (0.2, 0.25, 0.05)
-    assert (w.sequences.steps_weight, w.sequences.library_bonus) == (0.85, 1.0)
+    assert (w.sequences.steps_weight, w.sequences.library_bonus) == (1.2, 1.0)
 
 
 def test_every_field_is_a_float_or_a_count():

@@ -113,22 +113,32 @@ class Recommender:
         return candidates + swapped
 
     def _ranked(self, candidates: list[Suggestion], query: str) -> list[Suggestion]:
-        candidates = self._with_named_variants(candidates, query)
-        ranked = with_mentions(merge(candidates, self.weights), query, self.stats.name_word_weight, self.weights)
+        return self._with_bonuses(self._merged(candidates, query), query)
+
+    def _merged(self, candidates: list[Suggestion], query: str) -> list[Suggestion]:
+        """One suggestion per sequence (the named variants' included), scored by what proposed it."""
+        return merge(self._with_named_variants(candidates, query), self.weights)
+
+    def _with_bonuses(self, merged: list[Suggestion], query: str) -> list[Suggestion]:
+        """Re-ranked by what the query mentions and by the libraries asked about."""
+        ranked = with_mentions(merged, query, self.stats.name_word_weight, self.weights)
         return with_library_share(ranked, self.libraries, self.weights)
 
     def _in_steps(self, steps: list[str], context: ApiQuery | None = None) -> list[Suggestion]:
-        """One suggestion that does each step of the query in turn: each step's best sequence, joined,
-        scored by `steps_weight` times their mean score."""
-        tops = []
+        """One suggestion that does each step of the query in turn: each step's best sequence (with
+        the step's bonuses), joined, scored by `steps_weight` times the mean of their scores before
+        those bonuses: the joined sequence gets the query's own once it is ranked with the others."""
+        tops, scores = [], []
         step_context = replace(context, clauses=()) if context else None
         for step in steps:
-            ranked = self._ranked(self._candidates(step, 1, step_context), step)
+            merged = self._merged(self._candidates(step, 1, step_context), step)
+            ranked = self._with_bonuses(merged, step)
             if not ranked:
                 return []
             tops.append(ranked[0])
+            scores.append(next(m.score for m in merged if m.apis == ranked[0].apis))
         apis = tuple(dict.fromkeys(api for top in tops for api in top.apis))
-        score = self.weights.steps_weight * sum(top.score for top in tops) / len(tops)
+        score = self.weights.steps_weight * sum(scores) / len(scores)
         example = "; ".join(f"{step}: {', '.join(top.apis)}" for top, step in zip(tops, steps, strict=True))
         return [Suggestion(apis, score, "steps", example)]
 
