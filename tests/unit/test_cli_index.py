@@ -98,3 +98,67 @@ def test_a_fresh_cached_index_never_waits_for_the_encoder(capsys, monkeypatch):
     loaded_meanwhile = never.ready
     released.set()
     assert code == 0 and "up to date" in out and not loaded_meanwhile
+
+
+def _tiny_package(root: Path) -> Path:
+    package = root / "tinylib"
+    package.mkdir(parents=True)
+    (package / "__init__.py").write_text('__version__ = "1.0"\n\ndef scale(x):\n    """Scale a value."""\n')
+    return package
+
+
+def test_libs_shows_what_each_index_takes_and_forget_removes_a_librarys(capsys, tmp_path):
+    from apiary.generation.offline.kept_usages import kept_usage_files, kept_usages_dir
+    from apiary.paths import index_dir
+    from apiary.retrieval.cache import cached_indexes
+
+    assert run(capsys, "index", str(EXAMPLES), "--encoder", "hashing")[0] == 0
+    assert run(capsys, "index", str(_tiny_package(tmp_path)), "--encoder", "hashing")[0] == 0
+    [(honeycomb, meta)] = [(d, m) for d, m in cached_indexes(index_dir()) if m["library"]["name"] == "honeycomb"]
+    on_disk = sum(p.stat().st_size for p in honeycomb.iterdir())
+    rows = {row["name"]: row for row in json.loads(run(capsys, "libs", "--json")[1])}
+    assert rows["honeycomb"]["cache_bytes"] == on_disk and rows["tinylib"]["cache_bytes"] > 0
+    assert f"{on_disk / 1e6:.1f} MB" in run(capsys, "libs")[1]
+    usages = kept_usage_files(kept_usages_dir(), meta["library"]["identity"])
+    for path in usages:  # what the offline generator keeps of the library goes with it
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("{}")
+
+    code, out, _ = run(capsys, "forget", "honeycomb")
+    assert (code, out) == (0, f"forgot honeycomb 0.3.1 (hashing-256): {on_disk / 1e6:.1f} MB freed\n")
+    assert not honeycomb.exists() and not honeycomb.parent.exists() and not any(p.exists() for p in usages)
+    assert [row["name"] for row in json.loads(run(capsys, "libs", "--json")[1])] == ["tinylib"]
+    code, out, _ = run(capsys, "search", "--lib", "tinylib", "--encoder", "hashing", "--json", "scale a value")
+    assert code == 0 and json.loads(out)[0]["name"] == "scale"
+
+
+@pytest.mark.parametrize(("argv", "message"), [
+    (["forget", "nosuch"], "apiary forget: no index for library 'nosuch'; indexed: tinylib"),
+    (["forget", "tinylib", "--version", "2.0"], "apiary forget: no index of tinylib 2.0; its indexed versions: 1.0"),
+])
+def test_forgetting_what_is_not_there_says_what_is(capsys, tmp_path, argv, message):
+    assert run(capsys, "index", str(_tiny_package(tmp_path)), "--encoder", "hashing")[0] == 0
+    code, _, err = run(capsys, *argv)
+    assert (code, err.strip()) == (2, message)
+
+
+def test_an_index_another_process_is_building_is_kept(capsys, tmp_path):
+    import subprocess
+    import sys
+
+    from apiary.paths import index_dir
+    from apiary.retrieval.cache import cached_indexes
+
+    assert run(capsys, "index", str(_tiny_package(tmp_path)), "--encoder", "hashing")[0] == 0
+    [(directory, _)] = list(cached_indexes(index_dir()))
+    holder = subprocess.Popen(  # holds the builders' lock, as a build at work does
+        [sys.executable, "-c", "import sys, filelock; lock = filelock.FileLock(sys.argv[1]); lock.acquire(); "
+         "print('held', flush=True); sys.stdin.read()", str(directory / ".lock")],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline() == "held\n"
+        code, out, err = run(capsys, "forget", "tinylib")
+    finally:
+        holder.communicate("", timeout=30)
+    assert (code, out, err) == (1, "", "tinylib 1.0 (hashing-256): another process is building it; kept\n")
+    assert (directory / "meta.json").exists()

@@ -1,4 +1,4 @@
-"""``apiary index``, ``apiary search`` and ``apiary libs``."""
+"""``apiary index``, ``apiary search``, ``apiary libs`` and ``apiary forget``."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import time
 from argparse import Namespace
 
 from apiary.cli.arguments import positive
+from apiary.cli.errors import CliError
 from apiary.cli.progress import PhaseBars
 from apiary.cli.source import read_source
 from apiary.paths import index_dir
@@ -43,6 +44,11 @@ def register(commands) -> None:
     libs = commands.add_parser("libs", help="list indexed libraries")
     libs.add_argument("--json", action="store_true")
     libs.set_defaults(run=run_libs)
+
+    forget = commands.add_parser("forget", help="remove a library's indexes from the cache (what `libs` lists)")
+    forget.add_argument("name", help="the library's name, as `apiary libs` shows it")
+    forget.add_argument("--version", help="only the indexes of this version (default: every one)")
+    forget.set_defaults(run=run_forget)
 
 
 def run_index(args: Namespace) -> int:
@@ -105,9 +111,10 @@ def _print_results(results, elapsed_ms: float) -> None:
 
 
 def run_libs(args: Namespace) -> int:
-    from apiary.retrieval.cache import cached_indexes
+    from apiary.retrieval.cache import cached_indexes, index_bytes
 
-    rows = [meta["library"] for _, meta in cached_indexes(index_dir())]
+    rows = [{**meta["library"], "cache_bytes": index_bytes(directory)}
+            for directory, meta in cached_indexes(index_dir())]
     if args.json:
         print(json.dumps(rows, indent=2))
         return 0
@@ -117,10 +124,46 @@ def run_libs(args: Namespace) -> int:
     for row in sorted(rows, key=lambda r: (r["name"], -r["built_at"])):
         age = _age(time.time() - row["built_at"])
         print(
-            f"{row['name']:<24} {row['version']:<12} {row['api_count']:>6} APIs  "
+            f"{row['name']:<24} {row['version']:<12} {row['api_count']:>6} APIs  {_megabytes(row['cache_bytes']):>9}  "
             f"{row['encoder_id']:<24} {age:>8} ago  {row['spec']}"
         )
     return 0
+
+
+def run_forget(args: Namespace) -> int:
+    """Each index of the library goes with the usage examples kept for it; one a build holds stays."""
+    from filelock import Timeout
+
+    from apiary.generation.offline.kept_usages import kept_usage_files, kept_usages_dir
+    from apiary.retrieval.cache import cached_indexes, index_bytes, remove_index
+    from apiary.retrieval.store import UnknownLibrary
+
+    indexes = [(directory, meta["library"]) for directory, meta in cached_indexes(index_dir())]
+    named = [(directory, info) for directory, info in indexes if info["name"] == args.name]
+    if not named:
+        raise UnknownLibrary(args.name, sorted({info["name"] for _, info in indexes}))
+    chosen = [(directory, info) for directory, info in named if args.version in (None, info["version"])]
+    if not chosen:
+        versions = ", ".join(sorted({info["version"] for _, info in named}))
+        raise CliError(f"no index of {args.name} {args.version}; its indexed versions: {versions}")
+    held = 0
+    for directory, info in chosen:
+        label = f"{info['name']} {info['version']} ({info['encoder_id']})"
+        size = index_bytes(directory)
+        try:
+            remove_index(directory)
+        except Timeout:
+            print(f"{label}: another process is building it; kept", file=sys.stderr)
+            held += 1
+            continue
+        for path in kept_usage_files(kept_usages_dir(), info["identity"]):
+            path.unlink(missing_ok=True)
+        print(f"forgot {label}: {_megabytes(size)} freed")
+    return 1 if held else 0
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.1f} MB"
 
 
 def _result_json(result) -> dict:

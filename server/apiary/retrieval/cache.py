@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import logging
+import os
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -437,6 +438,30 @@ def cached_indexes(root: Path) -> Iterator[tuple[Path, dict]]:
             yield meta_file.parent, read_meta(meta_file.parent)
         except CacheCorrupt as error:
             log.warning("ignoring %s", error)
+
+
+def index_bytes(directory: Path) -> int:
+    """What a cached index takes on disk (its files: an index directory holds no folders)."""
+    with os.scandir(directory) as found:
+        return sum(entry.stat(follow_symlinks=False).st_size for entry in found if entry.is_file(follow_symlinks=False))
+
+
+def remove_index(directory: Path) -> None:
+    """Remove the cached index in ``directory``; ``filelock.Timeout`` where a build holds it (that
+    build's index is kept). The meta goes first, so a reader meanwhile finds no index, never half of
+    one; the lock file and the folders go last, where nothing else has come since."""
+    with lock_for(directory).acquire(timeout=0):
+        (directory / "meta.json").unlink(missing_ok=True)
+        with os.scandir(directory) as found:
+            for entry in found:
+                if entry.name != ".lock" and entry.is_file(follow_symlinks=False):
+                    Path(entry.path).unlink(missing_ok=True)
+    (directory / ".lock").unlink(missing_ok=True)
+    for folder in (directory, directory.parent):  # the library's folder too, once it holds no index
+        try:
+            folder.rmdir()
+        except OSError:  # not empty: another build came, or another index of the library is there
+            break
 
 
 def _sha256(data: bytes) -> str:

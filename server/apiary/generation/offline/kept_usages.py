@@ -60,13 +60,14 @@ class KeptUsages:
 
     def docs(self, index: LibraryIndex) -> list[Usage]:
         """The usages in ``index``'s docstring examples (as `docstring_usages` gives them)."""
-        return self._mined(index, self.folder / f"{_library_key(index)}.json", docstring_examples(index.catalogue))
+        return self._mined(index, kept_usage_files(self.folder, index.info.identity)[0],
+                           docstring_examples(index.catalogue))
 
     def files(self, index: LibraryIndex, files: Iterable[Path]) -> list[Usage]:
         """The usages in the code ``files`` (a library's tests, the workspace's files that import it),
         in their order."""
         texts = ((code, file_origin(path)) for path in files if (code := code_file(path)) is not None)
-        return self._mined(index, self.folder / f"{_library_key(index)}-files.json", texts)
+        return self._mined(index, kept_usage_files(self.folder, index.info.identity)[1], texts)
 
     def _mined(self, index: LibraryIndex, path: Path, sources: Iterable[tuple[str, str]]) -> list[Usage]:
         """The usages of each (code, origin) of ``sources``: remembered or read from ``path`` where its
@@ -98,8 +99,11 @@ class KeptUsages:
         return usages
 
 
-def _library_key(index: LibraryIndex) -> str:
-    return hashlib.sha256(index.info.identity.encode()).hexdigest()[:24]
+def kept_usage_files(folder: Path, identity: str) -> tuple[Path, Path]:
+    """The files in ``folder`` that keep the usages of the library whose source is ``identity``: its
+    docstring examples', and its code files'."""
+    key = hashlib.sha256(identity.encode()).hexdigest()[:24]
+    return folder / f"{key}.json", folder / f"{key}-files.json"
 
 
 def _reused(memo: dict | None, lookups: CatalogueLookups) -> tuple[dict, list[Usage]] | None:
