@@ -162,3 +162,17 @@ def test_an_index_another_process_is_building_is_kept(capsys, tmp_path):
         holder.communicate("", timeout=30)
     assert (code, out, err) == (1, "", "tinylib 1.0 (hashing-256): another process is building it; kept\n")
     assert (directory / "meta.json").exists()
+
+
+def test_indexing_a_new_version_of_a_source_removes_its_older_versions_index(capsys, tmp_path):
+    from apiary.paths import index_dir
+    from apiary.retrieval.cache import cached_indexes
+
+    package = _tiny_package(tmp_path / "one")
+    elsewhere = _tiny_package(tmp_path / "two")  # the same library from another source (another venv)
+    assert run(capsys, "index", str(package), "--encoder", "hashing")[0] == 0
+    assert run(capsys, "index", str(elsewhere), "--encoder", "hashing")[0] == 0
+    (package / "__init__.py").write_text('__version__ = "1.1"\n\ndef scale(x):\n    """Scale a value."""\n')
+    assert run(capsys, "index", str(package), "--encoder", "hashing")[0] == 0
+    kept = sorted((m["library"]["version"], m["library"]["spec"]) for _, m in cached_indexes(index_dir()))
+    assert kept == [("1.0", str(elsewhere)), ("1.1", str(package))]

@@ -446,6 +446,24 @@ def index_bytes(directory: Path) -> int:
         return sum(entry.stat(follow_symlinks=False).st_size for entry in found if entry.is_file(follow_symlinks=False))
 
 
+def superseded_indexes(directory: Path) -> list[Path]:
+    """The library's other indexes (in the same folder) built from the same source at another
+    version: its files have been replaced since (an upgrade, a version bumped in a source tree), so
+    none of them can be fresh again. ``directory`` is the index of the source's files now."""
+    library = read_meta(directory)["library"]
+    superseded = []
+    for sibling in sorted(directory.parent.iterdir()):
+        if sibling == directory or not (sibling / "meta.json").is_file():
+            continue
+        try:
+            other = read_meta(sibling)["library"]
+        except CacheCorrupt:
+            continue
+        if other["identity"] == library["identity"] and other["version"] != library["version"]:
+            superseded.append(sibling)
+    return superseded
+
+
 def remove_index(directory: Path) -> None:
     """Remove the cached index in ``directory``; ``filelock.Timeout`` where a build holds it (that
     build's index is kept). The meta goes first, so a reader meanwhile finds no index, never half of
