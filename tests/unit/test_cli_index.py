@@ -118,7 +118,10 @@ def test_libs_shows_what_each_index_takes_and_forget_removes_a_librarys(capsys, 
     on_disk = sum(p.stat().st_size for p in honeycomb.iterdir())
     rows = {row["name"]: row for row in json.loads(run(capsys, "libs", "--json")[1])}
     assert rows["honeycomb"]["cache_bytes"] == on_disk and rows["tinylib"]["cache_bytes"] > 0
-    assert f"{on_disk / 1e6:.1f} MB" in run(capsys, "libs")[1]
+    listing = run(capsys, "libs")[1].splitlines()
+    assert f"{on_disk / 1e6:.1f} MB" in listing[0] and len(listing) == 3
+    total = (on_disk + rows["tinylib"]["cache_bytes"]) / 1e6
+    assert listing[2] == f"2 indexes, {total:.1f} MB in {index_dir()} (`apiary forget NAME` removes a library's)"
     usages = kept_usage_files(kept_usages_dir(), meta["library"]["identity"])
     for path in usages:  # what the offline generator keeps of the library goes with it
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -127,6 +127,9 @@ def run_libs(args: Namespace) -> int:
             f"{row['name']:<24} {row['version']:<12} {row['api_count']:>6} APIs  {_megabytes(row['cache_bytes']):>9}  "
             f"{row['encoder_id']:<24} {age:>8} ago  {row['spec']}"
         )
+    total = sum(row["cache_bytes"] for row in rows)
+    print(f"{len(rows)} {'index' if len(rows) == 1 else 'indexes'}, {_megabytes(total)} in {index_dir()} "
+          "(`apiary forget NAME` removes a library's)")
     return 0
 
 
