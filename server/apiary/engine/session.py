@@ -13,6 +13,7 @@ from dataclasses import fields
 from pathlib import Path
 
 from apiary.budget import RequestBudget
+from apiary.code_folders import python_files_within
 from apiary.engine.assemble import GENERATOR_ALIASES, Engine, ModelOptions, build_engine
 from apiary.engine.records import CompletionRecord, RecordCache
 from apiary.engine.workspace import Libraries, LibraryState
@@ -26,6 +27,10 @@ from apiary.sequences.recommend import Recommender
 from apiary.settings import Reload, Settings, changed, reloading
 
 log = logging.getLogger(__name__)
+
+#: the most Python files, and the most folders walked to find them, the workspace's code is read from
+MAX_WORKSPACE_FILES = 5000
+MAX_WORKSPACE_FOLDERS = 20_000
 
 ENCODER_KEYS = reloading(Reload.ENCODER)
 MODEL_KEYS = reloading(Reload.MODEL)
@@ -221,12 +226,6 @@ class Session:
         return self.records.add(record)
 
     def _workspace_files(self) -> list[Path]:
-        files: list[Path] = []
-        for root in self._workspace_roots():
-            try:
-                files.extend(p for p in root.rglob("*.py") if ".venv" not in p.parts and "node_modules" not in p.parts)
-            except OSError as error:
-                log.warning("cannot list %s: %s", root, error)
-            if len(files) > 5000:
-                break
-        return files[:5000]
+        """The workspace's Python files whose code may use a library (`CorpusStore`), found with a
+        bound: a workspace opened at a home folder is not walked whole after each indexing."""
+        return python_files_within(self._workspace_roots(), MAX_WORKSPACE_FILES, MAX_WORKSPACE_FOLDERS)

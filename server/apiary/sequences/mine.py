@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from apiary.atomic import atomic_write
+from apiary.code_folders import walk_code
 from apiary.interpreter import ask, is_this_interpreter
 from apiary.paths import cache_dir
 from apiary.sequences.extract import (
@@ -43,8 +44,8 @@ MAX_FILE_BYTES = 1_000_000
 #: Bump when extraction changes: part of every cache key.
 EXTRACTOR_VERSION = 4
 ALL_KINDS = (FUNCTION, COMMENT, DOC)
-_SKIP_DIRS = {"__pycache__", "site-packages", "dist-packages", "node_modules", ".git", ".venv", "venv", ".tox",
-              "build", "dist", "lib2to3", "idlelib", "turtledemo", "ensurepip", "pydoc_data"}
+#: the standard library's tools and demos, which no one calls as an API
+_STDLIB_TOOLS = frozenset({"lib2to3", "idlelib", "turtledemo", "ensurepip", "pydoc_data"})
 
 
 @dataclass(frozen=True)
@@ -82,13 +83,8 @@ def _python_file_stats(root: Path) -> Iterator[tuple[str, os.stat_result]]:
 
 
 def _walk(root: Path) -> Iterator[tuple[str, list[str]]]:
-    """The folders under ``root`` that hold code to mine, with their files: caches, VCS, nested
-    environments and packages' metadata pruned, in a stable order."""
-    for directory, subdirs, files in os.walk(root):
-        subdirs[:] = sorted(
-            d for d in subdirs if d not in _SKIP_DIRS and not d.startswith(".") and not d.endswith(".dist-info")
-        )
-        yield directory, files
+    """The folders under ``root`` that hold code to mine, with their files, in a stable order."""
+    return walk_code(root, _STDLIB_TOOLS)
 
 
 def top_level_modules(root: Path) -> frozenset[str]:
