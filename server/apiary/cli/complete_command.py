@@ -23,7 +23,8 @@ def register(commands) -> None:
         "file", metavar="FILE|-", help="Python file ('-' reads stdin); the cursor is at its end unless --line is given"
     )
     complete.add_argument(
-        "--line", type=positive, help="cursor line (1-based); with --column, else the end of that line"
+        "--line", type=positive,
+        help="cursor line (1-based); with --column, else the end of that line (on a comment, the code goes under it)"
     )
     complete.add_argument("--column", type=non_negative, help="cursor column (0-based, characters)")
     complete.add_argument(
@@ -60,7 +61,7 @@ def run_complete(args: Namespace) -> int:
 
     # --line counts lines as universal newlines do: "\r\n" and "\r" end a line as "\n" does
     text = read_source(args.file).replace("\r\n", "\n").replace("\r", "\n")
-    prefix, suffix = split_at_cursor(text, args.line, args.column)
+    prefix, suffix = code_at_cursor(text, args.line, args.column)
     store = IndexStore(index_dir(), query_encoder(args.encoder))
     indexes = [store.load(name) for name in args.lib]
     options = ModelOptions(model=args.model, endpoint=args.endpoint, sketcher=args.sketcher,
@@ -95,6 +96,19 @@ def _why_none(result, args: Namespace) -> str:
     return "every candidate failed the checks against the library here"
 
 
+def code_at_cursor(text: str, line: int | None, column: int | None) -> tuple[str, str]:
+    """The text before and after where the code goes: the cursor (`split_at_cursor`), or, on a
+    comment line, where the editor's "Insert completion" puts the code written for that comment
+    (the statement begun below it, else a new line after it: `generation.site.code_site`)."""
+    from apiary.context.positions import line_starts
+    from apiary.generation.site import code_site
+
+    prefix, _ = split_at_cursor(text, line, column)
+    starts = line_starts(text)
+    site = code_site(text, starts, prefix.count("\n"), len(prefix))
+    return site.text[: site.cursor], site.text[site.cursor :]
+
+
 def split_at_cursor(text: str, line: int | None, column: int | None) -> tuple[str, str]:
     """Text before and after the cursor; no --line puts the cursor at the end (trailing newlines kept out)."""
     if line is None:
@@ -102,7 +116,6 @@ def split_at_cursor(text: str, line: int | None, column: int | None) -> tuple[st
         return stripped, text[len(stripped):]
     lines = text.split("\n")
     if not 1 <= line <= len(lines):
-
         raise CliError(f"--line {line} is outside the file (1..{len(lines)})")
     row = lines[line - 1]
     column = len(row) if column is None else max(0, min(column, len(row)))

@@ -1,0 +1,40 @@
+"""`apiary complete` puts the code where the editor's "Insert completion" would: on a comment line,
+under the comment (or at the end of the statement begun below it), not inside the comment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from apiary.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+REPORT = (ROOT / "examples" / "workspace" / "new_report.py").read_text()  # its last line is a comment
+
+
+@pytest.fixture(autouse=True)
+def indexed(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("APIARY_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["index", str(ROOT / "examples" / "library" / "honeycomb"), "--encoder", "hashing"]) == 0
+    capsys.readouterr()
+
+
+def _complete(capsys, path: Path, *argv: str) -> tuple[int, list[str]]:
+    code = main(["complete", str(path), *argv, "--lib", "honeycomb", "--encoder", "hashing", "-n", "1"])
+    return code, capsys.readouterr().out.splitlines()
+
+
+@pytest.mark.parametrize("cursor", [[], ["--line", "11"], ["--line", "11", "--column", "3"]])
+def test_a_comment_at_the_cursor_gets_its_code_on_a_new_line_under_it(tmp_path, capsys, cursor):
+    path = tmp_path / "report.py"
+    path.write_text(REPORT)
+    assert REPORT.splitlines()[10] == "# keep only the orders above 100 euros"
+    assert _complete(capsys, path, *cursor) == (0, ["1. result = orders.keep_where(lambda r: r['amount'] > 100)"])
+
+
+def test_a_comment_above_a_begun_statement_gets_the_rest_of_it(tmp_path, capsys):
+    path = tmp_path / "report.py"
+    path.write_text(REPORT + "big_orders = \n")
+    assert _complete(capsys, path, "--line", "11") == (0, ["1. orders.keep_where(lambda r: r['amount'] > 100)"])
+    assert _complete(capsys, path) == (0, ["1. orders.keep_where(lambda r: r['amount'] > 100)"])  # its end
