@@ -38,3 +38,13 @@ def test_a_comment_above_a_begun_statement_gets_the_rest_of_it(tmp_path, capsys)
     path.write_text(REPORT + "big_orders = \n")
     assert _complete(capsys, path, "--line", "11") == (0, ["1. orders.keep_where(lambda r: r['amount'] > 100)"])
     assert _complete(capsys, path) == (0, ["1. orders.keep_where(lambda r: r['amount'] > 100)"])  # its end
+
+
+def test_nothing_written_says_so_rather_than_blame_the_checks(tmp_path, capsys):
+    path = tmp_path / "in_a_string.py"
+    path.write_text("import honeycomb as hc\n# read the orders\nname = 'orders")  # the cursor in a string
+    code = main(["complete", str(path), "--lib", "honeycomb", "--encoder", "hashing"])
+    captured = capsys.readouterr()
+    assert (code, captured.out) == (1, "")
+    assert captured.err.splitlines()[-1] == (
+        "no suggestion: the offline generator wrote nothing that continues the code at the cursor")

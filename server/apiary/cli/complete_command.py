@@ -93,6 +93,8 @@ def _why_none(result, args: Namespace) -> str:
         return result.fallback_reason
     if args.top_apis == 0 or not result.apis:
         return "no API to write with (--top-apis 0, or none retrieved); the offline generator needs one"
+    if not result.written:
+        return f"the {result.generator} generator wrote nothing that continues the code at the cursor"
     return "every candidate failed the checks against the library here"
 
 

@@ -32,6 +32,8 @@ class Completions:
     timings_ms: dict[str, float] = field(default_factory=dict)
     #: why the requested generator was not used, if it was not
     fallback_reason: str | None = None
+    #: how many candidates the generator wrote, before the checks dropped any
+    written: int = 0
 
 
 class Pipeline:
@@ -80,7 +82,7 @@ class Pipeline:
             timings["generate"] = _ms(started) - timings["retrieve"]
             final = self._finish(candidates, context, chosen, query)
             timings["total"] = _ms(started)
-            return Completions(final[:n], scored, used, timings, reason)
+            return Completions(final[:n], scored, used, timings, reason, written=len(candidates))
         finally:
             if timer is not None:
                 timer.cancel()
