@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 APIARY = [sys.executable, "-m", "apiary"]
 QUERY = "add a command line option"
 #: the file `complete` and `suggest --file` read: the comment is the last line
-CODE = "import click\n\n\n@click.command()\n# add a command line option for the user name\n"
+CODE = "import click\n\nmessage = \"done\"\n# print the message to the terminal\n"
 
 
 def timed(argv: list[str], env: dict[str, str]) -> float:
