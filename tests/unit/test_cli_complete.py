@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from apiary.cli import main
+from apiary.cli.complete_command import NOTHING_GOES_HERE
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT = (ROOT / "examples" / "workspace" / "new_report.py").read_text()  # its last line is a comment
@@ -40,11 +41,14 @@ def test_a_comment_above_a_begun_statement_gets_the_rest_of_it(tmp_path, capsys)
     assert _complete(capsys, path) == (0, ["1. orders.keep_where(lambda r: r['amount'] > 100)"])  # its end
 
 
-def test_nothing_written_says_so_rather_than_blame_the_checks(tmp_path, capsys):
-    path = tmp_path / "in_a_string.py"
-    path.write_text("import honeycomb as hc\n# read the orders\nname = 'orders")  # the cursor in a string
+@pytest.mark.parametrize(("ending", "message"), [
+    ("name = 'orders", NOTHING_GOES_HERE),  # in a string
+    ("orders = hc.read_delimited('orders.csv')\n", NOTHING_GOES_HERE),  # after a complete statement
+    ("orders = hc.zzz", "the offline generator wrote nothing that continues the code at the cursor"),
+])
+def test_where_nothing_is_written_it_says_why(tmp_path, capsys, ending, message):
+    path = tmp_path / "code.py"
+    path.write_text(f"import honeycomb as hc\n# read the orders\n{ending}")
     code = main(["complete", str(path), "--lib", "honeycomb", "--encoder", "hashing"])
     captured = capsys.readouterr()
-    assert (code, captured.out) == (1, "")
-    assert captured.err.splitlines()[-1] == (
-        "no suggestion: the offline generator wrote nothing that continues the code at the cursor")
+    assert (code, captured.out, captured.err.splitlines()[-1]) == (1, "", f"no suggestion: {message}")

@@ -15,6 +15,8 @@ from apiary.settings import Settings
 
 #: the CLI's defaults are the server's
 DEFAULTS = Settings()
+NOTHING_GOES_HERE = ("no code goes at the cursor (inside a string, after a complete statement, before text on its "
+                     "line, or in an import or def being written): give --line of a comment or of an empty line")
 
 
 def register(commands) -> None:
@@ -55,6 +57,7 @@ def register(commands) -> None:
 def run_complete(args: Namespace) -> int:
     from apiary.engine import WITHOUT_API_RERANKER, ModelOptions, build_engine
     from apiary.generation.offline.kept_usages import kept_usages_dir
+    from apiary.generation.placement import Placement, placement
     from apiary.generation.types import CodeContext, GenerationSettings
     from apiary.retrieval.onnx_encoder import export_after_use, query_encoder
     from apiary.retrieval.store import IndexStore
@@ -76,8 +79,12 @@ def run_complete(args: Namespace) -> int:
         apis = [entry for path in args.api for entry in [_find(indexes, path)]]
         if None in apis:
             raise CliError(f"unknown API among {args.api}; see `apiary search`")
+    context = CodeContext(prefix, suffix)
+    if placement(context.editor) is Placement.NOTHING:  # where the editor writes nothing either
+        print(f"no suggestion: {NOTHING_GOES_HERE}", file=sys.stderr)
+        return 1
     settings = GenerationSettings(top_apis=args.top_apis)
-    result = engine.pipeline.complete(CodeContext(prefix, suffix), apis=apis, n=args.n, settings=settings)
+    result = engine.pipeline.complete(context, apis=apis, n=args.n, settings=settings)
     if args.json:
         print(json.dumps(_as_json(result), indent=2))
     else:
