@@ -200,3 +200,19 @@ def test_examples_mined_with_shared_lookups_give_what_each_gives_alone(index):
         ["honeycomb.read_delimited", "honeycomb.Table.keep_where"],
     ]
     assert shared[2][0].comment == "read them" and shared[0][0].comment == ""
+
+
+def test_on_an_empty_line_a_call_that_returns_nothing_is_not_assigned(tmp_path):
+    from apiary.docs.locate import locate
+    from apiary.retrieval.encoder import HashingEncoder
+    from apiary.retrieval.store import IndexStore
+
+    package = tmp_path / "notify"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        'def send(message: str) -> None:\n    """Send a message to the team channel."""\n\n\n'
+        'def render(message: str) -> str:\n    """Render a message as HTML."""\n')
+    notify = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(locate(str(package))).index
+    prefix = "import notify\ntext = 'deploy done'\n# tell the team\n"
+    texts = [c.text for c in generate(notify, prefix, ["notify.send", "notify.render"], UsageCorpus([]))]
+    assert texts == ["notify.send(text)", "result = notify.render(text)"]

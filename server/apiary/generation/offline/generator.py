@@ -81,7 +81,7 @@ class OfflineGenerator:
             options.extend(singles)
         if steps:
             options.extend(self._chains(steps, editor))
-        return _finish(options, context, n)
+        return _finish(options, context, n, frozenset(a.import_path for a in apis if a.returns in _NOTHING_RETURNED))
 
     # -- one API -------------------------------------------------------------------------------
     def _singles(self, api: ApiEntry, rank: int, index: LibraryIndex, fillers: Fillers, comment: str | None,
@@ -295,35 +295,45 @@ def _score(adapted: Adapted, fillers: Fillers, w: OfflineWeights, comment: str |
     return score
 
 
-def _finish(options: list[_Option], context: CodeContext, n: int) -> list[Candidate]:
-    """Best first, one candidate per text, shaped for the cursor."""
+#: return annotations of an API called for what it does, not for a value
+_NOTHING_RETURNED = frozenset({"None", "NoReturn", "typing.NoReturn", "Never", "typing.Never"})
+
+
+def _finish(options: list[_Option], context: CodeContext, n: int, return_nothing: frozenset[str] = frozenset()
+            ) -> list[Candidate]:
+    """Best first, one candidate per text, shaped for the cursor (``return_nothing``: the APIs
+    annotated to return nothing, whose call on an empty line is a statement of its own)."""
     seen: set[str] = set()
     candidates: list[Candidate] = []
     for option in sorted(options, key=lambda o: -o.score):
-        text = _at_cursor(option, context)
+        text = _at_cursor(option, context, return_nothing)
         if text is None or text in seen:
             continue
         seen.add(text)
         candidates.append(Candidate(text, round(option.score, 4), option.apis, "offline", prompt=option.origin,
-                                    snippet=_at_cursor_snippet(option, context)))
+                                    snippet=_at_cursor_snippet(option, context, return_nothing)))
         if len(candidates) == n:
             break
     return candidates
 
 
-def _at_cursor(option: _Option, context: CodeContext) -> str | None:
-    """The option as inserted at the cursor: a whole statement on an empty line, else what continues
-    the line (None when it does not continue what is typed there)."""
+def _at_cursor(option: _Option, context: CodeContext, return_nothing: frozenset[str] = frozenset()) -> str | None:
+    """The option as inserted at the cursor: a whole statement on an empty line (its value assigned,
+    unless its outermost call returns nothing), else what continues the line (None when it does not
+    continue what is typed there)."""
     line = context.prefix.rsplit("\n", 1)[-1]
     if not line.strip():
+        if option.assigned is None and option.apis and option.apis[-1] in return_nothing:
+            return option.text  # ``click.echo(message)``, not ``result = click.echo(message)``
         target = option.assigned or "result"
         return f"{target} = {option.text}"
     return continuation(line, option.text)
 
 
-def _at_cursor_snippet(option: _Option, context: CodeContext) -> str | None:
+def _at_cursor_snippet(option: _Option, context: CodeContext, return_nothing: frozenset[str]) -> str | None:
     if option.snippet is None:
         return None
     return _at_cursor(
-        _Option(option.snippet, option.apis, option.score, option.origin, assigned=option.assigned), context
+        _Option(option.snippet, option.apis, option.score, option.origin, assigned=option.assigned), context,
+        return_nothing,
     )
