@@ -216,3 +216,18 @@ def test_on_an_empty_line_a_call_that_returns_nothing_is_not_assigned(tmp_path):
     prefix = "import notify\ntext = 'deploy done'\n# tell the team\n"
     texts = [c.text for c in generate(notify, prefix, ["notify.send", "notify.render"], UsageCorpus([]))]
     assert texts == ["notify.send(text)", "result = notify.render(text)"]
+
+
+def test_a_variable_named_like_a_parameter_fills_it_even_an_optional_one(tmp_path):
+    from apiary.docs.locate import locate
+    from apiary.retrieval.encoder import HashingEncoder
+    from apiary.retrieval.store import IndexStore
+
+    package = tmp_path / "notify"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        'def send(message: str, channel: str = "general") -> None:\n    """Send a message to a channel."""\n')
+    notify = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(locate(str(package))).index
+    prefix = "import notify\ntext = 'deploy done'\nchannel = 'ops'\n# tell the team\n"
+    assert [c.text for c in generate(notify, prefix, ["notify.send"], UsageCorpus([]))] == [
+        "notify.send(text, channel=channel)"]

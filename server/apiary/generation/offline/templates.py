@@ -67,10 +67,16 @@ def template(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue, comment: s
     bound = bind_to_parameters(comment, [p.name for p in params], constants, max_distance=distance)
     numbers = [c for c in constants if c.kind == "number" and c not in bound.values()]
     strings = [c for c in constants if c.kind == "string"]
-    taken: set[str] = {receiver} if receiver else set()
+    # a variable named like a parameter (``channel`` for ``channel``) is the user's value for it: kept
+    # from the others, and given to it even where it is optional
+    named = {v.name for v in fillers.variables} & {p.name for p in params}
+    taken: set[str] = ({receiver} if receiver else set()) | named
     args_text, args_snippet, filled, complete = [], [], 0, True
     for param in params:
-        value = _value_for(param, bound, numbers, strings, fillers, taken, catalogue)
+        if param.name in named and param.name not in bound:  # what the comment says comes first
+            value = param.name
+        else:
+            value = _value_for(param, bound, numbers, strings, fillers, taken, catalogue)
         if value is None and param.default is not None:
             continue
         keyword = param.default is not None or param.kind == "keyword_only"
