@@ -112,3 +112,20 @@ def test_a_value_of_a_builtin_type_is_not_called_and_has_only_its_methods(index)
 def test_names_on_the_users_part_of_the_line_are_theirs(index):
     prefix = "import honeycomb as hc\n# keep the big ones\nbig = not_yet_defined +"
     assert check(index, " hc.slug('a')", prefix).ok
+
+
+def test_a_keyword_for_a_positional_only_parameter_drops_the_candidate(tmp_path):
+    from apiary.docs.locate import locate
+    from apiary.retrieval.encoder import HashingEncoder
+    from apiary.retrieval.store import IndexStore
+
+    package = tmp_path / "units"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        'def scale(value: float, factor: float = 2.0, /, *, rounded: bool = False) -> float:\n'
+        '    """Scale a value."""\n')
+    units = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(locate(str(package))).index
+    context = extract_context_from_prefix("import units\nx = 4.0\n# triple it\ny =")
+    assert check_candidate(" units.scale(x, 3, rounded=True)", context, [units.catalogue]).ok
+    result = check_candidate(" units.scale(x, factor=3)", context, [units.catalogue])  # a TypeError when run
+    assert not result.ok and result.notes == ["dropped: scale() takes 'factor' by position only"]

@@ -231,3 +231,21 @@ def test_a_variable_named_like_a_parameter_fills_it_even_an_optional_one(tmp_pat
     prefix = "import notify\ntext = 'deploy done'\nchannel = 'ops'\n# tell the team\n"
     assert [c.text for c in generate(notify, prefix, ["notify.send"], UsageCorpus([]))] == [
         "notify.send(text, channel=channel)"]
+
+
+def test_a_positional_only_parameter_is_given_by_position_or_not_at_all(tmp_path):
+    from apiary.docs.locate import locate
+    from apiary.retrieval.encoder import HashingEncoder
+    from apiary.retrieval.store import IndexStore
+
+    package = tmp_path / "units"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        'def scale(value: float, factor: float = 2.0, /) -> float:\n    """Scale a value."""\n\n\n'
+        'def shift(value: float, by: float = 0.0, factor: float = 1.0, /) -> float:\n    """Shift a value."""\n')
+    units = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(locate(str(package))).index
+    prefix = "import units\nvalue = 4.0\nfactor = 3.0\n# scale it\ny ="
+    texts = [c.text for c in generate(units, prefix, ["units.scale"], UsageCorpus([]))]
+    assert texts == [" units.scale(value, factor)"]
+    # ``by`` left out: ``factor`` cannot be given past it, by position or by name
+    assert [c.text for c in generate(units, prefix, ["units.shift"], UsageCorpus([]))] == [" units.shift(value)"]

@@ -225,9 +225,13 @@ class _Checker:
     def _check_arguments(self, call: ast.Call, entry: ApiEntry) -> bool:
         if not entry.params and not entry.signature:
             return True  # nothing known to check against
-        names = {p.name for p in entry.params}
+        names = {p.name for p in entry.params if p.kind != "positional_only"}
+        by_position = {p.name for p in entry.params if p.kind == "positional_only"}
         takes_kwargs = any(p.kind == "var_keyword" for p in entry.params)
         for keyword in call.keywords:
+            if keyword.arg in by_position and not takes_kwargs:  # a TypeError when it runs
+                self.notes.append(f"dropped: {entry.name}() takes '{keyword.arg}' by position only")
+                return False
             if keyword.arg is None or keyword.arg in names or takes_kwargs:
                 continue
             replacement = difflib.get_close_matches(keyword.arg, sorted(names), n=1, cutoff=_CUTOFF)

@@ -72,14 +72,17 @@ def template(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue, comment: s
     named = {v.name for v in fillers.variables} & {p.name for p in params}
     taken: set[str] = ({receiver} if receiver else set()) | named
     args_text, args_snippet, filled, complete = [], [], 0, True
+    skipped = False  # an optional parameter left out: a positional-only one after it cannot be given
     for param in params:
         if param.name in named and param.name not in bound:  # what the comment says comes first
             value = param.name
         else:
             value = _value_for(param, bound, numbers, strings, fillers, taken, catalogue)
-        if value is None and param.default is not None:
+        positional_only = param.kind == "positional_only"
+        if param.default is not None and (value is None or (positional_only and skipped)):
+            skipped = True
             continue
-        keyword = param.default is not None or param.kind == "keyword_only"
+        keyword = not positional_only and (param.default is not None or param.kind == "keyword_only")
         prefix = f"{param.name}=" if keyword else ""
         if value is None:
             complete = False
