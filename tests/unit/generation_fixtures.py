@@ -18,5 +18,13 @@ def example_index(cache: Path) -> LibraryIndex:
     return IndexStore(cache, HashingEncoder()).get_or_build(locate(str(EXAMPLE_LIBRARY))).index
 
 
+def package_index(root: Path, name: str, code: str) -> LibraryIndex:
+    """A one-module package ``name`` written under ``root`` with ``code``, indexed in ``root/cache``."""
+    package = root / name
+    package.mkdir()
+    (package / "__init__.py").write_text(code)
+    return IndexStore(root / "cache", HashingEncoder()).get_or_build(locate(str(package))).index
+
+
 def example_engine(index: LibraryIndex, **options) -> Engine:
     return build_engine(HashingEncoder(), lambda: [index], **options)

@@ -4,7 +4,7 @@ repaired to the nearest real one or the candidate is dropped; calls the index ca
 from __future__ import annotations
 
 import pytest
-from tests.unit.generation_fixtures import example_index
+from tests.unit.generation_fixtures import example_index, package_index
 
 from apiary.context import extract_context_from_prefix
 from apiary.generation.check import check_candidate
@@ -115,16 +115,9 @@ def test_names_on_the_users_part_of_the_line_are_theirs(index):
 
 
 def test_a_keyword_for_a_positional_only_parameter_drops_the_candidate(tmp_path):
-    from apiary.docs.locate import locate
-    from apiary.retrieval.encoder import HashingEncoder
-    from apiary.retrieval.store import IndexStore
-
-    package = tmp_path / "units"
-    package.mkdir()
-    (package / "__init__.py").write_text(
+    units = package_index(tmp_path, "units", (
         'def scale(value: float, factor: float = 2.0, /, *, rounded: bool = False) -> float:\n'
-        '    """Scale a value."""\n')
-    units = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(locate(str(package))).index
+        '    """Scale a value."""\n'))
     context = extract_context_from_prefix("import units\nx = 4.0\n# triple it\ny =")
     assert check_candidate(" units.scale(x, 3, rounded=True)", context, [units.catalogue]).ok
     result = check_candidate(" units.scale(x, factor=3)", context, [units.catalogue])  # a TypeError when run

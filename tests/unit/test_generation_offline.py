@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from tests.unit.generation_fixtures import example_index
+from tests.unit.generation_fixtures import example_index, package_index
 
 from apiary.generation.offline.constants import comment_constants
 from apiary.generation.offline.corpus import CorpusStore
@@ -203,47 +203,26 @@ def test_examples_mined_with_shared_lookups_give_what_each_gives_alone(index):
 
 
 def test_on_an_empty_line_a_call_that_returns_nothing_is_not_assigned(tmp_path):
-    from apiary.docs.locate import locate
-    from apiary.retrieval.encoder import HashingEncoder
-    from apiary.retrieval.store import IndexStore
-
-    package = tmp_path / "notify"
-    package.mkdir()
-    (package / "__init__.py").write_text(
+    notify = package_index(tmp_path, "notify", (
         'def send(message: str) -> None:\n    """Send a message to the team channel."""\n\n\n'
-        'def render(message: str) -> str:\n    """Render a message as HTML."""\n')
-    notify = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(locate(str(package))).index
+        'def render(message: str) -> str:\n    """Render a message as HTML."""\n'))
     prefix = "import notify\ntext = 'deploy done'\n# tell the team\n"
     texts = [c.text for c in generate(notify, prefix, ["notify.send", "notify.render"], UsageCorpus([]))]
     assert texts == ["notify.send(text)", "result = notify.render(text)"]
 
 
 def test_a_variable_named_like_a_parameter_fills_it_even_an_optional_one(tmp_path):
-    from apiary.docs.locate import locate
-    from apiary.retrieval.encoder import HashingEncoder
-    from apiary.retrieval.store import IndexStore
-
-    package = tmp_path / "notify"
-    package.mkdir()
-    (package / "__init__.py").write_text(
-        'def send(message: str, channel: str = "general") -> None:\n    """Send a message to a channel."""\n')
-    notify = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(locate(str(package))).index
+    notify = package_index(tmp_path, "notify", (
+        'def send(message: str, channel: str = "general") -> None:\n    """Send a message to a channel."""\n'))
     prefix = "import notify\ntext = 'deploy done'\nchannel = 'ops'\n# tell the team\n"
     assert [c.text for c in generate(notify, prefix, ["notify.send"], UsageCorpus([]))] == [
         "notify.send(text, channel=channel)"]
 
 
 def test_a_positional_only_parameter_is_given_by_position_or_not_at_all(tmp_path):
-    from apiary.docs.locate import locate
-    from apiary.retrieval.encoder import HashingEncoder
-    from apiary.retrieval.store import IndexStore
-
-    package = tmp_path / "units"
-    package.mkdir()
-    (package / "__init__.py").write_text(
+    units = package_index(tmp_path, "units", (
         'def scale(value: float, factor: float = 2.0, /) -> float:\n    """Scale a value."""\n\n\n'
-        'def shift(value: float, by: float = 0.0, factor: float = 1.0, /) -> float:\n    """Shift a value."""\n')
-    units = IndexStore(tmp_path / "cache", HashingEncoder()).get_or_build(locate(str(package))).index
+        'def shift(value: float, by: float = 0.0, factor: float = 1.0, /) -> float:\n    """Shift a value."""\n'))
     prefix = "import units\nvalue = 4.0\nfactor = 3.0\n# scale it\ny ="
     texts = [c.text for c in generate(units, prefix, ["units.scale"], UsageCorpus([]))]
     assert texts == [" units.scale(value, factor)"]
