@@ -63,7 +63,12 @@ class CacheCorrupt(Exception):
 
 def index_key_dir(root: Path, name: str, version: str, encoder_id: str, identity: str) -> Path:
     slug = re.sub(r"[^\w.-]+", "_", f"{version}-{encoder_id}")[:80]
-    return root / _safe(name) / f"{slug}-{hashlib.sha256(identity.encode()).hexdigest()[:12]}"
+    return root / _safe(name) / f"{slug}{_source_suffix(identity)}"
+
+
+def _source_suffix(identity: str) -> str:
+    """How the directory of an index of the source ``identity`` ends, whatever its version and encoder."""
+    return f"-{hashlib.sha256(identity.encode()).hexdigest()[:12]}"
 
 
 def _safe(name: str) -> str:
@@ -446,20 +451,21 @@ def index_bytes(directory: Path) -> int:
         return sum(entry.stat(follow_symlinks=False).st_size for entry in found if entry.is_file(follow_symlinks=False))
 
 
-def superseded_indexes(directory: Path) -> list[Path]:
+def superseded_indexes(directory: Path, identity: str, version: str) -> list[Path]:
     """The library's other indexes (in the same folder) built from the same source at another
     version: its files have been replaced since (an upgrade, a version bumped in a source tree), so
-    none of them can be fresh again. ``directory`` is the index of the source's files now."""
-    library = read_meta(directory)["library"]
+    none of them can be fresh again. ``directory`` is the index of the source ``identity`` at
+    ``version``, its files now; only the folders named for the same source have their meta read."""
+    suffix = _source_suffix(identity)
     superseded = []
     for sibling in sorted(directory.parent.iterdir()):
-        if sibling == directory or not (sibling / "meta.json").is_file():
+        if sibling == directory or not sibling.name.endswith(suffix) or not (sibling / "meta.json").is_file():
             continue
         try:
             other = read_meta(sibling)["library"]
         except CacheCorrupt:
             continue
-        if other["identity"] == library["identity"] and other["version"] != library["version"]:
+        if other["identity"] == identity and other["version"] != version:
             superseded.append(sibling)
     return superseded
 

@@ -309,7 +309,7 @@ class IndexStore:
         problem = self._stored(index, request, lambda at, built: write_index(at, built, keys), parsed, skipped)
         if problem is None:
             keep_texts(directory, kept_texts_of_build())
-            _remove_superseded(directory)
+            _remove_superseded(directory, info)
         reused = sum(1 for key in keys if key is not None and key in reuse)
         return BuildResult(index, rebuilt=True, reused_vectors=reused, skipped=report.skipped, cache_problem=problem,
                            memory=_kept_memory(request, parsed, skipped))
@@ -376,12 +376,12 @@ class IndexStore:
 SEARCHABLE_FIRST_TEXTS = 256
 
 
-def _remove_superseded(directory: Path) -> None:
-    """The indexes of the library's source at another version go once this one is stored: a cache
-    kept every version a library was ever upgraded through (120 MB each at 36,000 APIs)."""
+def _remove_superseded(directory: Path, info: LibraryInfo) -> None:
+    """The indexes of the library's source at another version go once this one (``info``'s) is stored:
+    a cache kept every version a library was ever upgraded through (120 MB each at 36,000 APIs)."""
     try:
-        superseded = superseded_indexes(directory)
-    except (OSError, CacheCorrupt) as error:
+        superseded = superseded_indexes(directory, info.identity, info.version)
+    except OSError as error:  # the library's folder cannot be listed
         log.debug("no superseded index removed beside %s: %s", directory, error)
         return
     for old in superseded:
