@@ -253,7 +253,7 @@ async def test_suggest_api_sequence_lists_and_inserts_a_sequence(client: Languag
     assert listed["intent"] == "read the orders file and count the orders per country"
     # the first suggestion built the recommender, with work-done progress from begin to end
     [mining] = [reports for reports in client.progress_reports.values()
-                if getattr(reports[0], "title", "") == "Apiary: mining API sequences"]
+                if reports and getattr(reports[0], "title", "") == "Apiary: mining API sequences"]
     assert isinstance(mining[0], types.WorkDoneProgressBegin) and isinstance(mining[-1], types.WorkDoneProgressEnd)
     assert listed["suggestions"] and all(
         s["apis"] and s["source"] in {"mined", "docs", "model", "steps"} for s in listed["suggestions"]

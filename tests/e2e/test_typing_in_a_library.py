@@ -53,7 +53,9 @@ async def own_client(lsp_client: LanguageClient, own_library):
 
 
 def _preparations(client: LanguageClient) -> list[list]:
-    return [reports for reports in client.progress_reports.values() if getattr(reports[0], "title", "") == TITLE]
+    # a token the server has created but not yet begun has no reports
+    return [reports for reports in client.progress_reports.values()
+            if reports and getattr(reports[0], "title", "") == TITLE]
 
 
 def _typed(client: LanguageClient, uri: str, version: int, text: str) -> None:
