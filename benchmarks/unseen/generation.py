@@ -27,6 +27,7 @@ from apiary.generation.names import undefined_names
 from apiary.generation.types import CodeContext, GenerationSettings
 from apiary.retrieval.encoder import load_encoder
 from apiary.retrieval.store import IndexStore
+from apiary.snippet import placeholder_names
 from apiary_training.eval.passk import evaluate_samples
 from apiary_training.suite.definition import load_suite
 from apiary_training.suite.problems import SuiteCache
@@ -43,11 +44,11 @@ def main(argv: list[str] | None = None) -> dict:
     problems = [p for p in _read(PROBLEMS) if p["library"] in chosen][: args.limit]
     if not problems:
         raise SystemExit("no executable problems for that split and those libraries")
-    samples, undefined, latencies = _generate(problems, chosen, args)
+    samples, undefined, to_fill, latencies = _generate(problems, chosen, args)
     python = setup_env()
     report = evaluate_samples(problems, samples, python=str(python), timeout_s=args.timeout, workers=args.workers,
                               allow_weak_sandbox=args.allow_weak_sandbox)
-    summary = _summary(problems, report, undefined, latencies, args)
+    summary = _summary(problems, report, undefined, to_fill, latencies, args)
     _print(summary)
     out = Path(args.json or RESULTS / f"passk-unseen-{args.split}-{args.apis}.json")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -58,12 +59,15 @@ def main(argv: list[str] | None = None) -> dict:
 
 def _generate(
     problems: list[dict], libraries: dict, args: argparse.Namespace
-) -> tuple[list[dict], dict[str, list[str]], list[float]]:
+) -> tuple[list[dict], dict[str, list[str]], dict[str, list[str]], list[float]]:
+    """Each problem's top candidate, the names it reads that are defined nowhere, the names it leaves
+    to the user (its tab stops), and the generation's latencies."""
     cache = SuiteCache(Path(args.cache))
     encoder = load_encoder(None)
     store = IndexStore(cache.root / "indexes", encoder)
     settings = GenerationSettings(top_apis=args.top_apis)
     samples, undefined, latencies = [], {}, []
+    to_fill: dict[str, list[str]] = {}
     by_library: dict[str, list[dict]] = defaultdict(list)
     for problem in problems:
         by_library[problem["library"]].append(problem)
@@ -78,16 +82,19 @@ def _generate(
             started = time.perf_counter()
             result = engine.pipeline.complete(context, generator="offline", apis=apis, n=1, settings=settings)
             latencies.append((time.perf_counter() - started) * 1000)
-            text = result.candidates[0].text if result.candidates else ""
-            undefined[problem["task_id"]] = sorted(undefined_names(text, context.editor)) if text else []
+            top = result.candidates[0] if result.candidates else None
+            text = top.text if top is not None else ""
+            placeholders = placeholder_names(top.snippet) if top is not None else frozenset()
+            undefined[problem["task_id"]] = sorted(undefined_names(text, context.editor) - placeholders)
+            to_fill[problem["task_id"]] = sorted(placeholders)
             samples.append({"task_id": problem["task_id"], "completion": text})
             if args.verbose:
                 print(f"{problem['task_id']:<28} {[a.entry.name for a in result.apis][:2]} -> {text.strip()[:110]!r}")
-    return samples, undefined, latencies
+    return samples, undefined, to_fill, latencies
 
 
-def _summary(problems: list[dict], report, undefined: dict[str, list[str]], latencies: list[float],
-             args: argparse.Namespace) -> dict:
+def _summary(problems: list[dict], report, undefined: dict[str, list[str]], to_fill: dict[str, list[str]],
+             latencies: list[float], args: argparse.Namespace) -> dict:
     passed = {p.task_id: p.pass_at.get(1, 0.0) for p in report.problems}
     per_library: dict[str, list[float]] = defaultdict(list)
     for problem in problems:
@@ -102,6 +109,9 @@ def _summary(problems: list[dict], report, undefined: dict[str, list[str]], late
         "pass@1": round(statistics.fmean(passed.get(p["task_id"], 0.0) for p in problems), 4),
         "undefined_share": round(sum(bool(undefined[t]) for t in written) / max(1, len(written)), 4),
         "undefined": {t: names for t, names in undefined.items() if names},
+        # a signature template whose required values nothing gave: tab stops in an editor, a failure here
+        "left_to_fill_share": round(sum(bool(names) for names in to_fill.values()) / max(1, len(to_fill)), 4),
+        "left_to_fill": {t: names for t, names in to_fill.items() if names},
         "latency_ms": {
             "p50": round(statistics.median(latencies), 1),
             "p95": round(statistics.quantiles(latencies, n=20)[-1], 1) if len(latencies) > 1 else latencies[0],
@@ -120,8 +130,8 @@ def _print(summary: dict) -> None:
     print(
         f"{summary['split']} split, APIs {summary['apis']} (top {summary['top_apis']}): pass@1 {summary['pass@1']:.3f} "
         f"over {summary['problems']} problems of {summary['libraries']} libraries; top candidates with an undefined "
-        f"name {summary['undefined_share']:.3f}; generation latency p50 {summary['latency_ms']['p50']} ms, "
-        f"p95 {summary['latency_ms']['p95']} ms"
+        f"name {summary['undefined_share']:.3f}, with tab stops left to fill {summary['left_to_fill_share']:.3f}; "
+        f"generation latency p50 {summary['latency_ms']['p50']} ms, p95 {summary['latency_ms']['p95']} ms"
     )
 
 

@@ -10,3 +10,13 @@ _SPECIAL = re.compile(r"([$}\\])")
 def escape(text: str) -> str:
     """``text`` as a snippet inserts it: ``$``, ``}`` and ``\\`` are snippet syntax."""
     return _SPECIAL.sub(r"\\\1", text)
+
+
+#: a tab stop whose placeholder is a bare name: ``${1:path}``
+_NAMED_TAB_STOP = re.compile(r"\$\{\d+:([A-Za-z_]\w*)\}")
+
+
+def placeholder_names(snippet: str | None) -> frozenset[str]:
+    """The names a snippet's tab stops hold (``read(${1:path})`` -> path): the user writes them, so
+    the plain text's ``path`` is no name the code reads."""
+    return frozenset(_NAMED_TAB_STOP.findall(snippet)) if snippet else frozenset()

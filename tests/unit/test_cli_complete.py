@@ -3,6 +3,7 @@ under the comment (or at the end of the statement begun below it), not inside th
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,13 @@ def test_where_nothing_is_written_it_says_why(tmp_path, capsys, ending, message)
     code = main(["complete", str(path), "--lib", "honeycomb", "--encoder", "hashing"])
     captured = capsys.readouterr()
     assert (code, captured.out, captured.err.splitlines()[-1]) == (1, "", f"no suggestion: {message}")
+
+
+def test_a_call_whose_value_nothing_gives_is_offered_with_a_tab_stop(tmp_path, capsys):
+    """``text`` is the user's to write: the candidate is not dropped as reading a name defined nowhere."""
+    path = tmp_path / "code.py"
+    path.write_text("import honeycomb as hc\n\n# squash the spaces\n")
+    api = ["--api", "honeycomb.text.squash_spaces"]
+    assert main(["complete", str(path), "--lib", "honeycomb", "--encoder", "hashing", *api, "-n", "3", "--json"]) == 0
+    candidates = [(c["text"], c["snippet"]) for c in json.loads(capsys.readouterr().out)["candidates"]]
+    assert ("result = hc.squash_spaces(text)", "result = hc.squash_spaces(${1:text})") in candidates

@@ -80,6 +80,15 @@ def test_a_name_defined_nowhere_drops_the_candidate(index):
     assert not result.ok and result.notes == ["dropped: 'predicate' defined nowhere"]
 
 
+def test_a_name_left_to_the_user_as_a_tab_stop_is_no_undefined_name(index):
+    context = extract_context_from_prefix(PREFIX)
+    result = check_candidate(" orders.keep_where(predicate)", context, [index.catalogue], frozenset({"predicate"}))
+    assert (result.ok, result.text, result.notes) == (True, " orders.keep_where(predicate)", [])
+    # nor is it "repaired" into the nearest name in scope: the user has yet to write it
+    result = check_candidate(" hc.slug(order)", context, [index.catalogue], frozenset({"order"}))
+    assert (result.ok, result.text, result.notes) == (True, " hc.slug(order)", [])
+
+
 def test_a_near_miss_of_a_name_in_scope_is_repaired(index):
     result = check(index, " order.keep_where(lambda r: r['total'] > 100)")
     assert result.ok and result.text == " orders.keep_where(lambda r: r['total'] > 100)"

@@ -18,6 +18,7 @@ from apiary.generation.syntax import fits_in_place
 from apiary.generation.types import Candidate, CodeContext, GenerationSettings, Generator
 from apiary.retrieval.hybrid import HybridRetriever, ScoredApi
 from apiary.retrieval.query import ApiQuery, query_from_context
+from apiary.snippet import placeholder_names
 from apiary.weights import GenerationRankWeights, load_weights
 
 log = logging.getLogger(__name__)
@@ -119,7 +120,7 @@ class Pipeline:
         catalogues = [index.catalogue for index in self.retriever.indexes_for(query)]
         checked: list[Candidate] = []
         for candidate in candidates:
-            result = check_candidate(candidate.text, context.editor, catalogues)
+            result = check_candidate(candidate.text, context.editor, catalogues, placeholder_names(candidate.snippet))
             if not result.ok:
                 log.info("dropped a candidate: %s", "; ".join(result.notes))
                 continue

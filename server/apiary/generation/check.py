@@ -39,17 +39,20 @@ class _Edit:
     text: str
 
 
-def check_candidate(completion: str, context: EditorContext, catalogues: list[Catalogue]) -> CheckResult:
-    """Check ``completion`` (inserted at the cursor of ``context``); repair what can be repaired."""
+def check_candidate(completion: str, context: EditorContext, catalogues: list[Catalogue],
+                    placeholders: frozenset[str] = frozenset()) -> CheckResult:
+    """Check ``completion`` (inserted at the cursor of ``context``); repair what can be repaired.
+    ``placeholders``: names that are the candidate's tab stops (`apiary.snippet.placeholder_names`),
+    left for the user to fill: not names defined nowhere."""
     line_prefix = context.line_prefix
     source = line_prefix.lstrip() + completion
     indent = len(line_prefix) - len(line_prefix.lstrip())
     try:
         tree = ast.parse(source.rstrip() or "pass")
     except SyntaxError:  # the syntax check judges the rest; a name defined nowhere is still wrong
-        missing = undefined_names(completion, context)
+        missing = undefined_names(completion, context) - placeholders
         return CheckResult(completion, not missing, [_undefined_note(missing)] if missing else [])
-    checker = _Checker(context, catalogues, source, bound_names(tree))
+    checker = _Checker(context, catalogues, source, bound_names(tree) | placeholders)
     completion_start = len(line_prefix.lstrip().encode("utf-8"))
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and checker.ends_after(node, completion_start):
@@ -65,7 +68,7 @@ def check_candidate(completion: str, context: EditorContext, catalogues: list[Ca
 class _Checker:
     def __init__(self, context: EditorContext, catalogues: list[Catalogue], source: str, bound: set[str] = frozenset()):
         self.context = context
-        #: names the candidate binds itself: they shadow the file's
+        #: names the candidate binds itself (they shadow the file's) or leaves to the user as tab stops
         self.bound = bound
         self.scope = {o.name: o for o in context.scope}
         self.catalogues = catalogues
@@ -204,7 +207,7 @@ class _Checker:
         Names on the user's part of the line are theirs to judge."""
         written = [n for n in ast.walk(tree) if isinstance(n, ast.Name) and self.ends_after(n, completion_start)]
         defined = defined_names(self.context)
-        missing = free_names(tree, self.context, defined) & {n.id for n in written}
+        missing = (free_names(tree, self.context, defined) - self.bound) & {n.id for n in written}
         if not missing:
             return True
         visible = sorted(defined - BUILTINS)
