@@ -114,6 +114,7 @@ class OfflineWeights:
     incomplete_penalty: float = 1.0  # a template with tab stops left to fill
     needs_import_penalty: float = 0.5  # names an API the file does not import yet
     method_bonus: float = 0.1  # a method template: reachable from an object in scope without an import
+    made_receiver_penalty: float = 0.2  # a method template on an object it makes (``Schema().load``)
     wrap_base: float = 0.1  # a class or function taking the previous step's result
     max_steps: int = 6  # comment steps considered when planning a chain (exhaustive search)
     max_step_apis: int = 4  # APIs planned into steps

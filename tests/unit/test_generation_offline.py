@@ -30,6 +30,12 @@ def test_constants_in_the_comment_numbers_words_percentages_and_strings():
     assert found == [(6, "number"), (2.5, "number"), ("abc", "string"), ("x y", "string"), (0.95, "number")]
 
 
+def test_an_apostrophe_in_a_word_quotes_nothing():
+    assert comment_constants("what's wrong with the form, field by field (don't raise)") == []
+    found = [(c.value, c.kind) for c in comment_constants("the user's 'name' field, don't touch 'id'")]
+    assert found == [("name", "string"), ("id", "string")]
+
+
 def test_usage_is_mined_from_the_docs_examples(index):
     corpus = UsageCorpus.from_catalogue(index.catalogue)
     examples = corpus.for_api("honeycomb.Table.keep_where")
@@ -228,3 +234,30 @@ def test_a_positional_only_parameter_is_given_by_position_or_not_at_all(tmp_path
     assert texts == [" units.scale(value, factor)"]
     # ``by`` left out: ``factor`` cannot be given past it, by position or by name
     assert [c.text for c in generate(units, prefix, ["units.shift"], UsageCorpus([]))] == [" units.shift(value)"]
+
+
+SCHEMAS = (
+    "from typing import Any, Mapping\n\n\n"
+    "class Mapping:\n    \"\"\"A field holding a mapping.\"\"\"\n\n\n"
+    "class Schema:\n    \"\"\"Checks data against declared fields.\"\"\"\n\n"
+    "    def __init__(self, strict: bool = False):\n        self.strict = strict\n\n"
+    "    def load(self, data: Mapping[str, Any]) -> dict:\n        \"\"\"Validate and deserialize data.\"\"\"\n\n\n"
+    "class Connection:\n    \"\"\"A database connection.\"\"\"\n\n"
+    "    def __init__(self, url: str):\n        self.url = url\n\n"
+    "    def tables(self) -> list:\n        \"\"\"The tables of the database.\"\"\"\n")
+
+
+def test_a_method_with_no_object_in_scope_is_called_on_one_made_for_it(tmp_path):
+    """The file's own subclass of the method's class first, else the class itself, when either is
+    made without arguments; a ``Mapping[str, Any]`` parameter takes the user's dict (typing's
+    Mapping, not the library's class of that name)."""
+    schemas = package_index(tmp_path, "schemas", SCHEMAS)
+    mine = "from schemas import Schema\n\nclass UserSchema(Schema):\n    pass\n\npayload = {'a': 1}\n# check it\nuser ="
+    assert [c.text for c in generate(schemas, mine, ["schemas.Schema.load"], UsageCorpus([]))] == [
+        " UserSchema().load(payload)"]
+    plain = "import schemas\npayload = {'a': 1}\n# check it\nuser ="
+    assert [c.text for c in generate(schemas, plain, ["schemas.Schema.load"], UsageCorpus([]))] == [
+        " schemas.Schema().load(payload)"]
+    # a connection needs its url: no object is guessed
+    assert generate(schemas, "import schemas\n# list the tables\nnames =", ["schemas.Connection.tables"],
+                    UsageCorpus([])) == []

@@ -15,6 +15,13 @@ from dataclasses import dataclass, field
 from apiary.docs.entry import ApiEntry, ApiKind
 
 _OPTIONAL = re.compile(r"^(?:typing\.)?Optional\[(.*)\]$")
+#: the generic containers of ``typing`` and ``collections.abc``: subscripted (``Mapping[str, Any]``),
+#: the name is theirs, not a library class's that happens to share it (``marshmallow.fields.Mapping``)
+_TYPING_GENERICS = frozenset({
+    "Mapping", "MutableMapping", "Sequence", "MutableSequence", "Iterable", "Iterator", "Collection",
+    "Container", "Set", "AbstractSet", "MutableSet", "Callable", "Generator", "Awaitable", "Coroutine",
+    "AsyncIterable", "AsyncIterator", "Dict", "List", "Tuple", "FrozenSet", "Type", "Union", "Literal",
+})
 
 
 @dataclass
@@ -67,9 +74,9 @@ class Catalogue:
         """The import path of the library class an annotation names (``Optional[Table]`` -> ``pkg.Table``)."""
         if not annotation:
             return None
-        bare = _OPTIONAL.sub(r"\1", annotation.strip().strip("'\""))
-        bare = bare.split("|")[0].split("[")[0].strip()
-        if not bare:
+        first = _OPTIONAL.sub(r"\1", annotation.strip().strip("'\"")).split("|")[0]
+        bare = first.split("[")[0].strip()
+        if not bare or ("[" in first and bare.rsplit(".", 1)[-1] in _TYPING_GENERICS):
             return None
         entry = self.find(bare)
         if entry is None:

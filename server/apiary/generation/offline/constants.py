@@ -23,7 +23,8 @@ _UNITS = {
 _WEAK_WORDS = {"one", "single", "half", "once"}
 _NUMBER = re.compile(r"(?<![\w.])[-+]?\d+(?:_\d+)*(?:\.\d+)?(?:[eE][-+]?\d+)?%?(?![\w])")
 _WORD = re.compile(r"[A-Za-z]+")
-_QUOTED = re.compile(r"'([^'\n]{1,80})'|\"([^\"\n]{1,80})\"")
+#: a quote inside a word is an apostrophe, not a string's end: "what's wrong (don't raise)" quotes nothing
+_QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,80})'(?!\w)|\"([^\"\n]{1,80})\"")
 _BACKTICKED = re.compile(r"`([^`\n]{1,80})`")
 
 

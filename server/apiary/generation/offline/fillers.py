@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from apiary.context import EditorContext
 from apiary.docs.catalogue import Catalogue
 from apiary.docs.types import InferredType, scope_types
+from apiary.retrieval.query import local_classes
 
 _BUILTINS = frozenset(dir(builtins))
 _FUNCTION_DEF = re.compile(r"^[ \t]*(?:async[ \t]+)?def[ \t]+([A-Za-z_]\w*)[ \t]*\(", re.MULTILINE)
@@ -44,6 +45,9 @@ class Fillers:
     data_keys: tuple[str, ...] = ()
     #: fields the code computes, in file order: ``row["total"] = ...``, ``t.derive("amount", lambda r: ...)``
     computed_keys: tuple[str, ...] = ()
+    #: the classes the file defines on the library's, each with the library classes it is one of
+    #: (``class UserSchema(Schema)`` -> ("UserSchema", ("marshmallow.schema.Schema", ...)))
+    subclasses: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def local_for_target(self, target: str) -> str | None:
         """The name the user's code binds to an import target, if it imports it."""
@@ -56,7 +60,10 @@ class Fillers:
 def collect_fillers(context: EditorContext, catalogue: Catalogue | None) -> Fillers:
     text = context.text_before
     lines = text.splitlines()
-    types = scope_types(catalogue, context.scope) if catalogue is not None else {}
+    imports = {b.local: b.target for b in context.imports if b.local != "*"}
+    classes = local_classes(text, imports)
+    types = scope_types(catalogue, context.scope, classes) if catalogue is not None else {}
+    subclasses = tuple((name, types[name].classes) for name, _ in classes if name in types and types[name].classes)
     functions = _local_functions(text, lines, context.intent)
     function_names = {f.name for f in functions}
     cursor_line = len(lines) - 1 if text.endswith(("\n",)) is False else len(lines)
@@ -66,12 +73,12 @@ def collect_fillers(context: EditorContext, catalogue: Catalogue | None) -> Fill
         for o in context.scope
         if o.name not in function_names and o.line < cursor_line
     )
-    imports = {b.local: b.target for b in context.imports if b.local != "*"}
     available = frozenset({*imports, *(v.name for v in variables), *function_names, *_BUILTINS})
     assign_count = len([t for t in (context.assign_target or "").split(",") if t.strip()])
     computed = computed_keys(text)
     data_keys = tuple(dict.fromkeys(_DICT_KEY.findall(text) + _SUBSCRIPT_KEY.findall(text) + list(computed)))
-    return Fillers(variables, functions, imports, available, context.intent, assign_count, data_keys, computed)
+    return Fillers(variables, functions, imports, available, context.intent, assign_count, data_keys, computed,
+                   subclasses)
 
 
 def computed_keys(code: str) -> tuple[str, ...]:

@@ -263,7 +263,9 @@ def _template_option(made: Template, api: ApiEntry, prior: float, w: OfflineWeig
         - (0.0 if made.complete else w.incomplete_penalty)
         - (w.needs_import_penalty if made.needs_import else 0.0)
     )
-    if api.kind in (ApiKind.METHOD, ApiKind.ALIAS):
+    if made.made_receiver:
+        score -= w.made_receiver_penalty  # a guess at the object, where the user's code has none
+    elif api.kind in (ApiKind.METHOD, ApiKind.ALIAS):
         score += w.method_bonus  # reachable from an object in scope without an import
     return _Option(
         made.text, (api.import_path,), score, "template", snippet=made.snippet if not made.complete else None

@@ -45,6 +45,8 @@ class Template:
     complete: bool
     filled: int
     needs_import: bool
+    #: the method's object is made here (``UserSchema().load(...)``): nothing in scope was one
+    made_receiver: bool = False
 
 
 def template(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue, comment: str, receiver: str | None = None,
@@ -52,11 +54,12 @@ def template(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue, comment: s
     """``receiver.method(args)`` or ``Name(args)`` with every required parameter filled or a tab stop."""
     if entry.kind not in (ApiKind.FUNCTION, ApiKind.METHOD, ApiKind.ALIAS, ApiKind.CLASS, ApiKind.EXTERNAL):
         return None
-    needs_import = False
+    needs_import = made_receiver = False
     if entry.owner:
-        receiver = receiver or _receiver_for(entry, fillers)
-        if receiver is None:
-            return None
+        if receiver is None and (receiver := _receiver_for(entry, fillers)) is None:
+            if (receiver := _made_receiver(entry, fillers, catalogue)) is None:
+                return None
+            made_receiver = True
         head = f"{receiver}.{entry.name}"
     else:
         ref = reference(entry, fillers)
@@ -94,7 +97,7 @@ def template(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue, comment: s
             args_snippet.append(prefix + value)
     text = f"{head}({', '.join(args_text)})"
     snippet = f"{head}({', '.join(args_snippet)})"
-    return Template(text, snippet, complete, filled, needs_import)
+    return Template(text, snippet, complete, filled, needs_import, made_receiver)
 
 
 def _receiver_for(entry: ApiEntry, fillers: Fillers) -> str | None:
@@ -105,6 +108,21 @@ def _receiver_for(entry: ApiEntry, fillers: Fillers) -> str | None:
     ]
     chosen = _pick(fitting, set())
     return chosen.name if chosen else None
+
+
+def _made_receiver(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue) -> str | None:
+    """An object for a method when no variable holds one, made by a call without arguments: of the
+    file's own subclass of the method's class (``UserSchema()`` for ``Schema.load``), else of that
+    class (``tablib.Dataset()``) where the file's imports reach it, when its constructor needs no
+    argument. A private class (``_Invalid``) is the library's own business."""
+    owner = catalogue.find(entry.owner or "")
+    if owner is None or owner.kind != ApiKind.CLASS or any(p.required for p in owner.params):
+        return None
+    for name, classes in fillers.subclasses:
+        if entry.owner in classes:
+            return f"{name}()"
+    made = reference(owner, fillers)
+    return None if made.needs_import or owner.name.startswith("_") else f"{made.text}()"
 
 
 def _value_for(
