@@ -52,6 +52,16 @@ def test_hallucinated_candidate_is_dropped_and_misspelt_one_repaired(index):
     assert result.candidates[0].apis == ("honeycomb.slug",)
 
 
+@pytest.mark.parametrize(("spare", "expected"), [(0, []), (1, [" hc.slug(title)"]), (3, [" hc.slug(title)"])])
+def test_a_cheap_generators_spare_candidates_stand_in_for_those_the_checks_drop(index, spare, expected):
+    backend = FakeBackend([" hc.make_rocket(title)", " hc.slugg(title)", " hc.squash_spaces(title)"])
+    engine = engine_with(index, backend)
+    engine.pipeline.generators["apicoder"].spare = spare  # as cheap as the offline generator
+    result = engine.pipeline.complete(CodeContext(PREFIX), generator="apicoder", n=1)
+    assert [c.text for c in result.candidates] == expected
+    assert backend.requests[0].n == 1 + spare
+
+
 def test_candidate_breaking_the_syntax_ranks_last(index):
     backend = FakeBackend([" hc.slug(title))", " hc.slug(title)"])
     result = engine_with(index, backend).pipeline.complete(CodeContext(PREFIX), generator="apicoder", n=2)

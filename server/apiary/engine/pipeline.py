@@ -81,7 +81,7 @@ class Pipeline:
             name = generator or self.default
             candidates, used, reason = self._generate(name, context, chosen, n, settings, cancel)
             timings["generate"] = _ms(started) - timings["retrieve"]
-            final = self._finish(candidates, context, chosen, query)
+            final = self._finish(candidates, context, chosen, query, n)
             timings["total"] = _ms(started)
             return Completions(final[:n], scored, used, timings, reason, written=len(candidates))
         finally:
@@ -94,7 +94,7 @@ class Pipeline:
         reason = None if generator is not None else f"no generator '{name}' is configured"
         if generator is not None:
             try:
-                candidates = generator.generate(context, apis, n, settings, cancel)
+                candidates = generator.generate(context, apis, n + generator.spare, settings, cancel)
                 if candidates or generator is self.generators.get(self.fallback):
                     return candidates, name, None
                 reason = f"{name} timed out" if cancel.is_set() else f"{name} gave no candidate"
@@ -109,17 +109,20 @@ class Pipeline:
         if fallback is None or fallback is generator:
             return [], name, reason
         try:
-            return fallback.generate(context, apis, n, settings, cancel), self.fallback, reason
+            return fallback.generate(context, apis, n + fallback.spare, settings, cancel), self.fallback, reason
         except Exception:
             log.exception("the fallback generator %s failed", self.fallback)
             return [], self.fallback, reason
 
     def _finish(self, candidates: list[Candidate], context: CodeContext, apis: list[ApiEntry],
-                query: ApiQuery) -> list[Candidate]:
-        """Check calls against the index, check syntax in place, rank; drop what cannot be repaired."""
+                query: ApiQuery, n: int) -> list[Candidate]:
+        """Check calls against the index, check syntax in place, rank; drop what cannot be repaired.
+        The first ``n`` that pass are ranked: the generator's spare ones only stand in for those dropped."""
         catalogues = [index.catalogue for index in self.retriever.indexes_for(query)]
         checked: list[Candidate] = []
         for candidate in candidates:
+            if len(checked) == n:
+                break
             result = check_candidate(candidate.text, context.editor, catalogues, placeholder_names(candidate.snippet))
             if not result.ok:
                 log.info("dropped a candidate: %s", "; ".join(result.notes))

@@ -16,6 +16,7 @@ from apiary.generation.types import Candidate, CodeContext, GenerationSettings
 
 class APICoderGenerator:
     name = "apicoder"
+    spare = 0  # each candidate is a model's sample
 
     def __init__(self, backend: Backend):
         self.backend = backend

@@ -43,6 +43,7 @@ def vote(samples: Sequence[str]) -> Vote | None:
 
 class CertGenerator:
     name = "cert"
+    spare = 0  # each candidate is a model's sample
 
     def __init__(self, sketcher: Backend, generator: Backend):
         self.sketcher = sketcher

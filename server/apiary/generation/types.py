@@ -65,6 +65,9 @@ class Candidate:
 
 class Generator(Protocol):
     name: str
+    #: candidates asked for beyond the ``n`` wanted, for the checks to drop some and leave ``n``:
+    #: only for a generator whose candidates cost next to nothing (the offline one)
+    spare: int
 
     def generate(
         self,

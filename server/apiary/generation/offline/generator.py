@@ -42,6 +42,7 @@ class _Option:
 
 class OfflineGenerator:
     name = "offline"
+    spare = 4  # chosen on dev: 2 gave less, 8 the same
 
     def __init__(
         self,
