@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 from tests.unit.generation_fixtures import example_index, package_index
 
-from apiary.generation.offline.constants import comment_constants
+from apiary.docs.entry import Param
+from apiary.generation.offline.constants import bind_to_parameters, comment_constants, takes_number
 from apiary.generation.offline.corpus import CorpusStore
 from apiary.generation.offline.generator import OfflineGenerator
 from apiary.generation.offline.usage import UsageCorpus, mine
@@ -34,6 +35,24 @@ def test_an_apostrophe_in_a_word_quotes_nothing():
     assert comment_constants("what's wrong with the form, field by field (don't raise)") == []
     found = [(c.value, c.kind) for c in comment_constants("the user's 'name' field, don't touch 'id'")]
     assert found == [("name", "string"), ("id", "string")]
+
+
+@pytest.mark.parametrize(("comment", "parameters", "expected"), [
+    ("trial ends 3 months after signup", ["months", "hours"], {"months": 3}),  # the number before the word
+    ("wait 10 seconds, then retry 3 times", ["seconds", "retries"], {"seconds": 10, "retries": 3}),
+    ("ten retries, with a timeout of 5", ["retries", "timeout"], {"retries": 10, "timeout": 5}),
+    ("a batch size of 3", ["batch_size"], {"batch_size": 3}),  # or the first one after it
+])
+def test_a_number_binds_to_the_parameter_the_comment_writes_it_with(comment, parameters, expected):
+    bound = bind_to_parameters(comment, parameters, comment_constants(comment), max_distance=40)
+    assert {name: constant.value for name, constant in bound.items()} == expected
+
+
+def test_only_a_parameter_that_can_be_a_number_takes_one():
+    assert [takes_number(p) for p in (
+        Param("url", annotation="str"), Param("size", annotation="int | None"), Param("n"),
+        Param("sep", default="','"), Param("strict", default="False"), Param("limit", default="10"),
+    )] == [False, True, True, False, False, True]
 
 
 def test_usage_is_mined_from_the_docs_examples(index):

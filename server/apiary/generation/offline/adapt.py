@@ -21,6 +21,7 @@ from apiary.generation.offline.constants import (
     bind_to_parameters,
     comment_constants,
     data_key_constants,
+    takes_number,
 )
 from apiary.generation.offline.fillers import Fillers, Local
 from apiary.generation.offline.flags import stated_flags
@@ -163,7 +164,7 @@ class _Filling:
         if entry is None:  # a call outside the library (``itemgetter(0)``): structure, kept as written
             return
         params = _call_params(entry)
-        bound = bind_to_parameters(self.comment, [p.name for p in params], self._free_constants(),
+        bound = bind_to_parameters(self.comment, [p.name for p in params if takes_number(p)], self._free_constants(),
                                    max_distance=self.weights.bind_distance)
         self._bound_names = set(bound)
         positional = [p for p in params if p.kind in ("positional_only", "positional_or_keyword")]

@@ -8,6 +8,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from apiary.docs.entry import Param
 from apiary.words import split_identifier, stem
 
 _UNITS = {
@@ -121,13 +122,37 @@ def parameter_mentions(comment: str, parameter: str) -> list[int]:
     return positions
 
 
+def _right_before(comment: str, start: int, mention: int) -> bool:
+    """Whether the number written at ``start`` is the word just before the mention at ``mention``."""
+    return start < mention and re.fullmatch(r"[^\s-]+[ \t-]", comment[start:mention]) is not None
+
+
+NUMERIC_ANNOTATION = re.compile(r"\b(?:int|float|Number|complex)\b")
+
+
+def takes_number(param: Param) -> bool:
+    """Whether a number the comment states could be this parameter's value: not where it is
+    annotated with, or defaults to, something else (``url: str`` never takes "page 3"'s 3)."""
+    if param.annotation:
+        return bool(NUMERIC_ANNOTATION.search(param.annotation))
+    default = param.default or ""
+    return not (default[:1] in ("'", '"', "[", "{", "(") or default in ("True", "False"))
+
+
 def bind_to_parameters(comment: str, parameters: list[str], constants: list[Constant], *,
                        max_distance: int) -> dict[str, Constant]:
-    """Give each parameter mentioned in the comment the first number that follows its mention within
-    ``max_distance`` characters (`OfflineWeights.bind_distance`)."""
+    """Give each parameter mentioned in the comment the number written right before its mention
+    ("3 months", "ten retries"), else the first number that follows it within ``max_distance``
+    characters ("page size of 3"; `OfflineWeights.bind_distance`)."""
     bound: dict[str, Constant] = {}
     used: set[int] = set()
     mentions = sorted((pos, p) for p in parameters for pos in parameter_mentions(comment, p))
+    numbers = [c for c in constants if c.kind == "number"]
+    for position, parameter in mentions:
+        before = next((c for c in numbers if _right_before(comment, c.position, position)), None)
+        if parameter not in bound and before is not None and before.position not in used:
+            bound[parameter] = before
+            used.add(before.position)
     for position, parameter in mentions:
         if parameter in bound:
             continue

@@ -8,12 +8,11 @@ from dataclasses import dataclass
 
 from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind, Param
-from apiary.generation.offline.constants import bind_to_parameters, comment_constants
+from apiary.generation.offline.constants import NUMERIC_ANNOTATION, bind_to_parameters, comment_constants, takes_number
 from apiary.generation.offline.fillers import Fillers, Local
 from apiary.weights import OfflineWeights, load_weights
 
 _CALLABLE_NAME = re.compile(r"(?:^|_)(?:fn|func|function|callback|key|predicate|hook|transform)$")
-_NUMERIC = re.compile(r"\b(?:int|float|Number|complex)\b")
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def template(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue, comment: s
     params = [p for p in entry.params if p.kind not in ("var_positional", "var_keyword")]
     constants = comment_constants(comment)
     distance = (weights if weights is not None else load_weights().offline).bind_distance
-    bound = bind_to_parameters(comment, [p.name for p in params], constants, max_distance=distance)
+    bound = bind_to_parameters(comment, [p.name for p in params if takes_number(p)], constants, max_distance=distance)
     numbers = [c for c in constants if c.kind == "number" and c not in bound.values()]
     strings = [c for c in constants if c.kind == "string"]
     # a variable named like a parameter (``channel`` for ``channel``) is the user's value for it: kept
@@ -133,7 +132,7 @@ def _value_for(
     annotation = param.annotation or ""
     if "Callable" in annotation or _CALLABLE_NAME.search(param.name):
         chosen = _pick(fillers.functions, taken)
-    elif _NUMERIC.search(annotation) or _is_number(param.default):
+    elif NUMERIC_ANNOTATION.search(annotation) or _is_number(param.default):
         return numbers.pop(0).literal() if numbers else None
     elif "str" in annotation and strings:
         return strings.pop(0).literal()
