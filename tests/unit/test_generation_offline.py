@@ -8,7 +8,12 @@ import pytest
 from tests.unit.generation_fixtures import example_index, package_index
 
 from apiary.docs.entry import Param
-from apiary.generation.offline.constants import bind_to_parameters, comment_constants, takes_number
+from apiary.generation.offline.constants import (
+    bind_to_parameters,
+    comment_constants,
+    data_key_constants,
+    takes_number,
+)
 from apiary.generation.offline.corpus import CorpusStore
 from apiary.generation.offline.generator import OfflineGenerator
 from apiary.generation.offline.usage import UsageCorpus, mine
@@ -44,8 +49,20 @@ def test_an_apostrophe_in_a_word_quotes_nothing():
     ("a batch size of 3", ["batch_size"], {"batch_size": 3}),  # or the first one after it
 ])
 def test_a_number_binds_to_the_parameter_the_comment_writes_it_with(comment, parameters, expected):
-    bound = bind_to_parameters(comment, parameters, comment_constants(comment), max_distance=40)
+    bound = bind_to_parameters(comment, [Param(p) for p in parameters], comment_constants(comment), max_distance=40)
     assert {name: constant.value for name, constant in bound.items()} == expected
+
+
+def test_a_quoted_string_binds_to_the_parameter_mentioned_before_it():
+    params = [Param("accept_encoding", annotation="bool | str | None", default="None"),
+              Param("user_agent", annotation="str | None", default="None"), Param("retries", annotation="int")]
+    comment = 'headers with a user agent "deploybot/1.0", retries 3'
+    bound = bind_to_parameters(comment, params, comment_constants(comment), max_distance=40)
+    assert {name: c.value for name, c in bound.items()} == {"user_agent": "deploybot/1.0", "retries": 3}
+    # a field of the user's data the comment names is no quoted string: it binds to nothing
+    comment = "orders bucketed by status"
+    keys = data_key_constants(comment, ["status"])
+    assert bind_to_parameters(comment, [Param("orders")], keys, max_distance=40) == {}
 
 
 def test_only_a_parameter_that_can_be_a_number_takes_one():

@@ -229,12 +229,14 @@ def test_the_offline_generator_reads_the_tree(fitted_file):
 
 
 def test_a_number_binds_to_a_parameter_within_the_bind_distance():
+    from apiary.docs.entry import Param
     from apiary.generation.offline.constants import bind_to_parameters, comment_constants
 
     comment = "batch size of 3"
     constants = comment_constants(comment)
-    assert bind_to_parameters(comment, ["batch_size"], constants, max_distance=OfflineWeights().bind_distance)
-    assert bind_to_parameters(comment, ["batch_size"], constants, max_distance=5) == {}
+    params = [Param("batch_size")]
+    assert bind_to_parameters(comment, params, constants, max_distance=OfflineWeights().bind_distance)
+    assert bind_to_parameters(comment, params, constants, max_distance=5) == {}
 
 
 def test_the_sequence_recommender_reads_the_tree(fitted_file):

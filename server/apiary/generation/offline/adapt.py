@@ -21,7 +21,6 @@ from apiary.generation.offline.constants import (
     bind_to_parameters,
     comment_constants,
     data_key_constants,
-    takes_number,
 )
 from apiary.generation.offline.fillers import Fillers, Local
 from apiary.generation.offline.flags import stated_flags
@@ -164,7 +163,7 @@ class _Filling:
         if entry is None:  # a call outside the library (``itemgetter(0)``): structure, kept as written
             return
         params = _call_params(entry)
-        bound = bind_to_parameters(self.comment, [p.name for p in params if takes_number(p)], self._free_constants(),
+        bound = bind_to_parameters(self.comment, params, self._free_constants(),
                                    max_distance=self.weights.bind_distance)
         self._bound_names = set(bound)
         positional = [p for p in params if p.kind in ("positional_only", "positional_or_keyword")]
@@ -239,7 +238,9 @@ class _Filling:
 
     def _fill_constant(self, value: ast.Constant, param: Param | None, bound: dict[str, Constant]) -> ast.expr:
         kind = "string" if isinstance(value.value, str) else "number"
-        constant = bound.get(param.name) if param is not None and kind == "number" else None
+        constant = bound.get(param.name) if param is not None else None
+        if constant is not None and constant.kind != kind:
+            constant = None
         if constant is None or id(constant) in self.taken_constants:
             constant = self._next_constant(kind)
         if constant is None and kind == "number" and self._is_count(value):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from apiary.docs.entry import Param
@@ -139,25 +140,46 @@ def takes_number(param: Param) -> bool:
     return not (default[:1] in ("'", '"', "[", "{", "(") or default in ("True", "False"))
 
 
-def bind_to_parameters(comment: str, parameters: list[str], constants: list[Constant], *,
+def takes_string(param: Param) -> bool:
+    """Whether a string the comment quotes could be this parameter's value (``user_agent: str | None``;
+    not ``retries: int``)."""
+    if param.annotation:
+        return bool(_STR_ANNOTATION.search(param.annotation))
+    default = param.default or ""
+    return not (_NUMBER.fullmatch(default) or default in ("True", "False"))
+
+
+def _quoted(comment: str, constant: Constant) -> bool:
+    """A string the comment quotes, not a field of the user's data it names (`data_key_constants`)."""
+    return comment[constant.position:constant.position + 1] in ("'", '"')
+
+
+_STR_ANNOTATION = re.compile(r"\b(?:str|AnyStr|StrPath|PathLike)\b")
+
+
+def bind_to_parameters(comment: str, params: Sequence[Param], constants: list[Constant], *,
                        max_distance: int) -> dict[str, Constant]:
     """Give each parameter mentioned in the comment the number written right before its mention
-    ("3 months", "ten retries"), else the first number that follows it within ``max_distance``
-    characters ("page size of 3"; `OfflineWeights.bind_distance`)."""
+    ("3 months", "ten retries"), else the first number or quoted string it can take that follows
+    the mention within ``max_distance`` characters ("page size of 3", "user agent 'bot/1.0'";
+    `OfflineWeights.bind_distance`)."""
+    kinds = {p.name: {k for k, takes in (("number", takes_number(p)), ("string", takes_string(p))) if takes}
+             for p in params}
     bound: dict[str, Constant] = {}
     used: set[int] = set()
-    mentions = sorted((pos, p) for p in parameters for pos in parameter_mentions(comment, p))
+    mentions = sorted((pos, name) for name in kinds for pos in parameter_mentions(comment, name))
     numbers = [c for c in constants if c.kind == "number"]
-    for position, parameter in mentions:
+    for position, name in mentions:
         before = next((c for c in numbers if _right_before(comment, c.position, position)), None)
-        if parameter not in bound and before is not None and before.position not in used:
-            bound[parameter] = before
+        if "number" in kinds[name] and name not in bound and before is not None and before.position not in used:
+            bound[name] = before
             used.add(before.position)
-    for position, parameter in mentions:
-        if parameter in bound:
+    for position, name in mentions:
+        if name in bound:
             continue
-        following = [c for c in constants if c.position > position and c.position not in used and c.kind == "number"]
+        following = [c for c in constants if c.position > position and c.position not in used
+                     and c.kind in kinds[name] and (c.kind == "number" or _quoted(comment, c))]
         if following and following[0].position - position < max_distance:
-            bound[parameter] = following[0]
+            bound[name] = following[0]
             used.add(following[0].position)
     return bound

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind, Param
-from apiary.generation.offline.constants import NUMERIC_ANNOTATION, bind_to_parameters, comment_constants, takes_number
+from apiary.generation.offline.constants import NUMERIC_ANNOTATION, bind_to_parameters, comment_constants
 from apiary.generation.offline.fillers import Fillers, Local
 from apiary.weights import OfflineWeights, load_weights
 
@@ -66,9 +66,9 @@ def template(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue, comment: s
     params = [p for p in entry.params if p.kind not in ("var_positional", "var_keyword")]
     constants = comment_constants(comment)
     distance = (weights if weights is not None else load_weights().offline).bind_distance
-    bound = bind_to_parameters(comment, [p.name for p in params if takes_number(p)], constants, max_distance=distance)
+    bound = bind_to_parameters(comment, params, constants, max_distance=distance)
     numbers = [c for c in constants if c.kind == "number" and c not in bound.values()]
-    strings = [c for c in constants if c.kind == "string"]
+    strings = [c for c in constants if c.kind == "string" and c not in bound.values()]
     # a variable named like a parameter (``channel`` for ``channel``) is the user's value for it: kept
     # from the others, and given to it even where it is optional
     named = {v.name for v in fillers.variables} & {p.name for p in params}
