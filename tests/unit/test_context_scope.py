@@ -22,6 +22,15 @@ def test_receiver_of_a_local_built_by_an_imported_class():
     assert scope_of(ctx)["t"] == ValueOrigin("t", "honeycomb.Table", None, False, 3, "honeycomb.Table()")
 
 
+def test_a_value_with_an_operator_is_taken_for_its_operand_that_is_no_literal():
+    code = ("from path import Path\nimport pint\nroot = Path('/tmp')\nreports = (root / 'reports') / 'june'\n"
+            "ureg = pint.UnitRegistry()\nrun = 42.195 * ureg.km\ntotal = 2 + 3\n")
+    scope = scope_of(extract_context_from_prefix(code + "x = "))
+    assert scope["reports"].resolved == "path.Path()"
+    assert scope["run"].resolved == "pint.UnitRegistry().km"
+    assert scope["total"].resolved == "int()"
+
+
 def test_chained_locals_resolve_transitively():
     ctx = extract_context_from_prefix(HONEYCOMB + "t2 = t.keep_where(f)\nt2.")
     t2 = scope_of(ctx)["t2"]

@@ -95,7 +95,8 @@ def first_named(node: Node) -> Node | None:
 
 
 def notation(node: Node | None) -> str | None:
-    """An expression in value notation ("hc.read().head()"), or None if it is not a simple chain."""
+    """An expression in value notation ("hc.read().head()"; ``root / "x"`` as ``root``), or None if
+    it is not a simple chain."""
     suffix: list[str] = []
     for _ in range(_MAX_CHAIN):
         node = unwrap(node)
@@ -111,10 +112,20 @@ def notation(node: Node | None) -> str | None:
         elif kind == "subscript":
             suffix.append("[]")
             node = node.child_by_field_name("value")
+        elif kind == "binary_operator":
+            # a library's value with an operator is taken to be of its class (``root / "reports"``
+            # a Path, ``42.195 * ureg.km`` a Quantity): the operand that is no literal stands for it
+            left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+            node = right if _is_literal(left) and not _is_literal(right) else left
         else:
             head = _head(node)
             return None if head is None else head + "".join(reversed(suffix))
     return None
+
+
+def _is_literal(node: Node | None) -> bool:
+    node = unwrap(node)
+    return node is not None and node.type in _LITERALS
 
 
 def _head(node: Node) -> str | None:
