@@ -99,6 +99,7 @@ class OfflineWeights:
     """The offline generator's scores of adapted usage examples and signature templates."""
 
     usages_per_api: int = 12  # usage examples tried per API (the corpus keeps docs' first)
+    spare_candidates: int = 4  # written beyond those asked for, standing in for any the checks drop
     rank_decay: float = 0.85  # prior of the n-th retrieved API: rank_decay ** n
     step_coverage: float = 0.8  # what covering every step of a multi-step comment is worth, against one
     chain_heads: int = 3  # best first-step options a chain may start from

@@ -28,6 +28,9 @@ _WORD = re.compile(r"[A-Za-z]+")
 #: a quote inside a word is an apostrophe, not a string's end: "what's wrong (don't raise)" quotes nothing
 _QUOTED = re.compile(r"(?<!\w)'([^'\n]{1,80})'(?!\w)|\"([^\"\n]{1,80})\"")
 _BACKTICKED = re.compile(r"`([^`\n]{1,80})`")
+#: annotations of the parameters a number, or a quoted string, can be given to
+NUMERIC_ANNOTATION = re.compile(r"\b(?:int|float|Number|complex)\b")
+_STR_ANNOTATION = re.compile(r"\b(?:str|AnyStr|StrPath|PathLike)\b")
 
 
 @dataclass(frozen=True)
@@ -128,8 +131,6 @@ def _right_before(comment: str, start: int, mention: int) -> bool:
     return start < mention and re.fullmatch(r"[^\s-]+[ \t-]", comment[start:mention]) is not None
 
 
-NUMERIC_ANNOTATION = re.compile(r"\b(?:int|float|Number|complex)\b")
-
 
 def takes_number(param: Param) -> bool:
     """Whether a number the comment states could be this parameter's value: not where it is
@@ -153,8 +154,6 @@ def _quoted(comment: str, constant: Constant) -> bool:
     """A string the comment quotes, not a field of the user's data it names (`data_key_constants`)."""
     return comment[constant.position:constant.position + 1] in ("'", '"')
 
-
-_STR_ANNOTATION = re.compile(r"\b(?:str|AnyStr|StrPath|PathLike)\b")
 
 
 def bind_to_parameters(comment: str, params: Sequence[Param], constants: list[Constant], *,
