@@ -237,6 +237,9 @@ def _export(model_dir: Path, target: Path) -> None:
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # the first `apiary index` printed a "Loading weights" bar
 
     class Hidden(torch.nn.Module):
         def __init__(self, model) -> None:
