@@ -4,6 +4,7 @@ and where the comment mentions a parameter ("batch size of 3" -> ``batch_size=3`
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from collections.abc import Sequence
@@ -167,18 +168,26 @@ def bind_to_parameters(comment: str, params: Sequence[Param], constants: list[Co
     bound: dict[str, Constant] = {}
     used: set[int] = set()
     mentions = sorted((pos, name) for name in kinds for pos in parameter_mentions(comment, name))
-    numbers = [c for c in constants if c.kind == "number"]
+    # found by bisection: a comment may be long and say many numbers (200 comment lines are read)
+    ordered = sorted(constants, key=lambda c: c.position)
+    starts = [c.position for c in ordered]
+    numbers = [c for c in ordered if c.kind == "number"]
+    number_starts = [c.position for c in numbers]
     for position, name in mentions:
-        before = next((c for c in numbers if _right_before(comment, c.position, position)), None)
-        if "number" in kinds[name] and name not in bound and before is not None and before.position not in used:
+        if name in bound or "number" not in kinds[name]:
+            continue
+        nearest = bisect.bisect_left(number_starts, position) - 1
+        before = numbers[nearest] if nearest >= 0 else None
+        if before is not None and before.position not in used and _right_before(comment, before.position, position):
             bound[name] = before
             used.add(before.position)
     for position, name in mentions:
-        if name in bound:
-            continue
-        following = [c for c in constants if c.position > position and c.position not in used
-                     and c.kind in kinds[name] and (c.kind == "number" or _quoted(comment, c))]
-        if following and following[0].position - position < max_distance:
-            bound[name] = following[0]
-            used.add(following[0].position)
+        at = bisect.bisect_right(starts, position)
+        while name not in bound and at < len(ordered) and ordered[at].position - position < max_distance:
+            constant = ordered[at]
+            at += 1
+            if (constant.position not in used and constant.kind in kinds[name]
+                    and (constant.kind == "number" or _quoted(comment, constant))):
+                bound[name] = constant
+                used.add(constant.position)
     return bound
