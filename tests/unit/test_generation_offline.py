@@ -297,3 +297,26 @@ def test_a_method_with_no_object_in_scope_is_called_on_one_made_for_it(tmp_path)
     # a connection needs its url: no object is guessed
     assert generate(schemas, "import schemas\n# list the tables\nnames =", ["schemas.Connection.tables"],
                     UsageCorpus([])) == []
+
+
+def test_a_classmethod_or_staticmethod_is_called_on_its_class(tmp_path):
+    tables = package_index(tmp_path, "tables", (
+        "class Table:\n    \"\"\"Rows and columns.\"\"\"\n\n"
+        "    def __init__(self, rows: list):\n        self.rows = rows\n\n"
+        "    @classmethod\n    def from_csv(cls, text: str) -> 'Table':\n"
+        "        \"\"\"Read a table from CSV text.\"\"\"\n\n"
+        "    @staticmethod\n    def is_valid(text: str) -> bool:\n        \"\"\"Whether the text is CSV.\"\"\"\n\n"
+        "    def limit(self, n: int) -> 'Table':\n        \"\"\"The first n rows.\"\"\"\n"))
+    on_class = {e.name: e.on_class for e in tables.entries if e.owner}
+    assert on_class == {"from_csv": True, "is_valid": True, "limit": False}
+    prefix = "from tables import Table\ncsv_text = 'a,b'\n# read it\nt ="
+    assert [c.text for c in generate(tables, prefix, ["tables.Table.from_csv"], UsageCorpus([]))] == [
+        " Table.from_csv(csv_text)"]
+    # on the file's own subclass, the one the comment names
+    prefix = ("from tables import Table\nclass Sales(Table):\n    pass\nclass Costs(Table):\n    pass\n"
+              "csv_text = 'a,b'\n# the sales from it\nt =")
+    assert [c.text for c in generate(tables, prefix, ["tables.Table.from_csv"], UsageCorpus([]))] == [
+        " Sales.from_csv(csv_text)"]
+    prefix = "import tables\nline = 'a,b'\n# is it any good?\nok ="
+    assert [c.text for c in generate(tables, prefix, ["tables.Table.is_valid"], UsageCorpus([]))] == [
+        " tables.Table.is_valid(line)"]

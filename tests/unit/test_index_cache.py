@@ -356,42 +356,26 @@ def test_a_cache_with_a_vector_for_every_entry_still_loads_and_is_reused(tmp_pat
     assert again.rebuilt and encoder.encoded - before == 1 and again.reused_vectors == 3
 
 
-def _older_entries(entries, index_format: int) -> tuple[str, bytes]:
-    """The file an older format held the entries in, and its bytes."""
-    import orjson
-
-    from apiary.docs.entry_table import entries_table
-
-    if index_format == 4:  # a row per entry
-        return "entries.jsonl", b"".join(orjson.dumps(e.to_json()) + b"\n" for e in entries)
-    return "entries.json", orjson.dumps(entries_table(entries))  # 5: columns, one document
-
-
-@pytest.mark.parametrize("index_format", [4, 5])
-def test_a_cache_of_an_older_entry_format_loads_and_is_written_again_in_the_new(tmp_path: Path, library: Path,
-                                                                               index_format: int):
-    import hashlib
-
+@pytest.mark.parametrize("index_format", [4, 5, 6])
+def test_a_cache_of_an_older_format_is_known_and_rebuilt_reusing_its_vectors(tmp_path: Path, library: Path,
+                                                                           index_format: int):
+    """Format 7 reads from the code whether a method is called on its class: no older cache holds it,
+    so one is rebuilt; until then it is listed and found by name, and its vectors are reused."""
     encoder = CountingEncoder()
     store = IndexStore(tmp_path / "cache", encoder)
     source = locate(str(library))
     built = store.get_or_build(source).index
     directory = store.directory_for(source)
-    name, data = _older_entries(built.entries, index_format)
-    (directory / name).write_bytes(data)
-    (directory / ENTRIES_FILE).unlink()
     meta = json.loads((directory / "meta.json").read_text())
     meta["format"] = index_format
-    del meta["files"][ENTRIES_FILE]
-    meta["files"][name] = hashlib.sha256(data).hexdigest()
     (directory / "meta.json").write_text(json.dumps(meta))
+    assert [info.name for info in store.known()] == ["combs"]
     before = encoder.encoded
-    loaded = store.get_or_build(source)
-    assert not loaded.rebuilt and encoder.encoded == before
-    assert loaded.index.entries == built.entries
-    assert json.loads((directory / "meta.json").read_text())["format"] == INDEX_FORMAT_VERSION == 6
+    again = store.get_or_build(source)
+    assert again.rebuilt and encoder.encoded == before and again.reused_vectors == 3
+    assert again.index.entries == built.entries
+    assert json.loads((directory / "meta.json").read_text())["format"] == INDEX_FORMAT_VERSION == 7
     assert sorted(p.name for p in directory.glob("entries.*")) == [ENTRIES_FILE] == ["entries.columns.jsonl"]
-    assert read_index(directory).entries == built.entries
 
 
 def test_encode_entries_gives_the_described_entries_vectors_each_text_encoded_once():

@@ -673,7 +673,8 @@ def _as_member(target: Definition, value: Value) -> tuple[Param, ...]:
 
 def documented_entry(name: str, qualname: str, path: str, kind: ApiKind, library: str, source: str, *,
                      doc: str = "", params: tuple[Param, ...] = (), returns: str | None = None, signature: str = "",
-                     owner: str | None = None, alias_of: str | None = None, bases: tuple[str, ...] = ()) -> ApiEntry:
+                     owner: str | None = None, alias_of: str | None = None, bases: tuple[str, ...] = (),
+                     on_class: bool = False) -> ApiEntry:
     """An entry read from source, its description and examples taken from its docstring."""
     return ApiEntry(
         name=name,
@@ -691,4 +692,5 @@ def documented_entry(name: str, qualname: str, path: str, kind: ApiKind, library
         bases=bases,
         alias_of=alias_of,
         source=source,
+        on_class=on_class,
     )

@@ -77,6 +77,8 @@ class ApiEntry:
     alias_of: str | None = None
     #: Where the docs were read from: ``path/to/file.pyi:42`` or a doc file and line.
     source: str = ""
+    #: For methods: a ``@staticmethod`` or ``@classmethod``, called on its class (``Table.from_csv(...)``).
+    on_class: bool = False
 
     @property
     def api_info(self) -> str:

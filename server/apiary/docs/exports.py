@@ -342,7 +342,7 @@ def _definition_entry(doc: ModuleDoc, d: Definition, path: str, library: str, ow
         signature = ""
     return documented_entry(path.rsplit(".", 1)[-1], f"{doc.module}.{d.local_name}", path, d.kind, library,
                             f"{doc.path}:{d.line}", doc=d.doc, params=d.params, returns=d.returns,
-                            signature=signature, owner=owner, bases=d.bases)
+                            signature=signature, owner=owner, bases=d.bases, on_class=d.on_class)
 
 
 def _module_entry(doc: ModuleDoc, path: str, library: str) -> ApiEntry:

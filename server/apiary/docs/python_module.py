@@ -50,6 +50,8 @@ class Definition:
     is_static: bool = False
     #: module-level functions: their decorators as dotted names, as written (``defun``, ``pkg.register``)
     decorators: tuple[str, ...] = ()
+    #: methods: a ``@staticmethod`` or ``@classmethod``, called on the class itself
+    on_class: bool = False
 
     @property
     def parent(self) -> str | None:
@@ -325,6 +327,7 @@ def _function_definition(node: ast.FunctionDef | ast.AsyncFunctionDef, prefix: s
         returns=_unparsed(node.returns) if node.returns else None,
         is_static=static and not in_class,
         decorators=decorators,
+        on_class=in_class and (static or _decorated_with(node, {"classmethod"})),
     )
 
 

@@ -36,14 +36,19 @@ from apiary.retrieval.index import DerivedTexts, LibraryIndex, LibraryInfo, entr
 
 log = logging.getLogger(__name__)
 
-#: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt,
-#: but for those of `READABLE_FORMATS`, which are loaded and written again in this one.
-INDEX_FORMAT_VERSION = 6
-#: 4: the entries as JSON Lines, one object per entry (``entries.jsonl``); 5: as columns, one JSON
-#: document; 6: as columns in lines
-READABLE_FORMATS = (4, 5, 6)
-_ENTRIES_FILE = {4: "entries.jsonl", 5: "entries.json", 6: "entries.columns.jsonl"}
-ENTRIES_FILE = _ENTRIES_FILE[INDEX_FORMAT_VERSION]
+#: Bump when the entry model, the dense text or the layout changes: older caches are then rebuilt.
+#: 4: the entries as JSON Lines, one object per entry; 5: as columns, one JSON document; 6: as
+#: columns in lines; 7: the same, each entry saying whether a method is called on its class (read
+#: from the code, so no older cache can be brought up to it)
+INDEX_FORMAT_VERSION = 7
+ENTRIES_FILE = "entries.columns.jsonl"
+#: what formats 4 and 5 held the entries in: removed when an index is written in their folder
+_OLDER_ENTRIES_FILES = frozenset({"entries.jsonl", "entries.json"})
+#: the formats whose meta.json this version reads (the library, the vectors and their text keys are
+#: the same in each): an index of an older one is listed, found by name, forgotten, and rebuilt
+#: reusing its vectors
+KNOWN_FORMATS = frozenset({4, 5, 6, INDEX_FORMAT_VERSION})
+_THIS_FORMAT = frozenset({INDEX_FORMAT_VERSION})
 #: The modules the stored derived texts are made by (names, tokens, summaries, alternatives)
 _DERIVING_MODULES = ("retrieval/index.py", "words.py", "docs/docstrings.py", "docs/catalogue.py", "docs/kept_texts.py")
 
@@ -96,7 +101,7 @@ def write_index(directory: Path, index: LibraryIndex, keys: list[str | None] | N
         "text_keys": entry_text_keys(index.entries) if keys is None else keys,
     }
     atomic_write(directory / "meta.json", json.dumps(meta, indent=1).encode())
-    for older in set(_ENTRIES_FILE.values()) - data.keys():  # what an older format wrote, now unread
+    for older in _OLDER_ENTRIES_FILES - data.keys():  # what an older format wrote, now unread
         (directory / older).unlink(missing_ok=True)
 
 
@@ -158,15 +163,16 @@ def _bm25_files(lexical: bm25s.BM25) -> dict[str, bytes]:
         return {f"bm25.{path.name}": path.read_bytes() for path in sorted(Path(scratch).iterdir())}
 
 
-def read_meta(directory: Path) -> dict:
+def read_meta(directory: Path, formats: frozenset[int] = _THIS_FORMAT) -> dict:
+    """The index's meta.json, of one of ``formats``; `CacheCorrupt` for any doubt."""
     try:
         meta = json.loads((directory / "meta.json").read_text())
     except (OSError, ValueError) as error:
         raise CacheCorrupt(f"{directory}: unreadable meta.json ({error})") from error
-    if not isinstance(meta, dict) or meta.get("format") not in READABLE_FORMATS:
+    if not isinstance(meta, dict) or meta.get("format") not in formats:
         raise CacheCorrupt(
             f"{directory}: index format {meta.get('format') if isinstance(meta, dict) else '?'} "
-            f"is not one of {READABLE_FORMATS}"
+            f"is not one this version reads ({', '.join(map(str, sorted(formats)))})"
         )
     problem = _meta_shape_problem(meta)
     if problem:
@@ -181,7 +187,7 @@ def _meta_shape_problem(meta: dict) -> str | None:
         return "has no library description of the known fields"
     if not all(isinstance(library[k], str) for k in ("name", "version", "content_hash", "encoder_id")):
         return "describes its library with values of the wrong types"
-    wanted = (_ENTRIES_FILE[meta["format"]], "vectors.npy")
+    wanted = (ENTRIES_FILE, "vectors.npy") if meta["format"] == INDEX_FORMAT_VERSION else ("vectors.npy",)
     if not isinstance(files, dict) or not all(isinstance(files.get(f), str) for f in wanted):
         return "has no checksums for its files"
     if not isinstance(keys, list) or not all(k is None or isinstance(k, str) for k in keys):
@@ -198,7 +204,7 @@ def read_index(directory: Path) -> LibraryIndex:
 
 def _read_index(directory: Path, meta: dict) -> LibraryIndex:
     try:
-        entries = _entries(_verified(directory, meta, _ENTRIES_FILE[meta["format"]]), meta["format"])
+        entries = entries_from_table(table_from_lines(_lines(_verified(directory, meta, ENTRIES_FILE))))
         vectors = np.load(io.BytesIO(_verified(directory, meta, "vectors.npy")), allow_pickle=False)
         if (
             vectors.dtype != np.float32
@@ -215,14 +221,6 @@ def _read_index(directory: Path, meta: dict) -> LibraryIndex:
         raise
     except Exception as error:  # KeyError, ValueError, TypeError from a damaged file
         raise CacheCorrupt(f"{directory}: {type(error).__name__}: {error}") from error
-
-
-def _entries(data: bytes, index_format: int) -> list[ApiEntry]:
-    if index_format == 4:
-        return [ApiEntry.from_json(orjson.loads(line)) for line in data.splitlines() if line]
-    if index_format == 5:
-        return entries_from_table(orjson.loads(data))
-    return entries_from_table(table_from_lines(_lines(data)))
 
 
 def _described_count(meta: dict) -> int:
@@ -283,7 +281,7 @@ def reusable_vectors(directory: Path, encoder_id: str, dim: int) -> dict[str, np
     """Vectors of an older build of the same library, keyed by text, for an incremental rebuild
     (none when they are not the encoder's: another id, or another dimension)."""
     try:
-        meta = read_meta(directory)
+        meta = read_meta(directory, KNOWN_FORMATS)
         if meta["library"]["encoder_id"] != encoder_id:
             return {}
         vectors = np.load(io.BytesIO(_verified(directory, meta, "vectors.npy")), allow_pickle=False)
@@ -435,12 +433,12 @@ def keep_texts(directory: Path, texts: dict) -> None:
 
 
 def cached_indexes(root: Path) -> Iterator[tuple[Path, dict]]:
-    """Every readable index directory under ``root`` with its meta."""
+    """Every index directory under ``root`` whose meta this version reads (`KNOWN_FORMATS`), with it."""
     if not root.is_dir():
         return
     for meta_file in sorted(root.glob("*/*/meta.json")):
         try:
-            yield meta_file.parent, read_meta(meta_file.parent)
+            yield meta_file.parent, read_meta(meta_file.parent, KNOWN_FORMATS)
         except CacheCorrupt as error:
             log.warning("ignoring %s", error)
 
@@ -462,7 +460,7 @@ def superseded_indexes(directory: Path, identity: str, version: str) -> list[Pat
         if sibling == directory or not sibling.name.endswith(suffix) or not (sibling / "meta.json").is_file():
             continue
         try:
-            other = read_meta(sibling)["library"]
+            other = read_meta(sibling, KNOWN_FORMATS)["library"]
         except CacheCorrupt:
             continue
         if other["identity"] == identity and other["version"] != version:

@@ -29,6 +29,7 @@ from apiary.docs.report import IngestError, IngestReport, Skipped
 from apiary.retrieval.cache import (
     FILE_DIGESTS,
     INDEX_FORMAT_VERSION,
+    KNOWN_FORMATS,
     PARSED_MODULES,
     CacheCorrupt,
     cached_indexes,
@@ -201,18 +202,19 @@ class IndexStore:
         if not (directory / "meta.json").exists():
             return None
         try:
-            meta = read_meta(directory)
+            meta = read_meta(directory, KNOWN_FORMATS)
             if meta["library"]["content_hash"] != digest or meta["library"]["encoder_id"] != self.encoder.id:
                 log.info("index at %s is out of date; rebuilding", directory)
+                return None
+            if meta["format"] != INDEX_FORMAT_VERSION:
+                log.info("index at %s was written by an older version of Apiary; rebuilding", directory)
                 return None
             index = read_index(directory)
             if index.dim != self.encoder.dim:  # checksums vouch for the bytes, not their meaning
                 raise CacheCorrupt(
                     f"{directory}: vectors of {index.dim} dimensions, the encoder gives {self.encoder.dim}"
                 )
-            if meta["format"] != INDEX_FORMAT_VERSION:  # an older format, still readable
-                _store_again(directory, index, write_index)
-            elif index.derived_here:
+            if index.derived_here:
                 _store_again(directory, index, rewrite_derived)
             return index
         except (CacheCorrupt, KeyError, TypeError) as error:

@@ -11,6 +11,7 @@ from apiary.docs.entry import ApiEntry, ApiKind, Param
 from apiary.generation.offline.constants import NUMERIC_ANNOTATION, bind_to_parameters, comment_constants
 from apiary.generation.offline.fillers import Fillers, Local
 from apiary.weights import OfflineWeights, load_weights
+from apiary.words import split_identifier, stem
 
 _CALLABLE_NAME = re.compile(r"(?:^|_)(?:fn|func|function|callback|key|predicate|hook|transform)$")
 
@@ -54,7 +55,14 @@ def template(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue, comment: s
     if entry.kind not in (ApiKind.FUNCTION, ApiKind.METHOD, ApiKind.ALIAS, ApiKind.CLASS, ApiKind.EXTERNAL):
         return None
     needs_import = made_receiver = False
-    if entry.owner:
+    if entry.owner and entry.on_class and receiver is None:  # ``Table.from_csv(...)``: on the class itself
+        owner = catalogue.find(entry.owner)
+        if owner is None:
+            return None
+        subclass = _subclass_for(entry.owner, fillers)
+        ref = Reference(subclass, False) if subclass is not None else reference(owner, fillers)
+        head, needs_import = f"{ref.text}.{entry.name}", ref.needs_import
+    elif entry.owner:
         if receiver is None and (receiver := _receiver_for(entry, fillers)) is None:
             if (receiver := _made_receiver(entry, fillers, catalogue)) is None:
                 return None
@@ -117,11 +125,23 @@ def _made_receiver(entry: ApiEntry, fillers: Fillers, catalogue: Catalogue) -> s
     owner = catalogue.find(entry.owner or "")
     if owner is None or owner.kind != ApiKind.CLASS or any(p.required for p in owner.params):
         return None
-    for name, classes in fillers.subclasses:
-        if entry.owner in classes:
-            return f"{name}()"
+    if (subclass := _subclass_for(owner.import_path, fillers)) is not None:
+        return f"{subclass}()"
     made = reference(owner, fillers)
     return None if made.needs_import or owner.name.startswith("_") else f"{made.text}()"
+
+
+def _subclass_for(class_path: str, fillers: Fillers) -> str | None:
+    """The file's own class that is one of ``class_path``: the one the comment names (``Book`` for
+    "the books"), else the last defined, nearest the cursor."""
+    found = [name for name, classes in fillers.subclasses if class_path in classes]
+    named = [name for name in found if _named_in(name, fillers.intent)]
+    return (named or found or [None])[-1]
+
+
+def _named_in(class_name: str, comment: str) -> bool:
+    words = {stem(w.lower()) for w in re.findall(r"[A-Za-z]+", comment)}
+    return all(stem(part) in words for part in split_identifier(class_name))
 
 
 def _value_for(
