@@ -115,6 +115,20 @@ def test_declared_kinds_and_owners(by_qualname):
     assert constant.description == "Separator used when none is given (e.g. by read_table)."
 
 
+def test_a_classmethod_or_staticmethod_is_a_method_called_on_its_class(tmp_path):
+    path = tmp_path / "api.jsonl"
+    path.write_text(
+        '{"name": "open", "qualname": "combs.Hive.open", "kind": "classmethod", "signature": "(cls, path)"}\n'
+        '{"name": "is_hive", "qualname": "combs.Hive.is_hive", "kind": "staticmethod", "signature": "(path)"}\n'
+        '{"name": "close", "qualname": "combs.Hive.close", "kind": "method", "signature": "(self)"}\n')
+    entries = read_apidoc_file(path, "combs").entries
+    assert [(e.name, e.kind, e.owner, e.on_class, e.signature) for e in entries] == [
+        ("open", ApiKind.METHOD, "combs.Hive", True, "(path)"),
+        ("is_hive", ApiKind.METHOD, "combs.Hive", True, "(path)"),
+        ("close", ApiKind.METHOD, "combs.Hive", False, "()"),
+    ]
+
+
 def test_signature_without_parentheses_and_given_examples_win_over_doc(by_qualname):
     concat = by_qualname["honeycomb.io.concat"]
     assert concat.signature == "(*tables, axis: int = 0)"

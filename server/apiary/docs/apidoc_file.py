@@ -28,6 +28,9 @@ _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _STRING_FIELDS = ("name", "qualname", "signature", "description", "doc", "kind", "import_path")
 _KINDS = {k.value: k for k in (ApiKind.MODULE, ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.METHOD,
                                ApiKind.PROPERTY, ApiKind.ATTRIBUTE)}
+#: methods called on their class (``Table.from_csv(...)``)
+_ON_CLASS_KINDS = {"classmethod", "staticmethod"}
+_KINDS |= dict.fromkeys(_ON_CLASS_KINDS, ApiKind.METHOD)
 
 
 class _BadLine(ValueError):
@@ -123,6 +126,7 @@ def _entry_from_line(text: str, library: str, location: str) -> ApiEntry:
         description=fields.get("description") or describe(doc),
         examples=fields.get("examples"),
         owner=_owner(kind, import_path),
+        on_class=(fields.get("kind") or "").strip().lower() in _ON_CLASS_KINDS,
     )
 
 

@@ -30,6 +30,7 @@ def make_entry(
     returns: str | None = None,
     import_path: str | None = None,
     bases: tuple[str, ...] = (),
+    on_class: bool = False,
 ) -> ApiEntry:
     """An entry whose name, parsed signature, description and examples follow from what is given."""
     parsed = parse_signature(signature, bound=kind in _BOUND_KINDS)
@@ -49,6 +50,7 @@ def make_entry(
         owner=owner,
         bases=bases,
         source=source,
+        on_class=on_class,
     )
 
 
