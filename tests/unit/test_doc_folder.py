@@ -94,6 +94,16 @@ def test_rst_nested_members_get_the_class_as_owner(rst):
     assert rst["honeycomb.io.Table.MAX_ROWS"].kind is ApiKind.ATTRIBUTE
 
 
+def test_rst_classmethod_and_staticmethod_are_called_on_their_class():
+    text = (".. py:class:: Hive(path)\n\n   A hive.\n\n"
+            "   .. py:classmethod:: open(path)\n\n      Open a hive.\n\n"
+            "   .. py:method:: is_hive(path)\n      :staticmethod:\n\n      Whether it is one.\n\n"
+            "   .. py:method:: close()\n\n      Close it.\n")
+    entries, skipped = read_rst(text, "api/hive.rst", "combs")
+    assert skipped == []
+    assert {e.name: e.on_class for e in entries if e.owner} == {"open": True, "is_hive": True, "close": False}
+
+
 def test_rst_multiline_signature_domainless_directive_and_currentmodule(rst):
     assert rst["honeycomb.io.write_table"].signature == "(table, path, sep=',')"
     assert rst["honeycomb.io.write_table"].description == "Write table to path, e.g. as CSV."
@@ -171,6 +181,25 @@ def test_markdown_guide_page_has_no_api():
 
 
 # --- built HTML -------------------------------------------------------------------------------------
+
+
+def test_sphinx_html_classmethod_and_staticmethod_are_called_on_their_class():
+    def method(name: str, prefix: str) -> str:
+        words = f'<em class="property"><span class="pre">{prefix}</span><span class="w"> </span></em>' if prefix else ""
+        return (f'<dl class="py method"><dt class="sig sig-object py" id="combs.Hive.{name}">{words}'
+                f'<span class="sig-name descname"><span class="pre">{name}</span></span>'
+                f'<span class="sig-paren">(</span><span class="sig-paren">)</span></dt><dd><p>Doc.</p></dd></dl>')
+    text = ('<dl class="py class"><dt class="sig sig-object py" id="combs.Hive"><em class="property">'
+            '<span class="pre">class</span> </em><span class="sig-name descname"><span class="pre">Hive</span></span>'
+            '</dt><dd><p>A hive.</p>' + method("open", "classmethod") + method("is_hive", "static")
+            + method("close", "") + "</dd></dl>")
+    entries, _ = read_html(text, "api/hive.html", "combs")
+    assert {e.name: e.on_class for e in entries if e.owner} == {"open": True, "is_hive": True, "close": False}
+    # before Sphinx 4: the <dl>'s class says it
+    entries, _ = read_html('<dl class="classmethod"><dt id="combs.Hive.load"><code class="descname">load</code>'
+                           '<span class="sig-paren">(</span><span class="sig-paren">)</span></dt><dd>Load.</dd></dl>',
+                           "api/hive.html", "combs")
+    assert [(e.name, e.owner, e.on_class) for e in entries] == [("load", "combs.Hive", True)]
 
 
 def test_sphinx_html_function_signature_without_links_and_arrow(html):

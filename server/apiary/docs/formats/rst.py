@@ -50,6 +50,10 @@ def read_rst(text: str, rel_path: str, library: str) -> tuple[list[ApiEntry], li
     return _RstReader(text.splitlines(), rel_path, library).run()
 
 
+#: what makes a method one called on its class: its directive, or an option of ``.. method::``
+_ON_CLASS = frozenset({"classmethod", "staticmethod"})
+
+
 @dataclass
 class _Open:
     """A directive whose content is still being read."""
@@ -113,6 +117,8 @@ class _RstReader:
             return j
         name, signature = split
         kind = _KINDS[directive]
+        if directive in _ON_CLASS:  # ``.. classmethod::``, as ``.. method::`` with a ``:classmethod:`` option
+            options = {**options, directive: ""}
         auto = match.group("prefix") == "auto"
         qualname, owner = self._qualify(name, kind, auto, options.get("module"))
         if kind is ApiKind.MODULE:
@@ -167,6 +173,7 @@ class _RstReader:
             doc=doc,
             owner=item.owner,
             returns=item.options.get("type") or None,
+            on_class=not _ON_CLASS.isdisjoint(item.options),
         )
         self.entries.append((item.line, entry))
 

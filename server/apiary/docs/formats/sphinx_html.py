@@ -32,6 +32,9 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 # What an API page holds: Sphinx's <dl class="py function"> (Sphinx < 4: "function"), mkdocstrings' divs.
 _KIND_ALTERNATIVES = "|".join(_SPHINX_KINDS)
 _API_MARKUP = re.compile(rf"""<dl\s+class=["'](?:py\s|(?:{_KIND_ALTERNATIVES})["'])|doc-object""")
+#: how Sphinx marks a method called on its class: the signature's first word (a staticmethod's is
+#: "static"), or the <dl>'s class before Sphinx 4
+_ON_CLASS = frozenset({"classmethod", "staticmethod", "static"})
 _PREFIX_WORDS = re.compile(r"^(?:(?:class|exception|async|classmethod|staticmethod|property|abstract|final)\s+)+")
 
 
@@ -75,10 +78,12 @@ def _sphinx_entry(dl: Node, rel_path: str, library: str) -> ApiEntry | None:
         owner = parent_of(qualname)
     signature, returns = _signature_and_type(after)
     doc, bases = _sphinx_doc(dd) if dd is not None else ("", ())
+    # ``<dl class="py method">`` whose signature opens with "classmethod" (Sphinx < 4: class="classmethod")
+    on_class = not _ON_CLASS.isdisjoint({*prefix.split(), *dl.classes})
     return make_entry(
         qualname=qualname, kind=kind, library=library, source=f"{rel_path}:{dt.line}",
         signature=signature, doc=doc, examples=_examples(dd, _prune_sphinx_members) if dd is not None else (),
-        owner=owner, returns=returns, bases=bases,
+        owner=owner, returns=returns, bases=bases, on_class=on_class,
     )
 
 
