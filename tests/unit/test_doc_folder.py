@@ -130,6 +130,13 @@ def test_autodoc_directives_name_apis_without_docs():
 # --- Markdown ---------------------------------------------------------------------------------------
 
 
+def test_markdown_classmethod_heading_is_called_on_its_class():
+    text = ("# `combs.Hive`\n\nA hive.\n\n## classmethod `Hive.open(path)`\n\nOpen one.\n\n"
+            "## `Hive.is_hive(path)` staticmethod\n\nWhether it is one.\n\n## `Hive.close()`\n\nClose it.\n")
+    entries, _ = read_markdown(text, "reference/hive.md", "combs")
+    assert {e.name: e.on_class for e in entries if e.owner} == {"open": True, "is_hive": True, "close": False}
+
+
 def test_markdown_heading_with_sub_api_headings_is_a_module(markdown):
     module = markdown["honeycomb.hive"]
     assert (module.kind, module.description, module.source) == (

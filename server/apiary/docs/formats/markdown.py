@@ -36,6 +36,7 @@ _KEYWORDS = {
     "property": ApiKind.PROPERTY, "attribute": ApiKind.ATTRIBUTE, "data": ApiKind.ATTRIBUTE,
     "module": ApiKind.MODULE,
 }
+_ON_CLASS = frozenset({"classmethod", "staticmethod"})
 _API_TEXT = re.compile(
     r"^(?:(?P<kw>async\s+def|[a-z]+)\s+)?(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)"
     r"(?P<sig>\(.*\)(?:\s*(?:->|\u2192)\s*\S.*)?)?$"
@@ -56,6 +57,8 @@ class _Api:
     signature: str
     keyword: ApiKind | None
     absolute: bool = False
+    #: the heading calls it a classmethod or staticmethod: called on its class
+    on_class: bool = False
     parent: _Api | None = None
     has_children: bool = False
     body: list[str] = field(default_factory=list)
@@ -150,7 +153,8 @@ def _heading_api(text: str, line: int, level: int) -> _Api | None:
         keyword = _KEYWORDS[word] if word else _trailing_keyword(outside if spans else [])
         name, signature = match.group("name"), match.group("sig") or ""
         if _is_api(name, signature, keyword, bare=not outside or not spans, in_code=bool(spans)):
-            return _Api(line, level, name, signature, keyword)
+            words = {word, *(w.lower() for w in (outside if spans else []))}
+            return _Api(line, level, name, signature, keyword, on_class=not _ON_CLASS.isdisjoint(words))
     return None
 
 
@@ -225,6 +229,7 @@ def _entry(api: _Api, rel_path: str, library: str) -> ApiEntry:
         doc=body,
         description=describe(_prose(body)),
         owner=api.owner,
+        on_class=api.on_class,
     )
 
 
