@@ -18,7 +18,15 @@ from typing import Any
 
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.docs.files import MAX_DOC_FILE_BYTES, read_bounded
-from apiary.docs.formats.common import describe, is_class_like, kind_from_name, make_entry, parent_of, qualify
+from apiary.docs.formats.common import (
+    ON_CLASS_WORDS,
+    describe,
+    is_class_like,
+    kind_from_name,
+    make_entry,
+    parent_of,
+    qualify,
+)
 from apiary.docs.report import IngestError, IngestReport, Skipped
 from apiary.docs.signatures import split_name_and_signature
 
@@ -28,9 +36,7 @@ _DOTTED_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _STRING_FIELDS = ("name", "qualname", "signature", "description", "doc", "kind", "import_path")
 _KINDS = {k.value: k for k in (ApiKind.MODULE, ApiKind.CLASS, ApiKind.FUNCTION, ApiKind.METHOD,
                                ApiKind.PROPERTY, ApiKind.ATTRIBUTE)}
-#: methods called on their class (``Table.from_csv(...)``)
-_ON_CLASS_KINDS = {"classmethod", "staticmethod"}
-_KINDS |= dict.fromkeys(_ON_CLASS_KINDS, ApiKind.METHOD)
+_KINDS |= dict.fromkeys(ON_CLASS_WORDS, ApiKind.METHOD)
 
 
 class _BadLine(ValueError):
@@ -126,7 +132,7 @@ def _entry_from_line(text: str, library: str, location: str) -> ApiEntry:
         description=fields.get("description") or describe(doc),
         examples=fields.get("examples"),
         owner=_owner(kind, import_path),
-        on_class=(fields.get("kind") or "").strip().lower() in _ON_CLASS_KINDS,
+        on_class=(fields.get("kind") or "").strip().lower() in ON_CLASS_WORDS,
     )
 
 

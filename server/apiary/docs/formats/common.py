@@ -16,6 +16,10 @@ MEMBER_KINDS = (ApiKind.METHOD, ApiKind.PROPERTY, ApiKind.ATTRIBUTE)
 _CAP_WORDS = re.compile(r"_*[A-Z]\w*")
 
 
+#: the words docs use for a method called on its class (``Table.from_csv(...)``)
+ON_CLASS_WORDS = frozenset({"classmethod", "staticmethod"})
+
+
 def make_entry(
     *,
     qualname: str,

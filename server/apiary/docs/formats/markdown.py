@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from apiary.docs.entry import ApiEntry, ApiKind
 from apiary.docs.formats.common import (
     MEMBER_KINDS,
+    ON_CLASS_WORDS,
     describe,
     is_class_like,
     kind_from_name,
@@ -36,7 +37,6 @@ _KEYWORDS = {
     "property": ApiKind.PROPERTY, "attribute": ApiKind.ATTRIBUTE, "data": ApiKind.ATTRIBUTE,
     "module": ApiKind.MODULE,
 }
-_ON_CLASS = frozenset({"classmethod", "staticmethod"})
 _API_TEXT = re.compile(
     r"^(?:(?P<kw>async\s+def|[a-z]+)\s+)?(?P<name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)"
     r"(?P<sig>\(.*\)(?:\s*(?:->|\u2192)\s*\S.*)?)?$"
@@ -154,7 +154,7 @@ def _heading_api(text: str, line: int, level: int) -> _Api | None:
         name, signature = match.group("name"), match.group("sig") or ""
         if _is_api(name, signature, keyword, bare=not outside or not spans, in_code=bool(spans)):
             words = {word, *(w.lower() for w in (outside if spans else []))}
-            return _Api(line, level, name, signature, keyword, on_class=not _ON_CLASS.isdisjoint(words))
+            return _Api(line, level, name, signature, keyword, on_class=not ON_CLASS_WORDS.isdisjoint(words))
     return None
 
 

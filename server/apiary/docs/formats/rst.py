@@ -13,7 +13,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from apiary.docs.entry import ApiEntry, ApiKind
-from apiary.docs.formats.common import MEMBER_KINDS, make_entry, parent_of, qualify
+from apiary.docs.formats.common import MEMBER_KINDS, ON_CLASS_WORDS, make_entry, parent_of, qualify
 from apiary.docs.report import Skipped
 from apiary.docs.signatures import split_name_and_signature
 
@@ -48,10 +48,6 @@ def has_py_directive(text: str) -> bool:
 def read_rst(text: str, rel_path: str, library: str) -> tuple[list[ApiEntry], list[Skipped]]:
     """The API entries one reST file documents."""
     return _RstReader(text.splitlines(), rel_path, library).run()
-
-
-#: what makes a method one called on its class: its directive, or an option of ``.. method::``
-_ON_CLASS = frozenset({"classmethod", "staticmethod"})
 
 
 @dataclass
@@ -117,7 +113,7 @@ class _RstReader:
             return j
         name, signature = split
         kind = _KINDS[directive]
-        if directive in _ON_CLASS:  # ``.. classmethod::``, as ``.. method::`` with a ``:classmethod:`` option
+        if directive in ON_CLASS_WORDS:  # ``.. classmethod::``: as ``.. method::`` with a ``:classmethod:`` option
             options = {**options, directive: ""}
         auto = match.group("prefix") == "auto"
         qualname, owner = self._qualify(name, kind, auto, options.get("module"))
@@ -173,7 +169,7 @@ class _RstReader:
             doc=doc,
             owner=item.owner,
             returns=item.options.get("type") or None,
-            on_class=not _ON_CLASS.isdisjoint(item.options),
+            on_class=not ON_CLASS_WORDS.isdisjoint(item.options),
         )
         self.entries.append((item.line, entry))
 

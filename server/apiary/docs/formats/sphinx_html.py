@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from apiary.docs.docstrings import extract_examples
 from apiary.docs.entry import ApiEntry, ApiKind
-from apiary.docs.formats.common import make_entry, parent_of
+from apiary.docs.formats.common import ON_CLASS_WORDS, make_entry, parent_of
 from apiary.docs.formats.html_tree import Node, block_text, parse_html, raw_text
 from apiary.docs.report import Skipped
 from apiary.docs.signatures import split_name_and_signature
@@ -34,7 +34,7 @@ _KIND_ALTERNATIVES = "|".join(_SPHINX_KINDS)
 _API_MARKUP = re.compile(rf"""<dl\s+class=["'](?:py\s|(?:{_KIND_ALTERNATIVES})["'])|doc-object""")
 #: how Sphinx marks a method called on its class: the signature's first word (a staticmethod's is
 #: "static"), or the <dl>'s class before Sphinx 4
-_ON_CLASS = frozenset({"classmethod", "staticmethod", "static"})
+_ON_CLASS = ON_CLASS_WORDS | {"static"}
 _PREFIX_WORDS = re.compile(r"^(?:(?:class|exception|async|classmethod|staticmethod|property|abstract|final)\s+)+")
 
 
