@@ -19,4 +19,9 @@ _NAMED_TAB_STOP = re.compile(r"\$\{\d+:([A-Za-z_]\w*)\}")
 def placeholder_names(snippet: str | None) -> frozenset[str]:
     """The names a snippet's tab stops hold (``read(${1:path})`` -> path): the user writes them, so
     the plain text's ``path`` is no name the code reads."""
-    return frozenset(_NAMED_TAB_STOP.findall(snippet)) if snippet else frozenset()
+    return frozenset(tab_stop_names(snippet))
+
+
+def tab_stop_names(snippet: str | None) -> tuple[str, ...]:
+    """Those names in the order the snippet holds them, each once."""
+    return tuple(dict.fromkeys(_NAMED_TAB_STOP.findall(snippet))) if snippet else ()

@@ -63,3 +63,6 @@ def test_a_call_whose_value_nothing_gives_is_offered_with_a_tab_stop(tmp_path, c
     assert main(["complete", str(path), "--lib", "honeycomb", "--encoder", "hashing", *api, "-n", "3", "--json"]) == 0
     candidates = [(c["text"], c["snippet"]) for c in json.loads(capsys.readouterr().out)["candidates"]]
     assert ("result = hc.squash_spaces(text)", "result = hc.squash_spaces(${1:text})") in candidates
+    # printed plainly, it says which names are the user's to write
+    assert main(["complete", str(path), "--lib", "honeycomb", "--encoder", "hashing", *api, "-n", "3"]) == 0
+    assert "result = hc.squash_spaces(text)  # to fill in: text" in capsys.readouterr().out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from apiary.snippet import escape, placeholder_names
+from apiary.snippet import escape, placeholder_names, tab_stop_names
 
 
 def test_escape_quotes_the_snippet_syntax():
@@ -14,3 +14,4 @@ def test_placeholder_names_are_the_tab_stops_holding_a_bare_name():
     assert placeholder_names(snippet) == frozenset({"path", "sep"})
     assert placeholder_names("read('x.csv')") == frozenset()
     assert placeholder_names(None) == frozenset()
+    assert tab_stop_names("f(${2:sep}, ${1:path}, ${3:sep})") == ("sep", "path")

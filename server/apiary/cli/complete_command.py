@@ -12,6 +12,7 @@ from apiary.cli.errors import CliError
 from apiary.cli.source import read_source
 from apiary.paths import index_dir
 from apiary.settings import Settings
+from apiary.snippet import tab_stop_names
 
 #: the CLI's defaults are the server's
 DEFAULTS = Settings()
@@ -155,5 +156,7 @@ def _print_plain(result) -> None:
           f"{result.timings_ms.get('total', 0):.0f} ms)", file=sys.stderr)
     for rank, candidate in enumerate(result.candidates, 1):
         notes = f"  [{'; '.join(candidate.notes)}]" if candidate.notes else ""
-        print(f"{rank}. {candidate.text.strip()}{notes}")
+        to_fill = tab_stop_names(candidate.snippet)  # an editor's tab stops: the user's to write
+        fill = f"  # to fill in: {', '.join(to_fill)}" if to_fill else ""
+        print(f"{rank}. {candidate.text.strip()}{fill}{notes}")
 
