@@ -115,7 +115,8 @@ def data_key_constants(comment: str, keys: list[str]) -> list[Constant]:
 
 
 def parameter_mentions(comment: str, parameter: str) -> list[int]:
-    """Offsets where the comment mentions a parameter by its words (``buffer_size`` -> "buffer size")."""
+    """Offsets where the comment mentions a parameter (or any identifier) by its words (``buffer_size`` ->
+    "buffer size", ``Book`` -> "books")."""
     words = [stem(w) for w in split_identifier(parameter)]
     if not words:
         return []

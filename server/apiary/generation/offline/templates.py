@@ -8,10 +8,14 @@ from dataclasses import dataclass
 
 from apiary.docs.catalogue import Catalogue
 from apiary.docs.entry import ApiEntry, ApiKind, Param
-from apiary.generation.offline.constants import NUMERIC_ANNOTATION, bind_to_parameters, comment_constants
+from apiary.generation.offline.constants import (
+    NUMERIC_ANNOTATION,
+    bind_to_parameters,
+    comment_constants,
+    parameter_mentions,
+)
 from apiary.generation.offline.fillers import Fillers, Local
 from apiary.weights import OfflineWeights, load_weights
-from apiary.words import split_identifier, stem
 
 _CALLABLE_NAME = re.compile(r"(?:^|_)(?:fn|func|function|callback|key|predicate|hook|transform)$")
 
@@ -135,13 +139,8 @@ def _subclass_for(class_path: str, fillers: Fillers) -> str | None:
     """The file's own class that is one of ``class_path``: the one the comment names (``Book`` for
     "the books"), else the last defined, nearest the cursor."""
     found = [name for name, classes in fillers.subclasses if class_path in classes]
-    named = [name for name in found if _named_in(name, fillers.intent)]
+    named = [name for name in found if parameter_mentions(fillers.intent, name)]
     return (named or found or [None])[-1]
-
-
-def _named_in(class_name: str, comment: str) -> bool:
-    words = {stem(w.lower()) for w in re.findall(r"[A-Za-z]+", comment)}
-    return all(stem(part) in words for part in split_identifier(class_name))
 
 
 def _value_for(
